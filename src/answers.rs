@@ -1,0 +1,660 @@
+//! Answer sheets: reading the OPD's CSV files into answers, with every problem located.
+//!
+//! A sheet has a header row; `indicator` and `level` are required, `opd`, `evidence` and `note`
+//! optional, under their English or Indonesian names. This is an input edge: it reads files and
+//! stdin, and reports problems as `file:line:column: message`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::model::{Model, sha256_hex};
+
+/// At most this many problems are listed; the rest are counted.
+pub const MAX_PROBLEMS: usize = 100;
+
+/// One OPD's answer for one indicator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// Index into [`AnswerSet::opds`].
+    pub opd: u32,
+    /// Index into the model's indicators.
+    pub indicator: u32,
+    pub level: u8,
+    /// Index into [`AnswerSet::files`] and the 1-based line of the row.
+    pub file: u32,
+    pub line: u64,
+    pub evidence: Option<Box<str>>,
+    pub note: Option<Box<str>>,
+}
+
+/// What was read from one input.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct InputFile {
+    pub path: String,
+    pub sha256: String,
+    pub rows: u64,
+}
+
+/// Every answer from every input, with the OPD names interned.
+#[derive(Debug, Clone, Default)]
+pub struct AnswerSet {
+    pub opds: Vec<String>,
+    pub answers: Vec<Answer>,
+    pub files: Vec<InputFile>,
+}
+
+impl AnswerSet {
+    /// The answered levels per indicator, for [`crate::consolidate::consolidate`].
+    pub fn levels_by_indicator(&self, indicators: usize) -> Vec<Vec<u8>> {
+        let mut out = vec![Vec::new(); indicators];
+        for a in &self.answers {
+            out[a.indicator as usize].push(a.level);
+        }
+        out
+    }
+
+    /// `(OPD name, level)` per indicator, in the order the answers were read.
+    pub fn opd_levels_by_indicator(&self, indicators: usize) -> Vec<Vec<(&str, u8)>> {
+        let mut out = vec![Vec::new(); indicators];
+        for a in &self.answers {
+            out[a.indicator as usize].push((self.opds[a.opd as usize].as_str(), a.level));
+        }
+        out
+    }
+}
+
+/// A problem in an answer sheet, located to the line and, where it applies, the column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetProblem {
+    pub file: String,
+    pub line: u64,
+    /// 1-based column number and the header name of that column.
+    pub column: Option<(usize, String)>,
+    pub message: String,
+}
+
+impl fmt::Display for SheetProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.column {
+            Some((n, name)) => write!(
+                f,
+                "{}:{}:{}: column {:?}: {}",
+                self.file, self.line, n, name, self.message
+            ),
+            None => write!(f, "{}:{}: {}", self.file, self.line, self.message),
+        }
+    }
+}
+
+/// All the problems found in the answer sheets.
+#[derive(Debug, Clone, thiserror::Error)]
+pub struct SheetErrors {
+    pub problems: Vec<SheetProblem>,
+    /// Problems found beyond [`MAX_PROBLEMS`].
+    pub more: usize,
+}
+
+impl fmt::Display for SheetErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len() + self.more;
+        write!(
+            f,
+            "{n} problem{} in the answer sheets:",
+            if n == 1 { "" } else { "s" }
+        )?;
+        for p in &self.problems {
+            write!(f, "\n  {p}")?;
+        }
+        if self.more > 0 {
+            write!(f, "\n  … and {} more", self.more)?;
+        }
+        Ok(())
+    }
+}
+
+/// A place answers come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Source {
+    pub fn display(&self) -> String {
+        match self {
+            Source::Stdin => "<stdin>".into(),
+            Source::File(p) => p.display().to_string(),
+        }
+    }
+
+    /// The OPD name used when the sheet has no `opd` column: the file name's stem.
+    fn default_opd(&self) -> String {
+        match self {
+            Source::Stdin => "stdin".into(),
+            Source::File(p) => p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| p.display().to_string()),
+        }
+    }
+}
+
+/// Expands inputs: a directory means every `*.csv` directly in it, in name order; `-` is stdin.
+pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<Source>, SheetErrors> {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    let located = |path: &Path, message: String| SheetProblem {
+        file: path.display().to_string(),
+        line: 0,
+        column: None,
+        message,
+    };
+    for input in inputs {
+        if input.as_os_str() == "-" {
+            out.push(Source::Stdin);
+            continue;
+        }
+        match std::fs::metadata(input) {
+            Ok(meta) if meta.is_dir() => {
+                let mut files: Vec<PathBuf> = match std::fs::read_dir(input) {
+                    Ok(rd) => rd
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| {
+                            p.is_file()
+                                && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv"))
+                        })
+                        .collect(),
+                    Err(e) => {
+                        problems.push(located(input, format!("cannot list the folder: {e}")));
+                        continue;
+                    }
+                };
+                files.sort();
+                if files.is_empty() {
+                    problems.push(located(
+                        input,
+                        "the folder has no *.csv answer sheets".into(),
+                    ));
+                }
+                out.extend(files.into_iter().map(Source::File));
+            }
+            Ok(_) => out.push(Source::File(input.clone())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => problems.push(located(
+                input,
+                "no such file or folder; check the path".into(),
+            )),
+            Err(e) => problems.push(located(input, format!("cannot read: {e}"))),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(SheetErrors { problems, more: 0 })
+    }
+}
+
+/// The columns a sheet may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Indicator,
+    Level,
+    Opd,
+    Evidence,
+    Note,
+}
+
+impl Field {
+    fn from_header(name: &str) -> Option<Field> {
+        let key: String = name
+            .trim()
+            .to_lowercase()
+            .split(|c: char| c.is_whitespace() || c == '_' || c == '-')
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("_");
+        Some(match key.as_str() {
+            "indicator" | "indikator" => Field::Indicator,
+            "level" | "tingkat" | "tingkat_kematangan" => Field::Level,
+            "opd" | "perangkat_daerah" | "unit" => Field::Opd,
+            "evidence" | "bukti" | "data_dukung" => Field::Evidence,
+            "note" | "penjelasan" | "catatan" => Field::Note,
+            _ => return None,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Field::Indicator => "indicator (or indikator)",
+            Field::Level => "level (or tingkat)",
+            Field::Opd => "opd",
+            Field::Evidence => "evidence",
+            Field::Note => "note",
+        }
+    }
+}
+
+/// Reads answer sheets against a model. Reports every problem found (up to [`MAX_PROBLEMS`]).
+pub fn load(model: &Model, inputs: &[PathBuf]) -> Result<AnswerSet, SheetErrors> {
+    let sources = expand_inputs(inputs)?;
+    let mut reader = SheetReader::new(model);
+    for source in &sources {
+        let bytes = match read_source(source) {
+            Ok(b) => b,
+            Err(e) => {
+                reader.problem(SheetProblem {
+                    file: source.display(),
+                    line: 0,
+                    column: None,
+                    message: e,
+                });
+                continue;
+            }
+        };
+        reader.read(source, &bytes);
+    }
+    reader.finish()
+}
+
+fn read_source(source: &Source) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    let result = match source {
+        Source::Stdin => std::io::stdin().lock().read_to_end(&mut bytes),
+        Source::File(p) => std::fs::File::open(p).and_then(|mut f| f.read_to_end(&mut bytes)),
+    };
+    result.map_err(|e| format!("cannot read: {e}"))?;
+    Ok(bytes)
+}
+
+/// Accumulates answers across sheets, checking each row as it comes.
+pub struct SheetReader<'m> {
+    model: &'m Model,
+    /// Lower-cased ids and codes → indicator position.
+    lookup: HashMap<String, u32>,
+    set: AnswerSet,
+    opd_index: HashMap<String, u32>,
+    /// (OPD, indicator) → where it was first answered.
+    seen: HashMap<(u32, u32), (u32, u64)>,
+    problems: Vec<SheetProblem>,
+    more: usize,
+}
+
+impl<'m> SheetReader<'m> {
+    pub fn new(model: &'m Model) -> Self {
+        let mut lookup = HashMap::new();
+        for (i, ind) in model.indicators.iter().enumerate() {
+            lookup.insert(ind.id.to_lowercase(), i as u32);
+            if let Some(c) = &ind.code {
+                lookup.insert(c.to_lowercase(), i as u32);
+            }
+        }
+        SheetReader {
+            model,
+            lookup,
+            set: AnswerSet::default(),
+            opd_index: HashMap::new(),
+            seen: HashMap::new(),
+            problems: Vec::new(),
+            more: 0,
+        }
+    }
+
+    fn problem(&mut self, p: SheetProblem) {
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(p);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    fn intern_opd(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.opd_index.get(name) {
+            return i;
+        }
+        let i = self.set.opds.len() as u32;
+        self.set.opds.push(name.to_string());
+        self.opd_index.insert(name.to_string(), i);
+        i
+    }
+
+    /// Reads one sheet's bytes.
+    pub fn read(&mut self, source: &Source, bytes: &[u8]) {
+        let file_name = source.display();
+        let file_no = self.set.files.len() as u32;
+        let mut input = InputFile {
+            path: file_name.clone(),
+            sha256: sha256_hex(bytes),
+            rows: 0,
+        };
+        let at = |line: u64, column: Option<(usize, String)>, message: String| SheetProblem {
+            file: file_name.clone(),
+            line,
+            column,
+            message,
+        };
+
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes);
+        let mut records = rdr.records();
+        let header = match records.next() {
+            None => {
+                self.problem(at(1, None, "the file is empty; an answer sheet needs a header row with the columns indicator and level".into()));
+                self.set.files.push(input);
+                return;
+            }
+            Some(Err(e)) => {
+                self.problem(at(csv_line(&e), None, csv_message(&e)));
+                self.set.files.push(input);
+                return;
+            }
+            Some(Ok(h)) => h,
+        };
+        let mut columns: [Option<usize>; 5] = [None; 5];
+        let slot = |f: Field| f as usize;
+        let mut header_ok = true;
+        for (i, name) in header.iter().enumerate() {
+            if let Some(f) = Field::from_header(name) {
+                if let Some(first) = columns[slot(f)] {
+                    self.problem(at(
+                        1,
+                        Some((i + 1, name.trim().to_string())),
+                        format!(
+                            "column {} appears twice (also column {}); keep one",
+                            f.name(),
+                            first + 1
+                        ),
+                    ));
+                    header_ok = false;
+                } else {
+                    columns[slot(f)] = Some(i);
+                }
+            }
+        }
+        let header_names: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+        for f in [Field::Indicator, Field::Level] {
+            if columns[slot(f)].is_none() {
+                self.problem(at(
+                    1,
+                    None,
+                    format!(
+                        "missing column {}; the header row has: {}",
+                        f.name(),
+                        if header_names.iter().all(|h| h.is_empty()) {
+                            "nothing".to_string()
+                        } else {
+                            header_names.join(", ")
+                        }
+                    ),
+                ));
+                header_ok = false;
+            }
+        }
+        if !header_ok {
+            self.set.files.push(input);
+            return;
+        }
+        let col = |f: Field| columns[slot(f)];
+        let named = |i: usize| Some((i + 1, header_names[i].clone()));
+        let default_opd = source.default_opd();
+
+        for record in records {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    self.problem(at(csv_line(&e), None, csv_message(&e)));
+                    continue;
+                }
+            };
+            let line = record.position().map(|p| p.line()).unwrap_or(0);
+            if record.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            input.rows += 1;
+            let get = |f: Field| {
+                col(f)
+                    .and_then(|i| record.get(i))
+                    .map(str::trim)
+                    .unwrap_or("")
+            };
+
+            let ic = col(Field::Indicator).expect("checked above");
+            let key = get(Field::Indicator);
+            let indicator = match self.lookup.get(&key.to_lowercase()) {
+                Some(&i) => Some(i),
+                None => {
+                    let msg = if key.is_empty() {
+                        "the indicator is empty; write the indicator's number (e.g. 11) or code (e.g. I11)".to_string()
+                    } else {
+                        format!(
+                            "unknown indicator {key:?}; the model {} has indicators {}",
+                            self.model.id,
+                            indicator_range(self.model)
+                        )
+                    };
+                    self.problem(at(line, named(ic), msg));
+                    None
+                }
+            };
+            let lc = col(Field::Level).expect("checked above");
+            let level = indicator.and_then(|i| {
+                match parse_level(self.model, i as usize, get(Field::Level)) {
+                    Ok(l) => Some(l),
+                    Err(msg) => {
+                        self.problem(at(line, named(lc), msg));
+                        None
+                    }
+                }
+            });
+            let opd_name = match get(Field::Opd) {
+                "" => default_opd.as_str(),
+                name => name,
+            };
+            let opd = self.intern_opd(opd_name);
+            let (Some(indicator), Some(level)) = (indicator, level) else {
+                continue;
+            };
+            if let Some(&(f, l)) = self.seen.get(&(opd, indicator)) {
+                let first = if f == file_no {
+                    format!("line {l}")
+                } else {
+                    format!("{}:{l}", self.set.files[f as usize].path)
+                };
+                self.problem(at(
+                    line,
+                    named(ic),
+                    format!(
+                        "OPD {:?} already answered indicator {} at {first}; keep one answer per OPD and indicator",
+                        self.set.opds[opd as usize], self.model.indicators[indicator as usize].id
+                    ),
+                ));
+                continue;
+            }
+            self.seen.insert((opd, indicator), (file_no, line));
+            let text = |f: Field| Some(get(f)).filter(|s| !s.is_empty()).map(Box::from);
+            self.set.answers.push(Answer {
+                opd,
+                indicator,
+                level,
+                file: file_no,
+                line,
+                evidence: text(Field::Evidence),
+                note: text(Field::Note),
+            });
+        }
+        if input.rows == 0 {
+            self.problem(at(1, None, "the sheet has a header but no answers".into()));
+        }
+        self.set.files.push(input);
+    }
+
+    pub fn finish(self) -> Result<AnswerSet, SheetErrors> {
+        if self.problems.is_empty() {
+            Ok(self.set)
+        } else {
+            Err(SheetErrors {
+                problems: self.problems,
+                more: self.more,
+            })
+        }
+    }
+}
+
+fn csv_line(e: &csv::Error) -> u64 {
+    e.position().map(|p| p.line()).unwrap_or(0)
+}
+
+fn csv_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => {
+            "the text is not UTF-8; in Excel use Save As → \"CSV UTF-8 (Comma delimited)\"".into()
+        }
+        _ => format!("cannot read this row as CSV: {e}"),
+    }
+}
+
+fn indicator_range(model: &Model) -> String {
+    let ids: Vec<&str> = model.indicators.iter().map(|i| i.id.as_str()).collect();
+    match (ids.first(), ids.last()) {
+        (Some(a), Some(b)) if ids.len() > 2 => format!("{a} to {b}"),
+        _ => ids.join(", "),
+    }
+}
+
+/// Reads a level: a whole number in range, a level name of the indicator's scale, or Excel's
+/// dropdown form `3 - Terdefinisi`. The error says what is allowed.
+pub fn parse_level(model: &Model, indicator: usize, text: &str) -> Result<u8, String> {
+    let scale = &model.scales[model.indicators[indicator].scale];
+    let allowed = || {
+        format!(
+            "write a whole number from {} to {}, a level name ({}) or the dropdown form \"3 - {}\"",
+            model.min_level,
+            model.max_level,
+            scale.level_names.join(", "),
+            model.level_name(indicator, 3.clamp(model.min_level, model.max_level))
+        )
+    };
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(format!("the level is empty; {}", allowed()));
+    }
+    let same = |a: &str, b: &str| {
+        let norm = |s: &str| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
+        norm(a) == norm(b)
+    };
+    let digits_end = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    if digits_end > 0 {
+        let (num, rest) = t.split_at(digits_end);
+        let rest = rest.trim_start();
+        let in_range = |n: &str| -> Result<u8, String> {
+            match n.parse::<u32>() {
+                Ok(v) if v >= model.min_level as u32 && v <= model.max_level as u32 => Ok(v as u8),
+                _ => Err(format!(
+                    "level {n} is outside the model's range {} to {}; {}",
+                    model.min_level,
+                    model.max_level,
+                    allowed()
+                )),
+            }
+        };
+        if rest.is_empty() {
+            return in_range(num);
+        }
+        if rest.starts_with([',', '.']) && rest[1..].chars().all(|c| c.is_ascii_digit()) {
+            return Err(format!(
+                "level {t:?} is not a whole number; maturity levels have no fractions, {}",
+                allowed()
+            ));
+        }
+        if let Some(name) = rest.strip_prefix(['-', '–', '—', ':', '.']) {
+            let level = in_range(num)?;
+            let expected = model.level_name(indicator, level);
+            if same(name, expected) {
+                return Ok(level);
+            }
+            return Err(format!(
+                "level {t:?} does not match: level {level} of this indicator is {expected:?}; {}",
+                allowed()
+            ));
+        }
+    }
+    if let Some(pos) = scale.level_names.iter().position(|n| same(n, t)) {
+        return Ok(model.min_level + pos as u8);
+    }
+    Err(format!("{t:?} is not a level; {}", allowed()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> Model {
+        Model::load("spbe-2020").unwrap()
+    }
+
+    #[test]
+    fn levels_in_every_accepted_form() {
+        let m = model();
+        let i11 = m.find_indicator("11").unwrap();
+        let i32 = m.find_indicator("I32").unwrap();
+        assert_eq!(parse_level(&m, i11, " 3 "), Ok(3));
+        assert_eq!(parse_level(&m, i11, "Terdefinisi"), Ok(3));
+        assert_eq!(parse_level(&m, i11, "terpadu  dan terukur"), Ok(4));
+        assert_eq!(parse_level(&m, i11, "3 - Terdefinisi"), Ok(3));
+        assert_eq!(parse_level(&m, i11, "3 – terdefinisi"), Ok(3));
+        assert_eq!(parse_level(&m, i32, "3 - Transaksi"), Ok(3));
+        assert_eq!(parse_level(&m, i32, "Kolaborasi"), Ok(4));
+    }
+
+    #[test]
+    fn bad_levels_say_what_is_allowed() {
+        let m = model();
+        let i11 = m.find_indicator("11").unwrap();
+        let allowed = "write a whole number from 1 to 5, a level name (Rintisan, Terkelola, Terdefinisi, Terpadu dan Terukur, Optimum) or the dropdown form \"3 - Terdefinisi\"";
+        assert_eq!(
+            parse_level(&m, i11, "4,5"),
+            Err(format!(
+                "level \"4,5\" is not a whole number; maturity levels have no fractions, {allowed}"
+            ))
+        );
+        assert_eq!(
+            parse_level(&m, i11, "3.5"),
+            Err(format!(
+                "level \"3.5\" is not a whole number; maturity levels have no fractions, {allowed}"
+            ))
+        );
+        assert_eq!(
+            parse_level(&m, i11, "6"),
+            Err(format!(
+                "level 6 is outside the model's range 1 to 5; {allowed}"
+            ))
+        );
+        assert_eq!(
+            parse_level(&m, i11, "0"),
+            Err(format!(
+                "level 0 is outside the model's range 1 to 5; {allowed}"
+            ))
+        );
+        assert_eq!(
+            parse_level(&m, i11, ""),
+            Err(format!("the level is empty; {allowed}"))
+        );
+        assert_eq!(
+            parse_level(&m, i11, "3 - Transaksi"),
+            Err(format!(
+                "level \"3 - Transaksi\" does not match: level 3 of this indicator is \"Terdefinisi\"; {allowed}"
+            ))
+        );
+        assert_eq!(
+            parse_level(&m, i11, "tinggi"),
+            Err(format!("\"tinggi\" is not a level; {allowed}"))
+        );
+    }
+}

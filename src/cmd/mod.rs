@@ -1,0 +1,4 @@
+//! One module per subcommand, each with its arguments and `run`.
+
+pub mod models;
+pub mod score;

@@ -1,0 +1,1208 @@
+//! The evaluation model: its YAML format, its validation, and the models embedded in the binary.
+//!
+//! A model is data, never code: domains (optional) → aspects → indicators, each with a weight in
+//! percent, named level scales, predicate bands and display rounding. Loading checks everything
+//! and reports every problem at once, each with the file, the YAML path and the line.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::path::Path;
+
+use num_traits::{ToPrimitive, Zero};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::exact::{self, Exact};
+
+/// Models compiled into the binary: `(id, YAML text)`. The first is the default.
+pub const EMBEDDED: &[(&str, &str)] =
+    &[("spbe-2020", include_str!("../indicators/spbe-2020.yaml"))];
+
+/// The model used when none is named.
+pub const DEFAULT_MODEL: &str = "spbe-2020";
+
+/// How far a model is to be trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Read in the regulation itself.
+    Official,
+    /// Agreed by several secondary sources; the regulation's text was not seen.
+    Secondary,
+    /// Rebuilt from thin or single sources; for historical reruns only.
+    Reconstructed,
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Status::Official => "official",
+            Status::Secondary => "secondary",
+            Status::Reconstructed => "reconstructed",
+        })
+    }
+}
+
+/// A validated model. Nodes are stored flat; children point at their parent by position.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub source: String,
+    pub status: Status,
+    pub notes: Option<String>,
+    /// Where it came from: `embedded:spbe-2020` or the file path.
+    pub origin: String,
+    /// SHA-256 of the YAML text, hex.
+    pub sha256: String,
+    pub min_level: u8,
+    pub max_level: u8,
+    pub scales: Vec<Scale>,
+    /// Ascending by lower bound.
+    pub predicates: Vec<Predicate>,
+    pub decimals: u32,
+    /// Empty for models with no domain layer (Pemdi 2026).
+    pub domains: Vec<Domain>,
+    pub aspects: Vec<Aspect>,
+    pub indicators: Vec<Indicator>,
+    /// Weight units per percent: every weight is a whole number of units (130 for 1.30 %).
+    pub units_per_percent: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scale {
+    pub id: String,
+    pub name: String,
+    /// Names for `min_level..=max_level`, in order.
+    pub level_names: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Predicate {
+    pub name: String,
+    pub min: Exact,
+    pub max: Exact,
+}
+
+#[derive(Debug, Clone)]
+pub struct Domain {
+    pub id: String,
+    pub name: String,
+    pub weight: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Aspect {
+    pub id: String,
+    pub name: String,
+    pub weight: u64,
+    pub domain: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Indicator {
+    pub id: String,
+    pub code: Option<String>,
+    pub name: String,
+    pub weight: u64,
+    pub aspect: usize,
+    pub scale: usize,
+}
+
+impl Model {
+    /// Total weight units (100 % of the index).
+    pub fn total_units(&self) -> u64 {
+        100 * self.units_per_percent
+    }
+
+    /// A weight in units as exact percent.
+    pub fn percent(&self, units: u64) -> Exact {
+        exact::ratio(units as i64, self.units_per_percent as i64)
+    }
+
+    /// Digits needed to show weights (2 for SPBE 2020's 1.30 %).
+    pub fn weight_decimals(&self) -> u32 {
+        let mut d = 0;
+        let mut u = self.units_per_percent;
+        while u > 1 {
+            u /= 10;
+            d += 1;
+        }
+        d
+    }
+
+    /// Weight units written as percent text, e.g. `1.30`.
+    pub fn weight_text(&self, units: u64) -> String {
+        exact::fixed(&self.percent(units), self.weight_decimals())
+    }
+
+    pub fn levels(&self) -> std::ops::RangeInclusive<u8> {
+        self.min_level..=self.max_level
+    }
+
+    /// The name of `level` on the indicator's scale.
+    pub fn level_name(&self, indicator: usize, level: u8) -> &str {
+        let scale = &self.scales[self.indicators[indicator].scale];
+        &scale.level_names[(level - self.min_level) as usize]
+    }
+
+    /// The predicate band a value falls in: lower bound inclusive, the top band also
+    /// includes the model's maximum.
+    pub fn predicate(&self, value: &Exact) -> &Predicate {
+        let last = self.predicates.len() - 1;
+        self.predicates
+            .iter()
+            .enumerate()
+            .find(|(i, p)| &p.min <= value && (value < &p.max || (*i == last && value <= &p.max)))
+            .map(|(_, p)| p)
+            .unwrap_or(if value < &self.predicates[0].min {
+                &self.predicates[0]
+            } else {
+                &self.predicates[last]
+            })
+    }
+
+    /// Finds a predicate band by name, case-insensitively.
+    pub fn predicate_named(&self, name: &str) -> Option<&Predicate> {
+        let want = name.trim().to_lowercase();
+        self.predicates
+            .iter()
+            .find(|p| p.name.to_lowercase() == want)
+    }
+
+    /// Finds an indicator by id or code, case-insensitively, ignoring surrounding spaces.
+    pub fn find_indicator(&self, key: &str) -> Option<usize> {
+        let k = key.trim();
+        self.indicators.iter().position(|i| {
+            i.id.eq_ignore_ascii_case(k)
+                || i.code.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(k))
+        })
+    }
+
+    /// Lists the ids of the embedded models.
+    pub fn embedded_ids() -> impl Iterator<Item = &'static str> {
+        EMBEDDED.iter().map(|(id, _)| *id)
+    }
+
+    /// Loads an embedded model by id, or a YAML file by path. A name that is neither says which
+    /// names exist.
+    pub fn load(name_or_path: &str) -> Result<Model, ModelError> {
+        if let Some((id, text)) = EMBEDDED.iter().find(|(id, _)| *id == name_or_path) {
+            return Model::from_yaml(text, &format!("embedded:{id}"));
+        }
+        let path = Path::new(name_or_path);
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    ModelError::single(name_or_path, "the file is not UTF-8 text; save it as UTF-8")
+                })?;
+                Model::from_yaml(&text, name_or_path)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ModelError::single(
+                name_or_path,
+                &format!(
+                    "no such model file, and no embedded model has that name; embedded models: {}",
+                    Model::embedded_ids().collect::<Vec<_>>().join(", ")
+                ),
+            )),
+            Err(e) => Err(ModelError::single(
+                name_or_path,
+                &format!("cannot read the model: {e}"),
+            )),
+        }
+    }
+
+    /// Parses and validates a model. `origin` names the file in messages.
+    pub fn from_yaml(text: &str, origin: &str) -> Result<Model, ModelError> {
+        if text.len() > MAX_MODEL_BYTES {
+            return Err(ModelError::single(
+                origin,
+                &format!(
+                    "the model is larger than {} MiB; a model is a small file",
+                    MAX_MODEL_BYTES >> 20
+                ),
+            ));
+        }
+        let raw: RawModel = serde_yaml::from_str(text).map_err(|e| {
+            let line = e.location().map(|l| l.line());
+            ModelError {
+                origin: origin.to_string(),
+                problems: vec![ModelProblem {
+                    path: String::new(),
+                    line,
+                    message: yaml_message(&e),
+                }],
+            }
+        })?;
+        let mut v = Validator {
+            problems: Vec::new(),
+            locator: Locator::new(text),
+        };
+        let model = v.build(raw, origin, text);
+        if v.problems.is_empty() {
+            Ok(model.expect("a model is built when nothing is wrong"))
+        } else {
+            Err(ModelError {
+                origin: origin.to_string(),
+                problems: v.problems,
+            })
+        }
+    }
+}
+
+/// Models are small; anything bigger is refused before parsing.
+const MAX_MODEL_BYTES: usize = 4 << 20;
+
+fn yaml_message(e: &serde_yaml::Error) -> String {
+    let msg = e.to_string();
+    // serde_yaml appends " at line L column C"; the location is printed separately.
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg,
+    }
+}
+
+/// Every problem found in one model file.
+#[derive(Debug, thiserror::Error)]
+pub struct ModelError {
+    pub origin: String,
+    pub problems: Vec<ModelProblem>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ModelProblem {
+    /// YAML path such as `domains[1].aspects[0].weight`; empty for the whole file.
+    pub path: String,
+    /// 1-based line, when it could be found.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl ModelError {
+    fn single(origin: &str, message: &str) -> Self {
+        ModelError {
+            origin: origin.to_string(),
+            problems: vec![ModelProblem {
+                path: String::new(),
+                line: None,
+                message: message.to_string(),
+            }],
+        }
+    }
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(
+            f,
+            "the model {} has {} problem{}:",
+            self.origin,
+            n,
+            if n == 1 { "" } else { "s" }
+        )?;
+        for p in &self.problems {
+            write!(f, "\n  {}", self.origin)?;
+            if let Some(line) = p.line {
+                write!(f, ":{line}")?;
+            }
+            if !p.path.is_empty() {
+                write!(f, ": {}", p.path)?;
+            }
+            write!(f, ": {}", p.message)?;
+        }
+        Ok(())
+    }
+}
+
+// ---- The YAML format --------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModel {
+    id: Text,
+    name: Text,
+    version: Text,
+    source: Text,
+    status: Status,
+    #[serde(default)]
+    notes: Option<String>,
+    levels: RawLevels,
+    scales: BTreeMap<String, RawScale>,
+    predicates: Vec<RawPredicate>,
+    #[serde(default)]
+    rounding: Option<RawRounding>,
+    #[serde(default)]
+    domains: Option<Vec<RawDomain>>,
+    #[serde(default)]
+    aspects: Option<Vec<RawAspect>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLevels {
+    min: u8,
+    max: u8,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScale {
+    #[serde(default)]
+    name: Option<String>,
+    levels: BTreeMap<i64, Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPredicate {
+    name: Text,
+    min: Number,
+    max: Number,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRounding {
+    decimals: u32,
+    #[serde(default = "half_up")]
+    mode: String,
+}
+
+fn half_up() -> String {
+    "half-up".into()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDomain {
+    id: Text,
+    name: Text,
+    weight: Number,
+    aspects: Vec<RawAspect>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAspect {
+    id: Text,
+    name: Text,
+    weight: Number,
+    indicators: Vec<RawIndicator>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIndicator {
+    id: Text,
+    #[serde(default)]
+    code: Option<Text>,
+    name: Text,
+    weight: Number,
+    scale: String,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+/// A scalar read as text, whether YAML typed it as a string or a number (`version: 2020`).
+#[derive(Debug, Clone)]
+struct Text(String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Text(scalar_text(d)?))
+    }
+}
+
+/// A number kept as its decimal text so that it can be read exactly (`1.30` stays 13/10).
+#[derive(Debug, Clone)]
+struct Number(String);
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Number(scalar_text(d)?))
+    }
+}
+
+fn scalar_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    struct V;
+    impl serde::de::Visitor<'_> for V {
+        type Value = String;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string or a number")
+        }
+        fn visit_str<E>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        // A YAML float: Rust writes the shortest text that reads back as the same f64, which
+        // for any weight a person types (≤ 15 digits) is exactly the digits typed (1.30 → "1.3").
+        fn visit_f64<E>(self, v: f64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+    }
+    d.deserialize_any(V)
+}
+
+// ---- Validation -------------------------------------------------------------------------------
+
+struct Validator<'a> {
+    problems: Vec<ModelProblem>,
+    locator: Locator<'a>,
+}
+
+/// A path segment for both messages and the line locator.
+#[derive(Clone)]
+enum Seg {
+    Key(&'static str),
+    Index(usize),
+}
+
+fn path_text(path: &[Seg]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Seg::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
+impl Validator<'_> {
+    fn problem(&mut self, path: &[Seg], message: String) {
+        self.problems.push(ModelProblem {
+            path: path_text(path),
+            line: self.locator.locate(path),
+            message,
+        });
+    }
+
+    /// Reads a weight in percent; returns its exact value.
+    fn weight(&mut self, path: &[Seg], n: &Number) -> Option<Exact> {
+        match exact::parse_decimal(&n.0) {
+            Some(w) if w > Exact::zero() => Some(w),
+            Some(_) => {
+                self.problem(path, format!("weight {} must be greater than 0", n.0));
+                None
+            }
+            None => {
+                self.problem(
+                    path,
+                    format!("weight {:?} is not a decimal number such as 2.50", n.0),
+                );
+                None
+            }
+        }
+    }
+
+    fn build(&mut self, raw: RawModel, origin: &str, text: &str) -> Option<Model> {
+        use Seg::*;
+        let min_level = raw.levels.min;
+        let max_level = raw.levels.max;
+        if min_level >= max_level {
+            self.problem(
+                &[Key("levels")],
+                format!("min {min_level} must be below max {max_level}"),
+            );
+        }
+        if max_level > 100 {
+            self.problem(
+                &[Key("levels"), Key("max")],
+                "max must be at most 100".into(),
+            );
+        }
+
+        // Scales: names for every level in range, nothing outside it.
+        let mut scales = Vec::new();
+        for (id, s) in &raw.scales {
+            let mut names = Vec::new();
+            for level in min_level..=max_level {
+                match s.levels.get(&(level as i64)) {
+                    Some(n) if !n.0.trim().is_empty() => names.push(n.0.trim().to_string()),
+                    _ => {
+                        self.problem(
+                            &[Key("scales"), Key(leak(id)), Key("levels")],
+                            format!("scale {id:?} has no name for level {level}; name every level {min_level}..{max_level}"),
+                        );
+                        names.push(level.to_string());
+                    }
+                }
+            }
+            for level in s.levels.keys() {
+                if *level < min_level as i64 || *level > max_level as i64 {
+                    self.problem(
+                        &[Key("scales"), Key(leak(id)), Key("levels")],
+                        format!("scale {id:?} names level {level}, outside the range {min_level}..{max_level}"),
+                    );
+                }
+            }
+            scales.push(Scale {
+                id: id.clone(),
+                name: s.name.clone().unwrap_or_else(|| id.clone()),
+                level_names: names,
+            });
+        }
+        if scales.is_empty() {
+            self.problem(&[Key("scales")], "define at least one level scale".into());
+        }
+
+        // Predicate bands: cover min..max with no gap and no overlap.
+        let mut predicates = Vec::new();
+        for (i, p) in raw.predicates.iter().enumerate() {
+            let lo = exact::parse_decimal(&p.min.0);
+            let hi = exact::parse_decimal(&p.max.0);
+            match (lo, hi) {
+                (Some(lo), Some(hi)) if lo < hi => predicates.push((
+                    i,
+                    Predicate {
+                        name: p.name.0.trim().to_string(),
+                        min: lo,
+                        max: hi,
+                    },
+                )),
+                (Some(_), Some(_)) => self.problem(
+                    &[Key("predicates"), Index(i)],
+                    format!(
+                        "band {:?}: min {} must be below max {}",
+                        p.name.0, p.min.0, p.max.0
+                    ),
+                ),
+                _ => self.problem(
+                    &[Key("predicates"), Index(i)],
+                    format!("band {:?}: min and max must be decimal numbers", p.name.0),
+                ),
+            }
+        }
+        predicates.sort_by(|a, b| a.1.min.cmp(&b.1.min));
+        if predicates.is_empty() {
+            self.problem(
+                &[Key("predicates")],
+                "define at least one predicate band".into(),
+            );
+        } else {
+            let lowest = &predicates[0];
+            if lowest.1.min != exact::int(min_level as i64) {
+                self.problem(
+                    &[Key("predicates"), Index(lowest.0)],
+                    format!(
+                        "the lowest band {:?} starts at {}, but the levels start at {min_level}; bands must cover the whole range",
+                        lowest.1.name,
+                        exact::exact_text(&lowest.1.min, 0).0
+                    ),
+                );
+            }
+            let highest = &predicates[predicates.len() - 1];
+            if highest.1.max != exact::int(max_level as i64) {
+                self.problem(
+                    &[Key("predicates"), Index(highest.0)],
+                    format!(
+                        "the highest band {:?} ends at {}, but the levels end at {max_level}; bands must cover the whole range",
+                        highest.1.name,
+                        exact::exact_text(&highest.1.max, 0).0
+                    ),
+                );
+            }
+            for pair in predicates.windows(2) {
+                let (a, b) = (&pair[0].1, &pair[1].1);
+                if a.max != b.min {
+                    let what = if a.max < b.min { "a gap" } else { "an overlap" };
+                    self.problem(
+                        &[Key("predicates"), Index(pair[1].0)],
+                        format!(
+                            "{what} between bands {:?} (up to {}) and {:?} (from {}); each band must start where the one below ends",
+                            a.name,
+                            exact::exact_text(&a.max, 0).0,
+                            b.name,
+                            exact::exact_text(&b.min, 0).0
+                        ),
+                    );
+                }
+            }
+            let mut names = HashSet::new();
+            for (i, p) in &predicates {
+                if !names.insert(p.name.to_lowercase()) {
+                    self.problem(
+                        &[Key("predicates"), Index(*i)],
+                        format!("band name {:?} is used twice", p.name),
+                    );
+                }
+            }
+        }
+        let predicates: Vec<Predicate> = predicates.into_iter().map(|(_, p)| p).collect();
+
+        let decimals = match &raw.rounding {
+            None => 2,
+            Some(r) => {
+                if r.mode != "half-up" {
+                    self.problem(
+                        &[Key("rounding"), Key("mode")],
+                        format!("rounding mode {:?} is not supported; use half-up (the ministry's rule)", r.mode),
+                    );
+                }
+                if r.decimals > 6 {
+                    self.problem(
+                        &[Key("rounding"), Key("decimals")],
+                        "decimals must be 0..6".into(),
+                    );
+                }
+                r.decimals
+            }
+        };
+
+        // The hierarchy. Collect exact weights first, then find the common unit.
+        struct Node {
+            path: Vec<Seg>,
+            weight: Option<Exact>,
+        }
+        let mut domains: Vec<(Domain, Node)> = Vec::new();
+        let mut aspects: Vec<(Aspect, Node)> = Vec::new();
+        let mut indicators: Vec<(Indicator, Node)> = Vec::new();
+        let scale_index: HashMap<&str, usize> = scales
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+
+        let add_aspect = |v: &mut Self,
+                          a: &RawAspect,
+                          path: Vec<Seg>,
+                          domain: Option<usize>,
+                          aspects: &mut Vec<(Aspect, Node)>,
+                          indicators: &mut Vec<(Indicator, Node)>| {
+            let mut wp = path.clone();
+            wp.push(Key("weight"));
+            let weight = v.weight(&wp, &a.weight);
+            let ai = aspects.len();
+            aspects.push((
+                Aspect {
+                    id: a.id.0.trim().to_string(),
+                    name: a.name.0.trim().to_string(),
+                    weight: 0,
+                    domain,
+                },
+                Node {
+                    path: path.clone(),
+                    weight,
+                },
+            ));
+            if a.indicators.is_empty() {
+                let mut p = path.clone();
+                p.push(Key("indicators"));
+                v.problem(&p, format!("aspect {} has no indicators", a.id.0));
+            }
+            for (k, ind) in a.indicators.iter().enumerate() {
+                let mut ip = path.clone();
+                ip.push(Key("indicators"));
+                ip.push(Index(k));
+                let mut wp = ip.clone();
+                wp.push(Key("weight"));
+                let weight = v.weight(&wp, &ind.weight);
+                let scale = match scale_index.get(ind.scale.as_str()) {
+                    Some(s) => *s,
+                    None => {
+                        let mut sp = ip.clone();
+                        sp.push(Key("scale"));
+                        v.problem(
+                            &sp,
+                            format!(
+                                "indicator {} names scale {:?}, which is not defined; defined scales: {}",
+                                ind.id.0,
+                                ind.scale,
+                                raw.scales.keys().cloned().collect::<Vec<_>>().join(", ")
+                            ),
+                        );
+                        0
+                    }
+                };
+                let _ = &ind.description;
+                indicators.push((
+                    Indicator {
+                        id: ind.id.0.trim().to_string(),
+                        code: ind
+                            .code
+                            .as_ref()
+                            .map(|c| c.0.trim().to_string())
+                            .filter(|c| !c.is_empty()),
+                        name: ind.name.0.trim().to_string(),
+                        weight: 0,
+                        aspect: ai,
+                        scale,
+                    },
+                    Node { path: ip, weight },
+                ));
+            }
+        };
+
+        match (&raw.domains, &raw.aspects) {
+            (Some(_), Some(_)) => self.problem(
+                &[Key("aspects")],
+                "give either domains (with aspects inside) or aspects at the top, not both".into(),
+            ),
+            (None, None) => self.problem(&[], "the model has no domains and no aspects".into()),
+            _ => {}
+        }
+        if let Some(ds) = &raw.domains {
+            if ds.is_empty() {
+                self.problem(&[Key("domains")], "the domain list is empty".into());
+            }
+            for (i, d) in ds.iter().enumerate() {
+                let path = vec![Key("domains"), Index(i)];
+                let mut wp = path.clone();
+                wp.push(Key("weight"));
+                let weight = self.weight(&wp, &d.weight);
+                let di = domains.len();
+                domains.push((
+                    Domain {
+                        id: d.id.0.trim().to_string(),
+                        name: d.name.0.trim().to_string(),
+                        weight: 0,
+                    },
+                    Node {
+                        path: path.clone(),
+                        weight,
+                    },
+                ));
+                if d.aspects.is_empty() {
+                    let mut p = path.clone();
+                    p.push(Key("aspects"));
+                    self.problem(&p, format!("domain {} has no aspects", d.id.0));
+                }
+                for (j, a) in d.aspects.iter().enumerate() {
+                    let mut ap = path.clone();
+                    ap.push(Key("aspects"));
+                    ap.push(Index(j));
+                    add_aspect(self, a, ap, Some(di), &mut aspects, &mut indicators);
+                }
+            }
+        } else if let Some(as_) = &raw.aspects {
+            if as_.is_empty() {
+                self.problem(&[Key("aspects")], "the aspect list is empty".into());
+            }
+            for (j, a) in as_.iter().enumerate() {
+                add_aspect(
+                    self,
+                    a,
+                    vec![Key("aspects"), Index(j)],
+                    None,
+                    &mut aspects,
+                    &mut indicators,
+                );
+            }
+        }
+
+        // Unique ids across all nodes, and codes unique among indicators and ids.
+        let mut seen: HashMap<String, String> = HashMap::new();
+        let all_ids = domains
+            .iter()
+            .map(|(d, n)| (d.id.clone(), &n.path, "domain"))
+            .chain(
+                aspects
+                    .iter()
+                    .map(|(a, n)| (a.id.clone(), &n.path, "aspect")),
+            )
+            .chain(
+                indicators
+                    .iter()
+                    .map(|(i, n)| (i.id.clone(), &n.path, "indicator")),
+            )
+            .collect::<Vec<_>>();
+        let mut dupes = Vec::new();
+        for (id, path, kind) in &all_ids {
+            let mut idp = (*path).clone();
+            idp.push(Key("id"));
+            if id.is_empty() {
+                dupes.push((idp, format!("the {kind} id is empty")));
+                continue;
+            }
+            if let Some(first) = seen.insert(id.to_lowercase(), path_text(path)) {
+                dupes.push((
+                    idp,
+                    format!("{kind} id {id:?} is already used at {first}; ids must be unique"),
+                ));
+            }
+        }
+        for (i, n) in &indicators {
+            if let Some(code) = &i.code {
+                let key = code.to_lowercase();
+                if key != i.id.to_lowercase() {
+                    let mut cp = n.path.clone();
+                    cp.push(Key("code"));
+                    if let Some(first) = seen.insert(key, path_text(&n.path)) {
+                        dupes.push((cp, format!("indicator code {code:?} is already used at {first}; codes must be unique")));
+                    }
+                }
+            }
+        }
+        for (p, m) in dupes {
+            self.problem(&p, m);
+        }
+
+        // The common weight unit: the smallest power of ten that makes every weight whole.
+        let all_weights: Vec<&Exact> = domains
+            .iter()
+            .map(|x| &x.1)
+            .chain(aspects.iter().map(|x| &x.1))
+            .chain(indicators.iter().map(|x| &x.1))
+            .filter_map(|n| n.weight.as_ref())
+            .collect();
+        let mut units_per_percent: u64 = 1;
+        let mut digits = 0;
+        while digits < 6
+            && all_weights
+                .iter()
+                .any(|w| !(*w * exact::int(units_per_percent as i64)).is_integer())
+        {
+            units_per_percent *= 10;
+            digits += 1;
+        }
+        if all_weights
+            .iter()
+            .any(|w| !(*w * exact::int(units_per_percent as i64)).is_integer())
+        {
+            self.problem(&[], "weights may have at most 6 decimal digits".into());
+        }
+        let to_units = |w: &Option<Exact>| -> u64 {
+            w.as_ref()
+                .and_then(|w| {
+                    (w * exact::int(units_per_percent as i64))
+                        .to_integer()
+                        .to_u64()
+                })
+                .unwrap_or(0)
+        };
+        for (d, n) in domains.iter_mut() {
+            d.weight = to_units(&n.weight);
+        }
+        for (a, n) in aspects.iter_mut() {
+            a.weight = to_units(&n.weight);
+        }
+        for (i, n) in indicators.iter_mut() {
+            i.weight = to_units(&n.weight);
+        }
+
+        // Each parent equals the sum of its children, exactly; the total is 100.
+        let weights_known = self.problems.iter().all(|p| !p.path.ends_with("weight"));
+        if weights_known {
+            let show =
+                |u: u64| exact::exact_text(&exact::ratio(u as i64, units_per_percent as i64), 0).0;
+            for (ai, (a, n)) in aspects.iter().enumerate() {
+                let sum: u64 = indicators
+                    .iter()
+                    .filter(|(i, _)| i.aspect == ai)
+                    .map(|(i, _)| i.weight)
+                    .sum();
+                if sum != a.weight && sum > 0 {
+                    let mut wp = n.path.clone();
+                    wp.push(Key("weight"));
+                    self.problem(
+                        &wp,
+                        format!(
+                            "aspect {} weighs {} but its indicators add up to {}; a parent's weight must equal the sum of its children's",
+                            a.id,
+                            show(a.weight),
+                            show(sum)
+                        ),
+                    );
+                }
+            }
+            for (di, (d, n)) in domains.iter().enumerate() {
+                let sum: u64 = aspects
+                    .iter()
+                    .filter(|(a, _)| a.domain == Some(di))
+                    .map(|(a, _)| a.weight)
+                    .sum();
+                if sum != d.weight && sum > 0 {
+                    let mut wp = n.path.clone();
+                    wp.push(Key("weight"));
+                    self.problem(
+                        &wp,
+                        format!(
+                            "domain {} weighs {} but its aspects add up to {}; a parent's weight must equal the sum of its children's",
+                            d.id,
+                            show(d.weight),
+                            show(sum)
+                        ),
+                    );
+                }
+            }
+            let (top_key, top): (&'static str, u64) = if domains.is_empty() {
+                ("aspects", aspects.iter().map(|(a, _)| a.weight).sum())
+            } else {
+                ("domains", domains.iter().map(|(d, _)| d.weight).sum())
+            };
+            if top != 100 * units_per_percent && top > 0 {
+                self.problem(
+                    &[Key(top_key)],
+                    format!(
+                        "the {top_key} weigh {} in total; the total must be exactly 100",
+                        show(top)
+                    ),
+                );
+            }
+        }
+
+        if !self.problems.is_empty() {
+            return None;
+        }
+        Some(Model {
+            id: raw.id.0.trim().to_string(),
+            name: raw.name.0.trim().to_string(),
+            version: raw.version.0.trim().to_string(),
+            source: raw.source.0.trim().to_string(),
+            status: raw.status,
+            notes: raw.notes.map(|n| n.trim().to_string()),
+            origin: origin.to_string(),
+            sha256: sha256_hex(text.as_bytes()),
+            min_level,
+            max_level,
+            scales,
+            predicates,
+            decimals,
+            domains: domains.into_iter().map(|x| x.0).collect(),
+            aspects: aspects.into_iter().map(|x| x.0).collect(),
+            indicators: indicators.into_iter().map(|x| x.0).collect(),
+            units_per_percent,
+        })
+    }
+}
+
+/// Scale ids come from the file; paths hold `&'static str` keys. A model has a handful of scales
+/// and this runs only when one is wrong, so leaking the few bytes is harmless.
+fn leak(s: &str) -> &'static str {
+    Box::leak(s.to_string().into_boxed_str())
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+// ---- Finding the line of a YAML path ----------------------------------------------------------
+
+/// Finds the line of a YAML path in block-style YAML by indentation. serde does not keep
+/// positions, and models are written in block style with flow maps on one line, which this reads;
+/// when it cannot follow the path it gives the deepest line it found.
+struct Locator<'a> {
+    /// (indent, text without the indent) per line; comments and blank lines are `None`.
+    lines: Vec<Option<(usize, &'a str)>>,
+}
+
+#[derive(Clone, Copy)]
+struct Block {
+    /// First line of the block and one past its last.
+    start: usize,
+    end: usize,
+    /// Indent of the block's keys; the first line may be a list item `- key:` whose key sits
+    /// two columns right of the dash.
+    indent: usize,
+}
+
+impl<'a> Locator<'a> {
+    fn new(text: &'a str) -> Self {
+        let lines = text
+            .lines()
+            .map(|l| {
+                let t = l.trim_start();
+                if t.is_empty() || t.starts_with('#') || t == "---" {
+                    None
+                } else {
+                    Some((l.len() - t.len(), t))
+                }
+            })
+            .collect();
+        Locator { lines }
+    }
+
+    /// The line's indent and text as seen from `block` (a list item's dash stripped).
+    fn view(&self, i: usize, block: &Block) -> Option<(usize, &'a str)> {
+        let (ind, txt) = self.lines[i]?;
+        if i == block.start && ind < block.indent {
+            if let Some(rest) = txt.strip_prefix('-') {
+                let trimmed = rest.trim_start();
+                return Some((ind + txt.len() - trimmed.len(), trimmed));
+            }
+        }
+        Some((ind, txt))
+    }
+
+    fn locate(&self, path: &[Seg]) -> Option<usize> {
+        let first = self.lines.iter().position(|l| l.is_some())?;
+        let mut block = Block {
+            start: first,
+            end: self.lines.len(),
+            indent: self.lines[first]?.0,
+        };
+        let mut line = None;
+        for seg in path {
+            let found = match seg {
+                Seg::Key(k) => self.key(&block, k),
+                Seg::Index(n) => self.item(&block, *n),
+            };
+            match found {
+                Some((l, b)) => {
+                    line = Some(l + 1);
+                    match b {
+                        Some(b) => block = b,
+                        None => break, // an inline value or flow map: this line holds the rest
+                    }
+                }
+                None => break,
+            }
+        }
+        line
+    }
+
+    /// The line of `key` in a mapping block and the block of its value (None if inline).
+    fn key(&self, block: &Block, key: &str) -> Option<(usize, Option<Block>)> {
+        for i in block.start..block.end {
+            let Some((ind, txt)) = self.view(i, block) else {
+                continue;
+            };
+            if ind < block.indent {
+                break;
+            }
+            if ind != block.indent {
+                continue;
+            }
+            if txt.starts_with('{') {
+                return Some((i, None));
+            }
+            let Some(rest) = txt.strip_prefix(key) else {
+                continue;
+            };
+            let Some(value) = rest.strip_prefix(':') else {
+                continue;
+            };
+            let value = value.trim();
+            if !value.is_empty()
+                && !value.starts_with('#')
+                && !value.starts_with('|')
+                && !value.starts_with('>')
+            {
+                return Some((i, None));
+            }
+            let mut j = i + 1;
+            let mut child_indent = None;
+            while j < block.end {
+                if let Some((cind, ctxt)) = self.lines[j] {
+                    let is_item_at_same = cind == ind && ctxt.starts_with('-');
+                    if cind <= ind && !is_item_at_same {
+                        break;
+                    }
+                    child_indent.get_or_insert(cind);
+                }
+                j += 1;
+            }
+            return Some((
+                i,
+                child_indent.map(|ci| Block {
+                    start: i + 1,
+                    end: j,
+                    indent: ci,
+                }),
+            ));
+        }
+        None
+    }
+
+    /// The `n`-th item of a block sequence and its block.
+    fn item(&self, block: &Block, n: usize) -> Option<(usize, Option<Block>)> {
+        let mut count = 0;
+        let mut i = block.start;
+        while i < block.end {
+            if let Some((ind, txt)) = self.lines[i] {
+                if ind < block.indent {
+                    break;
+                }
+                if ind == block.indent && txt.starts_with('-') {
+                    if count == n {
+                        let mut j = i + 1;
+                        while j < block.end {
+                            if let Some((cind, ctxt)) = self.lines[j] {
+                                if cind < ind || (cind == ind && ctxt.starts_with('-')) {
+                                    break;
+                                }
+                            }
+                            j += 1;
+                        }
+                        let rest = txt[1..].trim_start();
+                        if rest.starts_with('{') || rest.is_empty() && j == i + 1 {
+                            return Some((i, None));
+                        }
+                        let key_indent = ind + txt.len() - rest.len();
+                        return Some((
+                            i,
+                            Some(Block {
+                                start: i,
+                                end: j,
+                                indent: key_indent,
+                            }),
+                        ));
+                    }
+                    count += 1;
+                }
+            }
+            i += 1;
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_locator_follows_block_yaml() {
+        let text = "id: x\nlevels: {min: 1, max: 5}\ndomains:\n  - id: D1\n    weight: 13\n    aspects:\n      - id: A1\n        weight: 12\n        indicators:\n          - {id: \"1\", weight: 1}\n          - {id: \"2\", weight: 1}\n  - id: D2\n    weight: 4\n";
+        let loc = Locator::new(text);
+        use Seg::*;
+        assert_eq!(loc.locate(&[Key("levels")]), Some(2));
+        assert_eq!(
+            loc.locate(&[Key("domains"), Index(0), Key("weight")]),
+            Some(5)
+        );
+        assert_eq!(
+            loc.locate(&[Key("domains"), Index(1), Key("weight")]),
+            Some(13)
+        );
+        assert_eq!(loc.locate(&[Key("domains"), Index(1)]), Some(12));
+        assert_eq!(
+            loc.locate(&[
+                Key("domains"),
+                Index(0),
+                Key("aspects"),
+                Index(0),
+                Key("weight")
+            ]),
+            Some(8)
+        );
+        assert_eq!(
+            loc.locate(&[
+                Key("domains"),
+                Index(0),
+                Key("aspects"),
+                Index(0),
+                Key("indicators"),
+                Index(1),
+                Key("weight")
+            ]),
+            Some(11)
+        );
+    }
+}
