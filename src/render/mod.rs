@@ -34,7 +34,7 @@ fn short_hash(h: &str) -> &str {
 
 /// Builds the human-readable view of a scorecard.
 pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
-    let heading = vec![
+    let mut heading = vec![
         format!(
             "Model: {} ({}, version {}, {})",
             card.model.name, card.model.id, card.model.version, card.model.status
@@ -53,6 +53,9 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
             card.combine.as_str()
         ),
     ];
+    if let Some(caution) = card.model.status.caution(&card.model.id) {
+        heading.insert(1, caution);
+    }
     let exact_note = if card.index_exact {
         "exact"
     } else {
