@@ -43,6 +43,8 @@ pub enum Command {
     Models(cmd::models::ModelsArgs),
     /// Compare two results (e.g. last year and this year), or two stages with --stages.
     Diff(cmd::diff::DiffArgs),
+    /// The index year by year, model changes marked, against the plan's yearly targets.
+    Trend(cmd::trend::TrendArgs),
 }
 
 /// The answer sheets and how to read and consolidate them; shared by every command that scores.
@@ -139,6 +141,7 @@ pub fn main() -> ExitCode {
         Command::Score(args) => cmd::score::run(args),
         Command::Models(args) => cmd::models::run(args),
         Command::Diff(args) => cmd::diff::run(args),
+        Command::Trend(args) => cmd::trend::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -208,7 +208,7 @@ pub fn diff(old_label: &str, old: &Scorecard, new_label: &str, new: &Scorecard) 
                         .iter()
                         .find(|a| a.id == n.aspect)
                         .and_then(|a| a.domain.clone()),
-                    weight: Decimal::exact(&n.weight.value()),
+                    weight: n.weight.clone(),
                     old_level: o.level.clone(),
                     new_level: n.level.clone(),
                     old_level_name: o.level_name.clone(),

@@ -15,3 +15,4 @@ pub mod render;
 pub mod score;
 pub mod scorecard;
 pub mod stage;
+pub mod trend;

@@ -278,3 +278,160 @@ fn diff_errors_are_clear() {
         .code(2)
         .stderr(predicates::str::contains("name two different stages"));
 }
+
+// ---- trend -------------------------------------------------------------------------------------
+
+#[test]
+fn trend_over_three_years_with_a_model_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = results(dir.path());
+    let args: Vec<&str> = r.iter().map(|p| p.to_str().unwrap()).collect();
+    let mut cmd = vec!["trend"];
+    cmd.extend(&args);
+    cmd.extend([
+        "--target-path",
+        "2025=2.85,2026=3.2,2027=3.5,2028=3.8",
+        "--format",
+        "json",
+    ]);
+    let v = json(&cmd);
+    let years = v["years"].as_array().unwrap();
+    let col = |k: &str| -> Vec<String> { years.iter().map(|y| y[k].to_string()).collect() };
+    assert_eq!(col("year"), ["2024", "2025", "2026"]);
+    assert_eq!(col("index"), ["2.764", "2.882", "2.56"]);
+    assert_eq!(col("change"), ["null", "0.118", "-0.322"]);
+    assert_eq!(col("model_changed"), ["false", "false", "true"]);
+    assert_eq!(col("previous_model"), ["null", "null", "\"spbe-2020\""]);
+    assert_eq!(
+        col("groups_kind"),
+        ["\"domains\"", "\"domains\"", "\"aspects\""]
+    );
+    assert_eq!(col("on_track"), ["null", "true", "false"]);
+    assert_eq!(years[1]["groups"][2]["index_rounded"].to_string(), "2.09");
+    let targets = v["targets"].as_array().unwrap();
+    let status: Vec<&str> = targets
+        .iter()
+        .map(|t| t["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(status, ["met", "missed", "ahead", "ahead"]);
+    // From 2.56 in 2026: 3.5 by 2027 needs 0.94; 3.8 by 2028 needs 1.24, 0.62 a year.
+    assert_eq!(targets[2]["gain_needed"].to_string(), "0.94");
+    assert_eq!(targets[3]["gain_needed"].to_string(), "1.24");
+    assert_eq!(targets[3]["gain_needed_per_year"].to_string(), "0.62");
+    assert!(
+        v["notes"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("2026: the model changed from spbe-2020 to pemdi-2026")
+    );
+
+    let mut md = vec!["trend"];
+    md.extend(&args);
+    md.extend([
+        "--target-path",
+        "2025=2.85,2026=3.2,2028=3.8",
+        "-f",
+        "markdown",
+    ]);
+    insta::assert_snapshot!("trend_markdown", stdout(&md));
+}
+
+#[test]
+fn trend_scores_answer_sheet_folders_labelled_by_year() {
+    let v = json(&[
+        "trend",
+        "2026=tests/data/years/2026",
+        "2024=examples/kota-contoh",
+        "2025=tests/data/years/2025",
+        "--year-model",
+        "2026=pemdi-2026",
+        "-f",
+        "json",
+    ]);
+    let idx: Vec<String> = v["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| format!("{} {} {}", y["year"], y["model"]["id"], y["index"]))
+        .collect();
+    assert_eq!(
+        idx,
+        [
+            "2024 \"spbe-2020\" 2.764",
+            "2025 \"spbe-2020\" 2.882",
+            "2026 \"pemdi-2026\" 2.56"
+        ]
+    );
+    let csv = stdout(&[
+        "trend",
+        "2024=examples/kota-contoh",
+        "2025=tests/data/years/2025",
+        "-f",
+        "csv",
+    ]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "year,model,model_status,model_changed,kind,id,name,index,index_rounded,predicate,change,target,on_track"
+    );
+    assert_eq!(
+        lines[1],
+        "2024,spbe-2020,official,false,index,,,2.764,2.76,Baik,,,"
+    );
+    assert_eq!(
+        lines[6],
+        "2025,spbe-2020,official,false,index,,,2.882,2.88,Baik,0.118,,"
+    );
+}
+
+#[test]
+fn trend_errors_are_clear() {
+    let fails = |args: &[&str], msg: &str| {
+        spbe()
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(msg));
+    };
+    fails(
+        &["trend", "examples/kota-contoh"],
+        "examples/kota-contoh: answer sheets carry no year; write it as YEAR=PATH, e.g. 2025=examples/kota-contoh",
+    );
+    fails(
+        &[
+            "trend",
+            "2024=examples/kota-contoh",
+            "2024=tests/data/years/2025",
+        ],
+        "2024 is given twice (examples/kota-contoh and tests/data/years/2025); give one result per year",
+    );
+    fails(
+        &[
+            "trend",
+            "2024=examples/kota-contoh",
+            "--target-path",
+            "2025:3",
+        ],
+        "--target-path: \"2025:3\" is not YEAR=INDEX",
+    );
+    fails(
+        &[
+            "trend",
+            "2024=examples/kota-contoh",
+            "--target-path",
+            "2025=tiga",
+        ],
+        "--target-path: the target for 2025 \"tiga\" is not a decimal index such as 3.2",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("r.json");
+    spbe()
+        .args(["score", Y2024, "-f", "json", "-o"])
+        .arg(&p)
+        .assert()
+        .success();
+    fails(
+        &["trend", p.to_str().unwrap()],
+        "this result has no year; write it as YEAR=PATH",
+    );
+}

@@ -13,8 +13,7 @@ use crate::consolidate::Combine;
 use crate::diff::{Diff, NodeChange, Side, diff, signed};
 use crate::model::{DEFAULT_MODEL, Model};
 use crate::output::{Output, neutralize};
-use crate::render::Section;
-use crate::render::report::{self, Report};
+use crate::render::report::{self, Report, Section};
 use crate::score::PredicateBasis;
 use crate::scorecard::Options;
 use crate::stage::{self, Stage};
@@ -207,14 +206,18 @@ pub fn view(d: &Diff) -> Report {
         if !d.domains.is_empty() {
             sections.push(Section {
                 title: "Domains".into(),
-                header: vec!["ID", "Domain", "Old", "New", "Change"],
+                header: ["ID", "Domain", "Old", "New", "Change"]
+                    .map(String::from)
+                    .to_vec(),
                 rows: node_rows(&d.domains),
                 numeric: vec![2, 3, 4],
             });
         }
         sections.push(Section {
             title: "Aspects".into(),
-            header: vec!["ID", "Aspect", "Old", "New", "Change"],
+            header: ["ID", "Aspect", "Old", "New", "Change"]
+                .map(String::from)
+                .to_vec(),
             rows: node_rows(&d.aspects),
             numeric: vec![2, 3, 4],
         });
@@ -231,14 +234,16 @@ pub fn view(d: &Diff) -> Report {
                 d.indicators.len(),
                 d.unchanged_indicators
             ),
-            header: vec![
+            header: [
                 "ID",
                 "Indicator",
                 "Old level",
                 "New level",
                 "Level Δ",
                 "Points Δ",
-            ],
+            ]
+            .map(String::from)
+            .to_vec(),
             rows: d
                 .indicators
                 .iter()

@@ -4,3 +4,4 @@ pub mod diff;
 pub mod models;
 pub mod result;
 pub mod score;
+pub mod trend;

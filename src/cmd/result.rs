@@ -37,13 +37,19 @@ pub fn read_json(path: &Path) -> anyhow::Result<Scorecard> {
     } else {
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?
     };
-    let probe: serde_json::Value = serde_json::from_str(&text).with_context(|| {
+    // Parsed straight from the text, never through serde_json::Value: numbers must not pass
+    // through f64 (a Value would turn 2.80 into 2.8 and could change long decimals).
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        schema_version: Option<u64>,
+    }
+    let probe: Probe = serde_json::from_str(&text).with_context(|| {
         format!(
-            "{}: not valid JSON; give a result written by `spbe score --format json`, or answer sheets",
+            "{}: not a JSON result; give a result written by `spbe score --format json`, or answer sheets",
             path.display()
         )
     })?;
-    match probe.get("schema_version").and_then(|v| v.as_u64()) {
+    match probe.schema_version {
         Some(v) if v == SCHEMA_VERSION as u64 => {}
         Some(v) => bail!(
             "{}: schema_version {v} is not supported; this spbe reads results with schema_version {SCHEMA_VERSION}",
@@ -54,14 +60,13 @@ pub fn read_json(path: &Path) -> anyhow::Result<Scorecard> {
             path.display()
         ),
     }
-    serde_json::from_value(probe).with_context(|| {
+    serde_json::from_str(&text).with_context(|| {
         format!(
             "{}: not a result of `spbe score --format json`",
             path.display()
         )
     })
 }
-
 /// Loads one side: a JSON result, or answer sheets scored with `opts`.
 pub fn load(path: &Path, opts: &SheetOptions) -> anyhow::Result<Scorecard> {
     if is_json(path) {

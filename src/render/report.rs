@@ -5,9 +5,17 @@ use std::io::{self, Write};
 
 use comfy_table::CellAlignment;
 
-use crate::render::Section;
 use crate::render::markdown;
 use crate::render::table::grid;
+
+/// A titled grid with headers chosen at run time (years, stages).
+pub struct Section {
+    pub title: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Columns that hold numbers (right-aligned).
+    pub numeric: Vec<usize>,
+}
 
 /// What a report shows, in order.
 pub struct Report {
@@ -36,7 +44,8 @@ pub fn table(out: &mut dyn Write, r: &Report) -> io::Result<()> {
             writeln!(out, "(none)")?;
             continue;
         }
-        let mut t = grid(&s.header, &s.rows);
+        let header: Vec<&str> = s.header.iter().map(String::as_str).collect();
+        let mut t = grid(&header, &s.rows);
         for &c in &s.numeric {
             if let Some(col) = t.column_mut(c) {
                 col.set_cell_alignment(CellAlignment::Right);
@@ -74,7 +83,8 @@ pub fn markdown(out: &mut dyn Write, r: &Report) -> io::Result<()> {
         if s.rows.is_empty() {
             writeln!(out, "(none)")?;
         } else {
-            write!(out, "{}", markdown::table(&s.header, &s.rows, &s.numeric))?;
+            let header: Vec<&str> = s.header.iter().map(String::as_str).collect();
+            write!(out, "{}", markdown::table(&header, &s.rows, &s.numeric))?;
         }
     }
     if !r.footer.is_empty() {
