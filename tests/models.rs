@@ -219,3 +219,30 @@ fn a_non_official_model_is_named_prominently() {
     assert_eq!(v["index"].to_string(), "2.65");
     assert_eq!(v["domains"].as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn an_spbe_2018_sheet_scores_with_level_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("2019.csv");
+    // 1-17 at 5 (17 × 1 × 5 = 85), 18 at 0, 25 at 4 (5 × 4 = 20), the rest unanswered (level 0).
+    let mut text = String::from("indicator,level\n");
+    for i in 1..=17 {
+        text.push_str(&format!("{i},5\n"));
+    }
+    text.push_str("18,0\n25,Tingkat 4\n");
+    std::fs::write(&sheet, text).unwrap();
+    let json = Command::cargo_bin("spbe")
+        .unwrap()
+        .args(["score", "--model", "spbe-2018", "--format", "json"])
+        .arg(&sheet)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(v["model"]["status"], "reconstructed");
+    assert_eq!(v["index"].to_string(), "1.05");
+    assert_eq!(v["predicate"], "Kurang");
+    assert_eq!(v["domains"][0]["index"].to_string(), "5");
+}

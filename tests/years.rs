@@ -277,6 +277,13 @@ fn diff_errors_are_clear() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("name two different stages"));
+    spbe()
+        .args(["diff", "--stages", "mandiri", "akhir", Y2024])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "--stages mandiri akhir: the answer sheets have no stage column",
+        ));
 }
 
 // ---- trend -------------------------------------------------------------------------------------

@@ -85,6 +85,12 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
             }
             let model = Model::load(&args.model)?;
             let set = crate::answers::load(&model, &args.sides)?;
+            if !stage::any_staged(&set) {
+                bail!(
+                    "--stages {claim} {verdict}: the answer sheets have no stage column; add a column \"stage\" ({}) with a row per stage",
+                    Stage::ACCEPTED
+                );
+            }
             let options = Options {
                 combine: args.combine,
                 basis: args.predicate_basis,
