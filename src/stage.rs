@@ -208,6 +208,79 @@ pub fn scorecard(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::answers::Answer;
+
+    fn answer(opd: u32, indicator: u32, level: u8, stage: Option<Stage>) -> Answer {
+        Answer {
+            opd,
+            indicator,
+            level,
+            file: 0,
+            line: 2,
+            evidence: None,
+            note: None,
+            stage,
+        }
+    }
+
+    fn set(answers: Vec<Answer>) -> AnswerSet {
+        AnswerSet {
+            opds: vec!["A".into(), "B".into()],
+            answers,
+            files: Vec::new(),
+        }
+    }
+
+    fn kept(sel: &Selection) -> Vec<(u32, u32, u8)> {
+        sel.answers
+            .answers
+            .iter()
+            .map(|a| (a.opd, a.indicator, a.level))
+            .collect()
+    }
+
+    #[test]
+    fn the_latest_stage_per_indicator_wins_across_opds() {
+        use Stage::*;
+        let s = set(vec![
+            answer(0, 0, 4, Some(Mandiri)),
+            answer(1, 0, 3, Some(Dokumen)),
+            answer(0, 0, 2, Some(Akhir)),
+            answer(0, 1, 3, Some(Mandiri)),
+            answer(1, 2, 2, None),
+        ]);
+        let sel = select(&s, 4, None);
+        assert_eq!(sel.stages, vec![Some(Akhir), Some(Mandiri), None, None]);
+        assert_eq!(kept(&sel), vec![(0, 0, 2), (0, 1, 3), (1, 2, 2)]);
+        assert!(sel.warnings.is_empty());
+
+        let sel = select(&s, 4, Some(Dokumen));
+        assert_eq!(sel.stages, vec![Some(Dokumen), None, None, None]);
+        assert_eq!(kept(&sel), vec![(1, 0, 3)]);
+        assert_eq!(
+            sel.warnings,
+            vec![
+                "--stage dokumen: 1 answer with no stage was left out",
+                "--stage dokumen: 3 indicators have no answer at this stage"
+            ]
+        );
+    }
+
+    #[test]
+    fn unstaged_answers_beside_staged_ones_are_left_out_with_a_warning() {
+        let s = set(vec![
+            answer(0, 0, 4, Some(Stage::Mandiri)),
+            answer(1, 0, 1, None),
+        ]);
+        let sel = select(&s, 1, None);
+        assert_eq!(kept(&sel), vec![(0, 0, 4)]);
+        assert_eq!(
+            sel.warnings,
+            vec![
+                "1 answer with no stage was left out because the same indicator has staged answers; add a stage to them"
+            ]
+        );
+    }
 
     #[test]
     fn stages_in_both_languages() {

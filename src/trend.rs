@@ -39,6 +39,8 @@ pub struct YearRow {
     pub index: Decimal,
     pub index_rounded: Decimal,
     pub predicate: String,
+    /// The previous year given (the change is over `year - previous_year` years).
+    pub previous_year: Option<u16>,
     /// Index change since the previous year given, exact (null for the first year).
     pub change: Option<Decimal>,
     pub change_rounded: Option<Decimal>,
@@ -154,6 +156,7 @@ pub fn trend(results: Vec<YearResult>, targets: &[(u16, Exact)]) -> Trend {
             } else {
                 None
             },
+            previous_year: prev.map(|p| p.year),
             index: c.index.clone(),
             index_rounded: c.index_rounded.clone(),
             predicate: c.predicate.clone(),

@@ -308,6 +308,7 @@ fn trend_over_three_years_with_a_model_change() {
     assert_eq!(col("index"), ["2.764", "2.882", "2.56"]);
     assert_eq!(col("change"), ["null", "0.118", "-0.322"]);
     assert_eq!(col("model_changed"), ["false", "false", "true"]);
+    assert_eq!(col("previous_year"), ["null", "2024", "2025"]);
     assert_eq!(col("previous_model"), ["null", "null", "\"spbe-2020\""]);
     assert_eq!(
         col("groups_kind"),
@@ -440,5 +441,20 @@ fn trend_errors_are_clear() {
     fails(
         &["trend", p.to_str().unwrap()],
         "this result has no year; write it as YEAR=PATH",
+    );
+}
+
+#[test]
+fn a_gap_between_years_is_shown() {
+    let out = stdout(&[
+        "trend",
+        "2022=examples/kota-contoh",
+        "2025=tests/data/years/2025",
+        "-f",
+        "markdown",
+    ]);
+    assert!(
+        out.contains("| 2025 | spbe-2020 (official) | 2.88 | Baik | +0.12 (since 2022) |"),
+        "{out}"
     );
 }

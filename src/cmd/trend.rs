@@ -216,11 +216,14 @@ pub fn view(t: &Trend) -> Report {
                 y.change_rounded
                     .as_ref()
                     .map(|c| {
-                        if y.model_changed {
-                            format!("{} *", signed(c))
-                        } else {
-                            signed(c)
+                        let mut text = signed(c);
+                        if let Some(p) = y.previous_year.filter(|p| y.year - p > 1) {
+                            text.push_str(&format!(" (since {p})"));
                         }
+                        if y.model_changed {
+                            text.push_str(" *");
+                        }
+                        text
                     })
                     .unwrap_or_else(|| "-".into()),
             ];
