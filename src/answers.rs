@@ -10,6 +10,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::model::{Model, sha256_hex};
+use crate::stage::Stage;
 
 /// At most this many problems are listed; the rest are counted.
 pub const MAX_PROBLEMS: usize = 100;
@@ -27,6 +28,8 @@ pub struct Answer {
     pub line: u64,
     pub evidence: Option<Box<str>>,
     pub note: Option<Box<str>>,
+    /// The assessment stage of the answer, from the optional `stage` column.
+    pub stage: Option<Stage>,
 }
 
 /// What was read from one input.
@@ -203,6 +206,7 @@ enum Field {
     Opd,
     Evidence,
     Note,
+    Stage,
 }
 
 impl Field {
@@ -220,6 +224,7 @@ impl Field {
             "opd" | "perangkat_daerah" | "unit" => Field::Opd,
             "evidence" | "bukti" | "data_dukung" => Field::Evidence,
             "note" | "penjelasan" | "catatan" => Field::Note,
+            "stage" | "tahap" | "tahapan" | "tahap_penilaian" => Field::Stage,
             _ => return None,
         })
     }
@@ -231,6 +236,7 @@ impl Field {
             Field::Opd => "opd",
             Field::Evidence => "evidence",
             Field::Note => "note",
+            Field::Stage => "stage (or tahap)",
         }
     }
 }
@@ -274,8 +280,8 @@ pub struct SheetReader<'m> {
     lookup: HashMap<String, u32>,
     set: AnswerSet,
     opd_index: HashMap<String, u32>,
-    /// (OPD, indicator) → where it was first answered.
-    seen: HashMap<(u32, u32), (u32, u64)>,
+    /// (OPD, indicator, stage) → where it was first answered.
+    seen: HashMap<(u32, u32, Option<Stage>), (u32, u64)>,
     problems: Vec<SheetProblem>,
     more: usize,
 }
@@ -352,7 +358,7 @@ impl<'m> SheetReader<'m> {
             }
             Some(Ok(h)) => h,
         };
-        let mut columns: [Option<usize>; 5] = [None; 5];
+        let mut columns: [Option<usize>; 6] = [None; 6];
         let slot = |f: Field| f as usize;
         let mut header_ok = true;
         for (i, name) in header.iter().enumerate() {
@@ -448,6 +454,17 @@ impl<'m> SheetReader<'m> {
                     }
                 }
             });
+            let stage = match get(Field::Stage) {
+                "" => None,
+                text => match text.parse::<Stage>() {
+                    Ok(s) => Some(s),
+                    Err(msg) => {
+                        let sc = col(Field::Stage).expect("a value implies the column");
+                        self.problem(at(line, named(sc), msg));
+                        continue;
+                    }
+                },
+            };
             let opd_name = match get(Field::Opd) {
                 "" => default_opd.as_str(),
                 name => name,
@@ -456,7 +473,7 @@ impl<'m> SheetReader<'m> {
             let (Some(indicator), Some(level)) = (indicator, level) else {
                 continue;
             };
-            if let Some(&(f, l)) = self.seen.get(&(opd, indicator)) {
+            if let Some(&(f, l)) = self.seen.get(&(opd, indicator, stage)) {
                 let first = if f == file_no {
                     format!("line {l}")
                 } else {
@@ -466,13 +483,16 @@ impl<'m> SheetReader<'m> {
                     line,
                     named(ic),
                     format!(
-                        "OPD {:?} already answered indicator {} at {first}; keep one answer per OPD and indicator",
-                        self.set.opds[opd as usize], self.model.indicators[indicator as usize].id
+                        "OPD {:?} already answered indicator {}{} at {first}; keep one answer per OPD and indicator{}",
+                        self.set.opds[opd as usize],
+                        self.model.indicators[indicator as usize].id,
+                        stage.map(|s| format!(" at stage {s}")).unwrap_or_default(),
+                        if stage.is_some() { " and stage" } else { "" }
                     ),
                 ));
                 continue;
             }
-            self.seen.insert((opd, indicator), (file_no, line));
+            self.seen.insert((opd, indicator, stage), (file_no, line));
             let text = |f: Field| Some(get(f)).filter(|s| !s.is_empty()).map(Box::from);
             self.set.answers.push(Answer {
                 opd,
@@ -482,6 +502,7 @@ impl<'m> SheetReader<'m> {
                 line,
                 evidence: text(Field::Evidence),
                 note: text(Field::Note),
+                stage,
             });
         }
         if input.rows == 0 {

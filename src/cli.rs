@@ -13,6 +13,7 @@ use crate::consolidate::Combine;
 use crate::model::{DEFAULT_MODEL, Model};
 use crate::score::PredicateBasis;
 use crate::scorecard::{Options, Scorecard};
+use crate::stage::{self, Stage};
 
 /// Everything went as asked.
 pub const SUCCESS: u8 = 0;
@@ -40,6 +41,10 @@ pub enum Command {
     Score(cmd::score::ScoreArgs),
     /// List the models embedded in this binary.
     Models(cmd::models::ModelsArgs),
+    /// Compare two results (e.g. last year and this year), or two stages with --stages.
+    Diff(cmd::diff::DiffArgs),
+    /// The index year by year, model changes marked, against the plan's yearly targets.
+    Trend(cmd::trend::TrendArgs),
 }
 
 /// The answer sheets and how to read and consolidate them; shared by every command that scores.
@@ -60,6 +65,15 @@ pub struct InputArgs {
     /// Treat an indicator nobody answered as an error instead of scoring it at the lowest level.
     #[arg(long)]
     pub strict: bool,
+
+    /// Score only this assessment stage (mandiri, dokumen, interviu, visitasi, akhir; or self,
+    /// document, interview, visit, final). Default: each indicator from its latest stage present.
+    #[arg(long, value_name = "STAGE", value_parser = parse_stage)]
+    pub stage: Option<Stage>,
+}
+
+fn parse_stage(text: &str) -> Result<Stage, String> {
+    text.parse()
 }
 
 /// Output choice shared by every command that prints results.
@@ -93,14 +107,15 @@ impl InputArgs {
     /// Loads, scores and applies `--strict`.
     pub fn scorecard(&self, basis: PredicateBasis) -> anyhow::Result<(Model, Scorecard)> {
         let (model, answers) = self.load()?;
-        let card = Scorecard::build(
+        let card = stage::scorecard(
             &model,
             &answers,
             Options {
                 combine: self.combine,
                 basis,
             },
-        );
+            self.stage,
+        )?;
         if self.strict && !card.receipt.filled_at_lowest.is_empty() {
             anyhow::bail!(
                 "--strict: {} indicator(s) have no answer in any sheet: {}; answer them or drop --strict",
@@ -125,6 +140,8 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Score(args) => cmd::score::run(args),
         Command::Models(args) => cmd::models::run(args),
+        Command::Diff(args) => cmd::diff::run(args),
+        Command::Trend(args) => cmd::trend::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -163,6 +163,11 @@ impl<'de> Deserialize<'de> for Decimal {
         let raw: Box<serde_json::value::RawValue> = Deserialize::deserialize(deserializer)?;
         let text = raw.get().trim();
         let text = text.trim_matches('"');
+        // Plain decimal text keeps its digits (`2.80` stays `2.80`: a rounded value read back
+        // from a saved result shows as it was written); an exponent is expanded exactly.
+        if parse_decimal(text).is_some() && !text.starts_with(['+', '.']) {
+            return Ok(Decimal(text.to_string()));
+        }
         let value = parse_scientific(text).ok_or_else(|| {
             serde::de::Error::custom(format!("expected a decimal number, found {text}"))
         })?;
@@ -231,5 +236,7 @@ mod tests {
         assert_eq!(back.value(), ratio(4765, 1000));
         let sci: Decimal = serde_json::from_str("4.765e0").unwrap();
         assert_eq!(sci, d);
+        let rounded: Decimal = serde_json::from_str("2.80").unwrap();
+        assert_eq!(rounded.as_str(), "2.80");
     }
 }

@@ -15,8 +15,11 @@ use sha2::{Digest, Sha256};
 use crate::exact::{self, Exact};
 
 /// Models compiled into the binary: `(id, YAML text)`. The first is the default.
-pub const EMBEDDED: &[(&str, &str)] =
-    &[("spbe-2020", include_str!("../indicators/spbe-2020.yaml"))];
+pub const EMBEDDED: &[(&str, &str)] = &[
+    ("spbe-2020", include_str!("../indicators/spbe-2020.yaml")),
+    ("pemdi-2026", include_str!("../indicators/pemdi-2026.yaml")),
+    ("spbe-2018", include_str!("../indicators/spbe-2018.yaml")),
+];
 
 /// The model used when none is named.
 pub const DEFAULT_MODEL: &str = "spbe-2020";
@@ -31,6 +34,21 @@ pub enum Status {
     Secondary,
     /// Rebuilt from thin or single sources; for historical reruns only.
     Reconstructed,
+}
+
+impl Status {
+    /// A one-line caution for outputs of a model that is not official; `None` when it is.
+    pub fn caution(self, id: &str) -> Option<String> {
+        match self {
+            Status::Official => None,
+            Status::Secondary => Some(format!(
+                "CAUTION: model {id} is SECONDARY: built from secondary sources, the regulation's text was not seen"
+            )),
+            Status::Reconstructed => Some(format!(
+                "CAUTION: model {id} is RECONSTRUCTED: unconfirmed, with placeholder parts; for historical reruns only"
+            )),
+        }
+    }
 }
 
 impl fmt::Display for Status {

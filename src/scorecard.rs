@@ -9,6 +9,7 @@ use crate::consolidate::{Combine, Consolidated, consolidate};
 use crate::exact::{self, Decimal, Exact};
 use crate::model::{Model, Status};
 use crate::score::{PredicateBasis, Scores, predicate, score};
+use crate::stage::Stage;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -32,6 +33,13 @@ pub struct Scorecard {
     pub indicators: Vec<IndicatorResult>,
     pub warnings: Vec<String>,
     pub receipt: Receipt,
+    /// The evaluation year, when given (`spbe score --year`); read by `spbe trend`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<u16>,
+    /// Which assessment stage was scored: a stage name (`--stage`), or `latest` (each indicator
+    /// from its latest stage present); absent when the sheets have no stage column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -116,6 +124,9 @@ pub struct IndicatorResult {
     /// The lowest and highest level any OPD gave; null when nobody answered.
     pub min: Option<u8>,
     pub max: Option<u8>,
+    /// The assessment stage whose answers scored this indicator; absent when unstaged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<Stage>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -221,6 +232,7 @@ impl Scorecard {
                         .collect(),
                     min: c.min,
                     max: c.max,
+                    stage: None,
                 }
             })
             .collect();
@@ -276,6 +288,8 @@ impl Scorecard {
                 predicate_basis: options.basis,
                 filled_at_lowest: filled,
             },
+            year: None,
+            stage: None,
         }
     }
 

@@ -41,6 +41,14 @@ pub fn run(args: &ModelsArgs) -> anyhow::Result<u8> {
             default: i == 0,
         });
     }
+    let cautions: Vec<String> = rows
+        .iter()
+        .filter_map(|r| {
+            Model::load(&r.id)
+                .ok()
+                .and_then(|m| m.status.caution(&m.id))
+        })
+        .collect();
     let mut out = Output::create(None, &[])?;
     let header = ["id", "name", "version", "indicators", "status", "source"];
     let cells: Vec<Vec<String>> = rows
@@ -65,8 +73,18 @@ pub fn run(args: &ModelsArgs) -> anyhow::Result<u8> {
             serde_json::to_writer_pretty(&mut out, &rows)?;
             writeln!(out)?;
         }
-        Format::Table => writeln!(out, "{}", render::table::grid(&header, &cells))?,
-        Format::Markdown => write!(out, "{}", render::markdown::grid(&header, &cells))?,
+        Format::Table => {
+            writeln!(out, "{}", render::table::grid(&header, &cells))?;
+            for c in &cautions {
+                writeln!(out, "{c}")?;
+            }
+        }
+        Format::Markdown => {
+            write!(out, "{}", render::markdown::grid(&header, &cells))?;
+            for c in &cautions {
+                writeln!(out, "\n{c}")?;
+            }
+        }
         Format::Csv => render::csv::grid(&mut out, &header, &cells, false)?,
     }
     out.finish()?;

@@ -11,7 +11,7 @@ use crate::score::PredicateBasis;
 
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  spbe score examples/kota-contoh\n  spbe score sheets/*.csv --combine median --format json -o result.json"
+    after_help = "Examples:\n  spbe score examples/kota-contoh\n  spbe score sheets/*.csv --combine median --format json -o result.json\n  spbe score answers/2024 --year 2024 --stage akhir --format json -o results/2024.json"
 )]
 pub struct ScoreArgs {
     #[command(flatten)]
@@ -21,12 +21,17 @@ pub struct ScoreArgs {
     #[arg(long, value_enum, default_value_t = PredicateBasis::Exact)]
     pub predicate_basis: PredicateBasis,
 
+    /// The evaluation year, recorded in the JSON result (`year`) for `spbe trend`.
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(u16).range(2000..=2100))]
+    pub year: Option<u16>,
+
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
 pub fn run(args: &ScoreArgs) -> anyhow::Result<u8> {
-    let (model, card) = args.input.scorecard(args.predicate_basis)?;
+    let (model, mut card) = args.input.scorecard(args.predicate_basis)?;
+    card.year = args.year;
     let mut out = Output::create(args.output.output.as_deref(), &args.input.inputs)?;
     match args.output.format {
         Format::Table => render::table::scorecard(&mut out, &model, &card)?,

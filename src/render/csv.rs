@@ -45,6 +45,11 @@ pub fn scorecard(out: &mut dyn Write, card: &Scorecard, bom: bool) -> anyhow::Re
         "max",
         "opds",
     ];
+    let staged = card.indicators.iter().any(|i| i.stage.is_some());
+    let mut header = header.to_vec();
+    if staged {
+        header.push("stage");
+    }
     let domain_of = |aspect: &str| {
         card.aspects
             .iter()
@@ -76,6 +81,9 @@ pub fn scorecard(out: &mut dyn Write, card: &Scorecard, bom: bool) -> anyhow::Re
                     .collect::<Vec<_>>()
                     .join("; "),
             ]
+            .into_iter()
+            .chain(staged.then(|| i.stage.map(|s| s.to_string()).unwrap_or_default()))
+            .collect()
         })
         .collect();
     grid(out, &header, &rows, bom)

@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod markdown;
+pub mod report;
 pub mod table;
 
 use crate::model::Model;
@@ -34,7 +35,7 @@ fn short_hash(h: &str) -> &str {
 
 /// Builds the human-readable view of a scorecard.
 pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
-    let heading = vec![
+    let mut heading = vec![
         format!(
             "Model: {} ({}, version {}, {})",
             card.model.name, card.model.id, card.model.version, card.model.status
@@ -53,6 +54,19 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
             card.combine.as_str()
         ),
     ];
+    if let Some(caution) = card.model.status.caution(&card.model.id) {
+        heading.insert(1, caution);
+    }
+    if let Some(stage) = &card.stage {
+        heading.push(if stage == "latest" {
+            "Stage: each indicator from its latest stage present (column Stage)".to_string()
+        } else {
+            format!("Stage: {stage} only")
+        });
+    }
+    if let Some(year) = card.year {
+        heading.push(format!("Year: {year}"));
+    }
     let exact_note = if card.index_exact {
         "exact"
     } else {
@@ -111,7 +125,8 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
         numeric: if with_domain { vec![3, 4] } else { vec![2, 3] },
     });
     let points_decimals = model.weight_decimals() + 2;
-    sections.push(Section {
+    let staged = card.indicators.iter().any(|i| i.stage.is_some());
+    let mut indicators = Section {
         title: "Indicators".into(),
         header: vec![
             "ID",
@@ -147,7 +162,14 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
             })
             .collect(),
         numeric: vec![2, 4, 5],
-    });
+    };
+    if staged {
+        indicators.header.push("Stage");
+        for (row, i) in indicators.rows.iter_mut().zip(&card.indicators) {
+            row.push(i.stage.map(|s| s.to_string()).unwrap_or_else(|| "-".into()));
+        }
+    }
+    sections.push(indicators);
 
     let r = &card.receipt;
     let mut receipt = vec![format!(

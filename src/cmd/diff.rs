@@ -1,0 +1,362 @@
+//! `spbe diff`: what changed between two results (last year and this year), or between two
+//! assessment stages of one set of answer sheets (the self-assessment and the final verdict).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::bail;
+use clap::Args;
+
+use crate::cli::{Format, OutputArgs, SUCCESS, warn};
+use crate::cmd::result::{self, SheetOptions};
+use crate::consolidate::Combine;
+use crate::diff::{Diff, NodeChange, Side, diff, signed};
+use crate::model::{DEFAULT_MODEL, Model};
+use crate::output::{Output, neutralize};
+use crate::render::report::{self, Report, Section};
+use crate::score::PredicateBasis;
+use crate::scorecard::Options;
+use crate::stage::{self, Stage};
+
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples:
+  spbe diff results/2024.json results/2025.json
+  spbe diff answers/2024/ answers/2025/ --format markdown
+  spbe diff results/2025.json answers/2026/ --new-model pemdi-2026
+  spbe diff --stages mandiri akhir answers/2025/
+
+Each side is a JSON result written by `spbe score --format json`, an answer sheet, or a folder of
+them. Results of different models are compared only by the overall index and predicate.")]
+pub struct DiffArgs {
+    /// OLD and NEW (each a JSON result, an answer sheet or a folder); with --stages, the answer
+    /// sheets or folders of one assessment.
+    #[arg(value_name = "OLD NEW", required = true)]
+    pub sides: Vec<PathBuf>,
+
+    /// Compare two stages of the same answer sheets, e.g. `--stages mandiri akhir`: the
+    /// self-assessment (claim) against the assessors' verdict.
+    #[arg(long, num_args = 2, value_names = ["CLAIM", "VERDICT"], value_parser = parse_stage)]
+    pub stages: Option<Vec<Stage>>,
+
+    /// The model for sides given as answer sheets: an embedded model's id or a YAML file.
+    #[arg(long, short = 'm', value_name = "NAME|PATH", default_value = DEFAULT_MODEL)]
+    pub model: String,
+
+    /// The model for OLD when it is answer sheets (default: --model).
+    #[arg(long, value_name = "NAME|PATH")]
+    pub old_model: Option<String>,
+
+    /// The model for NEW when it is answer sheets (default: --model).
+    #[arg(long, value_name = "NAME|PATH")]
+    pub new_model: Option<String>,
+
+    /// How several OPD answers for one indicator become one level (answer-sheet sides).
+    #[arg(long, value_enum, default_value_t = Combine::Min)]
+    pub combine: Combine,
+
+    /// Read the predicate from the exact or the rounded index (answer-sheet sides).
+    #[arg(long, value_enum, default_value_t = PredicateBasis::Exact)]
+    pub predicate_basis: PredicateBasis,
+
+    /// Score only this stage on both sides (answer-sheet sides); default: latest per indicator.
+    #[arg(long, value_name = "STAGE", value_parser = parse_stage, conflicts_with = "stages")]
+    pub stage: Option<Stage>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+fn parse_stage(text: &str) -> Result<Stage, String> {
+    text.parse()
+}
+
+pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
+    let d = match &args.stages {
+        Some(stages) => {
+            let (claim, verdict) = (stages[0], stages[1]);
+            if claim == verdict {
+                bail!("--stages {claim} {verdict}: name two different stages");
+            }
+            if let Some(p) = args.sides.iter().find(|p| result::is_json(p)) {
+                bail!(
+                    "--stages reads answer sheets with a stage column, not a JSON result: {}",
+                    p.display()
+                );
+            }
+            let model = Model::load(&args.model)?;
+            let set = crate::answers::load(&model, &args.sides)?;
+            if !stage::any_staged(&set) {
+                bail!(
+                    "--stages {claim} {verdict}: the answer sheets have no stage column; add a column \"stage\" ({}) with a row per stage",
+                    Stage::ACCEPTED
+                );
+            }
+            let options = Options {
+                combine: args.combine,
+                basis: args.predicate_basis,
+            };
+            let old = stage::scorecard(&model, &set, options, Some(claim))?;
+            let new = stage::scorecard(&model, &set, options, Some(verdict))?;
+            let mut d = diff(
+                &format!("{claim} (claim)"),
+                &old,
+                &format!("{verdict} (verdict)"),
+                &new,
+            );
+            let mut w = old.warnings.clone();
+            w.extend(new.warnings.iter().cloned());
+            w.retain(|x| x.starts_with("--stage"));
+            d.notes.extend(w);
+            d
+        }
+        None => {
+            if args.sides.len() != 2 {
+                bail!(
+                    "spbe diff compares two results: give OLD and NEW (got {}); to compare stages of one assessment use --stages mandiri akhir",
+                    args.sides.len()
+                );
+            }
+            let opts = |m: &Option<String>| SheetOptions {
+                model: m.clone().unwrap_or_else(|| args.model.clone()),
+                combine: args.combine,
+                basis: args.predicate_basis,
+                stage: args.stage,
+            };
+            let old = result::load(&args.sides[0], &opts(&args.old_model))?;
+            let new = result::load(&args.sides[1], &opts(&args.new_model))?;
+            diff(
+                &args.sides[0].display().to_string(),
+                &old,
+                &args.sides[1].display().to_string(),
+                &new,
+            )
+        }
+    };
+    let mut out = Output::create(args.output.output.as_deref(), &args.sides)?;
+    match args.output.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &d)?;
+            writeln!(out)?;
+        }
+        Format::Table => report::table(&mut out, &view(&d))?,
+        Format::Markdown => report::markdown(&mut out, &view(&d))?,
+        Format::Csv => {
+            let bom = out.is_file();
+            csv(&mut out, &d, bom)?;
+        }
+    }
+    out.finish()?;
+    if !d.same_model {
+        warn(&d.notes[..1]);
+    }
+    Ok(SUCCESS)
+}
+
+fn side_line(which: &str, s: &Side) -> String {
+    let mut line = format!(
+        "{which}: {}  (model {} {}, {}",
+        s.label, s.model.id, s.model.version, s.model.status
+    );
+    if let Some(y) = s.year {
+        line.push_str(&format!(", year {y}"));
+    }
+    if let Some(st) = &s.stage {
+        line.push_str(&format!(", stage {st}"));
+    }
+    line.push(')');
+    line
+}
+
+fn node_rows(nodes: &[NodeChange]) -> Vec<Vec<String>> {
+    nodes
+        .iter()
+        .map(|n| {
+            vec![
+                n.id.clone(),
+                n.name.clone(),
+                n.old_rounded.to_string(),
+                n.new_rounded.to_string(),
+                signed(&n.change_rounded),
+            ]
+        })
+        .collect()
+}
+
+/// The human-readable comparison.
+pub fn view(d: &Diff) -> Report {
+    let mut heading = vec![side_line("Old", &d.old), side_line("New", &d.new)];
+    heading.extend(d.notes.iter().cloned());
+    let headline = vec![
+        format!(
+            "Index: {} {} → {} {}  (change {}; exact {} → {}, {})",
+            d.old.index_rounded,
+            d.old.predicate,
+            d.new.index_rounded,
+            d.new.predicate,
+            signed(&d.index_change_rounded),
+            d.old.index,
+            d.new.index,
+            signed(&d.index_change)
+        ),
+        if d.predicate_changed {
+            format!(
+                "Predicate changed: {} → {}",
+                d.old.predicate, d.new.predicate
+            )
+        } else {
+            format!("Predicate unchanged: {}", d.new.predicate)
+        },
+    ];
+    let mut sections = Vec::new();
+    if d.same_model {
+        if !d.domains.is_empty() {
+            sections.push(Section {
+                title: "Domains".into(),
+                header: ["ID", "Domain", "Old", "New", "Change"]
+                    .map(String::from)
+                    .to_vec(),
+                rows: node_rows(&d.domains),
+                numeric: vec![2, 3, 4],
+            });
+        }
+        sections.push(Section {
+            title: "Aspects".into(),
+            header: ["ID", "Aspect", "Old", "New", "Change"]
+                .map(String::from)
+                .to_vec(),
+            rows: node_rows(&d.aspects),
+            numeric: vec![2, 3, 4],
+        });
+        let level = |l: &crate::exact::Decimal, filled: bool| {
+            if filled {
+                format!("{l} (no answer)")
+            } else {
+                l.to_string()
+            }
+        };
+        sections.push(Section {
+            title: format!(
+                "Indicators that changed: {} (unchanged: {}), largest impact first",
+                d.indicators.len(),
+                d.unchanged_indicators
+            ),
+            header: [
+                "ID",
+                "Indicator",
+                "Old level",
+                "New level",
+                "Level Δ",
+                "Points Δ",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: d
+                .indicators
+                .iter()
+                .map(|i| {
+                    vec![
+                        i.id.clone(),
+                        i.name.clone(),
+                        level(&i.old_level, i.old_filled),
+                        level(&i.new_level, i.new_filled),
+                        signed(&i.level_change),
+                        signed(&i.points_change),
+                    ]
+                })
+                .collect(),
+            numeric: vec![2, 3, 4, 5],
+        });
+    }
+    Report {
+        title: format!(
+            "{} → {}: {} → {}",
+            d.old.label, d.new.label, d.old.index_rounded, d.new.index_rounded
+        ),
+        heading,
+        headline,
+        sections,
+        footer: Vec::new(),
+    }
+}
+
+/// One row per compared item: `kind` is index, domain, aspect or indicator; for indicators `old`
+/// and `new` are levels and `points_change` the index points.
+fn csv(out: &mut dyn Write, d: &Diff, bom: bool) -> anyhow::Result<()> {
+    let header = [
+        "kind",
+        "id",
+        "name",
+        "old",
+        "new",
+        "change",
+        "points_change",
+        "old_model",
+        "new_model",
+    ];
+    let mut rows = vec![vec![
+        "index".to_string(),
+        String::new(),
+        String::new(),
+        d.old.index.to_string(),
+        d.new.index.to_string(),
+        d.index_change.to_string(),
+        d.index_change.to_string(),
+        d.old.model.id.clone(),
+        d.new.model.id.clone(),
+    ]];
+    rows.push(vec![
+        "predicate".into(),
+        String::new(),
+        String::new(),
+        d.old.predicate.clone(),
+        d.new.predicate.clone(),
+        String::new(),
+        String::new(),
+        d.old.model.id.clone(),
+        d.new.model.id.clone(),
+    ]);
+    for (kind, nodes) in [("domain", &d.domains), ("aspect", &d.aspects)] {
+        for n in nodes {
+            rows.push(vec![
+                kind.into(),
+                n.id.clone(),
+                n.name.clone(),
+                n.old.to_string(),
+                n.new.to_string(),
+                n.change.to_string(),
+                String::new(),
+                d.old.model.id.clone(),
+                d.new.model.id.clone(),
+            ]);
+        }
+    }
+    for i in &d.indicators {
+        rows.push(vec![
+            "indicator".into(),
+            i.id.clone(),
+            i.name.clone(),
+            i.old_level.to_string(),
+            i.new_level.to_string(),
+            i.level_change.to_string(),
+            i.points_change.to_string(),
+            d.old.model.id.clone(),
+            d.new.model.id.clone(),
+        ]);
+    }
+    // Numbers are written as they are; only text (ids, names, labels) is neutralized.
+    if bom {
+        out.write_all(b"\xEF\xBB\xBF")?;
+    }
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(header)?;
+    for r in rows {
+        let text_row = r[0] == "predicate";
+        w.write_record(r.iter().enumerate().map(|(k, c)| match k {
+            1 | 2 | 7 | 8 => neutralize(c).into_owned(),
+            _ if text_row => neutralize(c).into_owned(),
+            _ => c.clone(),
+        }))?;
+    }
+    w.flush()?;
+    Ok(())
+}

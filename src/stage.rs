@@ -1,0 +1,299 @@
+//! Assessment stages: the self-assessment (mandiri) and the external assessors' document review,
+//! interview, visit and final verdict. Picks which stage's answers score each indicator. Pure.
+//!
+//! A sheet may carry a `stage` column. With `--stage S` only that stage's answers count; by
+//! default each indicator takes the latest stage present among its answers (in the order
+//! mandiri → dokumen → interviu → visitasi → akhir). Answers with no stage are used only for an
+//! indicator that has no staged answer at all.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::answers::AnswerSet;
+use crate::model::Model;
+use crate::scorecard::{Options, Scorecard};
+
+/// One stage of the yearly evaluation (spbe-facts.md §5), in the order they happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    /// Penilaian Mandiri: the institution's self-assessment.
+    Mandiri,
+    /// Penilaian Dokumen: the external assessors' document review.
+    Dokumen,
+    /// Penilaian Interviu: clarification interview.
+    Interviu,
+    /// Penilaian Visitasi: the optional site visit.
+    Visitasi,
+    /// The final level.
+    Akhir,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 5] = [
+        Stage::Mandiri,
+        Stage::Dokumen,
+        Stage::Interviu,
+        Stage::Visitasi,
+        Stage::Akhir,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Mandiri => "mandiri",
+            Stage::Dokumen => "dokumen",
+            Stage::Interviu => "interviu",
+            Stage::Visitasi => "visitasi",
+            Stage::Akhir => "akhir",
+        }
+    }
+
+    /// What a sheet or a flag may say for a stage: the Indonesian names, the English ones, and
+    /// the regulation's long forms (`penilaian mandiri`).
+    pub const ACCEPTED: &'static str =
+        "mandiri (self), dokumen (document), interviu (interview), visitasi (visit), akhir (final)";
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Stage {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Stage, String> {
+        let key = text.trim().to_lowercase();
+        let key = key
+            .strip_prefix("penilaian")
+            .map(str::trim_start)
+            .unwrap_or(&key);
+        Ok(match key {
+            "mandiri" | "self" | "self-assessment" | "self assessment" => Stage::Mandiri,
+            "dokumen" | "document" | "documents" => Stage::Dokumen,
+            "interviu" | "interview" | "wawancara" => Stage::Interviu,
+            "visitasi" | "visit" | "site visit" => Stage::Visitasi,
+            "akhir" | "final" => Stage::Akhir,
+            _ => {
+                return Err(format!(
+                    "{:?} is not a stage; write one of {}",
+                    text.trim(),
+                    Stage::ACCEPTED
+                ));
+            }
+        })
+    }
+}
+
+/// The answers that count, and the stage each indicator was scored from.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    pub answers: AnswerSet,
+    /// Per indicator: the stage used; `None` when its answers carry no stage (or it has none).
+    pub stages: Vec<Option<Stage>>,
+    pub warnings: Vec<String>,
+}
+
+/// Keeps, per indicator, the answers of the chosen stage, or of the latest stage present.
+pub fn select(set: &AnswerSet, indicators: usize, choice: Option<Stage>) -> Selection {
+    let mut stages: Vec<Option<Stage>> = vec![None; indicators];
+    for a in &set.answers {
+        let i = a.indicator as usize;
+        if let Some(s) = a.stage {
+            let keep = match choice {
+                Some(c) => s == c,
+                None => stages[i].is_none_or(|cur| s > cur),
+            };
+            if keep {
+                stages[i] = Some(s);
+            }
+        }
+    }
+    let mut dropped_unstaged = 0usize;
+    let mut out = set.clone();
+    out.answers.retain(|a| {
+        let i = a.indicator as usize;
+        match (a.stage, stages[i]) {
+            (Some(s), Some(used)) => s == used,
+            (Some(_), None) => false,
+            (None, None) => choice.is_none(),
+            (None, Some(_)) => {
+                dropped_unstaged += 1;
+                false
+            }
+        }
+    });
+    let mut warnings = Vec::new();
+    if let Some(c) = choice {
+        let missing = stages.iter().filter(|s| s.is_none()).count();
+        let unstaged_count = set.answers.iter().filter(|a| a.stage.is_none()).count();
+        if unstaged_count > 0 {
+            warnings.push(format!(
+                "--stage {c}: {unstaged_count} answer{} with no stage {} left out",
+                if unstaged_count == 1 { "" } else { "s" },
+                if unstaged_count == 1 { "was" } else { "were" },
+            ));
+        }
+        if missing > 0 && missing < indicators {
+            warnings.push(format!(
+                "--stage {c}: {missing} indicator{} no answer at this stage",
+                if missing == 1 { " has" } else { "s have" }
+            ));
+        }
+    } else if dropped_unstaged > 0 {
+        warnings.push(format!(
+            "{dropped_unstaged} answer{} with no stage {} left out because the same indicator has staged answers; add a stage to them",
+            if dropped_unstaged == 1 { "" } else { "s" },
+            if dropped_unstaged == 1 { "was" } else { "were" },
+        ));
+    }
+    Selection {
+        answers: out,
+        stages,
+        warnings,
+    }
+}
+
+/// True when any answer carries a stage.
+pub fn any_staged(set: &AnswerSet) -> bool {
+    set.answers.iter().any(|a| a.stage.is_some())
+}
+
+/// Selects the stage's answers and builds the scorecard, recording the stage per indicator.
+/// With `choice` set and no answer at that stage, it is an error.
+pub fn scorecard(
+    model: &Model,
+    set: &AnswerSet,
+    options: Options,
+    choice: Option<Stage>,
+) -> anyhow::Result<Scorecard> {
+    if !any_staged(set) {
+        if let Some(c) = choice {
+            anyhow::bail!(
+                "--stage {c}: the answer sheets have no stage column; add a column \"stage\" ({}) or drop --stage",
+                Stage::ACCEPTED
+            );
+        }
+        return Ok(Scorecard::build(model, set, options));
+    }
+    let sel = select(set, model.indicators.len(), choice);
+    if let Some(c) = choice {
+        if sel.answers.answers.is_empty() {
+            let present: Vec<&str> = Stage::ALL
+                .iter()
+                .filter(|s| set.answers.iter().any(|a| a.stage == Some(**s)))
+                .map(|s| s.as_str())
+                .collect();
+            anyhow::bail!(
+                "--stage {c}: no answer has this stage; the sheets have: {}",
+                present.join(", ")
+            );
+        }
+    }
+    let mut card = Scorecard::build(model, &sel.answers, options);
+    for (ind, stage) in card.indicators.iter_mut().zip(&sel.stages) {
+        ind.stage = *stage;
+    }
+    card.stage = Some(match choice {
+        Some(c) => c.as_str().to_string(),
+        None => "latest".to_string(),
+    });
+    card.warnings.extend(sel.warnings);
+    Ok(card)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answers::Answer;
+
+    fn answer(opd: u32, indicator: u32, level: u8, stage: Option<Stage>) -> Answer {
+        Answer {
+            opd,
+            indicator,
+            level,
+            file: 0,
+            line: 2,
+            evidence: None,
+            note: None,
+            stage,
+        }
+    }
+
+    fn set(answers: Vec<Answer>) -> AnswerSet {
+        AnswerSet {
+            opds: vec!["A".into(), "B".into()],
+            answers,
+            files: Vec::new(),
+        }
+    }
+
+    fn kept(sel: &Selection) -> Vec<(u32, u32, u8)> {
+        sel.answers
+            .answers
+            .iter()
+            .map(|a| (a.opd, a.indicator, a.level))
+            .collect()
+    }
+
+    #[test]
+    fn the_latest_stage_per_indicator_wins_across_opds() {
+        use Stage::*;
+        let s = set(vec![
+            answer(0, 0, 4, Some(Mandiri)),
+            answer(1, 0, 3, Some(Dokumen)),
+            answer(0, 0, 2, Some(Akhir)),
+            answer(0, 1, 3, Some(Mandiri)),
+            answer(1, 2, 2, None),
+        ]);
+        let sel = select(&s, 4, None);
+        assert_eq!(sel.stages, vec![Some(Akhir), Some(Mandiri), None, None]);
+        assert_eq!(kept(&sel), vec![(0, 0, 2), (0, 1, 3), (1, 2, 2)]);
+        assert!(sel.warnings.is_empty());
+
+        let sel = select(&s, 4, Some(Dokumen));
+        assert_eq!(sel.stages, vec![Some(Dokumen), None, None, None]);
+        assert_eq!(kept(&sel), vec![(1, 0, 3)]);
+        assert_eq!(
+            sel.warnings,
+            vec![
+                "--stage dokumen: 1 answer with no stage was left out",
+                "--stage dokumen: 3 indicators have no answer at this stage"
+            ]
+        );
+    }
+
+    #[test]
+    fn unstaged_answers_beside_staged_ones_are_left_out_with_a_warning() {
+        let s = set(vec![
+            answer(0, 0, 4, Some(Stage::Mandiri)),
+            answer(1, 0, 1, None),
+        ]);
+        let sel = select(&s, 1, None);
+        assert_eq!(kept(&sel), vec![(0, 0, 4)]);
+        assert_eq!(
+            sel.warnings,
+            vec![
+                "1 answer with no stage was left out because the same indicator has staged answers; add a stage to them"
+            ]
+        );
+    }
+
+    #[test]
+    fn stages_in_both_languages() {
+        assert_eq!("Mandiri".parse::<Stage>(), Ok(Stage::Mandiri));
+        assert_eq!("self".parse::<Stage>(), Ok(Stage::Mandiri));
+        assert_eq!("Penilaian Dokumen".parse::<Stage>(), Ok(Stage::Dokumen));
+        assert_eq!(" interview ".parse::<Stage>(), Ok(Stage::Interviu));
+        assert_eq!("visit".parse::<Stage>(), Ok(Stage::Visitasi));
+        assert_eq!("FINAL".parse::<Stage>(), Ok(Stage::Akhir));
+        assert_eq!(
+            "review".parse::<Stage>(),
+            Err("\"review\" is not a stage; write one of mandiri (self), dokumen (document), interviu (interview), visitasi (visit), akhir (final)".into())
+        );
+        assert!(Stage::Mandiri < Stage::Akhir);
+    }
+}
