@@ -10,6 +10,7 @@ pub mod consolidate;
 pub mod exact;
 pub mod model;
 pub mod output;
+pub mod plan;
 pub mod render;
 pub mod score;
 pub mod scorecard;
