@@ -4,14 +4,14 @@ use std::io::Write;
 
 use clap::Args;
 
-use crate::cli::{Format, InputArgs, OutputArgs, SUCCESS, warn};
+use crate::cli::{Format, InputArgs, OutputArgs, SUCCESS, WhatIfArgs, warn};
 use crate::output::Output;
 use crate::render;
 use crate::score::PredicateBasis;
 
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  spbe score examples/kota-contoh\n  spbe score sheets/*.csv --combine median --format json -o result.json"
+    after_help = "Examples:\n  spbe score examples/kota-contoh\n  spbe score sheets/*.csv --combine median --format json -o result.json\n  spbe score examples/kota-contoh --set 11=3 --set 12=3   # what if both reach level 3"
 )]
 pub struct ScoreArgs {
     #[command(flatten)]
@@ -22,11 +22,16 @@ pub struct ScoreArgs {
     pub predicate_basis: PredicateBasis,
 
     #[command(flatten)]
+    pub what_if: WhatIfArgs,
+
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
 pub fn run(args: &ScoreArgs) -> anyhow::Result<u8> {
-    let (model, card) = args.input.scorecard(args.predicate_basis)?;
+    let (model, card) = args
+        .input
+        .scorecard_what_if(args.predicate_basis, &args.what_if)?;
     let mut out = Output::create(args.output.output.as_deref(), &args.input.inputs)?;
     match args.output.format {
         Format::Table => render::table::scorecard(&mut out, &model, &card)?,

@@ -32,9 +32,21 @@ fn short_hash(h: &str) -> &str {
     &h[..h.len().min(12)]
 }
 
+/// The line that says which levels `--set` overrode.
+pub fn what_if_line(overrides: &[crate::scorecard::Override]) -> String {
+    format!(
+        "What-if (--set, not as answered): {}",
+        overrides
+            .iter()
+            .map(|o| format!("{} {} -> {}", o.indicator, o.from, o.to))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
 /// Builds the human-readable view of a scorecard.
 pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
-    let heading = vec![
+    let mut heading = vec![
         format!(
             "Model: {} ({}, version {}, {})",
             card.model.name, card.model.id, card.model.version, card.model.status
@@ -53,6 +65,9 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
             card.combine.as_str()
         ),
     ];
+    if !card.overrides.is_empty() {
+        heading.push(what_if_line(&card.overrides));
+    }
     let exact_note = if card.index_exact {
         "exact"
     } else {
