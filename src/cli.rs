@@ -40,6 +40,8 @@ pub enum Command {
     Score(cmd::score::ScoreArgs),
     /// List the models embedded in this binary.
     Models(cmd::models::ModelsArgs),
+    /// The gap to a target index and the cheapest roadmap of level steps that reaches it.
+    Gap(cmd::gap::GapArgs),
 }
 
 /// The answer sheets and how to read and consolidate them; shared by every command that scores.
@@ -174,6 +176,7 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Score(args) => cmd::score::run(args),
         Command::Models(args) => cmd::models::run(args),
+        Command::Gap(args) => cmd::gap::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -7,6 +7,7 @@ pub mod answers;
 pub mod cli;
 pub mod cmd;
 pub mod consolidate;
+pub mod effort;
 pub mod exact;
 pub mod model;
 pub mod output;

@@ -1,4 +1,5 @@
 //! One module per subcommand, each with its arguments and `run`.
 
+pub mod gap;
 pub mod models;
 pub mod score;
