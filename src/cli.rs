@@ -42,6 +42,8 @@ pub enum Command {
     Models(cmd::models::ModelsArgs),
     /// The gap to a target index and the cheapest roadmap of level steps that reaches it.
     Gap(cmd::gap::GapArgs),
+    /// CI gates: fail (exit 1) when the index is below a line or fell since a baseline.
+    Check(cmd::check::CheckArgs),
 }
 
 /// The answer sheets and how to read and consolidate them; shared by every command that scores.
@@ -177,6 +179,7 @@ pub fn main() -> ExitCode {
         Command::Score(args) => cmd::score::run(args),
         Command::Models(args) => cmd::models::run(args),
         Command::Gap(args) => cmd::gap::run(args),
+        Command::Check(args) => cmd::check::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
