@@ -81,6 +81,20 @@ pub struct GateResult {
     pub gate: &'static str,
     pub verdict: Verdict,
     pub message: String,
+    /// For a failed baseline gate: what fell by more than the tolerance. Absent otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fell: Vec<Fall>,
+}
+
+/// The index or one domain that fell below the baseline by more than the tolerance.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fall {
+    /// "index", or the domain's id.
+    pub id: String,
+    pub before: Decimal,
+    pub after: Decimal,
+    /// after − before (negative).
+    pub change: Decimal,
 }
 
 /// The JSON contract of `spbe check --format json` (`schema_version` 1).
@@ -224,12 +238,14 @@ pub fn evaluate(
             GateResult {
                 gate: "fail-under",
                 verdict: Verdict::Fail,
+                fell: Vec::new(),
                 message: format!("fail-under {xt}: the index {shown} is below {xt}"),
             }
         } else {
             GateResult {
                 gate: "fail-under",
                 verdict: Verdict::Pass,
+                fell: Vec::new(),
                 message: format!("fail-under {xt}: the index {shown} is at least {xt}"),
             }
         });
@@ -256,6 +272,7 @@ pub fn evaluate(
             GateResult {
                 gate: "min-predicate",
                 verdict: Verdict::Fail,
+                fell: Vec::new(),
                 message: format!(
                     "min-predicate {}: the predicate is {} (index {}, {basis} basis), below {}",
                     want.name, card.predicate, card.index, want.name
@@ -265,6 +282,7 @@ pub fn evaluate(
             GateResult {
                 gate: "min-predicate",
                 verdict: Verdict::Pass,
+                fell: Vec::new(),
                 message: format!(
                     "min-predicate {}: the predicate is {} (index {}, {basis} basis)",
                     want.name, card.predicate, card.index
@@ -288,12 +306,17 @@ pub fn evaluate(
             ));
         }
         // (what, before, after) for everything compared.
-        let mut compared: Vec<(String, Exact, Exact)> =
-            vec![("index".into(), base.index.value(), index.clone())];
+        let mut compared: Vec<(String, String, Exact, Exact)> = vec![(
+            "index".into(),
+            "index".into(),
+            base.index.value(),
+            index.clone(),
+        )];
         let mut missing = Vec::new();
         for bd in &base.domains {
             match card.domains.iter().find(|d| d.id == bd.id) {
                 Some(d) => compared.push((
+                    d.id.clone(),
                     format!("domain {} {}", d.id, d.name),
                     bd.index.value(),
                     d.index.value(),
@@ -301,10 +324,13 @@ pub fn evaluate(
                 None => missing.push(bd.id.clone()),
             }
         }
-        let fell: Vec<String> = compared
+        let falls: Vec<&(String, String, Exact, Exact)> = compared
             .iter()
-            .filter(|(_, before, after)| before - after > tol)
-            .map(|(what, before, after)| {
+            .filter(|(_, _, before, after)| before - after > tol)
+            .collect();
+        let fell: Vec<String> = falls
+            .iter()
+            .map(|(_, what, before, after)| {
                 format!(
                     "{what} {} -> {} ({})",
                     exact::exact_text(before, model.decimals).0,
@@ -319,11 +345,12 @@ pub fn evaluate(
                 missing.join(", ")
             ));
         }
-        let (b, a) = (&compared[0].1, &compared[0].2);
+        let (b, a) = (&compared[0].2, &compared[0].3);
         gates.push(if fell.is_empty() {
             GateResult {
                 gate: "baseline",
                 verdict: Verdict::Pass,
+                fell: Vec::new(),
                 message: format!(
                     "baseline {name} (tolerance {tol_text}): index {} -> {} ({}); nothing fell by more than {tol_text} ({} compared)",
                     base.index,
@@ -340,6 +367,15 @@ pub fn evaluate(
             GateResult {
                 gate: "baseline",
                 verdict: Verdict::Fail,
+                fell: falls
+                    .iter()
+                    .map(|(id, _, before, after)| Fall {
+                        id: id.clone(),
+                        before: Decimal::exact(before),
+                        after: Decimal::exact(after),
+                        change: Decimal::exact(&(after - before)),
+                    })
+                    .collect(),
                 message: format!(
                     "baseline {name} (tolerance {tol_text}): fell by more than {tol_text}: {}",
                     fell.join("; ")
@@ -355,6 +391,7 @@ pub fn evaluate(
             GateResult {
                 gate: "warn-under",
                 verdict: Verdict::Warn,
+                fell: Vec::new(),
                 message: format!(
                     "warn-under {xt}: the index {shown} is below {xt} (a warning, not a failure)"
                 ),
@@ -363,6 +400,7 @@ pub fn evaluate(
             GateResult {
                 gate: "warn-under",
                 verdict: Verdict::Pass,
+                fell: Vec::new(),
                 message: format!("warn-under {xt}: the index {shown} is at least {xt}"),
             }
         });
@@ -390,8 +428,8 @@ pub fn evaluate(
         )
     } else {
         format!(
-            "check passed: {} passed{}",
-            plural(gates.len() - warned, "gate", "gates"),
+            "check passed: {}, none failed{}",
+            plural(gates.len(), "gate", "gates"),
             if warned > 0 {
                 format!(", {}", plural(warned, "warning", "warnings"))
             } else {
