@@ -162,15 +162,15 @@ pub fn fewest_steps(levers: &[Lever], need: i64) -> Roadmap {
 /// `i` to level `to` (one step).
 ///
 /// Exact dynamic program (a group knapsack): indicators are taken in model order; `best[g]` is
-/// the least key over the choices made so far that gain at least `g` units, with gains above
-/// `need` counted as `need` (any surplus is as good for feasibility; the surplus still counts in
-/// the key's gain part, which is carried in the key itself). For indicator `i` every count of
+/// the least key over the choices made so far that gain exactly `g` units, except that every
+/// gain of `need` or more lands in `best[need]` (any surplus is as good for feasibility; the
+/// surplus still counts in the key's gain part, which is carried in the key itself). For indicator `i` every count of
 /// steps `t ∈ 0..=roomᵢ` is tried: `best'[min(need, g + t·weightᵢ)] = min(best[g] + key(i, t))`.
 /// Because the key is additive and compared lexicographically, the least key for a state is
 /// built from least keys of the earlier states (optimal substructure), so `best[need]` after the
-/// last indicator is the least key of every feasible roadmap. Size: `need + 1` states × the
-/// indicators × 5 levels; for SPBE 2020 at most 40 001 × 47 × 5, and the way back is kept
-/// as one (steps, previous state) pair per state and indicator.
+/// last indicator is the least key of every feasible roadmap. States count in units of the
+/// weights' gcd; for SPBE 2020 (gcd 5) at most 8 001 states × 47 indicators × 5 levels, and the
+/// way back is kept as one (steps, previous state) pair per state and indicator.
 pub fn least_effort(levers: &[Lever], need: i64, effort: impl Fn(usize, u8) -> u64) -> Roadmap {
     if need <= 0 {
         return Roadmap::AlreadyMet;
@@ -180,7 +180,10 @@ pub fn least_effort(levers: &[Lever], need: i64, effort: impl Fn(usize, u8) -> u
             best_gain: max_gain(levers),
         };
     }
-    let need = need as usize;
+    // Every gain is a multiple of the movable weights' gcd (5 units in SPBE 2020), so states
+    // count in gcd units: reaching `need` is the same as reaching ⌈need / gcd⌉ of them.
+    let unit = gain_unit(levers);
+    let need = (need as u64).div_ceil(unit) as usize;
     let mut best: Vec<Option<Key>> = vec![None; need + 1];
     best[0] = Some(Key::ZERO);
     // back[i][g] = (steps taken on indicator i, state before it) on the best way to state g.
@@ -202,7 +205,7 @@ pub fn least_effort(levers: &[Lever], need: i64, effort: impl Fn(usize, u8) -> u
         for (g, k) in best.iter().enumerate() {
             let Some(k) = *k else { continue };
             for (t, kt) in keys.iter().enumerate() {
-                let to = (g + t * l.weight as usize).min(need);
+                let to = (g + t * (l.weight / unit) as usize).min(need);
                 let cand = k.plus(*kt);
                 // Strictly better only: the first way found (fewer steps here) keeps a tie.
                 if next[to].is_none_or(|cur| cand < cur) {
@@ -237,6 +240,25 @@ pub fn least_effort(levers: &[Lever], need: i64, effort: impl Fn(usize, u8) -> u
         })
         .collect();
     Roadmap::Reach(order(steps))
+}
+
+/// The gcd of the weights that can still move (1 when none can).
+fn gain_unit(levers: &[Lever]) -> u64 {
+    fn gcd(a: u64, b: u64) -> u64 {
+        if b == 0 { a } else { gcd(b, a % b) }
+    }
+    levers
+        .iter()
+        .filter(|l| l.room() > 0)
+        .fold(0, |g, l| gcd(g, l.weight))
+        .max(1)
+}
+
+/// The size of the table [`least_effort`] fills for `need` units: states × indicators. A caller
+/// can refuse a model whose weights are so fine that this would not fit in memory.
+pub fn effort_table_size(levers: &[Lever], need: i64) -> u64 {
+    let states = (need.max(0) as u64).div_ceil(gain_unit(levers)) + 1;
+    states.saturating_mul(levers.len() as u64)
 }
 
 /// The order to present steps in: biggest gain first, then the lower level, then model order.

@@ -351,6 +351,14 @@ pub fn build(
         .to_i64()
         .context("target out of range")?;
     let need = need_sum - current_sum;
+    // The effort planner keeps 8 bytes per state and indicator.
+    const MAX_TABLE: u64 = 32 << 20;
+    if args.effort.is_some() && plan::effort_table_size(&levers, need) > MAX_TABLE {
+        bail!(
+            "--effort: the weights of the model {} are too fine for an exact effort plan this far from the target; plan without --effort (fewest steps) or with --only",
+            model.id
+        );
+    }
     let roadmap = match &args.effort {
         None => plan::fewest_steps(&levers, need),
         Some(_) => plan::least_effort(&levers, need, |i, to| efforts.cost(i, to)),
