@@ -41,6 +41,10 @@ pub enum Command {
     Score(cmd::score::ScoreArgs),
     /// List the models embedded in this binary.
     Models(cmd::models::ModelsArgs),
+    /// The gap to a target index and the cheapest roadmap of level steps that reaches it.
+    Gap(cmd::gap::GapArgs),
+    /// CI gates: fail (exit 1) when the index is below a line or fell since a baseline.
+    Check(cmd::check::CheckArgs),
     /// Compare two results (e.g. last year and this year), or two stages with --stages.
     Diff(cmd::diff::DiffArgs),
     /// The index year by year, model changes marked, against the plan's yearly targets.
@@ -76,6 +80,44 @@ fn parse_stage(text: &str) -> Result<Stage, String> {
     text.parse()
 }
 
+/// What-if levels (`spbe score`, `spbe gap`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct WhatIfArgs {
+    /// What if indicator ID had LEVEL: replaces its consolidated level (repeatable), e.g.
+    /// `--set 11=3 --set 12=3`. The output lists every level overridden.
+    #[arg(long = "set", value_name = "ID=LEVEL")]
+    pub set: Vec<String>,
+}
+
+impl WhatIfArgs {
+    /// The `--set` values as `(indicator position, level)`, checked against the model.
+    pub fn overrides(&self, model: &Model) -> anyhow::Result<Vec<(usize, u8)>> {
+        let mut out: Vec<(usize, u8)> = Vec::new();
+        for text in &self.set {
+            let Some((id, level)) = text.split_once('=') else {
+                anyhow::bail!("--set {text:?}: write ID=LEVEL, e.g. --set 11=3");
+            };
+            let Some(i) = model.find_indicator(id) else {
+                anyhow::bail!(
+                    "--set {text:?}: the model {} has no indicator {:?}; see the IDs in `spbe score` output",
+                    model.id,
+                    id.trim()
+                );
+            };
+            let level = answers::parse_level(model, i, level)
+                .map_err(|e| anyhow::anyhow!("--set {text:?}: {e}"))?;
+            if out.iter().any(|&(j, _)| j == i) {
+                anyhow::bail!(
+                    "--set {text:?}: indicator {} is set twice; keep one --set per indicator",
+                    model.indicators[i].id
+                );
+            }
+            out.push((i, level));
+        }
+        Ok(out)
+    }
+}
+
 /// Output choice shared by every command that prints results.
 #[derive(Debug, Clone, Args)]
 pub struct OutputArgs {
@@ -106,7 +148,17 @@ impl InputArgs {
 
     /// Loads, scores and applies `--strict`.
     pub fn scorecard(&self, basis: PredicateBasis) -> anyhow::Result<(Model, Scorecard)> {
+        self.scorecard_what_if(basis, &WhatIfArgs::default())
+    }
+
+    /// Like [`InputArgs::scorecard`], with the what-if levels of `--set` put in before scoring.
+    pub fn scorecard_what_if(
+        &self,
+        basis: PredicateBasis,
+        what_if: &WhatIfArgs,
+    ) -> anyhow::Result<(Model, Scorecard)> {
         let (model, answers) = self.load()?;
+        let overrides = what_if.overrides(&model)?;
         let card = stage::scorecard(
             &model,
             &answers,
@@ -115,6 +167,7 @@ impl InputArgs {
                 basis,
             },
             self.stage,
+            &overrides,
         )?;
         if self.strict && !card.receipt.filled_at_lowest.is_empty() {
             anyhow::bail!(
@@ -140,6 +193,8 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Score(args) => cmd::score::run(args),
         Command::Models(args) => cmd::models::run(args),
+        Command::Gap(args) => cmd::gap::run(args),
+        Command::Check(args) => cmd::check::run(args),
         Command::Diff(args) => cmd::diff::run(args),
         Command::Trend(args) => cmd::trend::run(args),
     };

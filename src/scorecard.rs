@@ -40,6 +40,19 @@ pub struct Scorecard {
     /// from its latest stage present); absent when the sheets have no stage column.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
+    /// What-if levels (`--set ID=LEVEL`) that replaced the consolidated ones; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<Override>,
+}
+
+/// A what-if: one indicator's consolidated level replaced by a planned one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Override {
+    pub indicator: String,
+    /// The level the answer sheets gave.
+    pub from: Decimal,
+    /// The level used instead.
+    pub to: u8,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -157,14 +170,51 @@ pub struct Options {
 impl Scorecard {
     /// Consolidates the answers, scores them and assembles the scorecard.
     pub fn build(model: &Model, answers: &AnswerSet, options: Options) -> Scorecard {
-        let consolidated = consolidate(
+        Scorecard::build_what_if(model, answers, options, &[])
+    }
+
+    /// Like [`Scorecard::build`], with some consolidated levels replaced before scoring:
+    /// `overrides` holds `(indicator position, level)` pairs (`--set ID=LEVEL`). The scorecard
+    /// records them in `overrides` and says so in a warning.
+    pub fn build_what_if(
+        model: &Model,
+        answers: &AnswerSet,
+        options: Options,
+        overrides: &[(usize, u8)],
+    ) -> Scorecard {
+        let mut consolidated = consolidate(
             model,
             &answers.levels_by_indicator(model.indicators.len()),
             options.combine,
         );
+        let mut applied = Vec::new();
+        for &(i, level) in overrides {
+            let c = &mut consolidated[i];
+            applied.push(Override {
+                indicator: model.indicators[i].id.clone(),
+                from: Decimal::exact(&c.level),
+                to: level,
+            });
+            c.level = exact::int(level as i64);
+            c.filled = false;
+        }
         let levels: Vec<Exact> = consolidated.iter().map(|c| c.level.clone()).collect();
         let scores = score(model, &levels);
-        Scorecard::assemble(model, answers, &consolidated, &scores, options)
+        let mut card = Scorecard::assemble(model, answers, &consolidated, &scores, options);
+        if !applied.is_empty() {
+            card.warnings.push(format!(
+                "what-if: {} level{} overridden with --set, not as answered: {}",
+                applied.len(),
+                if applied.len() == 1 { "" } else { "s" },
+                applied
+                    .iter()
+                    .map(|o| format!("{} {} -> {}", o.indicator, o.from, o.to))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        card.overrides = applied;
+        card
     }
 
     fn assemble(
@@ -290,6 +340,7 @@ impl Scorecard {
             },
             year: None,
             stage: None,
+            overrides: Vec::new(),
         }
     }
 

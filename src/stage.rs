@@ -169,6 +169,7 @@ pub fn scorecard(
     set: &AnswerSet,
     options: Options,
     choice: Option<Stage>,
+    overrides: &[(usize, u8)],
 ) -> anyhow::Result<Scorecard> {
     if !any_staged(set) {
         if let Some(c) = choice {
@@ -177,7 +178,7 @@ pub fn scorecard(
                 Stage::ACCEPTED
             );
         }
-        return Ok(Scorecard::build(model, set, options));
+        return Ok(Scorecard::build_what_if(model, set, options, overrides));
     }
     let sel = select(set, model.indicators.len(), choice);
     if let Some(c) = choice {
@@ -193,7 +194,7 @@ pub fn scorecard(
             );
         }
     }
-    let mut card = Scorecard::build(model, &sel.answers, options);
+    let mut card = Scorecard::build_what_if(model, &sel.answers, options, overrides);
     for (ind, stage) in card.indicators.iter_mut().zip(&sel.stages) {
         ind.stage = *stage;
     }

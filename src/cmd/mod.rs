@@ -1,6 +1,8 @@
 //! One module per subcommand, each with its arguments and `run`.
 
+pub mod check;
 pub mod diff;
+pub mod gap;
 pub mod models;
 pub mod result;
 pub mod score;

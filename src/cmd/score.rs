@@ -4,14 +4,14 @@ use std::io::Write;
 
 use clap::Args;
 
-use crate::cli::{Format, InputArgs, OutputArgs, SUCCESS, warn};
+use crate::cli::{Format, InputArgs, OutputArgs, SUCCESS, WhatIfArgs, warn};
 use crate::output::Output;
 use crate::render;
 use crate::score::PredicateBasis;
 
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  spbe score examples/kota-contoh\n  spbe score sheets/*.csv --combine median --format json -o result.json\n  spbe score answers/2024 --year 2024 --stage akhir --format json -o results/2024.json"
+    after_help = "Examples:\n  spbe score examples/kota-contoh\n  spbe score sheets/*.csv --combine median --format json -o result.json\n  spbe score answers/2024 --year 2024 --stage akhir --format json -o results/2024.json\n  spbe score examples/kota-contoh --set 11=3 --set 12=3   # what if both reach level 3"
 )]
 pub struct ScoreArgs {
     #[command(flatten)]
@@ -26,11 +26,16 @@ pub struct ScoreArgs {
     pub year: Option<u16>,
 
     #[command(flatten)]
+    pub what_if: WhatIfArgs,
+
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
 pub fn run(args: &ScoreArgs) -> anyhow::Result<u8> {
-    let (model, mut card) = args.input.scorecard(args.predicate_basis)?;
+    let (model, mut card) = args
+        .input
+        .scorecard_what_if(args.predicate_basis, &args.what_if)?;
     card.year = args.year;
     let mut out = Output::create(args.output.output.as_deref(), &args.input.inputs)?;
     match args.output.format {

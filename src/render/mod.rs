@@ -33,6 +33,18 @@ fn short_hash(h: &str) -> &str {
     &h[..h.len().min(12)]
 }
 
+/// The line that says which levels `--set` overrode.
+pub fn what_if_line(overrides: &[crate::scorecard::Override]) -> String {
+    format!(
+        "What-if (--set, not as answered): {}",
+        overrides
+            .iter()
+            .map(|o| format!("{} {} -> {}", o.indicator, o.from, o.to))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
 /// Builds the human-readable view of a scorecard.
 pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
     let mut heading = vec![
@@ -66,6 +78,9 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
     }
     if let Some(year) = card.year {
         heading.push(format!("Year: {year}"));
+    }
+    if !card.overrides.is_empty() {
+        heading.push(what_if_line(&card.overrides));
     }
     let exact_note = if card.index_exact {
         "exact"

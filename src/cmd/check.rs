@@ -1,0 +1,455 @@
+//! `spbe check`: CI gates on the index. One verdict line per gate and a summary; the exit code
+//! is derived from the same verdicts, so the two can never disagree.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use serde::Serialize;
+
+use crate::cli::{FAILURE, Format, InputArgs, OutputArgs, SUCCESS, warn};
+use crate::exact::{self, Decimal, Exact};
+use crate::model::Model;
+use crate::output::Output;
+use crate::render;
+use crate::score::PredicateBasis;
+use crate::scorecard::{ModelInfo, SCHEMA_VERSION, Scorecard, Tool};
+
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "\
+Examples:
+  spbe check examples/kota-contoh --fail-under 2.6 --warn-under 3
+  spbe check sheets/ --min-predicate Baik --baseline last-year.json --tolerance 0.05
+
+Gates compare the exact index. Exit status: 0 every gate passed (warnings allowed), 1 a gate
+failed, 2 an error (bad arguments or input).")]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Fail when the exact index is below X.
+    #[arg(long, value_name = "X")]
+    pub fail_under: Option<String>,
+
+    /// Fail when the predicate is below this band, e.g. "Baik".
+    #[arg(long, value_name = "NAME")]
+    pub min_predicate: Option<String>,
+
+    /// A result saved earlier by `spbe score --format json` (e.g. last year's): fail when the
+    /// index or any domain fell by more than --tolerance.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// How far the index or a domain may fall below the baseline, in index points.
+    #[arg(long, value_name = "T", default_value = "0", requires = "baseline")]
+    pub tolerance: String,
+
+    /// Warn (without failing) when the exact index is below X.
+    #[arg(long, value_name = "X")]
+    pub warn_under: Option<String>,
+
+    /// Read the predicate from the exact index (2024 practice) or the rounded one (2023).
+    #[arg(long, value_enum, default_value_t = PredicateBasis::Exact)]
+    pub predicate_basis: PredicateBasis,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Pass,
+    Warn,
+    Fail,
+}
+
+impl Verdict {
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Pass => "PASS",
+            Verdict::Warn => "WARN",
+            Verdict::Fail => "FAIL",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GateResult {
+    /// The option that set the gate: "fail-under", "min-predicate", "baseline", "warn-under".
+    pub gate: &'static str,
+    pub verdict: Verdict,
+    pub message: String,
+    /// For a failed baseline gate: what fell by more than the tolerance. Absent otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fell: Vec<Fall>,
+}
+
+/// The index or one domain that fell below the baseline by more than the tolerance.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fall {
+    /// "index", or the domain's id.
+    pub id: String,
+    pub before: Decimal,
+    pub after: Decimal,
+    /// after − before (negative).
+    pub change: Decimal,
+}
+
+/// The JSON contract of `spbe check --format json` (`schema_version` 1).
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub model: ModelInfo,
+    pub index: Decimal,
+    pub index_rounded: Decimal,
+    pub predicate: String,
+    pub predicate_basis: PredicateBasis,
+    /// True when no gate failed; the exit code is 0 exactly when this is true.
+    pub passed: bool,
+    pub failed: usize,
+    pub warned: usize,
+    pub gates: Vec<GateResult>,
+    pub summary: String,
+    pub warnings: Vec<String>,
+}
+
+pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
+    if args.fail_under.is_none()
+        && args.min_predicate.is_none()
+        && args.baseline.is_none()
+        && args.warn_under.is_none()
+    {
+        bail!(
+            "spbe check needs at least one gate: --fail-under X, --min-predicate NAME, --baseline FILE or --warn-under X"
+        );
+    }
+    let (model, card) = args.input.scorecard(args.predicate_basis)?;
+    let baseline = match &args.baseline {
+        Some(path) => Some(read_baseline(path)?),
+        None => None,
+    };
+    let report = evaluate(&model, &card, args, baseline.as_ref())?;
+
+    let mut out = Output::create(args.output.output.as_deref(), &args.input.inputs)?;
+    match args.output.format {
+        Format::Table => {
+            for g in &report.gates {
+                writeln!(out, "{}  {}", g.verdict.label(), g.message)?;
+            }
+            writeln!(out, "{}", report.summary)?;
+        }
+        Format::Markdown => {
+            for g in &report.gates {
+                writeln!(out, "- **{}** {}", g.verdict.label(), g.message)?;
+            }
+            writeln!(out, "\n**{}**", report.summary)?;
+        }
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+        Format::Csv => {
+            let rows: Vec<Vec<String>> = report
+                .gates
+                .iter()
+                .map(|g| {
+                    vec![
+                        g.gate.to_string(),
+                        g.verdict.label().to_string(),
+                        g.message.clone(),
+                    ]
+                })
+                .collect();
+            let bom = out.is_file();
+            render::csv::grid(&mut out, &["gate", "verdict", "message"], &rows, bom)?;
+        }
+    }
+    out.finish()?;
+    warn(&report.warnings);
+    Ok(exit_code(&report))
+}
+
+/// The exit code of a report: 1 exactly when a gate failed.
+pub fn exit_code(report: &CheckReport) -> u8 {
+    if report.passed { SUCCESS } else { FAILURE }
+}
+
+/// Reads a scorecard written by `spbe score --format json`.
+pub fn read_baseline(path: &std::path::Path) -> anyhow::Result<Scorecard> {
+    let shown = path.display();
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read the baseline {shown}"))?;
+    let card: Scorecard = serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| {
+        let msg = e.to_string();
+        let msg = msg.split(" at line ").next().unwrap_or_default().to_string();
+        anyhow::anyhow!(
+            "{shown}:{}:{}: not a result of `spbe score --format json`: {msg}; write a baseline with `spbe score INPUT... --format json -o baseline.json`",
+            e.line(),
+            e.column()
+        )
+    })?;
+    if card.schema_version != SCHEMA_VERSION {
+        bail!(
+            "{shown}: schema_version {} is not {SCHEMA_VERSION}; rewrite the baseline with this spbe",
+            card.schema_version
+        );
+    }
+    Ok(card)
+}
+
+fn threshold(text: &str, flag: &str) -> anyhow::Result<Exact> {
+    let x = exact::parse_decimal(text)
+        .with_context(|| format!("{flag} {text:?}: write an index such as 2.6 or 3"))?;
+    if x < exact::int(0) {
+        bail!("{flag} {text}: the value is negative; write 0 or more");
+    }
+    Ok(x)
+}
+
+/// Signed exact text: `+0.12`, `-0.3`, `0`.
+fn signed(x: &Exact) -> String {
+    let t = exact::exact_text(x, 0).0;
+    if *x > exact::int(0) {
+        format!("+{t}")
+    } else {
+        t
+    }
+}
+
+/// Runs every gate given. Pure apart from reading `args`.
+pub fn evaluate(
+    model: &Model,
+    card: &Scorecard,
+    args: &CheckArgs,
+    baseline: Option<&Scorecard>,
+) -> anyhow::Result<CheckReport> {
+    let index = card.index.value();
+    let shown = format!("{} ({})", card.index, card.index_rounded);
+    let mut gates = Vec::new();
+    let mut warnings = card.warnings.clone();
+
+    if let Some(text) = &args.fail_under {
+        let x = threshold(text, "--fail-under")?;
+        let xt = exact::exact_text(&x, model.decimals).0;
+        gates.push(if index < x {
+            GateResult {
+                gate: "fail-under",
+                verdict: Verdict::Fail,
+                fell: Vec::new(),
+                message: format!("fail-under {xt}: the index {shown} is below {xt}"),
+            }
+        } else {
+            GateResult {
+                gate: "fail-under",
+                verdict: Verdict::Pass,
+                fell: Vec::new(),
+                message: format!("fail-under {xt}: the index {shown} is at least {xt}"),
+            }
+        });
+    }
+
+    if let Some(name) = &args.min_predicate {
+        let rank = |n: &str| model.predicates.iter().position(|p| p.name == n);
+        let want = model.predicate_named(name).with_context(|| {
+            format!(
+                "--min-predicate {name:?}: the model {} has the predicates {}",
+                model.id,
+                model
+                    .predicates
+                    .iter()
+                    .map(|p| format!("{:?}", p.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?;
+        let have = rank(&card.predicate).unwrap_or(0);
+        let need = rank(&want.name).unwrap_or(0);
+        let basis = card.predicate_basis.as_str();
+        gates.push(if have < need {
+            GateResult {
+                gate: "min-predicate",
+                verdict: Verdict::Fail,
+                fell: Vec::new(),
+                message: format!(
+                    "min-predicate {}: the predicate is {} (index {}, {basis} basis), below {}",
+                    want.name, card.predicate, card.index, want.name
+                ),
+            }
+        } else {
+            GateResult {
+                gate: "min-predicate",
+                verdict: Verdict::Pass,
+                fell: Vec::new(),
+                message: format!(
+                    "min-predicate {}: the predicate is {} (index {}, {basis} basis)",
+                    want.name, card.predicate, card.index
+                ),
+            }
+        });
+    }
+
+    if let Some(base) = baseline {
+        let tol = threshold(&args.tolerance, "--tolerance")?;
+        let tol_text = exact::exact_text(&tol, 0).0;
+        let name = args
+            .baseline
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        if base.model.id != card.model.id {
+            warnings.push(format!(
+                "the baseline {name} was scored with the model {}, this result with {}; only ids present in both are compared",
+                base.model.id, card.model.id
+            ));
+        }
+        // (what, before, after) for everything compared.
+        let mut compared: Vec<(String, String, Exact, Exact)> = vec![(
+            "index".into(),
+            "index".into(),
+            base.index.value(),
+            index.clone(),
+        )];
+        let mut missing = Vec::new();
+        for bd in &base.domains {
+            match card.domains.iter().find(|d| d.id == bd.id) {
+                Some(d) => compared.push((
+                    d.id.clone(),
+                    format!("domain {} {}", d.id, d.name),
+                    bd.index.value(),
+                    d.index.value(),
+                )),
+                None => missing.push(bd.id.clone()),
+            }
+        }
+        let falls: Vec<&(String, String, Exact, Exact)> = compared
+            .iter()
+            .filter(|(_, _, before, after)| before - after > tol)
+            .collect();
+        let fell: Vec<String> = falls
+            .iter()
+            .map(|(_, what, before, after)| {
+                format!(
+                    "{what} {} -> {} ({})",
+                    exact::exact_text(before, model.decimals).0,
+                    exact::exact_text(after, model.decimals).0,
+                    signed(&(after - before))
+                )
+            })
+            .collect();
+        if !missing.is_empty() {
+            warnings.push(format!(
+                "the baseline {name} has domains this result lacks, not compared: {}",
+                missing.join(", ")
+            ));
+        }
+        let (b, a) = (&compared[0].2, &compared[0].3);
+        gates.push(if fell.is_empty() {
+            GateResult {
+                gate: "baseline",
+                verdict: Verdict::Pass,
+                fell: Vec::new(),
+                message: format!(
+                    "baseline {name} (tolerance {tol_text}): index {} -> {} ({}); nothing fell by more than {tol_text} ({} compared)",
+                    base.index,
+                    card.index,
+                    signed(&(a - b)),
+                    if compared.len() == 1 {
+                        "the index".to_string()
+                    } else {
+                        format!("the index and {} domains", compared.len() - 1)
+                    }
+                ),
+            }
+        } else {
+            GateResult {
+                gate: "baseline",
+                verdict: Verdict::Fail,
+                fell: falls
+                    .iter()
+                    .map(|(id, _, before, after)| Fall {
+                        id: id.clone(),
+                        before: Decimal::exact(before),
+                        after: Decimal::exact(after),
+                        change: Decimal::exact(&(after - before)),
+                    })
+                    .collect(),
+                message: format!(
+                    "baseline {name} (tolerance {tol_text}): fell by more than {tol_text}: {}",
+                    fell.join("; ")
+                ),
+            }
+        });
+    }
+
+    if let Some(text) = &args.warn_under {
+        let x = threshold(text, "--warn-under")?;
+        let xt = exact::exact_text(&x, model.decimals).0;
+        gates.push(if index < x {
+            GateResult {
+                gate: "warn-under",
+                verdict: Verdict::Warn,
+                fell: Vec::new(),
+                message: format!(
+                    "warn-under {xt}: the index {shown} is below {xt} (a warning, not a failure)"
+                ),
+            }
+        } else {
+            GateResult {
+                gate: "warn-under",
+                verdict: Verdict::Pass,
+                fell: Vec::new(),
+                message: format!("warn-under {xt}: the index {shown} is at least {xt}"),
+            }
+        });
+    }
+
+    let failed = gates.iter().filter(|g| g.verdict == Verdict::Fail).count();
+    let warned = gates.iter().filter(|g| g.verdict == Verdict::Warn).count();
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let summary = if failed > 0 {
+        let names: Vec<&str> = gates
+            .iter()
+            .filter(|g| g.verdict == Verdict::Fail)
+            .map(|g| g.gate)
+            .collect();
+        format!(
+            "check failed: {failed} of {} failed ({}){}",
+            plural(gates.len(), "gate", "gates"),
+            names.join(", "),
+            if warned > 0 {
+                format!(", {}", plural(warned, "warning", "warnings"))
+            } else {
+                String::new()
+            }
+        )
+    } else {
+        format!(
+            "check passed: {}, none failed{}",
+            plural(gates.len(), "gate", "gates"),
+            if warned > 0 {
+                format!(", {}", plural(warned, "warning", "warnings"))
+            } else {
+                String::new()
+            }
+        )
+    };
+    Ok(CheckReport {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool::this(),
+        model: ModelInfo::of(model),
+        index: card.index.clone(),
+        index_rounded: card.index_rounded.clone(),
+        predicate: card.predicate.clone(),
+        predicate_basis: card.predicate_basis,
+        passed: failed == 0,
+        failed,
+        warned,
+        gates,
+        summary,
+        warnings,
+    })
+}

@@ -1,0 +1,680 @@
+//! `spbe gap`: how far the index is from a target, where the points are, and the cheapest
+//! roadmap of one-level steps that reaches it (planning itself is in [`crate::plan`]).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::Args;
+use num_traits::ToPrimitive;
+use serde::Serialize;
+
+use crate::cli::{FAILURE, Format, InputArgs, OutputArgs, SUCCESS, WhatIfArgs, warn};
+use crate::consolidate::Combine;
+use crate::effort::Efforts;
+use crate::exact::{self, Decimal, Exact};
+use crate::model::Model;
+use crate::output::Output;
+use crate::plan::{self, Lever, Roadmap};
+use crate::render;
+use crate::score::{PredicateBasis, predicate};
+use crate::scorecard::{ModelInfo, Override, SCHEMA_VERSION, Scorecard, Tool};
+
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "\
+Examples:
+  spbe gap examples/kota-contoh --target 3
+  spbe gap examples/kota-contoh --target-predicate \"Sangat Baik\" --max-level 4
+  spbe gap examples/kota-contoh --target 3 --effort effort.yaml --exclude 45,46,47
+  spbe gap examples/kota-contoh --target 3 --set 11=3 --set 12=3 --format json
+
+Exit status: 0 the target is met or a roadmap reaches it, 1 it cannot be reached under the
+constraints (the best reachable index is shown), 2 an error.
+
+Roadmap ties: least effort, then fewest steps, then the highest index reached, then lower
+levels first, then model order (docs/gap-and-check.md).")]
+pub struct GapArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The index to reach, e.g. 3 or 3.5.
+    #[arg(
+        long,
+        value_name = "INDEX",
+        required_unless_present = "target_predicate"
+    )]
+    pub target: Option<String>,
+
+    /// Reach this predicate band: its lower bound becomes the target, e.g. "Sangat Baik".
+    #[arg(long, value_name = "NAME", conflicts_with = "target")]
+    pub target_predicate: Option<String>,
+
+    /// Price the steps from a YAML or CSV file (per indicator and/or level reached) and find the
+    /// least total effort; without it every step costs 1 (the fewest steps).
+    #[arg(long, value_name = "FILE")]
+    pub effort: Option<PathBuf>,
+
+    /// Plan no step above this level (e.g. 4 for a one-year plan).
+    #[arg(long, value_name = "N")]
+    pub max_level: Option<u8>,
+
+    /// Never raise these indicators (comma-separated IDs).
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub exclude: Vec<String>,
+
+    /// Raise only these indicators (comma-separated IDs).
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub only: Vec<String>,
+
+    /// Read the predicates shown from the exact index (2024 practice) or the rounded one (2023).
+    #[arg(long, value_enum, default_value_t = PredicateBasis::Exact)]
+    pub predicate_basis: PredicateBasis,
+
+    #[command(flatten)]
+    pub what_if: WhatIfArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// The JSON contract of `spbe gap --format json` (`schema_version` 1).
+#[derive(Debug, Clone, Serialize)]
+pub struct GapReport {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub model: ModelInfo,
+    /// The target index (for `--target-predicate`, the band's lower bound).
+    pub target: Decimal,
+    /// The band named by `--target-predicate`; null with `--target`.
+    pub target_predicate: Option<String>,
+    pub current: Decimal,
+    pub current_rounded: Decimal,
+    pub current_predicate: String,
+    pub predicate_basis: PredicateBasis,
+    /// Index points still missing: max(0, target − current).
+    pub gap: Decimal,
+    /// "met", "reachable" or "unreachable".
+    pub status: &'static str,
+    /// True when met or reachable under the constraints.
+    pub reachable: bool,
+    /// The index with every allowed indicator at its highest allowed level.
+    pub best_reachable: Decimal,
+    pub best_reachable_rounded: Decimal,
+    /// The index after the roadmap (the current index when met or unreachable).
+    pub index_after: Decimal,
+    pub index_after_rounded: Decimal,
+    pub predicate_after: String,
+    pub total_steps: usize,
+    /// The roadmap's total effort in the effort file's unit (the number of steps without one).
+    pub total_effort: Decimal,
+    /// The effort file, or null for unit effort.
+    pub effort_file: Option<String>,
+    pub constraints: Constraints,
+    pub overrides: Vec<Override>,
+    pub steps: Vec<StepRow>,
+    pub domains: Vec<NodeGap>,
+    pub aspects: Vec<NodeGap>,
+    /// Sorted by points available, biggest first; ties in model order.
+    pub indicators: Vec<IndicatorGap>,
+    pub warnings: Vec<String>,
+    /// Digits shown for an index and for index points in tables (JSON has exact values).
+    #[serde(skip)]
+    pub digits: (u32, u32),
+}
+
+impl GapReport {
+    /// An index for a table: exact, with at least the model's decimals.
+    fn ix(&self, x: &Decimal) -> String {
+        exact::exact_text(&x.value(), self.digits.0).0
+    }
+
+    /// Index points for a table: exact, aligned on the weight's digits + 2.
+    fn pts(&self, x: &Decimal) -> String {
+        exact::exact_text(&x.value(), self.digits.1).0
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Constraints {
+    pub max_level: u8,
+    pub exclude: Vec<String>,
+    /// Empty means every indicator may move.
+    pub only: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StepRow {
+    pub indicator: String,
+    pub name: String,
+    pub from: u8,
+    pub to: u8,
+    /// Index points this step adds: weight / 100.
+    pub gain: Decimal,
+    pub effort: Decimal,
+    pub index_after: Decimal,
+    pub index_after_rounded: Decimal,
+    pub predicate_after: String,
+}
+
+/// A domain's or an aspect's gap.
+#[derive(Debug, Clone, Serialize)]
+pub struct NodeGap {
+    pub id: String,
+    pub name: String,
+    pub index: Decimal,
+    pub target: Decimal,
+    /// max(0, target − index), on the node's own 1-5 scale.
+    pub gap: Decimal,
+    /// Index points (of the whole index) its indicators can still add under the constraints:
+    /// Σ weight × (highest allowed level − level) / 100.
+    pub available: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorGap {
+    pub id: String,
+    pub name: String,
+    pub aspect: String,
+    pub level: u8,
+    /// The highest level the plan may raise it to.
+    pub max_level: u8,
+    pub weight: Decimal,
+    /// Index points per level step: weight / 100.
+    pub per_step: Decimal,
+    pub available: Decimal,
+}
+
+pub fn run(args: &GapArgs) -> anyhow::Result<u8> {
+    if args.input.combine == Combine::Mean {
+        bail!(
+            "spbe gap plans whole level steps, and --combine mean gives fractional levels; use --combine min, max or median"
+        );
+    }
+    let (model, card) = args
+        .input
+        .scorecard_what_if(args.predicate_basis, &args.what_if)?;
+    let efforts = match &args.effort {
+        Some(path) => Efforts::load(&model, path)?,
+        None => Efforts::unit(&model),
+    };
+    let report = build(&model, &card, args, &efforts)?;
+
+    let mut out = Output::create(args.output.output.as_deref(), &args.input.inputs)?;
+    match args.output.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            for s in sections(&report) {
+                writeln!(out, "{}", s.title)?;
+                writeln!(out, "{}", section_table(&s))?;
+                writeln!(out)?;
+            }
+            for line in summary(&report) {
+                writeln!(out, "{line}")?;
+            }
+        }
+        Format::Markdown => {
+            writeln!(out, "# Gap to {}\n", report.target)?;
+            for s in sections(&report) {
+                writeln!(out, "## {}\n", s.title)?;
+                write!(
+                    out,
+                    "{}",
+                    render::markdown::table(&s.header, &s.rows, &s.numeric)
+                )?;
+                writeln!(out)?;
+            }
+            for line in summary(&report) {
+                writeln!(out, "{line}  ")?;
+            }
+        }
+        Format::Csv => {
+            let bom = out.is_file();
+            let s = roadmap_section(&report);
+            render::csv::grid(&mut out, &s.header, &s.rows, bom)?;
+        }
+    }
+    out.finish()?;
+    warn(&report.warnings);
+    Ok(if report.reachable { SUCCESS } else { FAILURE })
+}
+
+/// Resolves comma-separated indicator IDs.
+fn indicator_set(model: &Model, ids: &[String], flag: &str) -> anyhow::Result<Vec<usize>> {
+    ids.iter()
+        .filter(|id| !id.trim().is_empty())
+        .map(|id| {
+            model.find_indicator(id).with_context(|| {
+                format!(
+                    "{flag}: the model {} has no indicator {:?}; list indicator IDs such as 11,12",
+                    model.id,
+                    id.trim()
+                )
+            })
+        })
+        .collect()
+}
+
+fn target_of(model: &Model, args: &GapArgs) -> anyhow::Result<(Exact, Option<String>)> {
+    if let Some(name) = &args.target_predicate {
+        let p = model.predicate_named(name).with_context(|| {
+            format!(
+                "--target-predicate {name:?}: the model {} has the predicates {}",
+                model.id,
+                model
+                    .predicates
+                    .iter()
+                    .map(|p| format!("{:?}", p.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?;
+        return Ok((p.min.clone(), Some(p.name.clone())));
+    }
+    let text = args.target.as_deref().unwrap_or_default();
+    let t = exact::parse_decimal(text)
+        .with_context(|| format!("--target {text:?}: write an index such as 3 or 3.5"))?;
+    let top = exact::int(model.max_level as i64);
+    if t > top {
+        bail!(
+            "--target {text}: the highest index the model {} allows is {}",
+            model.id,
+            model.max_level
+        );
+    }
+    if t < exact::int(0) {
+        bail!("--target {text}: an index is not negative");
+    }
+    Ok((t, None))
+}
+
+/// Computes the gap tables and the roadmap. Pure apart from reading `args`.
+pub fn build(
+    model: &Model,
+    card: &Scorecard,
+    args: &GapArgs,
+    efforts: &Efforts,
+) -> anyhow::Result<GapReport> {
+    let (target, target_predicate) = target_of(model, args)?;
+    let cap_all = match args.max_level {
+        Some(n) if !model.levels().contains(&n) => bail!(
+            "--max-level {n}: the model {} has levels {} to {}",
+            model.id,
+            model.min_level,
+            model.max_level
+        ),
+        Some(n) => n,
+        None => model.max_level,
+    };
+    let exclude = indicator_set(model, &args.exclude, "--exclude")?;
+    let only = indicator_set(model, &args.only, "--only")?;
+
+    let total = model.total_units() as i64;
+    let units = |u: i64| exact::ratio(u, total);
+    let levels: Vec<u8> = card
+        .indicators
+        .iter()
+        .map(|i| {
+            exact::as_whole(&i.level.value())
+                .and_then(|l| u8::try_from(l).ok())
+                .context("a consolidated level is not whole")
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let levers: Vec<Lever> = model
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(i, ind)| {
+            let movable = !exclude.contains(&i) && (only.is_empty() || only.contains(&i));
+            let cap = if movable {
+                cap_all.max(levels[i])
+            } else {
+                levels[i]
+            };
+            Lever {
+                weight: ind.weight,
+                level: levels[i],
+                cap,
+            }
+        })
+        .collect();
+    let current_sum: i64 = levers
+        .iter()
+        .map(|l| l.weight as i64 * l.level as i64)
+        .sum();
+    let current = units(current_sum);
+    let need_sum = (&target * exact::int(total))
+        .ceil()
+        .to_integer()
+        .to_i64()
+        .context("target out of range")?;
+    let need = need_sum - current_sum;
+    // The effort planner keeps 8 bytes per state and indicator.
+    const MAX_TABLE: u64 = 32 << 20;
+    if args.effort.is_some() && plan::effort_table_size(&levers, need) > MAX_TABLE {
+        bail!(
+            "--effort: the weights of the model {} are too fine for an exact effort plan this far from the target; plan without --effort (fewest steps) or with --only",
+            model.id
+        );
+    }
+    let roadmap = match &args.effort {
+        None => plan::fewest_steps(&levers, need),
+        Some(_) => plan::least_effort(&levers, need, |i, to| efforts.cost(i, to)),
+    };
+
+    let pred = |x: &Exact| predicate(model, x, args.predicate_basis).name.clone();
+    let d = model.decimals;
+    let best_sum = current_sum + plan::max_gain(&levers) as i64;
+    let mut steps = Vec::new();
+    let mut sum = current_sum;
+    let mut effort_sum = 0u64;
+    if let Roadmap::Reach(plan_steps) = &roadmap {
+        for s in plan_steps {
+            sum += s.gain as i64;
+            effort_sum += s.effort;
+            let after = units(sum);
+            steps.push(StepRow {
+                indicator: model.indicators[s.indicator].id.clone(),
+                name: model.indicators[s.indicator].name.clone(),
+                from: s.from,
+                to: s.to,
+                gain: Decimal::exact(&units(s.gain as i64)),
+                effort: Decimal::exact(&efforts.unscale(s.effort)),
+                index_after: Decimal::exact(&after),
+                index_after_rounded: Decimal::rounded(&after, d),
+                predicate_after: pred(&after),
+            });
+        }
+    }
+    let after = units(sum);
+    let (status, reachable) = match roadmap {
+        Roadmap::AlreadyMet => ("met", true),
+        Roadmap::Reach(_) => ("reachable", true),
+        Roadmap::Unreachable { .. } => ("unreachable", false),
+    };
+
+    // Points available per indicator, then summed per aspect and domain.
+    let avail: Vec<i64> = levers
+        .iter()
+        .map(|l| l.weight as i64 * l.room() as i64)
+        .collect();
+    let zero = exact::int(0);
+    let node_gap = |id: &str, name: &str, index: Exact, available: i64| NodeGap {
+        id: id.to_string(),
+        name: name.to_string(),
+        gap: Decimal::exact(&(&target - &index).max(zero.clone())),
+        index: Decimal::exact(&index),
+        target: Decimal::exact(&target),
+        available: Decimal::exact(&units(available)),
+    };
+    let aspects = model
+        .aspects
+        .iter()
+        .enumerate()
+        .map(|(a, asp)| {
+            let av = (0..levers.len())
+                .filter(|&i| model.indicators[i].aspect == a)
+                .map(|i| avail[i])
+                .sum();
+            node_gap(&asp.id, &asp.name, card.aspects[a].index.value(), av)
+        })
+        .collect();
+    let domains = model
+        .domains
+        .iter()
+        .enumerate()
+        .map(|(di, dom)| {
+            let av = (0..levers.len())
+                .filter(|&i| model.aspects[model.indicators[i].aspect].domain == Some(di))
+                .map(|i| avail[i])
+                .sum();
+            node_gap(&dom.id, &dom.name, card.domains[di].index.value(), av)
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..levers.len()).collect();
+    order.sort_by(|&a, &b| avail[b].cmp(&avail[a]).then(a.cmp(&b)));
+    let indicators = order
+        .into_iter()
+        .map(|i| IndicatorGap {
+            id: model.indicators[i].id.clone(),
+            name: model.indicators[i].name.clone(),
+            aspect: model.aspects[model.indicators[i].aspect].id.clone(),
+            level: levers[i].level,
+            max_level: levers[i].cap,
+            weight: Decimal::rounded(
+                &model.percent(model.indicators[i].weight),
+                model.weight_decimals(),
+            ),
+            per_step: Decimal::exact(&units(levers[i].weight as i64)),
+            available: Decimal::exact(&units(avail[i])),
+        })
+        .collect();
+
+    Ok(GapReport {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool::this(),
+        model: ModelInfo::of(model),
+        target: Decimal::exact(&target),
+        target_predicate,
+        current_rounded: Decimal::rounded(&current, d),
+        current_predicate: pred(&current),
+        predicate_basis: args.predicate_basis,
+        gap: Decimal::exact(&(&target - &current).max(zero.clone())),
+        current: Decimal::exact(&current),
+        status,
+        reachable,
+        best_reachable: Decimal::exact(&units(best_sum)),
+        best_reachable_rounded: Decimal::rounded(&units(best_sum), d),
+        index_after: Decimal::exact(&after),
+        index_after_rounded: Decimal::rounded(&after, d),
+        predicate_after: pred(&after),
+        total_steps: steps.len(),
+        total_effort: Decimal::exact(&efforts.unscale(effort_sum)),
+        effort_file: args.effort.as_ref().map(|p| p.display().to_string()),
+        constraints: Constraints {
+            max_level: cap_all,
+            exclude: exclude
+                .iter()
+                .map(|&i| model.indicators[i].id.clone())
+                .collect(),
+            only: only
+                .iter()
+                .map(|&i| model.indicators[i].id.clone())
+                .collect(),
+        },
+        overrides: card.overrides.clone(),
+        steps,
+        domains,
+        aspects,
+        indicators,
+        warnings: card.warnings.clone(),
+        digits: (d, model.weight_decimals() + 2),
+    })
+}
+
+fn roadmap_section(r: &GapReport) -> render::Section {
+    let with_effort = r.effort_file.is_some();
+    let mut header = vec!["#", "ID", "Indicator", "From", "To", "Gain"];
+    if with_effort {
+        header.push("Effort");
+    }
+    header.extend(["Index after", "Rounded", "Predicate after"]);
+    let rows = r
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            let mut row = vec![
+                (k + 1).to_string(),
+                s.indicator.clone(),
+                s.name.clone(),
+                s.from.to_string(),
+                s.to.to_string(),
+                r.pts(&s.gain),
+            ];
+            if with_effort {
+                row.push(s.effort.to_string());
+            }
+            row.extend([
+                r.ix(&s.index_after),
+                s.index_after_rounded.to_string(),
+                s.predicate_after.clone(),
+            ]);
+            row
+        })
+        .collect();
+    let numeric = if with_effort {
+        vec![0, 3, 4, 5, 6, 7, 8]
+    } else {
+        vec![0, 3, 4, 5, 6, 7]
+    };
+    render::Section {
+        title: format!(
+            "Roadmap: {} step{}",
+            r.steps.len(),
+            if r.steps.len() == 1 { "" } else { "s" }
+        ),
+        header,
+        rows,
+        numeric,
+    }
+}
+
+/// The tables, in the order shown: domains, aspects, indicators, then the roadmap.
+fn sections(r: &GapReport) -> Vec<render::Section> {
+    let node_rows = |nodes: &[NodeGap]| -> Vec<Vec<String>> {
+        nodes
+            .iter()
+            .map(|n| {
+                vec![
+                    n.id.clone(),
+                    n.name.clone(),
+                    exact::fixed(&n.index.value(), r.digits.0),
+                    r.ix(&n.target),
+                    exact::fixed(&n.gap.value(), r.digits.0),
+                    r.pts(&n.available),
+                ]
+            })
+            .collect()
+    };
+    let mut out = Vec::new();
+    if !r.domains.is_empty() {
+        out.push(render::Section {
+            title: "Domains (index and gap rounded; available: index points still open)".into(),
+            header: vec!["ID", "Domain", "Index", "Target", "Gap", "Available"],
+            rows: node_rows(&r.domains),
+            numeric: vec![2, 3, 4, 5],
+        });
+    }
+    out.push(render::Section {
+        title: "Aspects".into(),
+        header: vec!["ID", "Aspect", "Index", "Target", "Gap", "Available"],
+        rows: node_rows(&r.aspects),
+        numeric: vec![2, 3, 4, 5],
+    });
+    out.push(render::Section {
+        title: "Indicators, biggest levers first".into(),
+        header: vec![
+            "ID",
+            "Indicator",
+            "Level",
+            "Up to",
+            "Weight %",
+            "Per step",
+            "Available",
+        ],
+        rows: r
+            .indicators
+            .iter()
+            .map(|i| {
+                vec![
+                    i.id.clone(),
+                    i.name.clone(),
+                    i.level.to_string(),
+                    i.max_level.to_string(),
+                    i.weight.to_string(),
+                    r.pts(&i.per_step),
+                    r.pts(&i.available),
+                ]
+            })
+            .collect(),
+        numeric: vec![2, 3, 4, 5, 6],
+    });
+    if !r.steps.is_empty() {
+        out.push(roadmap_section(r));
+    }
+    out
+}
+
+fn section_table(s: &render::Section) -> comfy_table::Table {
+    let mut t = render::table::grid(&s.header, &s.rows);
+    for &c in &s.numeric {
+        if let Some(col) = t.column_mut(c) {
+            col.set_cell_alignment(comfy_table::CellAlignment::Right);
+        }
+    }
+    t
+}
+
+/// The closing lines: where the index is, the target, and the verdict.
+fn summary(r: &GapReport) -> Vec<String> {
+    let mut lines = vec![format!(
+        "Model: {} ({}); predicate from the {} index",
+        r.model.name,
+        r.model.id,
+        r.predicate_basis.as_str()
+    )];
+    if !r.overrides.is_empty() {
+        lines.push(render::what_if_line(&r.overrides));
+    }
+    let mut limits = vec![format!("steps up to level {}", r.constraints.max_level)];
+    if !r.constraints.only.is_empty() {
+        limits.push(format!("only {}", r.constraints.only.join(",")));
+    }
+    if !r.constraints.exclude.is_empty() {
+        limits.push(format!("excluding {}", r.constraints.exclude.join(",")));
+    }
+    limits.push(match &r.effort_file {
+        Some(f) => format!("effort from {f}"),
+        None => "one effort per step".into(),
+    });
+    lines.push(format!("Constraints: {}", limits.join("; ")));
+    let target = match &r.target_predicate {
+        Some(p) => format!("{} ({p})", r.ix(&r.target)),
+        None => r.ix(&r.target),
+    };
+    lines.push(format!(
+        "Current: {} ({} {})  Target: {}  Gap: {}",
+        r.ix(&r.current),
+        r.current_rounded,
+        r.current_predicate,
+        target,
+        r.ix(&r.gap)
+    ));
+    lines.push(match r.status {
+        "met" => format!(
+            "Already met: the index {} is at least the target {}; nothing to plan.",
+            r.ix(&r.current),
+            r.ix(&r.target)
+        ),
+        "reachable" => format!(
+            "Reachable: {} step{} (total effort {}) lift the index to {} ({} {}).",
+            r.total_steps,
+            if r.total_steps == 1 { "" } else { "s" },
+            r.total_effort,
+            r.ix(&r.index_after),
+            r.index_after_rounded,
+            r.predicate_after
+        ),
+        _ => format!(
+            "Unreachable: under these constraints the best reachable index is {} ({}), short of the target {} by {}.",
+            r.ix(&r.best_reachable),
+            r.best_reachable_rounded,
+            r.ix(&r.target),
+            exact::exact_text(&(r.target.value() - r.best_reachable.value()), r.digits.0).0
+        ),
+    });
+    lines
+}
