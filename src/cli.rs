@@ -11,6 +11,7 @@ use crate::answers::{self, AnswerSet};
 use crate::cmd;
 use crate::consolidate::Combine;
 use crate::model::{DEFAULT_MODEL, Model};
+use crate::owners::OwnerMap;
 use crate::score::PredicateBasis;
 use crate::scorecard::{Options, Scorecard};
 
@@ -60,6 +61,15 @@ pub struct InputArgs {
     /// Treat an indicator nobody answered as an error instead of scoring it at the lowest level.
     #[arg(long)]
     pub strict: bool,
+
+    /// A responsibility map (CSV or YAML rows `indicator,opd[,role]`, role owner|contributor):
+    /// reports name each indicator's owner, and `--combine owner` takes the owner's answer.
+    #[arg(long, value_name = "FILE")]
+    pub owners: Option<PathBuf>,
+
+    /// With `--combine owner`: the policy used where the owner did not answer [default: min].
+    #[arg(long, value_enum, value_name = "POLICY")]
+    pub fallback: Option<Combine>,
 }
 
 /// Output choice shared by every command that prints results.
@@ -90,16 +100,83 @@ impl InputArgs {
         Ok((model, answers))
     }
 
+    /// Every file this command reads (answer sheets and the responsibility map): an output
+    /// must not overwrite any of them.
+    pub fn files(&self) -> Vec<PathBuf> {
+        let mut files = self.inputs.clone();
+        files.extend(self.owners.clone());
+        files
+    }
+
+    /// Checks `--combine owner`, `--owners` and `--fallback` together and reads the map.
+    /// Returns the map (if any) and the fallback policy.
+    pub fn load_owners(&self, model: &Model) -> anyhow::Result<(Option<OwnerMap>, Combine)> {
+        match (self.combine, self.fallback) {
+            (_, Some(Combine::Owner)) => anyhow::bail!(
+                "--fallback owner makes no sense: the fallback decides where the owner did not answer; use min, max, median or mean"
+            ),
+            (Combine::Owner, _) if self.owners.is_none() => anyhow::bail!(
+                "--combine owner needs a responsibility map: add --owners FILE (rows indicator,opd,role)"
+            ),
+            (c, Some(_)) if c != Combine::Owner => anyhow::bail!(
+                "--fallback only applies with --combine owner; drop it or add --combine owner"
+            ),
+            _ => {}
+        }
+        let Some(path) = &self.owners else {
+            return Ok((None, Combine::Min));
+        };
+        // A map inside a sheet folder would be read as an answer sheet too.
+        if let (Some(dir), Ok(_)) = (path.parent(), std::fs::metadata(path)) {
+            let dir = std::fs::canonicalize(if dir.as_os_str().is_empty() {
+                std::path::Path::new(".")
+            } else {
+                dir
+            });
+            let is_csv = path
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("csv"));
+            for input in &self.inputs {
+                if is_csv
+                    && input.is_dir()
+                    && std::fs::canonicalize(input).ok() == dir.as_ref().ok().cloned()
+                {
+                    anyhow::bail!(
+                        "the responsibility map {} is inside the sheet folder {}, which reads every *.csv in it as an answer sheet; move the map out of the folder",
+                        path.display(),
+                        input.display()
+                    );
+                }
+            }
+        }
+        let map = OwnerMap::load(model, path)?;
+        Ok((Some(map), self.fallback.unwrap_or(Combine::Min)))
+    }
+
     /// Loads, scores and applies `--strict`.
     pub fn scorecard(&self, basis: PredicateBasis) -> anyhow::Result<(Model, Scorecard)> {
-        let (model, answers) = self.load()?;
-        let card = Scorecard::build(
+        let (model, card, _, _) = self.scorecard_with_answers(basis)?;
+        Ok((model, card))
+    }
+
+    /// [`InputArgs::scorecard`], also returning the answers and the responsibility map.
+    #[allow(clippy::type_complexity)]
+    pub fn scorecard_with_answers(
+        &self,
+        basis: PredicateBasis,
+    ) -> anyhow::Result<(Model, Scorecard, AnswerSet, Option<OwnerMap>)> {
+        let model = Model::load(&self.model)?;
+        let (owners, fallback) = self.load_owners(&model)?;
+        let answers = answers::load(&model, &self.inputs)?;
+        let card = Scorecard::build_with_owners(
             &model,
             &answers,
             Options {
                 combine: self.combine,
                 basis,
             },
+            owners.as_ref(),
+            fallback,
         );
         if self.strict && !card.receipt.filled_at_lowest.is_empty() {
             anyhow::bail!(
@@ -108,7 +185,7 @@ impl InputArgs {
                 card.receipt.filled_at_lowest.join(", ")
             );
         }
-        Ok((model, card))
+        Ok((model, card, answers, owners))
     }
 }
 

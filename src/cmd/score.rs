@@ -27,7 +27,7 @@ pub struct ScoreArgs {
 
 pub fn run(args: &ScoreArgs) -> anyhow::Result<u8> {
     let (model, card) = args.input.scorecard(args.predicate_basis)?;
-    let mut out = Output::create(args.output.output.as_deref(), &args.input.inputs)?;
+    let mut out = Output::create(args.output.output.as_deref(), &args.input.files())?;
     match args.output.format {
         Format::Table => render::table::scorecard(&mut out, &model, &card)?,
         Format::Json => {

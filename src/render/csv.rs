@@ -30,7 +30,7 @@ pub fn grid(
 
 /// The scorecard's indicators as CSV.
 pub fn scorecard(out: &mut dyn Write, card: &Scorecard, bom: bool) -> anyhow::Result<()> {
-    let header = [
+    let mut header = vec![
         "id",
         "code",
         "name",
@@ -45,6 +45,10 @@ pub fn scorecard(out: &mut dyn Write, card: &Scorecard, bom: bool) -> anyhow::Re
         "max",
         "opds",
     ];
+    let with_owners = card.indicators.iter().any(|i| i.owners.is_some());
+    if with_owners {
+        header.extend(["owners", "contributors"]);
+    }
     let domain_of = |aspect: &str| {
         card.aspects
             .iter()
@@ -57,7 +61,7 @@ pub fn scorecard(out: &mut dyn Write, card: &Scorecard, bom: bool) -> anyhow::Re
         .indicators
         .iter()
         .map(|i| {
-            vec![
+            let mut row = vec![
                 i.id.clone(),
                 i.code.clone().unwrap_or_default(),
                 i.name.clone(),
@@ -75,7 +79,12 @@ pub fn scorecard(out: &mut dyn Write, card: &Scorecard, bom: bool) -> anyhow::Re
                     .map(|a| format!("{}={}", a.opd, a.level))
                     .collect::<Vec<_>>()
                     .join("; "),
-            ]
+            ];
+            if with_owners {
+                row.push(i.owners.clone().unwrap_or_default().join("; "));
+                row.push(i.contributors.clone().unwrap_or_default().join("; "));
+            }
+            row
         })
         .collect();
     grid(out, &header, &rows, bom)
