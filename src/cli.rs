@@ -41,6 +41,9 @@ pub enum Command {
     Score(cmd::score::ScoreArgs),
     /// List the models embedded in this binary.
     Models(cmd::models::ModelsArgs),
+    /// Per OPD: what it answered or owns, its own index, the points it could still add;
+    /// disagreements between OPD; missing owners.
+    Opd(cmd::opd::OpdArgs),
 }
 
 /// The answer sheets and how to read and consolidate them; shared by every command that scores.
@@ -202,6 +205,7 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Score(args) => cmd::score::run(args),
         Command::Models(args) => cmd::models::run(args),
+        Command::Opd(args) => cmd::opd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
