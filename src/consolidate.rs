@@ -29,8 +29,9 @@ pub enum Combine {
     Median,
     /// The exact average: an estimate, since the ministry scores whole levels.
     Mean,
-    /// The owner's answer, from a responsibility map (`--owners FILE`); where no owner answered,
-    /// the fallback policy (see [`consolidate_by_owner`]). Without a map it behaves as `min`.
+    /// The owner's answer from the responsibility map (`--owners FILE`); where the owner did not
+    /// answer, the `--fallback` policy (default min).
+    // The pure rule is `consolidate_by_owner`; `consolidate` alone, knowing no owners, uses min.
     Owner,
 }
 
