@@ -641,4 +641,38 @@ mod tests {
         let ids: Vec<String> = ["1", "2", "3", "5", "6", "9"].map(String::from).to_vec();
         assert_eq!(id_list(&m, &ids), "1-3, 5, 6, 9");
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// One OPD that answered everything covers 100 %: its renormalised index is the
+        /// institution's index, and its points to gain are exactly max level − index. With the
+        /// map making it owner of everything, `combine owner` scores its answers whatever a second
+        /// OPD says.
+        #[test]
+        fn a_sole_owner_is_the_institution(
+            own in proptest::collection::vec(1u8..=5, 47),
+            other in proptest::collection::vec(1u8..=5, 47),
+        ) {
+            let m = model();
+            let mut csv = String::from("opd,indicator,level\n");
+            let mut map = String::from("indicator,opd\n");
+            for (i, (a, b)) in own.iter().zip(&other).enumerate() {
+                csv.push_str(&format!("Sole,{},{a}\nOther,{},{b}\n", i + 1, i + 1));
+                map.push_str(&format!("{},Sole\n", i + 1));
+            }
+            let set = answers(&m, &csv);
+            let map = OwnerMap::from_csv(&m, "o.csv", map.as_bytes()).unwrap();
+            let c = crate::scorecard::consolidate_answers(&m, &set, Combine::Owner, Some(&map), Combine::Min);
+            let lv: Vec<Exact> = c.indicators.into_iter().map(|c| c.level).collect();
+            let own_levels: Vec<Exact> = own.iter().map(|&l| int(l as i64)).collect();
+            proptest::prop_assert_eq!(&lv, &own_levels);
+            let index = crate::score::score(&m, &lv).index;
+            let a = analyse(&OpdInput { model: &m, answers: &set, owners: Some(&map), levels: &lv, roadmap: None });
+            let sole = row(&a, "Sole");
+            proptest::prop_assert_eq!(sole.covered_weight.as_str(), "100.00");
+            let fraction = format!("{}/{}", index.numer(), index.denom());
+            proptest::prop_assert_eq!(sole.index_renormalised_fraction.as_deref(), Some(fraction.as_str()));
+            proptest::prop_assert_eq!(sole.points_to_gain.value(), int(5) - index);
+        }
+    }
 }

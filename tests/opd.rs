@@ -333,3 +333,21 @@ fn bad_map_rows_are_located() {
         .code(2)
         .stderr("error: 1 problem in the responsibility map no-such-map.csv:\n  no-such-map.csv:0: no such file; check the path given to --owners\n");
 }
+
+#[test]
+fn the_docs_show_the_real_opd_rows() {
+    let docs =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/opd.md")).unwrap();
+    let (md, _) = run_ok(spbe().args(["opd", CITY, "--owners", CITY_OWNERS, "-f", "markdown"]));
+    let shown: Vec<&str> = docs
+        .lines()
+        .filter(|l| l.starts_with("| ") && (l.contains(" | yes | ") || l.contains(" | no | ")))
+        .collect();
+    assert!(shown.len() >= 4);
+    for line in shown {
+        assert!(
+            md.lines().any(|l| l == line),
+            "docs/opd.md shows a row the command does not print: {line}"
+        );
+    }
+}
