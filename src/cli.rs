@@ -11,8 +11,9 @@ use crate::answers::{self, AnswerSet};
 use crate::cmd;
 use crate::consolidate::Combine;
 use crate::model::{DEFAULT_MODEL, Model};
+use crate::owners::OwnerMap;
 use crate::score::PredicateBasis;
-use crate::scorecard::{Options, Scorecard};
+use crate::scorecard::{Adjustments, Options, Scorecard};
 use crate::stage::{self, Stage};
 
 /// Everything went as asked.
@@ -49,6 +50,9 @@ pub enum Command {
     Diff(cmd::diff::DiffArgs),
     /// The index year by year, model changes marked, against the plan's yearly targets.
     Trend(cmd::trend::TrendArgs),
+    /// Per OPD: what it answered or owns, its own index, the points it could still add;
+    /// disagreements between OPD; missing owners.
+    Opd(cmd::opd::OpdArgs),
 }
 
 /// The answer sheets and how to read and consolidate them; shared by every command that scores.
@@ -74,6 +78,15 @@ pub struct InputArgs {
     /// document, interview, visit, final). Default: each indicator from its latest stage present.
     #[arg(long, value_name = "STAGE", value_parser = parse_stage)]
     pub stage: Option<Stage>,
+
+    /// A responsibility map (CSV or YAML rows `indicator,opd[,role]`, role owner|contributor):
+    /// reports name each indicator's owner, and `--combine owner` takes the owner's answer.
+    #[arg(long, value_name = "FILE")]
+    pub owners: Option<PathBuf>,
+
+    /// With `--combine owner`: the policy used where the owner did not answer [default: min].
+    #[arg(long, value_enum, value_name = "POLICY")]
+    pub fallback: Option<Combine>,
 }
 
 fn parse_stage(text: &str) -> Result<Stage, String> {
@@ -146,9 +159,63 @@ impl InputArgs {
         Ok((model, answers))
     }
 
+    /// Every file this command reads (answer sheets and the responsibility map): an output
+    /// must not overwrite any of them.
+    pub fn files(&self) -> Vec<PathBuf> {
+        let mut files = self.inputs.clone();
+        files.extend(self.owners.clone());
+        files
+    }
+
+    /// Checks `--combine owner`, `--owners` and `--fallback` together and reads the map.
+    /// Returns the map (if any) and the fallback policy.
+    pub fn load_owners(&self, model: &Model) -> anyhow::Result<(Option<OwnerMap>, Combine)> {
+        match (self.combine, self.fallback) {
+            (_, Some(Combine::Owner)) => anyhow::bail!(
+                "--fallback owner makes no sense: the fallback decides where the owner did not answer; use min, max, median or mean"
+            ),
+            (Combine::Owner, _) if self.owners.is_none() => anyhow::bail!(
+                "--combine owner needs a responsibility map: add --owners FILE (rows indicator,opd,role)"
+            ),
+            (c, Some(_)) if c != Combine::Owner => anyhow::bail!(
+                "--fallback only applies with --combine owner; drop it or add --combine owner"
+            ),
+            _ => {}
+        }
+        let Some(path) = &self.owners else {
+            return Ok((None, Combine::Min));
+        };
+        // A map inside a sheet folder would be read as an answer sheet too.
+        if let (Some(dir), Ok(_)) = (path.parent(), std::fs::metadata(path)) {
+            let dir = std::fs::canonicalize(if dir.as_os_str().is_empty() {
+                std::path::Path::new(".")
+            } else {
+                dir
+            });
+            let is_csv = path
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("csv"));
+            for input in &self.inputs {
+                if is_csv
+                    && input.is_dir()
+                    && std::fs::canonicalize(input).ok() == dir.as_ref().ok().cloned()
+                {
+                    anyhow::bail!(
+                        "the responsibility map {} is inside the sheet folder {}, which reads every *.csv in it as an answer sheet; move the map out of the folder",
+                        path.display(),
+                        input.display()
+                    );
+                }
+            }
+        }
+        let map = OwnerMap::load(model, path)?;
+        Ok((Some(map), self.fallback.unwrap_or(Combine::Min)))
+    }
+
     /// Loads, scores and applies `--strict`.
     pub fn scorecard(&self, basis: PredicateBasis) -> anyhow::Result<(Model, Scorecard)> {
-        self.scorecard_what_if(basis, &WhatIfArgs::default())
+        let (model, card, _, _) = self.scorecard_full(basis, &WhatIfArgs::default())?;
+        Ok((model, card))
     }
 
     /// Like [`InputArgs::scorecard`], with the what-if levels of `--set` put in before scoring.
@@ -157,7 +224,30 @@ impl InputArgs {
         basis: PredicateBasis,
         what_if: &WhatIfArgs,
     ) -> anyhow::Result<(Model, Scorecard)> {
-        let (model, answers) = self.load()?;
+        let (model, card, _, _) = self.scorecard_full(basis, what_if)?;
+        Ok((model, card))
+    }
+
+    /// [`InputArgs::scorecard`], also returning the answers and the responsibility map.
+    #[allow(clippy::type_complexity)]
+    pub fn scorecard_with_answers(
+        &self,
+        basis: PredicateBasis,
+    ) -> anyhow::Result<(Model, Scorecard, AnswerSet, Option<OwnerMap>)> {
+        self.scorecard_full(basis, &WhatIfArgs::default())
+    }
+
+    /// Loads the model, the responsibility map and the answers; scores them with the stage
+    /// choice, the owners and the what-if levels; applies `--strict`.
+    #[allow(clippy::type_complexity)]
+    fn scorecard_full(
+        &self,
+        basis: PredicateBasis,
+        what_if: &WhatIfArgs,
+    ) -> anyhow::Result<(Model, Scorecard, AnswerSet, Option<OwnerMap>)> {
+        let model = Model::load(&self.model)?;
+        let (owners, fallback) = self.load_owners(&model)?;
+        let answers = answers::load(&model, &self.inputs)?;
         let overrides = what_if.overrides(&model)?;
         let card = stage::scorecard(
             &model,
@@ -167,7 +257,11 @@ impl InputArgs {
                 basis,
             },
             self.stage,
-            &overrides,
+            &Adjustments {
+                owners: owners.as_ref(),
+                fallback,
+                overrides: &overrides,
+            },
         )?;
         if self.strict && !card.receipt.filled_at_lowest.is_empty() {
             anyhow::bail!(
@@ -176,7 +270,7 @@ impl InputArgs {
                 card.receipt.filled_at_lowest.join(", ")
             );
         }
-        Ok((model, card))
+        Ok((model, card, answers, owners))
     }
 }
 
@@ -197,6 +291,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::Diff(args) => cmd::diff::run(args),
         Command::Trend(args) => cmd::trend::run(args),
+        Command::Opd(args) => cmd::opd::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

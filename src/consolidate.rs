@@ -29,6 +29,10 @@ pub enum Combine {
     Median,
     /// The exact average: an estimate, since the ministry scores whole levels.
     Mean,
+    /// The owner's answer from the responsibility map (`--owners FILE`); where the owner did not
+    /// answer, the `--fallback` policy (default min).
+    // The pure rule is `consolidate_by_owner`; `consolidate` alone, knowing no owners, uses min.
+    Owner,
 }
 
 impl Combine {
@@ -38,6 +42,7 @@ impl Combine {
             Combine::Max => "max",
             Combine::Median => "median",
             Combine::Mean => "mean",
+            Combine::Owner => "owner",
         }
     }
 }
@@ -54,42 +59,76 @@ pub struct Consolidated {
 }
 
 /// Consolidates the levels answered for each indicator (`answers[i]` = the OPD levels for
-/// indicator `i`, in any order).
+/// indicator `i`, in any order). `Owner` needs to know who answered: see
+/// [`consolidate_by_owner`]; here, with no owners known, it is `min`.
 pub fn consolidate(model: &Model, answers: &[Vec<u8>], combine: Combine) -> Vec<Consolidated> {
     answers
         .iter()
-        .map(|levels| {
-            if levels.is_empty() {
-                return Consolidated {
-                    level: exact::int(model.min_level as i64),
-                    filled: true,
-                    min: None,
-                    max: None,
-                };
-            }
-            let min = *levels.iter().min().expect("non-empty");
-            let max = *levels.iter().max().expect("non-empty");
-            let level = match combine {
-                Combine::Min => exact::int(min as i64),
-                Combine::Max => exact::int(max as i64),
-                Combine::Median => {
-                    let mut sorted = levels.clone();
-                    sorted.sort_unstable();
-                    exact::int(sorted[(sorted.len() - 1) / 2] as i64)
-                }
-                Combine::Mean => {
-                    let sum: i64 = levels.iter().map(|&l| l as i64).sum();
-                    exact::ratio(sum, levels.len() as i64)
-                }
-            };
-            Consolidated {
-                level,
-                filled: false,
-                min: Some(min),
-                max: Some(max),
+        .map(|levels| one(model, levels, levels, combine))
+        .collect()
+}
+
+/// One indicator's answers split by who gave them, for [`consolidate_by_owner`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OwnedLevels {
+    /// The levels the indicator's owners answered (several owners may share one indicator).
+    pub owners: Vec<u8>,
+    /// Every level answered, owners' included.
+    pub all: Vec<u8>,
+}
+
+/// `--combine owner`: each indicator takes its owners' answer (several owners' answers combined
+/// with `fallback`); where no owner answered, every answer is combined with `fallback`. The flag
+/// is true where that fallback decided (someone answered, but no owner). `min`/`max` always
+/// span every answer, so a disagreement stays visible.
+pub fn consolidate_by_owner(
+    model: &Model,
+    answers: &[OwnedLevels],
+    fallback: Combine,
+) -> Vec<(Consolidated, bool)> {
+    answers
+        .iter()
+        .map(|a| {
+            if a.owners.is_empty() {
+                (one(model, &a.all, &a.all, fallback), !a.all.is_empty())
+            } else {
+                (one(model, &a.owners, &a.all, fallback), false)
             }
         })
         .collect()
+}
+
+/// Combines `levels` with `combine`; `all` gives the spread.
+fn one(model: &Model, levels: &[u8], all: &[u8], combine: Combine) -> Consolidated {
+    if levels.is_empty() {
+        return Consolidated {
+            level: exact::int(model.min_level as i64),
+            filled: true,
+            min: None,
+            max: None,
+        };
+    }
+    let lo = *levels.iter().min().expect("non-empty");
+    let hi = *levels.iter().max().expect("non-empty");
+    let level = match combine {
+        Combine::Min | Combine::Owner => exact::int(lo as i64),
+        Combine::Max => exact::int(hi as i64),
+        Combine::Median => {
+            let mut sorted = levels.to_vec();
+            sorted.sort_unstable();
+            exact::int(sorted[(sorted.len() - 1) / 2] as i64)
+        }
+        Combine::Mean => {
+            let sum: i64 = levels.iter().map(|&l| l as i64).sum();
+            exact::ratio(sum, levels.len() as i64)
+        }
+    };
+    Consolidated {
+        level,
+        filled: false,
+        min: all.iter().min().copied(),
+        max: all.iter().max().copied(),
+    }
 }
 
 #[cfg(test)]
@@ -126,5 +165,35 @@ mod tests {
         assert_eq!((c[0].min, c[0].max), (None, None));
         assert!(!c[1].filled);
         assert_eq!((c[1].min, c[1].max), (Some(3), Some(4)));
+    }
+
+    #[test]
+    fn owner_answer_wins_and_fallback_decides_where_the_owner_is_silent() {
+        let m = Model::load("spbe-2020").unwrap();
+        let owned = |owners: Vec<u8>, all: Vec<u8>| OwnedLevels { owners, all };
+        let answers = vec![
+            owned(vec![4], vec![2, 4, 3]), // the owner said 4: taken, though others said less
+            owned(vec![], vec![2, 5]),     // no owner answered: the fallback decides
+            owned(vec![3, 5], vec![3, 5, 1]), // two owners: combined with the fallback
+            owned(vec![], vec![]),         // nobody answered: filled, not a fallback
+        ];
+        let with_min = consolidate_by_owner(&m, &answers, Combine::Min);
+        let levels: Vec<Exact> = with_min.iter().map(|(c, _)| c.level.clone()).collect();
+        assert_eq!(levels, [int(4), int(2), int(3), int(1)]);
+        let fell_back: Vec<bool> = with_min.iter().map(|(_, f)| *f).collect();
+        assert_eq!(fell_back, [false, true, false, false]);
+        assert_eq!((with_min[0].0.min, with_min[0].0.max), (Some(2), Some(4)));
+        assert!(with_min[3].0.filled);
+
+        let with_max = consolidate_by_owner(&m, &answers, Combine::Max);
+        let levels: Vec<Exact> = with_max.iter().map(|(c, _)| c.level.clone()).collect();
+        assert_eq!(levels, [int(4), int(5), int(5), int(1)]);
+        let with_mean = consolidate_by_owner(&m, &answers, Combine::Mean);
+        assert_eq!(with_mean[1].0.level, ratio(7, 2));
+    }
+
+    #[test]
+    fn owner_without_owners_is_min() {
+        assert_eq!(levels_of(Combine::Owner, vec![4, 2, 3]), int(2));
     }
 }

@@ -5,9 +5,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::answers::{AnswerSet, InputFile};
-use crate::consolidate::{Combine, Consolidated, consolidate};
+use crate::consolidate::{Combine, Consolidated, OwnedLevels, consolidate, consolidate_by_owner};
 use crate::exact::{self, Decimal, Exact};
 use crate::model::{Model, Status};
+use crate::owners::OwnerMap;
 use crate::score::{PredicateBasis, Scores, predicate, score};
 use crate::stage::Stage;
 
@@ -28,6 +29,9 @@ pub struct Scorecard {
     pub predicate: String,
     pub predicate_basis: PredicateBasis,
     pub combine: Combine,
+    /// Under `combine` owner: the policy used where no owner answered. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Combine>,
     pub domains: Vec<DomainResult>,
     pub aspects: Vec<AspectResult>,
     pub indicators: Vec<IndicatorResult>,
@@ -140,6 +144,15 @@ pub struct IndicatorResult {
     /// The assessment stage whose answers scored this indicator; absent when unstaged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<Stage>,
+    /// With a responsibility map (`--owners`): the indicator's owner OPD (empty: no owner).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owners: Option<Vec<String>>,
+    /// With a responsibility map: the OPD that contribute to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contributors: Option<Vec<String>>,
+    /// Under `combine` owner: true where no owner answered and the fallback policy decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_fallback: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -155,9 +168,72 @@ pub struct Receipt {
     pub model: ModelInfo,
     pub inputs: Vec<InputFile>,
     pub combine: Combine,
+    /// Under `combine` owner: the fallback policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Combine>,
     pub predicate_basis: PredicateBasis,
     /// Indicators nobody answered, scored at the model's lowest level.
     pub filled_at_lowest: Vec<String>,
+    /// The responsibility map read with `--owners`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owners: Option<InputFile>,
+}
+
+/// The consolidated level of every indicator, and where `combine` owner fell back.
+#[derive(Debug, Clone)]
+pub struct Consolidation {
+    pub indicators: Vec<Consolidated>,
+    /// Per indicator: true where `combine` owner found no owner's answer and used the fallback.
+    pub fell_back: Vec<bool>,
+}
+
+/// Consolidates the answers: with `combine` owner, by the responsibility map (no map: nobody
+/// owns anything, so the fallback decides everywhere); otherwise by the policy alone.
+pub fn consolidate_answers(
+    model: &Model,
+    answers: &AnswerSet,
+    combine: Combine,
+    owners: Option<&OwnerMap>,
+    fallback: Combine,
+) -> Consolidation {
+    let n = model.indicators.len();
+    if combine != Combine::Owner {
+        return Consolidation {
+            indicators: consolidate(model, &answers.levels_by_indicator(n), combine),
+            fell_back: vec![false; n],
+        };
+    }
+    let owned: Vec<OwnedLevels> = answers
+        .opd_levels_by_indicator(n)
+        .iter()
+        .enumerate()
+        .map(|(i, given)| OwnedLevels {
+            owners: given
+                .iter()
+                .filter(|(opd, _)| owners.is_some_and(|m| m.is_owner(i, opd)))
+                .map(|(_, l)| *l)
+                .collect(),
+            all: given.iter().map(|(_, l)| *l).collect(),
+        })
+        .collect();
+    let (indicators, fell_back) = consolidate_by_owner(model, &owned, fallback)
+        .into_iter()
+        .unzip();
+    Consolidation {
+        indicators,
+        fell_back,
+    }
+}
+
+/// What besides the answers shapes the levels; the default changes nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Adjustments<'a> {
+    /// A responsibility map (`--owners`).
+    pub owners: Option<&'a OwnerMap>,
+    /// Under `combine` owner, the policy where no owner answered.
+    pub fallback: Combine,
+    /// What-if levels: `(indicator position, level)`.
+    pub overrides: &'a [(usize, u8)],
 }
 
 /// How to score.
@@ -170,37 +246,35 @@ pub struct Options {
 impl Scorecard {
     /// Consolidates the answers, scores them and assembles the scorecard.
     pub fn build(model: &Model, answers: &AnswerSet, options: Options) -> Scorecard {
-        Scorecard::build_what_if(model, answers, options, &[])
+        Scorecard::build_adjusted(model, answers, options, &Adjustments::default())
     }
 
-    /// Like [`Scorecard::build`], with some consolidated levels replaced before scoring:
-    /// `overrides` holds `(indicator position, level)` pairs (`--set ID=LEVEL`). The scorecard
-    /// records them in `overrides` and says so in a warning.
-    pub fn build_what_if(
+    /// Like [`Scorecard::build`], with what else shapes the levels: a responsibility map (every
+    /// indicator names its owners; `combine` owner takes the owner's answer, using the fallback
+    /// where the owner did not answer) and what-if overrides (`--set ID=LEVEL`: consolidated
+    /// levels replaced before scoring, recorded in `overrides` and in a warning).
+    pub fn build_adjusted(
         model: &Model,
         answers: &AnswerSet,
         options: Options,
-        overrides: &[(usize, u8)],
+        adjust: &Adjustments<'_>,
     ) -> Scorecard {
-        let mut consolidated = consolidate(
-            model,
-            &answers.levels_by_indicator(model.indicators.len()),
-            options.combine,
-        );
+        let (owners, fallback) = (adjust.owners, adjust.fallback);
+        let mut c = consolidate_answers(model, answers, options.combine, owners, fallback);
         let mut applied = Vec::new();
-        for &(i, level) in overrides {
-            let c = &mut consolidated[i];
+        for &(i, level) in adjust.overrides {
+            let ind = &mut c.indicators[i];
             applied.push(Override {
                 indicator: model.indicators[i].id.clone(),
-                from: Decimal::exact(&c.level),
+                from: Decimal::exact(&ind.level),
                 to: level,
             });
-            c.level = exact::int(level as i64);
-            c.filled = false;
+            ind.level = exact::int(level as i64);
+            ind.filled = false;
         }
-        let levels: Vec<Exact> = consolidated.iter().map(|c| c.level.clone()).collect();
+        let levels: Vec<Exact> = c.indicators.iter().map(|c| c.level.clone()).collect();
         let scores = score(model, &levels);
-        let mut card = Scorecard::assemble(model, answers, &consolidated, &scores, options);
+        let mut card = Scorecard::assemble(model, answers, &c.indicators, &scores, options);
         if !applied.is_empty() {
             card.warnings.push(format!(
                 "what-if: {} level{} overridden with --set, not as answered: {}",
@@ -214,6 +288,42 @@ impl Scorecard {
             ));
         }
         card.overrides = applied;
+        if let Some(map) = owners {
+            for (i, ind) in card.indicators.iter_mut().enumerate() {
+                ind.owners = Some(map.owners(i).into_iter().map(String::from).collect());
+                ind.contributors =
+                    Some(map.contributors(i).into_iter().map(String::from).collect());
+            }
+            card.receipt.owners = map.file.clone();
+        }
+        if options.combine == Combine::Owner {
+            card.fallback = Some(fallback);
+            card.receipt.fallback = Some(fallback);
+            let mut silent = Vec::new();
+            for (i, ind) in card.indicators.iter_mut().enumerate() {
+                ind.owner_fallback = Some(c.fell_back[i]);
+                if c.fell_back[i] {
+                    let who = match owners.map(|m| m.owners(i)).unwrap_or_default() {
+                        o if o.is_empty() => "no owner in the map".to_string(),
+                        o => format!("owner {} did not answer", o.join(", ")),
+                    };
+                    silent.push(format!("{} ({who})", ind.id));
+                }
+            }
+            if !silent.is_empty() {
+                card.warnings.insert(
+                    0,
+                    format!(
+                        "combine=owner: {} indicator{} had no answer from {} owner, so combine={} decided: {}",
+                        silent.len(),
+                        if silent.len() == 1 { "" } else { "s" },
+                        if silent.len() == 1 { "its" } else { "their" },
+                        fallback.as_str(),
+                        silent.join("; ")
+                    ),
+                );
+            }
+        }
         card
     }
 
@@ -283,6 +393,9 @@ impl Scorecard {
                     min: c.min,
                     max: c.max,
                     stage: None,
+                    owners: None,
+                    contributors: None,
+                    owner_fallback: None,
                 }
             })
             .collect();
@@ -326,6 +439,7 @@ impl Scorecard {
             predicate: pred.name.clone(),
             predicate_basis: options.basis,
             combine: options.combine,
+            fallback: None,
             domains,
             aspects,
             indicators,
@@ -335,8 +449,10 @@ impl Scorecard {
                 model: ModelInfo::of(model),
                 inputs: answers.files.clone(),
                 combine: options.combine,
+                fallback: None,
                 predicate_basis: options.basis,
                 filled_at_lowest: filled,
+                owners: None,
             },
             year: None,
             stage: None,

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::answers::AnswerSet;
 use crate::model::Model;
-use crate::scorecard::{Options, Scorecard};
+use crate::scorecard::{Adjustments, Options, Scorecard};
 
 /// One stage of the yearly evaluation (spbe-facts.md §5), in the order they happen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -169,7 +169,7 @@ pub fn scorecard(
     set: &AnswerSet,
     options: Options,
     choice: Option<Stage>,
-    overrides: &[(usize, u8)],
+    adjust: &Adjustments<'_>,
 ) -> anyhow::Result<Scorecard> {
     if !any_staged(set) {
         if let Some(c) = choice {
@@ -178,7 +178,7 @@ pub fn scorecard(
                 Stage::ACCEPTED
             );
         }
-        return Ok(Scorecard::build_what_if(model, set, options, overrides));
+        return Ok(Scorecard::build_adjusted(model, set, options, adjust));
     }
     let sel = select(set, model.indicators.len(), choice);
     if let Some(c) = choice {
@@ -194,7 +194,7 @@ pub fn scorecard(
             );
         }
     }
-    let mut card = Scorecard::build_what_if(model, &sel.answers, options, overrides);
+    let mut card = Scorecard::build_adjusted(model, &sel.answers, options, adjust);
     for (ind, stage) in card.indicators.iter_mut().zip(&sel.stages) {
         ind.stage = *stage;
     }

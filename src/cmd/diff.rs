@@ -95,8 +95,8 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
                 combine: args.combine,
                 basis: args.predicate_basis,
             };
-            let old = stage::scorecard(&model, &set, options, Some(claim), &[])?;
-            let new = stage::scorecard(&model, &set, options, Some(verdict), &[])?;
+            let old = stage::scorecard(&model, &set, options, Some(claim), &Default::default())?;
+            let new = stage::scorecard(&model, &set, options, Some(verdict), &Default::default())?;
             let mut d = diff(
                 &format!("{claim} (claim)"),
                 &old,

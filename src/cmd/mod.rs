@@ -4,6 +4,7 @@ pub mod check;
 pub mod diff;
 pub mod gap;
 pub mod models;
+pub mod opd;
 pub mod result;
 pub mod score;
 pub mod trend;

@@ -82,6 +82,6 @@ pub fn load(path: &Path, opts: &SheetOptions) -> anyhow::Result<Scorecard> {
             basis: opts.basis,
         },
         opts.stage,
-        &[],
+        &Default::default(),
     )
 }

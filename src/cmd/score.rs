@@ -37,7 +37,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<u8> {
         .input
         .scorecard_what_if(args.predicate_basis, &args.what_if)?;
     card.year = args.year;
-    let mut out = Output::create(args.output.output.as_deref(), &args.input.inputs)?;
+    let mut out = Output::create(args.output.output.as_deref(), &args.input.files())?;
     match args.output.format {
         Format::Table => render::table::scorecard(&mut out, &model, &card)?,
         Format::Json => {

@@ -30,7 +30,7 @@ pub fn grid(
 
 /// The scorecard's indicators as CSV.
 pub fn scorecard(out: &mut dyn Write, card: &Scorecard, bom: bool) -> anyhow::Result<()> {
-    let header = [
+    let mut header = vec![
         "id",
         "code",
         "name",
@@ -46,9 +46,12 @@ pub fn scorecard(out: &mut dyn Write, card: &Scorecard, bom: bool) -> anyhow::Re
         "opds",
     ];
     let staged = card.indicators.iter().any(|i| i.stage.is_some());
-    let mut header = header.to_vec();
     if staged {
         header.push("stage");
+    }
+    let with_owners = card.indicators.iter().any(|i| i.owners.is_some());
+    if with_owners {
+        header.extend(["owners", "contributors"]);
     }
     let domain_of = |aspect: &str| {
         card.aspects
@@ -62,7 +65,7 @@ pub fn scorecard(out: &mut dyn Write, card: &Scorecard, bom: bool) -> anyhow::Re
         .indicators
         .iter()
         .map(|i| {
-            vec![
+            let mut row = vec![
                 i.id.clone(),
                 i.code.clone().unwrap_or_default(),
                 i.name.clone(),
@@ -80,10 +83,15 @@ pub fn scorecard(out: &mut dyn Write, card: &Scorecard, bom: bool) -> anyhow::Re
                     .map(|a| format!("{}={}", a.opd, a.level))
                     .collect::<Vec<_>>()
                     .join("; "),
-            ]
-            .into_iter()
-            .chain(staged.then(|| i.stage.map(|s| s.to_string()).unwrap_or_default()))
-            .collect()
+            ];
+            if staged {
+                row.push(i.stage.map(|s| s.to_string()).unwrap_or_default());
+            }
+            if with_owners {
+                row.push(i.owners.clone().unwrap_or_default().join("; "));
+                row.push(i.contributors.clone().unwrap_or_default().join("; "));
+            }
+            row
         })
         .collect();
     grid(out, &header, &rows, bom)

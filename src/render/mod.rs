@@ -29,6 +29,20 @@ pub struct ScorecardView {
     pub receipt: Vec<String>,
 }
 
+/// The owner column: the owners, `*` where `combine` owner fell back, `(none)` with no owner.
+pub fn owner_cell(i: &crate::scorecard::IndicatorResult) -> String {
+    let owners = i.owners.clone().unwrap_or_default();
+    let mut text = if owners.is_empty() {
+        "(none)".to_string()
+    } else {
+        owners.join(", ")
+    };
+    if i.owner_fallback == Some(true) {
+        text.push_str(" *");
+    }
+    text
+}
+
 fn short_hash(h: &str) -> &str {
     &h[..h.len().min(12)]
 }
@@ -63,7 +77,10 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
             },
             card.answer_count(),
             card.opd_count(),
-            card.combine.as_str()
+            match card.fallback {
+                Some(f) => format!("owner, falling back to {}", f.as_str()),
+                None => card.combine.as_str().to_string(),
+            }
         ),
     ];
     if let Some(caution) = card.model.status.caution(&card.model.id) {
@@ -141,17 +158,22 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
     });
     let points_decimals = model.weight_decimals() + 2;
     let staged = card.indicators.iter().any(|i| i.stage.is_some());
+    let with_owners = card.indicators.iter().any(|i| i.owners.is_some());
+    let mut header = vec![
+        "ID",
+        "Indicator",
+        "Level",
+        "Level name",
+        "Weight %",
+        "Points",
+        "OPD (level)",
+    ];
+    if with_owners {
+        header.push("Owner");
+    }
     let mut indicators = Section {
         title: "Indicators".into(),
-        header: vec![
-            "ID",
-            "Indicator",
-            "Level",
-            "Level name",
-            "Weight %",
-            "Points",
-            "OPD (level)",
-        ],
+        header,
         rows: card
             .indicators
             .iter()
@@ -165,7 +187,7 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
-                vec![
+                let mut row = vec![
                     i.id.clone(),
                     i.name.clone(),
                     i.level.to_string(),
@@ -173,7 +195,11 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
                     i.weight.to_string(),
                     crate::exact::fixed(&i.contribution.value(), points_decimals),
                     opds,
-                ]
+                ];
+                if with_owners {
+                    row.push(owner_cell(i));
+                }
+                row
             })
             .collect(),
         numeric: vec![2, 4, 5],
@@ -187,6 +213,14 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
     sections.push(indicators);
 
     let r = &card.receipt;
+    if let Some(owners) = &r.owners {
+        heading.push(format!(
+            "Owners: {} ({} row{})",
+            owners.path,
+            owners.rows,
+            if owners.rows == 1 { "" } else { "s" }
+        ));
+    }
     let mut receipt = vec![format!(
         "Receipt: {} {}; model {} {} ({}) sha256 {}; combine {}; predicate basis {}",
         r.tool.name,
@@ -195,7 +229,10 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
         r.model.version,
         r.model.status,
         short_hash(&r.model.sha256),
-        r.combine.as_str(),
+        match r.fallback {
+            Some(f) => format!("owner (fallback {})", f.as_str()),
+            None => r.combine.as_str().to_string(),
+        },
         r.predicate_basis.as_str()
     )];
     for f in &r.inputs {
@@ -206,6 +243,18 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
             f.rows,
             if f.rows == 1 { "" } else { "s" }
         ));
+    }
+    if let Some(f) = r.fallback {
+        if card
+            .indicators
+            .iter()
+            .any(|i| i.owner_fallback == Some(true))
+        {
+            receipt.push(format!(
+                "  * no answer from the owner: combine={} over every answer decided",
+                f.as_str()
+            ));
+        }
     }
     if !r.filled_at_lowest.is_empty() {
         receipt.push(format!(

@@ -1,0 +1,318 @@
+//! `spbe opd`: one row per OPD (what it answered or owns, its renormalised index, the index
+//! points its indicators could still add), the disagreements between OPD, and the gaps in the
+//! responsibility map.
+
+use std::io::Write;
+
+use clap::Args;
+use comfy_table::CellAlignment;
+
+use crate::cli::{Format, InputArgs, OutputArgs, SUCCESS, warn};
+use crate::exact;
+use crate::model::Model;
+use crate::opd::{OpdInput, OpdReport, id_list};
+use crate::output::Output;
+use crate::render::{self, Section};
+use crate::score::PredicateBasis;
+use crate::scorecard::consolidate_answers;
+
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Examples:\n  spbe opd examples/kota-contoh --owners examples/owners-kota-contoh.csv\n  spbe opd examples/kota-contoh --owners examples/owners-kota-contoh.csv --combine owner --format json -o opd.json\n\nSee docs/opd.md."
+)]
+pub struct OpdArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Read the institution's predicate from the exact index (2024 practice) or the rounded one.
+    #[arg(long, value_enum, default_value_t = PredicateBasis::Exact)]
+    pub predicate_basis: PredicateBasis,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+pub fn run(args: &OpdArgs) -> anyhow::Result<u8> {
+    let (model, card, answers, owners) = args.input.scorecard_with_answers(args.predicate_basis)?;
+    let fallback = card.fallback.unwrap_or_default();
+    let levels: Vec<exact::Exact> =
+        consolidate_answers(&model, &answers, card.combine, owners.as_ref(), fallback)
+            .indicators
+            .into_iter()
+            .map(|c| c.level)
+            .collect();
+    let report = OpdReport::build(
+        &OpdInput {
+            model: &model,
+            answers: &answers,
+            owners: owners.as_ref(),
+            levels: &levels,
+            roadmap: None,
+        },
+        &card,
+    );
+    let mut out = Output::create(args.output.output.as_deref(), &args.input.files())?;
+    match args.output.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            let view = view(&model, &report);
+            for line in &view.heading {
+                writeln!(out, "{line}")?;
+            }
+            for (s, empty) in &view.sections {
+                writeln!(out, "\n{}", s.title)?;
+                match empty {
+                    Some(text) => writeln!(out, "{text}")?,
+                    None => {
+                        let mut t = render::table::grid(&s.header, &s.rows);
+                        for &c in &s.numeric {
+                            if let Some(col) = t.column_mut(c) {
+                                col.set_cell_alignment(CellAlignment::Right);
+                            }
+                        }
+                        writeln!(out, "{t}")?;
+                    }
+                }
+            }
+            writeln!(out)?;
+            for line in &view.notes {
+                writeln!(out, "{line}")?;
+            }
+        }
+        Format::Markdown => {
+            let view = view(&model, &report);
+            let mut lines = view.heading.iter();
+            if let Some(first) = lines.next() {
+                writeln!(out, "# {first}\n")?;
+            }
+            for line in lines {
+                writeln!(out, "- {line}")?;
+            }
+            for (s, empty) in &view.sections {
+                writeln!(out, "\n## {}\n", s.title)?;
+                match empty {
+                    Some(text) => writeln!(out, "{text}")?,
+                    None => write!(
+                        out,
+                        "{}",
+                        render::markdown::table(&s.header, &s.rows, &s.numeric)
+                    )?,
+                }
+            }
+            writeln!(out)?;
+            for line in &view.notes {
+                writeln!(out, "{line}  ")?;
+            }
+        }
+        Format::Csv => {
+            let bom = out.is_file();
+            let header = [
+                "opd",
+                "sent_sheet",
+                "answered",
+                "owns",
+                "contributes",
+                "covered_weight",
+                "index_renormalised",
+                "index_renormalised_rounded",
+                "index_renormalised_exact",
+                "points_to_gain",
+            ];
+            let opt =
+                |d: &Option<exact::Decimal>| d.as_ref().map(|x| x.to_string()).unwrap_or_default();
+            let rows: Vec<Vec<String>> = report
+                .opds
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.opd.clone(),
+                        r.sent_sheet.to_string(),
+                        r.answered.join("; "),
+                        r.owns.join("; "),
+                        r.contributes.join("; "),
+                        r.covered_weight.to_string(),
+                        opt(&r.index_renormalised),
+                        opt(&r.index_renormalised_rounded),
+                        r.index_renormalised_exact.to_string(),
+                        r.points_to_gain.to_string(),
+                    ]
+                })
+                .collect();
+            render::csv::grid(&mut out, &header, &rows, bom)?;
+        }
+    }
+    out.finish()?;
+    warn(&report.warnings);
+    Ok(SUCCESS)
+}
+
+/// What the table and Markdown show: heading lines, sections (with the text shown instead of
+/// an empty table), notes.
+struct View {
+    heading: Vec<String>,
+    sections: Vec<(Section, Option<String>)>,
+    notes: Vec<String>,
+}
+
+fn view(model: &Model, r: &OpdReport) -> View {
+    let points = |d: &exact::Decimal| exact::fixed(&d.value(), model.weight_decimals() + 2);
+    let with_map = r.owners_file.is_some();
+    let mut heading = vec![
+        format!(
+            "OPD view: {} ({}, version {}, {})",
+            r.model.name, r.model.id, r.model.version, r.model.status
+        ),
+        format!(
+            "Inputs: {} sheet{}, {} OPD; combine: {}",
+            r.inputs.len(),
+            if r.inputs.len() == 1 { "" } else { "s" },
+            r.opds.iter().filter(|o| o.sent_sheet).count(),
+            match r.fallback {
+                Some(f) => format!("owner, falling back to {}", f.as_str()),
+                None => r.combine.as_str().to_string(),
+            }
+        ),
+    ];
+    heading.push(match &r.owners_file {
+        Some(f) => format!("Owners: {} ({} rows)", f.path, f.rows),
+        None => {
+            "Owners: no responsibility map (add --owners FILE to see owners and missing owners)"
+                .into()
+        }
+    });
+    heading.push(format!(
+        "Institution index: {}  {}  (exact {})",
+        r.index_rounded, r.predicate, r.index
+    ));
+
+    let mut sections = Vec::new();
+    let mut header = vec!["OPD", "Sheet", "Answered"];
+    if with_map {
+        header.push("Owns");
+    }
+    header.extend(["Covers %", "Index (renormalised)", "Points to gain"]);
+    let n = header.len();
+    sections.push((
+        Section {
+            title: "OPD, most index points to gain first".into(),
+            header,
+            rows: r
+                .opds
+                .iter()
+                .map(|o| {
+                    let mut row = vec![
+                        o.opd.clone(),
+                        if o.sent_sheet { "yes" } else { "no" }.into(),
+                        none_if_empty(id_list(model, &o.answered)),
+                    ];
+                    if with_map {
+                        row.push(none_if_empty(id_list(model, &o.owns)));
+                    }
+                    row.push(o.covered_weight.to_string());
+                    row.push(
+                        o.index_renormalised_rounded
+                            .as_ref()
+                            .map(|x| x.to_string())
+                            .unwrap_or_else(|| "-".into()),
+                    );
+                    row.push(points(&o.points_to_gain));
+                    row
+                })
+                .collect(),
+            numeric: vec![n - 3, n - 2, n - 1],
+        },
+        None,
+    ));
+
+    let mut header = vec![
+        "ID",
+        "Indicator",
+        "Weight %",
+        "Min",
+        "Max",
+        "Points at stake",
+        "OPD (level)",
+    ];
+    if with_map {
+        header.push("Owner");
+    }
+    sections.push((
+        Section {
+            title: "Disagreements, most index points at stake first".into(),
+            header,
+            rows: r
+                .disagreements
+                .iter()
+                .map(|d| {
+                    let mut row = vec![
+                        d.id.clone(),
+                        d.name.clone(),
+                        d.weight.to_string(),
+                        d.min.to_string(),
+                        d.max.to_string(),
+                        points(&d.points_at_stake),
+                        d.answers
+                            .iter()
+                            .map(|a| format!("{} {}", a.opd, a.level))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ];
+                    if let Some(o) = &d.owners {
+                        row.push(none_if_empty(o.join(", ")));
+                    }
+                    row
+                })
+                .collect(),
+            numeric: vec![2, 3, 4, 5],
+        },
+        r.disagreements.is_empty().then(|| {
+            "None: every indicator answered by several OPD got the same level from each.".into()
+        }),
+    ));
+
+    if let Some(m) = &r.missing {
+        let list = |v: &[String]| none_if_empty(v.join(", "));
+        sections.push((
+            Section {
+                title: "Missing owners".into(),
+                header: vec!["What", "Which"],
+                rows: vec![
+                    vec![
+                        "Indicators with no owner in the map".into(),
+                        none_if_empty(id_list(model, &m.indicators_without_owner)),
+                    ],
+                    vec![
+                        "OPD in the map that sent no sheet".into(),
+                        list(&m.opds_without_sheet),
+                    ],
+                    vec![
+                        "OPD that answered but are not in the map".into(),
+                        list(&m.opds_not_in_map),
+                    ],
+                ],
+                numeric: vec![],
+            },
+            None,
+        ));
+    }
+
+    let notes = vec![
+        "Index (renormalised): the OPD's own levels (its answer, or the institution's level where it owns an indicator it did not answer), weighted over the indicators it answered or owns and divided by their weight (Covers %); it is not comparable with the institution's index.".to_string(),
+        format!(
+            "Points to gain: Σ weight × ({} − institution level) / 100 over those indicators; an indicator several OPD cover counts in each of their rows.",
+            model.max_level
+        ),
+    ];
+    View {
+        heading,
+        sections,
+        notes,
+    }
+}
+
+fn none_if_empty(s: String) -> String {
+    if s.is_empty() { "-".into() } else { s }
+}
