@@ -351,3 +351,77 @@ fn the_docs_show_the_real_opd_rows() {
         );
     }
 }
+
+#[test]
+fn target_shares_the_gap_roadmap_out_to_owners() {
+    // `spbe gap --target 3` on the example city takes 8 steps: 47 2→3, 42 3→4, 43 3→4, 46 3→4,
+    // 47 3→4, 42 4→5, 43 4→5, 44 4→5. Each goes to the indicator's owner in the map.
+    let (out, _) = run_ok(spbe().args([
+        "opd",
+        "examples/kota-contoh",
+        "--owners",
+        "examples/owners-kota-contoh.csv",
+        "--target",
+        "3",
+        "--format",
+        "json",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let steps_of = |opd: &str| -> Vec<String> {
+        let row = v["opds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["opd"] == opd)
+            .unwrap();
+        row["roadmap"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} {}→{}",
+                    s["indicator"].as_str().unwrap(),
+                    s["from"],
+                    s["to"]
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        steps_of("Diskominfo"),
+        ["42 3→4", "43 3→4", "42 4→5", "43 4→5"]
+    );
+    assert_eq!(steps_of("DPMPTSP"), ["46 3→4"]);
+    assert_eq!(steps_of("Dinas Kesehatan"), ["47 2→3", "47 3→4"]);
+    assert_eq!(steps_of("Bagian Hukum"), ["44 4→5"]);
+    assert_eq!(steps_of("Bappeda"), Vec::<String>::new());
+    assert_eq!(v["unassigned_steps"], serde_json::json!([]));
+    let total: usize = v["opds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["roadmap"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(
+        total, 8,
+        "every step of the roadmap goes to exactly one place here"
+    );
+
+    let (table, _) = run_ok(spbe().args([
+        "opd",
+        "examples/kota-contoh",
+        "--owners",
+        "examples/owners-kota-contoh.csv",
+        "--target",
+        "3",
+    ]));
+    assert!(
+        table.contains("42: 3→4, 43: 3→4, 42: 4→5, 43: 4→5"),
+        "{table}"
+    );
+    assert!(
+        table.contains("Roadmap steps: the fewest level steps to the target"),
+        "{table}"
+    );
+}

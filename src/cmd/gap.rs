@@ -199,7 +199,7 @@ pub fn run(args: &GapArgs) -> anyhow::Result<u8> {
     };
     let report = build(&model, &card, args, &efforts)?;
 
-    let mut out = Output::create(args.output.output.as_deref(), &args.input.inputs)?;
+    let mut out = Output::create(args.output.output.as_deref(), &args.input.files())?;
     match args.output.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &report)?;
@@ -274,6 +274,11 @@ fn target_of(model: &Model, args: &GapArgs) -> anyhow::Result<(Exact, Option<Str
         return Ok((p.min.clone(), Some(p.name.clone())));
     }
     let text = args.target.as_deref().unwrap_or_default();
+    Ok((parse_target(model, text)?, None))
+}
+
+/// Reads `--target X`: an index within the model's range.
+pub fn parse_target(model: &Model, text: &str) -> anyhow::Result<Exact> {
     let t = exact::parse_decimal(text)
         .with_context(|| format!("--target {text:?}: write an index such as 3 or 3.5"))?;
     let top = exact::int(model.max_level as i64);
@@ -287,7 +292,36 @@ fn target_of(model: &Model, args: &GapArgs) -> anyhow::Result<(Exact, Option<Str
     if t < exact::int(0) {
         bail!("--target {text}: an index is not negative");
     }
-    Ok((t, None))
+    Ok(t)
+}
+
+/// The consolidated levels of a scorecard as whole numbers (a roadmap takes whole steps).
+pub fn whole_levels(card: &Scorecard) -> anyhow::Result<Vec<u8>> {
+    card.indicators
+        .iter()
+        .map(|i| {
+            exact::as_whole(&i.level.value())
+                .and_then(|l| u8::try_from(l).ok())
+                .context(
+                    "a consolidated level is not whole; plan with --combine min, max or median",
+                )
+        })
+        .collect()
+}
+
+/// Weight units still needed to lift Σ weight × level to `target` × total (≤ 0: already met).
+pub fn units_needed(model: &Model, levers: &[Lever], target: &Exact) -> anyhow::Result<i64> {
+    let total = model.total_units() as i64;
+    let current: i64 = levers
+        .iter()
+        .map(|l| l.weight as i64 * l.level as i64)
+        .sum();
+    let need = (target * exact::int(total))
+        .ceil()
+        .to_integer()
+        .to_i64()
+        .context("target out of range")?;
+    Ok(need - current)
 }
 
 /// Computes the gap tables and the roadmap. Pure apart from reading `args`.
@@ -313,15 +347,7 @@ pub fn build(
 
     let total = model.total_units() as i64;
     let units = |u: i64| exact::ratio(u, total);
-    let levels: Vec<u8> = card
-        .indicators
-        .iter()
-        .map(|i| {
-            exact::as_whole(&i.level.value())
-                .and_then(|l| u8::try_from(l).ok())
-                .context("a consolidated level is not whole")
-        })
-        .collect::<anyhow::Result<_>>()?;
+    let levels = whole_levels(card)?;
     let levers: Vec<Lever> = model
         .indicators
         .iter()
@@ -345,12 +371,7 @@ pub fn build(
         .map(|l| l.weight as i64 * l.level as i64)
         .sum();
     let current = units(current_sum);
-    let need_sum = (&target * exact::int(total))
-        .ceil()
-        .to_integer()
-        .to_i64()
-        .context("target out of range")?;
-    let need = need_sum - current_sum;
+    let need = units_needed(model, &levers, &target)?;
     // The effort planner keeps 8 bytes per state and indicator.
     const MAX_TABLE: u64 = 32 << 20;
     if args.effort.is_some() && plan::effort_table_size(&levers, need) > MAX_TABLE {

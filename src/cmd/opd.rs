@@ -8,13 +8,15 @@ use clap::Args;
 use comfy_table::CellAlignment;
 
 use crate::cli::{Format, InputArgs, OutputArgs, SUCCESS, warn};
+use crate::cmd::gap;
 use crate::exact;
 use crate::model::Model;
-use crate::opd::{OpdInput, OpdReport, id_list};
+use crate::opd::{OpdInput, OpdReport, RoadmapStep, id_list};
 use crate::output::Output;
+use crate::plan::{self, Lever, Roadmap};
 use crate::render::{self, Section};
 use crate::score::PredicateBasis;
-use crate::scorecard::consolidate_answers;
+use crate::scorecard::{Scorecard, consolidate_answers};
 
 #[derive(Debug, Clone, Args)]
 #[command(
@@ -24,12 +26,43 @@ pub struct OpdArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
+    /// Also show, per OPD, the steps of `spbe gap --target X`'s roadmap (the fewest level steps
+    /// to the target) that fall to it: to its owned indicators, else to those it answered.
+    #[arg(long, value_name = "X")]
+    pub target: Option<String>,
+
     /// Read the institution's predicate from the exact index (2024 practice) or the rounded one.
     #[arg(long, value_enum, default_value_t = PredicateBasis::Exact)]
     pub predicate_basis: PredicateBasis,
 
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// The fewest-steps roadmap to `target` with no constraints (as `spbe gap --target`).
+fn roadmap_to(model: &Model, card: &Scorecard, target: &str) -> anyhow::Result<Vec<RoadmapStep>> {
+    let target = gap::parse_target(model, target)?;
+    let levers: Vec<Lever> = gap::whole_levels(card)?
+        .into_iter()
+        .zip(&model.indicators)
+        .map(|(level, ind)| Lever {
+            weight: ind.weight,
+            level,
+            cap: model.max_level,
+        })
+        .collect();
+    let need = gap::units_needed(model, &levers, &target)?;
+    Ok(match plan::fewest_steps(&levers, need) {
+        Roadmap::Reach(steps) => steps
+            .into_iter()
+            .map(|s| RoadmapStep {
+                indicator: s.indicator,
+                from: s.from,
+                to: s.to,
+            })
+            .collect(),
+        Roadmap::AlreadyMet | Roadmap::Unreachable { .. } => Vec::new(),
+    })
 }
 
 pub fn run(args: &OpdArgs) -> anyhow::Result<u8> {
@@ -41,13 +74,17 @@ pub fn run(args: &OpdArgs) -> anyhow::Result<u8> {
             .into_iter()
             .map(|c| c.level)
             .collect();
+    let roadmap = match &args.target {
+        Some(text) => Some(roadmap_to(&model, &card, text)?),
+        None => None,
+    };
     let report = OpdReport::build(
         &OpdInput {
             model: &model,
             answers: &answers,
             owners: owners.as_ref(),
             levels: &levels,
-            roadmap: None,
+            roadmap: roadmap.as_deref(),
         },
         &card,
     );
@@ -157,6 +194,15 @@ struct View {
     notes: Vec<String>,
 }
 
+/// Roadmap steps as `11: 2→3, 12: 2→3`.
+fn steps_text(steps: &[crate::opd::Step]) -> String {
+    steps
+        .iter()
+        .map(|s| format!("{}: {}→{}", s.indicator, s.from, s.to))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn view(model: &Model, r: &OpdReport) -> View {
     let points = |d: &exact::Decimal| exact::fixed(&d.value(), model.weight_decimals() + 2);
     let with_map = r.owners_file.is_some();
@@ -195,6 +241,10 @@ fn view(model: &Model, r: &OpdReport) -> View {
     }
     header.extend(["Covers %", "Index (renormalised)", "Points to gain"]);
     let n = header.len();
+    let with_roadmap = r.unassigned_steps.is_some();
+    if with_roadmap {
+        header.push("Roadmap steps");
+    }
     sections.push((
         Section {
             title: "OPD, most index points to gain first".into(),
@@ -219,6 +269,11 @@ fn view(model: &Model, r: &OpdReport) -> View {
                             .unwrap_or_else(|| "-".into()),
                     );
                     row.push(points(&o.points_to_gain));
+                    if with_roadmap {
+                        row.push(none_if_empty(steps_text(
+                            o.roadmap.as_deref().unwrap_or(&[]),
+                        )));
+                    }
                     row
                 })
                 .collect(),
@@ -299,13 +354,23 @@ fn view(model: &Model, r: &OpdReport) -> View {
         ));
     }
 
-    let notes = vec![
+    let mut notes = vec![
         "Index (renormalised): the OPD's own levels (its answer, or the institution's level where it owns an indicator it did not answer), weighted over the indicators it answered or owns and divided by their weight (Covers %); it is not comparable with the institution's index.".to_string(),
         format!(
             "Points to gain: Σ weight × ({} − institution level) / 100 over those indicators; an indicator several OPD cover counts in each of their rows.",
             model.max_level
         ),
     ];
+    if let Some(unassigned) = &r.unassigned_steps {
+        notes.push(format!(
+            "Roadmap steps: the fewest level steps to the target (as `spbe gap --target`), each given to the indicator's owners, else to the OPD that answered it.{}",
+            if unassigned.is_empty() {
+                String::new()
+            } else {
+                format!(" No OPD to name for: {}.", steps_text(unassigned))
+            }
+        ));
+    }
     View {
         heading,
         sections,
