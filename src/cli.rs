@@ -13,6 +13,7 @@ use crate::consolidate::Combine;
 use crate::model::{DEFAULT_MODEL, Model};
 use crate::score::PredicateBasis;
 use crate::scorecard::{Options, Scorecard};
+use crate::term::{self, ColorChoice, Settings};
 
 /// Everything went as asked.
 pub const SUCCESS: u8 = 0;
@@ -32,6 +33,35 @@ pub const ERROR: u8 = 2;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// When to colour terminal output; NO_COLOR is honoured under `auto`. JSON, CSV and
+    /// Markdown are never coloured.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    /// Draw tables with ASCII characters instead of box-drawing characters (old consoles).
+    #[arg(long, global = true)]
+    pub ascii: bool,
+
+    /// Silence warnings (errors are still printed).
+    #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Explain what the tool does on stderr: files read, model used, combine policy.
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+impl Cli {
+    /// The global settings these flags ask for.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            color: self.color,
+            ascii: self.ascii,
+            quiet: self.quiet,
+            verbose: self.verbose,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -40,6 +70,14 @@ pub enum Command {
     Score(cmd::score::ScoreArgs),
     /// List the models embedded in this binary.
     Models(cmd::models::ModelsArgs),
+    /// Create a starter folder for an evaluation: model copy, answer-sheet templates, README, CI.
+    Init(cmd::init::InitArgs),
+    /// Print the JSON Schema of the model YAML format (for editors and CI checks).
+    Schema(cmd::schema::SchemaArgs),
+    /// Print a shell completion script.
+    Completions(cmd::completions::CompletionsArgs),
+    /// Print the man page (roff) of spbe or of one subcommand.
+    Man(cmd::man::ManArgs),
 }
 
 /// The answer sheets and how to read and consolidate them; shared by every command that scores.
@@ -86,7 +124,27 @@ impl InputArgs {
     /// Loads the model and the answers, and scores them.
     pub fn load(&self) -> anyhow::Result<(Model, AnswerSet)> {
         let model = Model::load(&self.model)?;
+        term::verbose(format!(
+            "model {} ({} version {}, {}) from {}, sha256 {}",
+            model.id, model.name, model.version, model.status, model.origin, model.sha256
+        ));
         let answers = answers::load(&model, &self.inputs)?;
+        for f in &answers.files {
+            term::verbose(format!(
+                "read {}: {} answer row{}, sha256 {}",
+                f.path,
+                f.rows,
+                if f.rows == 1 { "" } else { "s" },
+                f.sha256
+            ));
+        }
+        term::verbose(format!(
+            "{} answers from {} OPD; combine {}: {}",
+            answers.answers.len(),
+            answers.opds.len(),
+            self.combine.as_str(),
+            combine_explained(self.combine)
+        ));
         Ok((model, answers))
     }
 
@@ -112,6 +170,20 @@ impl InputArgs {
     }
 }
 
+/// What a combine policy does, for `-v`.
+fn combine_explained(c: Combine) -> &'static str {
+    match c {
+        Combine::Min => "an indicator takes the lowest level any OPD gave",
+        Combine::Max => "an indicator takes the highest level any OPD gave",
+        Combine::Median => {
+            "an indicator takes the middle OPD level (the lower middle one for an even count)"
+        }
+        Combine::Mean => {
+            "an indicator takes the exact mean of the OPD levels (an estimate: the ministry scores whole levels)"
+        }
+    }
+}
+
 /// Parses the command line, runs it, and maps the outcome to the exit-code contract.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -122,15 +194,20 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    term::init(cli.settings());
     let result = match &cli.command {
         Command::Score(args) => cmd::score::run(args),
         Command::Models(args) => cmd::models::run(args),
+        Command::Init(args) => cmd::init::run(args),
+        Command::Schema(args) => cmd::schema::run(args),
+        Command::Completions(args) => cmd::completions::run(args),
+        Command::Man(args) => cmd::man::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) if is_broken_pipe(&e) => ExitCode::from(SUCCESS),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            term::error(&format!("{e:#}"));
             ExitCode::from(ERROR)
         }
     }
@@ -143,9 +220,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// Prints warnings to stderr, one per line.
+/// Prints warnings to stderr, one per line, unless `--quiet`.
 pub fn warn(warnings: &[String]) {
-    for w in warnings {
-        eprintln!("warning: {w}");
-    }
+    term::warn(warnings)
 }

@@ -13,3 +13,4 @@ pub mod output;
 pub mod render;
 pub mod score;
 pub mod scorecard;
+pub mod term;
