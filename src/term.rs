@@ -50,12 +50,22 @@ fn no_color_env() -> bool {
 }
 
 /// Whether to colour a human-readable stream. `to_terminal` says whether that stream is a
-/// terminal (false for `-o FILE` or a pipe).
+/// terminal (false for `-o FILE` or a pipe). `auto` also stays plain on `TERM=dumb` and on a
+/// Windows console that cannot be switched to ANSI escape codes.
 pub fn color_for(to_terminal: bool) -> bool {
     match settings().color {
-        ColorChoice::Always => true,
+        ColorChoice::Always => {
+            // Best effort: old Windows consoles show escape codes only once this is enabled.
+            let _ = anstyle_query::windows::enable_ansi_colors();
+            true
+        }
         ColorChoice::Never => false,
-        ColorChoice::Auto => to_terminal && !no_color_env(),
+        ColorChoice::Auto => {
+            to_terminal
+                && !no_color_env()
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+                && anstyle_query::windows::enable_ansi_colors().unwrap_or(true)
+        }
     }
 }
 
