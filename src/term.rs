@@ -61,12 +61,18 @@ pub fn color_for(to_terminal: bool) -> bool {
         }
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            to_terminal
-                && !no_color_env()
-                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
-                && anstyle_query::windows::enable_ansi_colors().unwrap_or(true)
+            auto_color(
+                to_terminal,
+                no_color_env(),
+                std::env::var_os("TERM").is_some_and(|t| t == "dumb"),
+            ) && anstyle_query::windows::enable_ansi_colors().unwrap_or(true)
         }
     }
+}
+
+/// The `auto` rule: a terminal that is not dumb, and NO_COLOR not set.
+fn auto_color(to_terminal: bool, no_color: bool, dumb_terminal: bool) -> bool {
+    to_terminal && !no_color && !dumb_terminal
 }
 
 /// Whether to colour what goes to stdout.
@@ -99,6 +105,20 @@ pub fn predicate_style(rank: usize, bands: usize) -> Style {
         AnsiColor::Yellow
     };
     Style::new().bold().fg_color(Some(color.into()))
+}
+
+/// Set when the command's output goes to a file (`-o`): tables then keep their natural width
+/// instead of the terminal's.
+static OUTPUT_IS_FILE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Records that the output goes to a file (called by [`crate::output::Output::create`]).
+pub fn set_output_is_file() {
+    OUTPUT_IS_FILE.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether tables may be fitted to the terminal (the output is not a file).
+pub fn fit_to_terminal() -> bool {
+    !OUTPUT_IS_FILE.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The width tables must fit: `COLUMNS` when set to a number (CI logs, tests); otherwise `None`,
@@ -151,6 +171,14 @@ mod tests {
         let s = predicate_style(2, 5);
         assert_eq!(paint("Baik", s, false), "Baik");
         assert_eq!(paint("Baik", s, true), "\u{1b}[1m\u{1b}[33mBaik\u{1b}[0m");
+    }
+
+    #[test]
+    fn auto_colours_only_a_real_terminal_without_no_color() {
+        assert!(auto_color(true, false, false));
+        assert!(!auto_color(false, false, false), "a pipe or file");
+        assert!(!auto_color(true, true, false), "NO_COLOR");
+        assert!(!auto_color(true, false, true), "TERM=dumb");
     }
 
     #[test]

@@ -401,6 +401,18 @@ fn verbose_explains_files_model_and_combine() {
         .assert()
         .success()
         .stderr(predicate::str::contains("spbe: ").not());
+    let tmp = tempfile::tempdir().unwrap();
+    let result = tmp.path().join("result.json");
+    spbe()
+        .args(["score", SAMPLE, "-v", "-f", "json", "-o"])
+        .arg(&result)
+        .assert()
+        .success()
+        .stdout("")
+        .stderr(predicate::str::contains(format!(
+            "spbe: wrote {}",
+            result.display()
+        )));
 }
 
 #[test]

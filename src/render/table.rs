@@ -22,6 +22,9 @@ pub fn new_table(header: &[&str]) -> Table {
     .set_header(header.to_vec());
     if let Some(width) = term::columns() {
         t.set_width(width);
+    } else if !term::fit_to_terminal() {
+        // Written to a file: the terminal's width has nothing to do with it.
+        t.force_no_tty();
     }
     t
 }
