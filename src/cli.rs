@@ -90,7 +90,7 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
     /// Answer sheets (CSV) or folders of them; `-` reads stdin.
-    #[arg(value_name = "INPUT", required = true)]
+    #[arg(value_name = "INPUT", required = true, value_hint = clap::ValueHint::AnyPath)]
     pub inputs: Vec<PathBuf>,
 
     /// An embedded model's id (see `spbe models`) or a model YAML file.
@@ -114,7 +114,7 @@ pub struct OutputArgs {
     pub format: Format,
 
     /// Write to this file instead of stdout (`-` is stdout). An input is never overwritten.
-    #[arg(long, short = 'o', value_name = "FILE")]
+    #[arg(long, short = 'o', value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub output: Option<PathBuf>,
 }
 

@@ -24,7 +24,7 @@ pub const SCHEMA_LINE: &str = "# yaml-language-server: $schema=model.schema.json
   spbe init . --model my-model.yaml")]
 pub struct InitArgs {
     /// The folder to create or fill (created if missing). Existing files are never overwritten.
-    #[arg(value_name = "DIR", default_value = ".")]
+    #[arg(value_name = "DIR", default_value = ".", value_hint = clap::ValueHint::DirPath)]
     pub dir: PathBuf,
 
     /// The model to copy: an embedded model's id (see `spbe models`) or a model YAML file.

@@ -18,7 +18,7 @@ A model YAML whose first line is
 is completed and checked by editors using the YAML language server (VS Code's YAML extension).")]
 pub struct SchemaArgs {
     /// Write to this file instead of stdout (`-` is stdout).
-    #[arg(long, short = 'o', value_name = "FILE")]
+    #[arg(long, short = 'o', value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub output: Option<std::path::PathBuf>,
 }
 
