@@ -40,14 +40,28 @@ fn help(path: &[String]) -> String {
 
 #[test]
 fn every_help_text_is_unchanged() {
+    // Every command is compared before failing, so that one run writes every `.snap.new` and a
+    // single `cargo insta review` shows all the changes.
+    let mut changed = Vec::new();
     for path in command_paths() {
         let name = if path.is_empty() {
             "spbe".to_string()
         } else {
             format!("spbe-{}", path.join("-"))
         };
-        insta::assert_snapshot!(format!("help-{name}"), help(&path));
+        let text = help(&path);
+        let same = std::panic::catch_unwind(|| {
+            insta::assert_snapshot!(format!("help-{name}"), text);
+        });
+        if same.is_err() {
+            changed.push(name);
+        }
     }
+    assert!(
+        changed.is_empty(),
+        "--help changed for: {}; review with `cargo insta review`",
+        changed.join(", ")
+    );
 }
 
 #[test]
