@@ -15,6 +15,7 @@ use crate::owners::OwnerMap;
 use crate::score::PredicateBasis;
 use crate::scorecard::{Adjustments, Options, Scorecard};
 use crate::stage::{self, Stage};
+use crate::term::{self, ColorChoice, Settings};
 
 /// Everything went as asked.
 pub const SUCCESS: u8 = 0;
@@ -29,11 +30,46 @@ pub const ERROR: u8 = 2;
     version,
     about = "Compute the SPBE e-government maturity index exactly, as Kementerian PANRB does",
     long_about = None,
-    after_help = "Exit status: 0 success, 1 a gate failed, 2 an error (bad arguments or input).\n\nExamples:\n  spbe score examples/kota-contoh\n  spbe score answers.csv --format json -o result.json\n  spbe models"
+    after_help = "Exit status: 0 success, 1 a gate failed (check, or an unreachable gap target), 2 an error (bad arguments or input).\n\nExamples:\n  spbe score examples/kota-contoh\n  spbe score answers.csv --format json -o result.json\n  spbe gap examples/kota-contoh --target 3 --max-level 4\n  spbe check answers/ --fail-under 3 --baseline last-year.json\n  spbe opd examples/kota-contoh --owners examples/owners-kota-contoh.csv\n  spbe models"
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// When to colour terminal output; NO_COLOR is honoured under `auto`. JSON, CSV and
+    /// Markdown are never coloured.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true, help_heading = "Global options")]
+    pub color: ColorChoice,
+
+    /// Draw tables with ASCII characters instead of box-drawing characters (old consoles).
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub ascii: bool,
+
+    /// Silence warnings (errors are still printed).
+    #[arg(
+        long,
+        short = 'q',
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = "Global options"
+    )]
+    pub quiet: bool,
+
+    /// Explain what the tool does on stderr: files read, model used, combine policy.
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count, help_heading = "Global options")]
+    pub verbose: u8,
+}
+
+impl Cli {
+    /// The global settings these flags ask for.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            color: self.color,
+            ascii: self.ascii,
+            quiet: self.quiet,
+            verbose: self.verbose,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -53,13 +89,21 @@ pub enum Command {
     /// Per OPD: what it answered or owns, its own index, the points it could still add;
     /// disagreements between OPD; missing owners.
     Opd(cmd::opd::OpdArgs),
+    /// Create a starter folder for an evaluation: model copy, answer-sheet templates, README, CI.
+    Init(cmd::init::InitArgs),
+    /// Print the JSON Schema of the model YAML format (for editors and CI checks).
+    Schema(cmd::schema::SchemaArgs),
+    /// Print a shell completion script.
+    Completions(cmd::completions::CompletionsArgs),
+    /// Print the man page (roff) of spbe or of one subcommand.
+    Man(cmd::man::ManArgs),
 }
 
 /// The answer sheets and how to read and consolidate them; shared by every command that scores.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
     /// Answer sheets (CSV) or folders of them; `-` reads stdin.
-    #[arg(value_name = "INPUT", required = true)]
+    #[arg(value_name = "INPUT", required = true, value_hint = clap::ValueHint::AnyPath)]
     pub inputs: Vec<PathBuf>,
 
     /// An embedded model's id (see `spbe models`) or a model YAML file.
@@ -139,7 +183,7 @@ pub struct OutputArgs {
     pub format: Format,
 
     /// Write to this file instead of stdout (`-` is stdout). An input is never overwritten.
-    #[arg(long, short = 'o', value_name = "FILE")]
+    #[arg(long, short = 'o', value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub output: Option<PathBuf>,
 }
 
@@ -152,11 +196,43 @@ pub enum Format {
 }
 
 impl InputArgs {
-    /// Loads the model and the answers, and scores them.
+    /// Loads the model and the answers.
     pub fn load(&self) -> anyhow::Result<(Model, AnswerSet)> {
-        let model = Model::load(&self.model)?;
-        let answers = answers::load(&model, &self.inputs)?;
+        let model = self.load_model()?;
+        let answers = self.load_answers(&model)?;
         Ok((model, answers))
+    }
+
+    /// Loads the model named by `--model` (and says which with `-v`).
+    pub fn load_model(&self) -> anyhow::Result<Model> {
+        let model = Model::load(&self.model)?;
+        term::verbose(format!(
+            "model {} ({} version {}, {}) from {}, sha256 {}",
+            model.id, model.name, model.version, model.status, model.origin, model.sha256
+        ));
+        Ok(model)
+    }
+
+    /// Reads the answer sheets (and says what was read with `-v`).
+    pub fn load_answers(&self, model: &Model) -> anyhow::Result<AnswerSet> {
+        let answers = answers::load(model, &self.inputs)?;
+        for f in &answers.files {
+            term::verbose(format!(
+                "read {}: {} answer row{}, sha256 {}",
+                f.path,
+                f.rows,
+                if f.rows == 1 { "" } else { "s" },
+                f.sha256
+            ));
+        }
+        term::verbose(format!(
+            "{} answers from {} OPD; combine {}: {}",
+            answers.answers.len(),
+            answers.opds.len(),
+            self.combine.as_str(),
+            combine_explained(self.combine)
+        ));
+        Ok(answers)
     }
 
     /// Every file this command reads (answer sheets and the responsibility map): an output
@@ -245,9 +321,9 @@ impl InputArgs {
         basis: PredicateBasis,
         what_if: &WhatIfArgs,
     ) -> anyhow::Result<(Model, Scorecard, AnswerSet, Option<OwnerMap>)> {
-        let model = Model::load(&self.model)?;
+        let model = self.load_model()?;
         let (owners, fallback) = self.load_owners(&model)?;
-        let answers = answers::load(&model, &self.inputs)?;
+        let answers = self.load_answers(&model)?;
         let overrides = what_if.overrides(&model)?;
         let card = stage::scorecard(
             &model,
@@ -274,6 +350,23 @@ impl InputArgs {
     }
 }
 
+/// What a combine policy does, for `-v`.
+fn combine_explained(c: Combine) -> &'static str {
+    match c {
+        Combine::Min => "an indicator takes the lowest level any OPD gave",
+        Combine::Max => "an indicator takes the highest level any OPD gave",
+        Combine::Median => {
+            "an indicator takes the middle OPD level (the lower middle one for an even count)"
+        }
+        Combine::Mean => {
+            "an indicator takes the exact mean of the OPD levels (an estimate: the ministry scores whole levels)"
+        }
+        Combine::Owner => {
+            "an indicator takes its owner's level (--owners), the fallback policy where the owner did not answer"
+        }
+    }
+}
+
 /// Parses the command line, runs it, and maps the outcome to the exit-code contract.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -284,6 +377,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    term::init(cli.settings());
     let result = match &cli.command {
         Command::Score(args) => cmd::score::run(args),
         Command::Models(args) => cmd::models::run(args),
@@ -292,12 +386,16 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => cmd::diff::run(args),
         Command::Trend(args) => cmd::trend::run(args),
         Command::Opd(args) => cmd::opd::run(args),
+        Command::Init(args) => cmd::init::run(args),
+        Command::Schema(args) => cmd::schema::run(args),
+        Command::Completions(args) => cmd::completions::run(args),
+        Command::Man(args) => cmd::man::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) if is_broken_pipe(&e) => ExitCode::from(SUCCESS),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            term::error(&format!("{e:#}"));
             ExitCode::from(ERROR)
         }
     }
@@ -310,9 +408,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// Prints warnings to stderr, one per line.
+/// Prints warnings to stderr, one per line, unless `--quiet`.
 pub fn warn(warnings: &[String]) {
-    for w in warnings {
-        eprintln!("warning: {w}");
-    }
+    term::warn(warnings)
 }

@@ -19,4 +19,5 @@ pub mod render;
 pub mod score;
 pub mod scorecard;
 pub mod stage;
+pub mod term;
 pub mod trend;

@@ -9,6 +9,7 @@ use std::fmt;
 use std::path::Path;
 
 use num_traits::{ToPrimitive, Zero};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -25,7 +26,7 @@ pub const EMBEDDED: &[(&str, &str)] = &[
 pub const DEFAULT_MODEL: &str = "spbe-2020";
 
 /// How far a model is to be trusted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Read in the regulation itself.
@@ -335,97 +336,192 @@ impl fmt::Display for ModelError {
 }
 
 // ---- The YAML format --------------------------------------------------------------------------
+//
+// These structs are the YAML format. Their doc comments become the descriptions of the JSON
+// Schema that `spbe schema` prints (`indicators/model.schema.json`); keep them user-facing.
 
-#[derive(Debug, Deserialize)]
+/// An SPBE evaluation model: domains (optional) → aspects → indicators with weights in percent
+/// of the whole index, the level scales, the predicate bands and the display rounding.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Model", title = "spbe evaluation model")]
 struct RawModel {
+    /// A short identifier, e.g. `spbe-2020`; shown in every result and receipt.
     id: Text,
+    /// The index's name, e.g. `Indeks SPBE`.
     name: Text,
+    /// The model's version, e.g. `"2020"`.
     version: Text,
+    /// The regulation or document the model comes from.
     source: Text,
     status: Status,
+    /// Anything a reader of results should know about this model.
     #[serde(default)]
     notes: Option<String>,
     levels: RawLevels,
+    /// Named level scales, keyed by the id indicators use in `scale`.
     scales: BTreeMap<String, RawScale>,
+    /// The predicate bands (e.g. `Baik` from 2.6 to 3.5); they must cover `levels.min` to
+    /// `levels.max` without gaps or overlaps.
     predicates: Vec<RawPredicate>,
     #[serde(default)]
     rounding: Option<RawRounding>,
+    /// The domains, each with its aspects. Give either `domains` or `aspects`, not both.
     #[serde(default)]
     domains: Option<Vec<RawDomain>>,
+    /// The aspects, for a model with no domain layer. Give either `domains` or `aspects`.
     #[serde(default)]
     aspects: Option<Vec<RawAspect>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The range of maturity levels, e.g. 1 to 5.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Levels")]
 struct RawLevels {
+    /// The lowest level (an unanswered indicator scores this).
     min: u8,
+    /// The highest level.
     max: u8,
 }
 
-#[derive(Debug, Deserialize)]
+/// A level scale: a name for every level from `levels.min` to `levels.max`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Scale")]
 struct RawScale {
+    /// The scale's name, e.g. `Proses (indikator 1-31)`.
     #[serde(default)]
     name: Option<String>,
+    /// Level number → level name, e.g. `{1: Rintisan, 2: Terkelola, ...}`.
     levels: BTreeMap<i64, Text>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A predicate band: an index from `min` (inclusive) to `max` (exclusive, except for the top
+/// band, which includes it) earns this name.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Predicate")]
 struct RawPredicate {
+    /// The predicate, e.g. `Baik`.
     name: Text,
+    /// The lower bound, inclusive.
     min: Number,
+    /// The upper bound: exclusive, except for the top band.
     max: Number,
 }
 
-#[derive(Debug, Deserialize)]
+/// How results are rounded for display (from the exact value, half up).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Rounding")]
 struct RawRounding {
+    /// Digits after the decimal point, 0 to 6, e.g. 2 for `2.76` (2 when `rounding` is absent).
+    #[schemars(range(max = 6))]
     decimals: u32,
+    /// The rounding mode; only `half-up` is supported.
     #[serde(default = "half_up")]
+    #[schemars(extend("enum" = ["half-up"]))]
     mode: String,
+}
+
+/// Doc comments wrap at 100 columns; editors show descriptions as flowing text.
+fn unwrap_descriptions(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, child) in map.iter_mut() {
+                match child {
+                    serde_json::Value::String(s) if k == "description" => {
+                        *s = s.replace('\n', " ");
+                    }
+                    _ => unwrap_descriptions(child),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(unwrap_descriptions),
+        _ => {}
+    }
 }
 
 fn half_up() -> String {
     "half-up".into()
 }
 
-#[derive(Debug, Deserialize)]
+/// A domain: a group of aspects. Its weight is the exact sum of its aspects' weights.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Domain")]
 struct RawDomain {
+    /// A short identifier, e.g. `D1`.
     id: Text,
+    /// The domain's name.
     name: Text,
+    /// Percent of the whole index, e.g. `13`.
     weight: Number,
     aspects: Vec<RawAspect>,
 }
 
-#[derive(Debug, Deserialize)]
+/// An aspect: a group of indicators. Its weight is the exact sum of its indicators' weights.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Aspect")]
 struct RawAspect {
+    /// A short identifier, e.g. `A1`.
     id: Text,
+    /// The aspect's name.
     name: Text,
+    /// Percent of the whole index, e.g. `13`.
     weight: Number,
     indicators: Vec<RawIndicator>,
 }
 
-#[derive(Debug, Deserialize)]
+/// An indicator: one question, answered with a level.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Indicator")]
 struct RawIndicator {
+    /// The identifier answer sheets use, e.g. `"1"`.
     id: Text,
+    /// Another name answer sheets may use, e.g. `I1`.
     #[serde(default)]
     code: Option<Text>,
+    /// The indicator's name.
     name: Text,
+    /// Percent of the whole index, e.g. `1.30`; kept exact.
     weight: Number,
+    /// The id of a scale in `scales`.
     scale: String,
+    /// What the indicator asks, for readers.
     #[serde(default)]
     description: Option<String>,
+}
+
+/// The JSON Schema (draft-07) of the model YAML format, as pretty JSON with a final newline.
+pub fn json_schema() -> String {
+    let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+    let schema = generator.into_root_schema_for::<RawModel>();
+    let mut value = schema.to_value();
+    unwrap_descriptions(&mut value);
+    let mut text = serde_json::to_string_pretty(&value).expect("a schema is JSON");
+    text.push('\n');
+    text
 }
 
 /// A scalar read as text, whether YAML typed it as a string or a number (`version: 2020`).
 #[derive(Debug, Clone)]
 struct Text(String);
+
+impl JsonSchema for Text {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Text".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": ["string", "number"]})
+    }
+}
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -436,6 +532,23 @@ impl<'de> Deserialize<'de> for Text {
 /// A number kept as its decimal text so that it can be read exactly (`1.30` stays 13/10).
 #[derive(Debug, Clone)]
 struct Number(String);
+
+impl JsonSchema for Number {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Number".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "anyOf": [
+                {"type": "number"},
+                {"type": "string", "pattern": "^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$"}
+            ]
+        })
+    }
+}
 
 impl<'de> Deserialize<'de> for Number {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -43,6 +43,7 @@ impl Output {
             .suffix(".tmp")
             .tempfile_in(dir)
             .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+        crate::term::set_output_is_file();
         Ok(Output::File {
             tmp: BufWriter::new(tmp),
             dest: dest.to_path_buf(),
@@ -66,6 +67,7 @@ impl Output {
                 tmp.persist(&dest)
                     .map_err(|e| e.error)
                     .with_context(|| format!("cannot write {}", dest.display()))?;
+                crate::term::verbose(format!("wrote {}", dest.display()));
                 Ok(())
             }
         }

@@ -1,10 +1,14 @@
 //! One module per subcommand, each with its arguments and `run`.
 
 pub mod check;
+pub mod completions;
 pub mod diff;
 pub mod gap;
+pub mod init;
+pub mod man;
 pub mod models;
 pub mod opd;
 pub mod result;
+pub mod schema;
 pub mod score;
 pub mod trend;

@@ -10,6 +10,9 @@ use crate::output::Output;
 use crate::render;
 
 #[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples:
+  spbe models
+  spbe models --format json")]
 pub struct ModelsArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]

@@ -1,6 +1,6 @@
 //! `spbe score`: the index of a set of answer sheets, with every domain, aspect and indicator.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use clap::Args;
 
@@ -8,6 +8,7 @@ use crate::cli::{Format, InputArgs, OutputArgs, SUCCESS, WhatIfArgs, warn};
 use crate::output::Output;
 use crate::render;
 use crate::score::PredicateBasis;
+use crate::term;
 
 #[derive(Debug, Clone, Args)]
 #[command(
@@ -39,7 +40,10 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<u8> {
     card.year = args.year;
     let mut out = Output::create(args.output.output.as_deref(), &args.input.files())?;
     match args.output.format {
-        Format::Table => render::table::scorecard(&mut out, &model, &card)?,
+        Format::Table => {
+            let color = term::color_for(!out.is_file() && std::io::stdout().is_terminal());
+            render::table::scorecard_styled(&mut out, &model, &card, color)?
+        }
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &card)?;
             writeln!(out)?;

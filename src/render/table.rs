@@ -7,13 +7,25 @@ use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 use crate::model::Model;
 use crate::render::{Section, scorecard_view};
 use crate::scorecard::Scorecard;
+use crate::term;
 
-/// A table with the project's style.
+/// A table with the project's style: box-drawing characters (ASCII under `--ascii`), fitted to
+/// the terminal's width (or `COLUMNS`), long cells wrapped.
 pub fn new_table(header: &[&str]) -> Table {
     let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(header.to_vec());
+    t.load_style(if term::settings().ascii {
+        presets::ASCII_FULL_CONDENSED
+    } else {
+        presets::UTF8_FULL_CONDENSED
+    })
+    .set_content_arrangement(ContentArrangement::Dynamic)
+    .set_header(header.to_vec());
+    if let Some(width) = term::columns() {
+        t.set_width(width);
+    } else if !term::fit_to_terminal() {
+        // Written to a file: the terminal's width has nothing to do with it.
+        t.force_no_tty();
+    }
     t
 }
 
@@ -36,14 +48,39 @@ fn section_table(s: &Section) -> Table {
     t
 }
 
-/// The scorecard as text tables.
+/// The scorecard as text tables, coloured when stdout is a terminal (see [`scorecard_styled`]).
 pub fn scorecard(out: &mut dyn Write, model: &Model, card: &Scorecard) -> io::Result<()> {
+    scorecard_styled(out, model, card, term::color_stdout())
+}
+
+/// The scorecard as text tables; `color` paints the predicate in the headline.
+pub fn scorecard_styled(
+    out: &mut dyn Write,
+    model: &Model,
+    card: &Scorecard,
+    color: bool,
+) -> io::Result<()> {
     let view = scorecard_view(model, card);
     for line in &view.heading {
         writeln!(out, "{line}")?;
     }
     writeln!(out)?;
-    writeln!(out, "{}", view.headline)?;
+    let headline = match model
+        .predicates
+        .iter()
+        .position(|p| p.name == card.predicate)
+    {
+        Some(rank) if color => {
+            let style = term::predicate_style(rank, model.predicates.len());
+            view.headline.replacen(
+                &card.predicate,
+                &term::paint(&card.predicate, style, true),
+                1,
+            )
+        }
+        _ => view.headline.clone(),
+    };
+    writeln!(out, "{headline}")?;
     for s in &view.sections {
         writeln!(out)?;
         writeln!(out, "{}", s.title)?;
