@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::answers::{self, AnswerSet};
 use crate::cmd;
 use crate::consolidate::Combine;
+use crate::i18n::{Labels, Lang};
 use crate::model::{DEFAULT_MODEL, Model};
 use crate::score::PredicateBasis;
 use crate::scorecard::{Options, Scorecard};
@@ -72,6 +73,18 @@ pub struct OutputArgs {
     /// Write to this file instead of stdout (`-` is stdout). An input is never overwritten.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Language of the labels in tables and Markdown (JSON and CSV keep English field names);
+    /// default: Indonesian when LC_ALL, LC_MESSAGES or LANG starts with `id`, else English.
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
+}
+
+impl OutputArgs {
+    /// The labels in the chosen (or the environment's) language.
+    pub fn labels(&self) -> &'static Labels {
+        Lang::or_env(self.lang).labels()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod cmd;
 pub mod consolidate;
 pub mod exact;
+pub mod i18n;
 pub mod model;
 pub mod output;
 pub mod render;

@@ -29,7 +29,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<u8> {
     let (model, card) = args.input.scorecard(args.predicate_basis)?;
     let mut out = Output::create(args.output.output.as_deref(), &args.input.inputs)?;
     match args.output.format {
-        Format::Table => render::table::scorecard(&mut out, &model, &card)?,
+        Format::Table => render::table::scorecard(&mut out, &model, &card, args.output.labels())?,
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &card)?;
             writeln!(out)?;
@@ -38,7 +38,9 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<u8> {
             let bom = out.is_file();
             render::csv::scorecard(&mut out, &card, bom)?
         }
-        Format::Markdown => render::markdown::scorecard(&mut out, &model, &card)?,
+        Format::Markdown => {
+            render::markdown::scorecard(&mut out, &model, &card, args.output.labels())?
+        }
     }
     out.finish()?;
     warn(&card.warnings);

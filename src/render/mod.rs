@@ -5,6 +5,7 @@ pub mod csv;
 pub mod markdown;
 pub mod table;
 
+use crate::i18n::Labels;
 use crate::model::Model;
 use crate::scorecard::Scorecard;
 
@@ -32,46 +33,55 @@ fn short_hash(h: &str) -> &str {
     &h[..h.len().min(12)]
 }
 
-/// Builds the human-readable view of a scorecard.
-pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
+/// `Inputs: 8 sheets, 52 answers from 8 OPD; combine: min` in the chosen language.
+pub fn inputs_line(card: &Scorecard, l: &Labels) -> String {
+    format!(
+        "{}: {} {}, {} {} {} OPD; {}: {}",
+        l.inputs,
+        card.receipt.inputs.len(),
+        if card.receipt.inputs.len() == 1 {
+            l.sheet
+        } else {
+            l.sheets
+        },
+        card.answer_count(),
+        l.answers_from,
+        card.opd_count(),
+        l.combine,
+        card.combine.as_str()
+    )
+}
+
+/// Builds the human-readable view of a scorecard, labelled in the chosen language.
+pub fn scorecard_view(model: &Model, card: &Scorecard, l: &Labels) -> ScorecardView {
     let heading = vec![
         format!(
-            "Model: {} ({}, version {}, {})",
-            card.model.name, card.model.id, card.model.version, card.model.status
+            "{}: {} ({}, version {}, {})",
+            l.model, card.model.name, card.model.id, card.model.version, card.model.status
         ),
-        format!("Source: {}", card.model.source),
-        format!(
-            "Inputs: {} sheet{}, {} answers from {} OPD; combine: {}",
-            card.receipt.inputs.len(),
-            if card.receipt.inputs.len() == 1 {
-                ""
-            } else {
-                "s"
-            },
-            card.answer_count(),
-            card.opd_count(),
-            card.combine.as_str()
-        ),
+        format!("{}: {}", l.source, card.model.source),
+        inputs_line(card, l),
     ];
     let exact_note = if card.index_exact {
-        "exact"
+        l.exact
     } else {
-        "estimate"
+        l.estimate
     };
     let headline = format!(
-        "Index: {}  {}  ({} {}; predicate from the {} index)",
+        "{}: {}  {}  ({} {}; {})",
+        l.index,
         card.index_rounded,
         card.predicate,
         exact_note,
         crate::exact::exact_text(&card.index.value(), model.decimals).0,
-        card.predicate_basis.as_str()
+        l.predicate_basis(card.predicate_basis)
     );
 
     let mut sections = Vec::new();
     if !card.domains.is_empty() {
         sections.push(Section {
-            title: "Domains".into(),
-            header: vec!["ID", "Domain", "Weight %", "Index"],
+            title: l.domains.into(),
+            header: vec![l.id, l.domain, l.weight_pct, l.index],
             rows: card
                 .domains
                 .iter()
@@ -89,11 +99,11 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
     }
     let with_domain = !card.domains.is_empty();
     sections.push(Section {
-        title: "Aspects".into(),
+        title: l.aspects.into(),
         header: if with_domain {
-            vec!["ID", "Aspect", "Domain", "Weight %", "Index"]
+            vec![l.id, l.aspect, l.domain, l.weight_pct, l.index]
         } else {
-            vec!["ID", "Aspect", "Weight %", "Index"]
+            vec![l.id, l.aspect, l.weight_pct, l.index]
         },
         rows: card
             .aspects
@@ -112,22 +122,22 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
     });
     let points_decimals = model.weight_decimals() + 2;
     sections.push(Section {
-        title: "Indicators".into(),
+        title: l.indicators.into(),
         header: vec![
-            "ID",
-            "Indicator",
-            "Level",
-            "Level name",
-            "Weight %",
-            "Points",
-            "OPD (level)",
+            l.id,
+            l.indicator,
+            l.level,
+            l.level_name,
+            l.weight_pct,
+            l.points,
+            l.opd_levels,
         ],
         rows: card
             .indicators
             .iter()
             .map(|i| {
                 let opds = if i.filled {
-                    "(no answer)".to_string()
+                    l.no_answer.to_string()
                 } else {
                     i.answers
                         .iter()
@@ -151,7 +161,8 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
 
     let r = &card.receipt;
     let mut receipt = vec![format!(
-        "Receipt: {} {}; model {} {} ({}) sha256 {}; combine {}; predicate basis {}",
+        "{}: {} {}; model {} {} ({}) sha256 {}; combine {}; predicate basis {}",
+        l.receipt,
         r.tool.name,
         r.tool.version,
         r.model.id,
@@ -163,16 +174,17 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
     )];
     for f in &r.inputs {
         receipt.push(format!(
-            "  {}  sha256 {}  {} row{}",
+            "  {}  sha256 {}  {} {}",
             f.path,
             short_hash(&f.sha256),
             f.rows,
-            if f.rows == 1 { "" } else { "s" }
+            if f.rows == 1 { l.row } else { l.rows }
         ));
     }
     if !r.filled_at_lowest.is_empty() {
         receipt.push(format!(
-            "  filled at the lowest level (no answer): {}",
+            "  {}: {}",
+            l.filled_at_lowest,
             r.filled_at_lowest.join(", ")
         ));
     }

@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 
+use crate::i18n::Labels;
 use crate::model::Model;
 use crate::render::{Section, scorecard_view};
 use crate::scorecard::Scorecard;
@@ -37,8 +38,13 @@ fn section_table(s: &Section) -> Table {
 }
 
 /// The scorecard as text tables.
-pub fn scorecard(out: &mut dyn Write, model: &Model, card: &Scorecard) -> io::Result<()> {
-    let view = scorecard_view(model, card);
+pub fn scorecard(
+    out: &mut dyn Write,
+    model: &Model,
+    card: &Scorecard,
+    labels: &Labels,
+) -> io::Result<()> {
+    let view = scorecard_view(model, card, labels);
     for line in &view.heading {
         writeln!(out, "{line}")?;
     }
