@@ -41,6 +41,8 @@ pub enum Command {
     Score(cmd::score::ScoreArgs),
     /// List the models embedded in this binary.
     Models(cmd::models::ModelsArgs),
+    /// A report people read: HTML with charts, an Excel workbook, or Markdown.
+    Report(cmd::report::ReportArgs),
 }
 
 /// The answer sheets and how to read and consolidate them; shared by every command that scores.
@@ -106,9 +108,20 @@ impl InputArgs {
     /// Loads, scores and applies `--strict`.
     pub fn scorecard(&self, basis: PredicateBasis) -> anyhow::Result<(Model, Scorecard)> {
         let (model, answers) = self.load()?;
+        let card = self.scorecard_of(&model, &answers, basis)?;
+        Ok((model, card))
+    }
+
+    /// Scores answers already loaded and applies `--strict`.
+    pub fn scorecard_of(
+        &self,
+        model: &Model,
+        answers: &AnswerSet,
+        basis: PredicateBasis,
+    ) -> anyhow::Result<Scorecard> {
         let card = Scorecard::build(
-            &model,
-            &answers,
+            model,
+            answers,
             Options {
                 combine: self.combine,
                 basis,
@@ -121,7 +134,7 @@ impl InputArgs {
                 card.receipt.filled_at_lowest.join(", ")
             );
         }
-        Ok((model, card))
+        Ok(card)
     }
 }
 
@@ -138,6 +151,7 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Score(args) => cmd::score::run(args),
         Command::Models(args) => cmd::models::run(args),
+        Command::Report(args) => cmd::report::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -12,5 +12,6 @@ pub mod i18n;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod report;
 pub mod score;
 pub mod scorecard;

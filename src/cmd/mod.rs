@@ -1,4 +1,5 @@
 //! One module per subcommand, each with its arguments and `run`.
 
 pub mod models;
+pub mod report;
 pub mod score;
