@@ -178,7 +178,7 @@ impl Report {
             }
         }
         let id = |k: &usize| card.indicators[*k].id.clone();
-        let opds = by_opd
+        let mut opds: Vec<OpdRow> = by_opd
             .into_iter()
             .map(|(opd, (ans, dis))| OpdRow {
                 opd: opd.to_string(),
@@ -186,6 +186,7 @@ impl Report {
                 disagreements: dis.iter().map(id).collect(),
             })
             .collect();
+        opds.sort_by_cached_key(|r| r.opd.to_lowercase());
         let lv = levels(&card);
         let scores = score(model, &lv);
         let headroom = gap_rows(model, &lv, None);

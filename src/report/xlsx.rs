@@ -28,6 +28,12 @@ fn exact_num(x: &Exact) -> f64 {
     num(&crate::exact::exact_text(x, 0).0)
 }
 
+/// An index as people quote it: rounded half up from the exact value, so the cell shows the
+/// published digits in any spreadsheet (never a double's own rounding of 4.765).
+fn rounded(report: &Report, x: &Exact) -> f64 {
+    num(&report.fixed(x))
+}
+
 struct Formats {
     bold: Format,
     title: Format,
@@ -144,7 +150,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
             text(ws, r, 2, &g.target_predicate)?;
             r += 1;
             text_fmt(ws, r, 0, l.gap, &f.bold)?;
-            ws.write_number_with_format(r, 1, exact_num(&g.gap), &f.two)?;
+            ws.write_number_with_format(r, 1, exact_num(&g.gap), &f.four)?;
             r += 1;
         }
         r += 1;
@@ -298,10 +304,10 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
             )?;
             text(ws, r, 1, &g.id)?;
             text(ws, r, 2, &g.name)?;
-            ws.write_number_with_format(r, 3, exact_num(&g.index), &f.two)?;
+            ws.write_number_with_format(r, 3, rounded(report, &g.index), &f.two)?;
             if let (Some(gap), Some(d)) = (&report.gap, &g.gap) {
                 ws.write_number_with_format(r, 4, exact_num(&gap.target), &f.two)?;
-                ws.write_number_with_format(r, 5, exact_num(d), &f.two)?;
+                ws.write_number_with_format(r, 5, rounded(report, d), &f.two)?;
             }
             ws.write_number_with_format(r, 6, exact_num(&g.points_available), &f.four)?;
         }
@@ -337,7 +343,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
             ws.write_number_with_format(r, 3, s.from as f64, &f.int)?;
             ws.write_number_with_format(r, 4, s.to as f64, &f.int)?;
             ws.write_number_with_format(r, 5, exact_num(&s.gain), &f.four)?;
-            ws.write_number_with_format(r, 6, exact_num(&s.index_after), &f.two)?;
+            ws.write_number_with_format(r, 6, exact_num(&s.index_after), &f.four)?;
             text(ws, r, 7, &s.predicate_after)?;
         }
         let note_row = steps.len() as u32 + 2;
@@ -369,7 +375,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
                 rows.push((k, a));
             }
         }
-        rows.sort_by(|a, b| a.1.opd.cmp(&b.1.opd).then(a.0.cmp(&b.0)));
+        rows.sort_by_cached_key(|(k, a)| (a.opd.to_lowercase(), *k));
         list_header(ws, &header, rows.len() as u32, &f)?;
         for (n, (k, a)) in rows.iter().enumerate() {
             let r = 1 + n as u32;
