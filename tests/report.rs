@@ -401,7 +401,7 @@ fn bad_target_date_and_overwrites_are_refused() {
 }
 
 #[test]
-fn unreachable_and_met_targets_say_so() {
+fn met_targets_and_fractional_levels_say_so() {
     let md = stdout_of(spbe().args(city(&["--target", "2", "-f", "markdown"])));
     assert!(md.contains("The target is already met."));
     assert!(!md.contains("| Step |"));

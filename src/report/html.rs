@@ -201,7 +201,7 @@ pub fn render(report: &Report, model: &Model) -> String {
         }
         o.push_str("</p></figure>\n<ul class=\"legend\">");
         for a in &card.aspects {
-            let _ = write!(o, "<li><b>{}</b> {}</li>", escape(&a.id), escape(&a.name));
+            let _ = write!(o, "<li><b>{}</b>{}</li>", escape(&a.id), escape(&a.name));
         }
         o.push_str("</ul>\n");
     }
@@ -311,6 +311,7 @@ pub fn render(report: &Report, model: &Model) -> String {
                     l.gain,
                     l.index_after,
                     l.predicate_after,
+                    l.opd,
                 ],
                 &rows,
                 &[0, 3, 4, 5, 6],

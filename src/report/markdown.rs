@@ -102,6 +102,7 @@ pub fn render(report: &Report, model: &Model) -> String {
                     l.gain,
                     l.index_after,
                     l.predicate_after,
+                    l.opd,
                 ],
                 &rows,
                 &[0, 3, 4, 5, 6],

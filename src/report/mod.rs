@@ -336,7 +336,7 @@ impl Report {
     }
 
     /// Roadmap rows as text cells: step, indicator id, name, from, to, gain, index after,
-    /// predicate after.
+    /// predicate after, and the OPD that answered the indicator (who must act).
     pub fn roadmap_rows(&self) -> Vec<Vec<String>> {
         let Some(steps) = self.gap.as_ref().and_then(|g| g.steps.as_ref()) else {
             return Vec::new();
@@ -355,6 +355,7 @@ impl Report {
                     self.points(&s.gain),
                     exact::exact_text(&s.index_after, self.decimals).0,
                     s.predicate_after.clone(),
+                    i.opds.join(", "),
                 ]
             })
             .collect()

@@ -327,6 +327,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
             l.gain,
             l.index_after,
             l.predicate_after,
+            l.opd,
         ];
         let steps = report
             .gap
@@ -345,6 +346,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
             ws.write_number_with_format(r, 5, exact_num(&s.gain), &f.four)?;
             ws.write_number_with_format(r, 6, exact_num(&s.index_after), &f.four)?;
             text(ws, r, 7, &s.predicate_after)?;
+            text(ws, r, 8, &i.opds.join(", "))?;
         }
         let note_row = steps.len() as u32 + 2;
         let note = report
