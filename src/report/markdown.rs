@@ -82,7 +82,11 @@ pub fn render(report: &Report, model: &Model) -> String {
         header.extend([l.gap, l.points_available]);
         numeric.extend([4, 5]);
     }
-    let _ = writeln!(o, "\n## {} & {}\n", l.domains, l.aspects);
+    if card.domains.is_empty() {
+        let _ = writeln!(o, "\n## {}\n", l.aspects);
+    } else {
+        let _ = writeln!(o, "\n## {} & {}\n", l.domains, l.aspects);
+    }
     o.push_str(&table(&header, &rows, &numeric));
 
     if gap.is_some() {

@@ -3,7 +3,9 @@
 //! (the rounded index people quote, plus the exact value beside it); list sheets have a frozen
 //! header row and an autofilter; every text cell is neutralized against formula injection.
 
-use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Chart, ChartAxisCrossing, ChartType, Format, FormatAlign, Workbook, Worksheet, XlsxError,
+};
 
 use crate::exact::Exact;
 use crate::i18n::Lang;
@@ -85,9 +87,13 @@ fn list_header(
     Ok(())
 }
 
+/// Columns fitted to their contents (long text capped), printed landscape on A4, one page wide.
 fn fit(ws: &mut Worksheet) {
     ws.set_autofit_max_width(420);
     ws.autofit();
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
 }
 
 /// The workbook as bytes.
@@ -209,6 +215,12 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
             chart.x_axis().set_min(0).set_max(report.max_level as f64);
             chart.x_axis().set_num_format("0.00");
             chart.legend().set_hidden();
+            // Bar charts list categories bottom-up; reverse them to read in model order, with
+            // the value axis kept at the bottom.
+            chart
+                .y_axis()
+                .set_reverse()
+                .set_crossing(ChartAxisCrossing::Max);
             ws.insert_chart(2, 5, &chart)?;
         }
         // Aspects below the domains.
