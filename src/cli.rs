@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::answers::{self, AnswerSet};
 use crate::cmd;
 use crate::consolidate::Combine;
+use crate::i18n::{Labels, Lang};
 use crate::model::{DEFAULT_MODEL, Model};
 use crate::owners::OwnerMap;
 use crate::score::PredicateBasis;
@@ -97,6 +98,8 @@ pub enum Command {
     Completions(cmd::completions::CompletionsArgs),
     /// Print the man page (roff) of spbe or of one subcommand.
     Man(cmd::man::ManArgs),
+    /// A report people read: HTML with charts, an Excel workbook, or Markdown.
+    Report(cmd::report::ReportArgs),
 }
 
 /// The answer sheets and how to read and consolidate them; shared by every command that scores.
@@ -185,6 +188,18 @@ pub struct OutputArgs {
     /// Write to this file instead of stdout (`-` is stdout). An input is never overwritten.
     #[arg(long, short = 'o', value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub output: Option<PathBuf>,
+
+    /// Language of the labels in tables and Markdown (JSON and CSV keep English field names);
+    /// default: Indonesian when LC_ALL, LC_MESSAGES or LANG starts with `id`, else English.
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
+}
+
+impl OutputArgs {
+    /// The labels in the chosen (or the environment's) language.
+    pub fn labels(&self) -> &'static Labels {
+        Lang::or_env(self.lang).labels()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -390,6 +405,7 @@ pub fn main() -> ExitCode {
         Command::Schema(args) => cmd::schema::run(args),
         Command::Completions(args) => cmd::completions::run(args),
         Command::Man(args) => cmd::man::run(args),
+        Command::Report(args) => cmd::report::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -26,6 +26,9 @@ fn quickstart_output_is_the_real_output() {
     let out = Command::cargo_bin("spbe")
         .unwrap()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .args(["score", "examples/kota-contoh"])
         .output()
         .unwrap();

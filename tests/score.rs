@@ -8,7 +8,11 @@ use predicates::prelude::*;
 
 fn spbe() -> Command {
     let mut c = Command::cargo_bin("spbe").unwrap();
-    c.env_remove("NO_COLOR").env("COLUMNS", "200");
+    c.env_remove("NO_COLOR")
+        .env("COLUMNS", "200")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8");
     c
 }
 

@@ -8,6 +8,7 @@ pub mod init;
 pub mod man;
 pub mod models;
 pub mod opd;
+pub mod report;
 pub mod result;
 pub mod schema;
 pub mod score;

@@ -42,7 +42,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<u8> {
     match args.output.format {
         Format::Table => {
             let color = term::color_for(!out.is_file() && std::io::stdout().is_terminal());
-            render::table::scorecard_styled(&mut out, &model, &card, color)?
+            render::table::scorecard_styled(&mut out, &model, &card, color, args.output.labels())?
         }
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &card)?;
@@ -52,7 +52,9 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<u8> {
             let bom = out.is_file();
             render::csv::scorecard(&mut out, &card, bom)?
         }
-        Format::Markdown => render::markdown::scorecard(&mut out, &model, &card)?,
+        Format::Markdown => {
+            render::markdown::scorecard(&mut out, &model, &card, args.output.labels())?
+        }
     }
     out.finish()?;
     warn(&card.warnings);

@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use crate::i18n::Labels;
 use crate::model::Model;
 use crate::render::scorecard_view;
 use crate::scorecard::Scorecard;
@@ -40,8 +41,13 @@ pub fn grid(header: &[&str], rows: &[Vec<String>]) -> String {
 }
 
 /// The scorecard as Markdown.
-pub fn scorecard(out: &mut dyn Write, model: &Model, card: &Scorecard) -> io::Result<()> {
-    let view = scorecard_view(model, card);
+pub fn scorecard(
+    out: &mut dyn Write,
+    model: &Model,
+    card: &Scorecard,
+    labels: &Labels,
+) -> io::Result<()> {
+    let view = scorecard_view(model, card, labels);
     writeln!(
         out,
         "# {} {}: {}\n",

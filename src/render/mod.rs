@@ -6,6 +6,7 @@ pub mod markdown;
 pub mod report;
 pub mod table;
 
+use crate::i18n::Labels;
 use crate::model::Model;
 use crate::scorecard::Scorecard;
 
@@ -59,65 +60,77 @@ pub fn what_if_line(overrides: &[crate::scorecard::Override]) -> String {
     )
 }
 
-/// Builds the human-readable view of a scorecard.
-pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
+/// `Inputs: 8 sheets, 52 answers from 8 OPD; combine: min` in the chosen language.
+pub fn inputs_line(card: &Scorecard, l: &Labels) -> String {
+    format!(
+        "{}: {} {}, {} {} {} OPD; {}: {}",
+        l.inputs,
+        card.receipt.inputs.len(),
+        if card.receipt.inputs.len() == 1 {
+            l.sheet
+        } else {
+            l.sheets
+        },
+        card.answer_count(),
+        l.answers_from,
+        card.opd_count(),
+        l.combine,
+        match card.fallback {
+            Some(f) => format!("owner, falling back to {}", f.as_str()),
+            None => card.combine.as_str().to_string(),
+        }
+    )
+}
+
+/// Builds the human-readable view of a scorecard, labelled in the chosen language.
+pub fn scorecard_view(model: &Model, card: &Scorecard, l: &Labels) -> ScorecardView {
     let mut heading = vec![
         format!(
-            "Model: {} ({}, version {}, {})",
-            card.model.name, card.model.id, card.model.version, card.model.status
+            "{}: {} ({}, version {}, {})",
+            l.model, card.model.name, card.model.id, card.model.version, card.model.status
         ),
-        format!("Source: {}", card.model.source),
-        format!(
-            "Inputs: {} sheet{}, {} answers from {} OPD; combine: {}",
-            card.receipt.inputs.len(),
-            if card.receipt.inputs.len() == 1 {
-                ""
-            } else {
-                "s"
-            },
-            card.answer_count(),
-            card.opd_count(),
-            match card.fallback {
-                Some(f) => format!("owner, falling back to {}", f.as_str()),
-                None => card.combine.as_str().to_string(),
-            }
-        ),
+        format!("{}: {}", l.source, card.model.source),
+        inputs_line(card, l),
     ];
     if let Some(caution) = card.model.status.caution(&card.model.id) {
         heading.insert(1, caution);
     }
     if let Some(stage) = &card.stage {
         heading.push(if stage == "latest" {
-            "Stage: each indicator from its latest stage present (column Stage)".to_string()
+            format!(
+                "{}: each indicator from its latest stage present (column {})",
+                l.stage, l.stage
+            )
         } else {
-            format!("Stage: {stage} only")
+            format!("{}: {stage} only", l.stage)
         });
     }
     if let Some(year) = card.year {
-        heading.push(format!("Year: {year}"));
+        heading.push(format!("{}: {year}", l.year));
     }
     if !card.overrides.is_empty() {
         heading.push(what_if_line(&card.overrides));
     }
     let exact_note = if card.index_exact {
-        "exact"
+        l.exact
     } else {
-        "estimate"
+        l.estimate
     };
     let headline = format!(
-        "Index: {}  {}  ({} {}; predicate from the {} index)",
+        "{}: {}  {}  ({} {}; {})",
+        l.index,
         card.index_rounded,
         card.predicate,
         exact_note,
         crate::exact::exact_text(&card.index.value(), model.decimals).0,
-        card.predicate_basis.as_str()
+        l.predicate_basis(card.predicate_basis)
     );
 
     let mut sections = Vec::new();
     if !card.domains.is_empty() {
         sections.push(Section {
-            title: "Domains".into(),
-            header: vec!["ID", "Domain", "Weight %", "Index"],
+            title: l.domains.into(),
+            header: vec![l.id, l.domain, l.weight_pct, l.index],
             rows: card
                 .domains
                 .iter()
@@ -135,11 +148,11 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
     }
     let with_domain = !card.domains.is_empty();
     sections.push(Section {
-        title: "Aspects".into(),
+        title: l.aspects.into(),
         header: if with_domain {
-            vec!["ID", "Aspect", "Domain", "Weight %", "Index"]
+            vec![l.id, l.aspect, l.domain, l.weight_pct, l.index]
         } else {
-            vec!["ID", "Aspect", "Weight %", "Index"]
+            vec![l.id, l.aspect, l.weight_pct, l.index]
         },
         rows: card
             .aspects
@@ -160,26 +173,29 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
     let staged = card.indicators.iter().any(|i| i.stage.is_some());
     let with_owners = card.indicators.iter().any(|i| i.owners.is_some());
     let mut header = vec![
-        "ID",
-        "Indicator",
-        "Level",
-        "Level name",
-        "Weight %",
-        "Points",
-        "OPD (level)",
+        l.id,
+        l.indicator,
+        l.level,
+        l.level_name,
+        l.weight_pct,
+        l.points,
+        l.opd_levels,
     ];
     if with_owners {
-        header.push("Owner");
+        header.push(l.owner);
     }
-    let mut indicators = Section {
-        title: "Indicators".into(),
+    if staged {
+        header.push(l.stage);
+    }
+    sections.push(Section {
+        title: l.indicators.into(),
         header,
         rows: card
             .indicators
             .iter()
             .map(|i| {
                 let opds = if i.filled {
-                    "(no answer)".to_string()
+                    l.no_answer.to_string()
                 } else {
                     i.answers
                         .iter()
@@ -199,30 +215,28 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
                 if with_owners {
                     row.push(owner_cell(i));
                 }
+                if staged {
+                    row.push(i.stage.map(|s| s.to_string()).unwrap_or_else(|| "-".into()));
+                }
                 row
             })
             .collect(),
         numeric: vec![2, 4, 5],
-    };
-    if staged {
-        indicators.header.push("Stage");
-        for (row, i) in indicators.rows.iter_mut().zip(&card.indicators) {
-            row.push(i.stage.map(|s| s.to_string()).unwrap_or_else(|| "-".into()));
-        }
-    }
-    sections.push(indicators);
+    });
 
     let r = &card.receipt;
     if let Some(owners) = &r.owners {
         heading.push(format!(
-            "Owners: {} ({} row{})",
+            "{}: {} ({} {})",
+            l.owners,
             owners.path,
             owners.rows,
-            if owners.rows == 1 { "" } else { "s" }
+            if owners.rows == 1 { l.row } else { l.rows }
         ));
     }
     let mut receipt = vec![format!(
-        "Receipt: {} {}; model {} {} ({}) sha256 {}; combine {}; predicate basis {}",
+        "{}: {} {}; model {} {} ({}) sha256 {}; combine {}; predicate basis {}",
+        l.receipt,
         r.tool.name,
         r.tool.version,
         r.model.id,
@@ -237,11 +251,11 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
     )];
     for f in &r.inputs {
         receipt.push(format!(
-            "  {}  sha256 {}  {} row{}",
+            "  {}  sha256 {}  {} {}",
             f.path,
             short_hash(&f.sha256),
             f.rows,
-            if f.rows == 1 { "" } else { "s" }
+            if f.rows == 1 { l.row } else { l.rows }
         ));
     }
     if let Some(f) = r.fallback {
@@ -258,7 +272,8 @@ pub fn scorecard_view(model: &Model, card: &Scorecard) -> ScorecardView {
     }
     if !r.filled_at_lowest.is_empty() {
         receipt.push(format!(
-            "  filled at the lowest level (no answer): {}",
+            "  {}: {}",
+            l.filled_at_lowest,
             r.filled_at_lowest.join(", ")
         ));
     }

@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 
+use crate::i18n::Labels;
 use crate::model::Model;
 use crate::render::{Section, scorecard_view};
 use crate::scorecard::Scorecard;
@@ -49,8 +50,13 @@ fn section_table(s: &Section) -> Table {
 }
 
 /// The scorecard as text tables, coloured when stdout is a terminal (see [`scorecard_styled`]).
-pub fn scorecard(out: &mut dyn Write, model: &Model, card: &Scorecard) -> io::Result<()> {
-    scorecard_styled(out, model, card, term::color_stdout())
+pub fn scorecard(
+    out: &mut dyn Write,
+    model: &Model,
+    card: &Scorecard,
+    labels: &Labels,
+) -> io::Result<()> {
+    scorecard_styled(out, model, card, term::color_stdout(), labels)
 }
 
 /// The scorecard as text tables; `color` paints the predicate in the headline.
@@ -59,8 +65,9 @@ pub fn scorecard_styled(
     model: &Model,
     card: &Scorecard,
     color: bool,
+    labels: &Labels,
 ) -> io::Result<()> {
-    let view = scorecard_view(model, card);
+    let view = scorecard_view(model, card, labels);
     for line in &view.heading {
         writeln!(out, "{line}")?;
     }

@@ -1,0 +1,131 @@
+//! `spbe report`: the report people read, as one HTML file, an Excel workbook or Markdown.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::Context;
+use clap::{Args, ValueEnum};
+
+use crate::cli::{InputArgs, SUCCESS, warn};
+use crate::i18n::Lang;
+use crate::model::Model;
+use crate::output::Output;
+use crate::report::{self, Report, ReportOptions};
+use crate::score::PredicateBasis;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// One self-contained HTML file (inline CSS and SVG charts, no script); prints on A4.
+    Html,
+    /// An Excel workbook: Summary, Indicators, Gap, Roadmap and OPD sheets.
+    Xlsx,
+    /// The same content as Markdown tables.
+    Markdown,
+}
+
+impl ReportFormat {
+    /// The format a file name asks for: `.xlsx`, `.md`/`.markdown`, `.html`/`.htm`.
+    pub fn from_path(path: &Path) -> Option<ReportFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "xlsx" => Some(ReportFormat::Xlsx),
+            "md" | "markdown" => Some(ReportFormat::Markdown),
+            "html" | "htm" => Some(ReportFormat::Html),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Examples:\n  spbe report examples/kota-contoh --title \"Pemerintah Kota Contoh\" --target 3 -o laporan.html\n  spbe report examples/kota-contoh --target Baik --lang id -o laporan.xlsx\n  spbe report examples/kota-contoh --format markdown >> \"$GITHUB_STEP_SUMMARY\""
+)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Read the predicate from the exact index (2024 practice) or the rounded one (2023).
+    #[arg(long, value_enum, default_value_t = PredicateBasis::Exact)]
+    pub predicate_basis: PredicateBasis,
+
+    /// The index to reach: a number (3, 3.5, 3,5) or a predicate name (Baik); adds the gap and
+    /// the roadmap.
+    #[arg(long, short = 't', value_name = "INDEX|PREDICATE")]
+    pub target: Option<String>,
+
+    /// The report's title, e.g. the institution's name.
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+
+    /// The date of the data (YYYY-MM-DD); default: the date of the newest input file.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+
+    /// Language of the labels; default: Indonesian when LC_ALL, LC_MESSAGES or LANG starts with
+    /// `id`, else English.
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+
+    /// Output format; default: from the -o file's extension, else html.
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<ReportFormat>,
+
+    /// Write to this file instead of stdout (`-` is stdout). An input is never overwritten.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+/// The date of the newest input file, or today when every input came from stdin.
+fn data_date(inputs: &[crate::answers::InputFile]) -> String {
+    inputs
+        .iter()
+        .filter_map(|f| std::fs::metadata(&f.path).ok()?.modified().ok())
+        .max()
+        .map(report::date_of)
+        .unwrap_or_else(|| report::date_of(std::time::SystemTime::now()))
+}
+
+pub fn run(args: &ReportArgs) -> anyhow::Result<u8> {
+    let format = args
+        .format
+        .or_else(|| args.output.as_deref().and_then(ReportFormat::from_path))
+        .unwrap_or(ReportFormat::Html);
+    let to_stdout = args.output.as_deref().is_none_or(|p| p.as_os_str() == "-");
+    if format == ReportFormat::Xlsx && to_stdout && std::io::stdout().is_terminal() {
+        anyhow::bail!(
+            "an XLSX workbook is binary and would garble the terminal; write it to a file with -o report.xlsx"
+        );
+    }
+    let date = args.date.as_deref().map(report::parse_date).transpose()?;
+    // Check the target before reading any sheet, so a typo fails fast.
+    let model = Model::load(&args.input.model)?;
+    let target = args
+        .target
+        .as_deref()
+        .map(|t| report::parse_target(&model, t))
+        .transpose()?;
+    let (model, card, answers, _) = args.input.scorecard_with_answers(args.predicate_basis)?;
+    let lang = Lang::or_env(args.lang);
+    let options = ReportOptions {
+        title: args.title.clone(),
+        lang,
+        data_date: date.unwrap_or_else(|| data_date(&card.receipt.inputs)),
+        target,
+    };
+    let warnings = card.warnings.clone();
+    let report = Report::build(&model, &answers, card, options);
+    let mut out = Output::create(args.output.as_deref(), &args.input.files())?;
+    match format {
+        ReportFormat::Html => out.write_all(report::html::render(&report, &model).as_bytes())?,
+        ReportFormat::Markdown => {
+            out.write_all(report::markdown::render(&report, &model).as_bytes())?
+        }
+        ReportFormat::Xlsx => {
+            let bytes = report::xlsx::render(&report).context("cannot build the XLSX workbook")?;
+            out.write_all(&bytes)?
+        }
+    }
+    out.finish()?;
+    warn(&warnings);
+    Ok(SUCCESS)
+}

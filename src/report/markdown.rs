@@ -1,0 +1,206 @@
+//! The report as Markdown: the same content as the HTML report, as tables (the charts' numbers
+//! are the domain and aspect rows), for a wiki page or a CI job summary.
+
+use std::fmt::Write;
+
+use crate::model::Model;
+use crate::render::markdown::table;
+use crate::report::{GapKind, Report};
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// The whole report as Markdown.
+pub fn render(report: &Report, model: &Model) -> String {
+    let l = report.labels();
+    let card = &report.card;
+    let mut o = String::new();
+    let _ = writeln!(o, "# {}\n", cell(&report.title));
+    let _ = writeln!(o, "- {}", cell(&report.model_line()));
+    let _ = writeln!(o, "- {}: {}", l.data_date, cell(&report.data_date));
+    let _ = writeln!(o, "- {}", cell(&report.inputs_line()));
+    let _ = writeln!(
+        o,
+        "\n**{}: {} {}** ({})",
+        l.index,
+        report.index_text(),
+        cell(&card.predicate),
+        cell(&report.exact_line())
+    );
+    if let Some(line) = report.gap_line() {
+        let _ = writeln!(o, "\n**{}**", cell(&line));
+    }
+    for w in &card.warnings {
+        let _ = writeln!(o, "\n> {}", cell(w));
+    }
+
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let gap = report.gap.as_ref();
+    for (k, d) in card.domains.iter().enumerate() {
+        let mut r = vec![
+            format!("**{}**", d.id),
+            format!("**{}**", cell(&d.name)),
+            d.weight.to_string(),
+            d.index_rounded.to_string(),
+        ];
+        if let Some(g) = gap {
+            let row = &g.rows[k];
+            debug_assert!(row.kind == GapKind::Domain && row.id == d.id);
+            r.push(
+                row.gap
+                    .as_ref()
+                    .map(|x| report.fixed(x))
+                    .unwrap_or_default(),
+            );
+            r.push(report.points(&row.points_available));
+        }
+        rows.push(r);
+    }
+    for (k, a) in card.aspects.iter().enumerate() {
+        let mut r = vec![
+            a.id.clone(),
+            a.name.clone(),
+            a.weight.to_string(),
+            a.index_rounded.to_string(),
+        ];
+        if let Some(g) = gap {
+            let row = &g.rows[card.domains.len() + k];
+            r.push(
+                row.gap
+                    .as_ref()
+                    .map(|x| report.fixed(x))
+                    .unwrap_or_default(),
+            );
+            r.push(report.points(&row.points_available));
+        }
+        rows.push(r);
+    }
+    let mut header = vec![l.id, l.name, l.weight_pct, l.index];
+    let mut numeric = vec![2, 3];
+    if gap.is_some() {
+        header.extend([l.gap, l.points_available]);
+        numeric.extend([4, 5]);
+    }
+    if card.domains.is_empty() {
+        let _ = writeln!(o, "\n## {}\n", l.aspects);
+    } else {
+        let _ = writeln!(o, "\n## {} & {}\n", l.domains, l.aspects);
+    }
+    o.push_str(&table(&header, &rows, &numeric));
+
+    if gap.is_some() {
+        let _ = writeln!(o, "\n## {}\n", l.roadmap);
+        if let Some(note) = report.roadmap_note() {
+            let _ = writeln!(o, "{}\n", cell(&note));
+        }
+        let rows = report.roadmap_rows();
+        if !rows.is_empty() {
+            o.push_str(&table(
+                &[
+                    l.step,
+                    l.id,
+                    l.indicator,
+                    l.from,
+                    l.to,
+                    l.gain,
+                    l.index_after,
+                    l.predicate_after,
+                    l.opd,
+                ],
+                &rows,
+                &[0, 3, 4, 5, 6],
+            ));
+        }
+    }
+
+    let _ = writeln!(o, "\n## {}\n", l.indicators);
+    let rows: Vec<Vec<String>> = card
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(k, i)| {
+            vec![
+                i.id.clone(),
+                i.name.clone(),
+                i.level.to_string(),
+                i.level_name.clone().unwrap_or_else(|| "-".into()),
+                i.weight.to_string(),
+                report.points(&i.contribution.value()),
+                report.opd_levels(k),
+                report.evidence[k].join("; "),
+            ]
+        })
+        .collect();
+    o.push_str(&table(
+        &[
+            l.id,
+            l.indicator,
+            l.level,
+            l.level_name,
+            l.weight_pct,
+            l.points,
+            l.opd_levels,
+            l.evidence,
+        ],
+        &rows,
+        &[2, 4, 5],
+    ));
+
+    let _ = writeln!(o, "\n## {}\n", l.opd_title);
+    let rows: Vec<Vec<String>> = report
+        .opds
+        .iter()
+        .map(|r| {
+            vec![
+                r.opd.clone(),
+                r.indicators.len().to_string(),
+                r.indicators.join(", "),
+                if r.disagreements.is_empty() {
+                    "-".into()
+                } else {
+                    r.disagreements.join(", ")
+                },
+            ]
+        })
+        .collect();
+    o.push_str(&table(
+        &[l.opd, l.answered, l.indicators, l.disagreements],
+        &rows,
+        &[1],
+    ));
+
+    let _ = writeln!(o, "\n## {}\n", l.disagreement_title);
+    if report.disagreements.is_empty() {
+        let _ = writeln!(o, "{}", l.none);
+    } else {
+        let rows: Vec<Vec<String>> = report
+            .disagreements
+            .iter()
+            .map(|d| {
+                let i = &card.indicators[d.indicator];
+                vec![
+                    i.id.clone(),
+                    i.name.clone(),
+                    d.answers
+                        .iter()
+                        .map(|(o, lv)| format!("{o} {lv}"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    d.used.clone(),
+                ]
+            })
+            .collect();
+        o.push_str(&table(
+            &[l.id, l.indicator, l.levels_given, l.used],
+            &rows,
+            &[3],
+        ));
+    }
+
+    o.push('\n');
+    for line in &crate::render::scorecard_view(model, card, l).receipt {
+        let _ = writeln!(o, "{}  ", cell(line.trim_start()));
+    }
+    o
+}
