@@ -491,3 +491,18 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn gap_tables_follow_lang() {
+    let out = Command::cargo_bin("spbe")
+        .unwrap()
+        .args(["gap", "examples/kota-contoh", "--target", "3", "--lang", "id"])
+        .env("COLUMNS", "250")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Kesenjangan"), "{text}");
+    assert!(text.contains("Peta jalan: 8 langkah"), "{text}");
+    assert!(text.contains("Indikator, pengungkit terbesar dahulu"), "{text}");
+}

@@ -13,6 +13,7 @@ use crate::cli::{FAILURE, Format, InputArgs, OutputArgs, SUCCESS, WhatIfArgs, wa
 use crate::consolidate::Combine;
 use crate::effort::Efforts;
 use crate::exact::{self, Decimal, Exact};
+use crate::i18n::Labels;
 use crate::model::Model;
 use crate::output::Output;
 use crate::plan::{self, Lever, Roadmap};
@@ -200,13 +201,14 @@ pub fn run(args: &GapArgs) -> anyhow::Result<u8> {
     let report = build(&model, &card, args, &efforts)?;
 
     let mut out = Output::create(args.output.output.as_deref(), &args.input.files())?;
+    let labels = args.output.labels();
     match args.output.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &report)?;
             writeln!(out)?;
         }
         Format::Table => {
-            for s in sections(&report) {
+            for s in sections(&report, labels) {
                 writeln!(out, "{}", s.title)?;
                 writeln!(out, "{}", section_table(&s))?;
                 writeln!(out)?;
@@ -217,7 +219,7 @@ pub fn run(args: &GapArgs) -> anyhow::Result<u8> {
         }
         Format::Markdown => {
             writeln!(out, "# Gap to {}\n", report.target)?;
-            for s in sections(&report) {
+            for s in sections(&report, labels) {
                 writeln!(out, "## {}\n", s.title)?;
                 write!(
                     out,
@@ -232,7 +234,7 @@ pub fn run(args: &GapArgs) -> anyhow::Result<u8> {
         }
         Format::Csv => {
             let bom = out.is_file();
-            let s = roadmap_section(&report);
+            let s = roadmap_section(&report, &crate::i18n::EN);
             render::csv::grid(&mut out, &s.header, &s.rows, bom)?;
         }
     }
@@ -515,13 +517,13 @@ pub fn build(
     })
 }
 
-fn roadmap_section(r: &GapReport) -> render::Section {
+fn roadmap_section(r: &GapReport, l: &Labels) -> render::Section {
     let with_effort = r.effort_file.is_some();
-    let mut header = vec!["#", "ID", "Indicator", "From", "To", "Gain"];
+    let mut header = vec!["#", l.id, l.indicator, l.from, l.to, l.gain];
     if with_effort {
-        header.push("Effort");
+        header.push(l.effort);
     }
-    header.extend(["Index after", "Rounded", "Predicate after"]);
+    header.extend([l.index_after, l.rounded, l.predicate_after]);
     let rows = r
         .steps
         .iter()
@@ -552,11 +554,7 @@ fn roadmap_section(r: &GapReport) -> render::Section {
         vec![0, 3, 4, 5, 6, 7]
     };
     render::Section {
-        title: format!(
-            "Roadmap: {} step{}",
-            r.steps.len(),
-            if r.steps.len() == 1 { "" } else { "s" }
-        ),
+        title: format!("{}: {} {}", l.roadmap, r.steps.len(), l.steps_word),
         header,
         rows,
         numeric,
@@ -564,7 +562,7 @@ fn roadmap_section(r: &GapReport) -> render::Section {
 }
 
 /// The tables, in the order shown: domains, aspects, indicators, then the roadmap.
-fn sections(r: &GapReport) -> Vec<render::Section> {
+fn sections(r: &GapReport, l: &Labels) -> Vec<render::Section> {
     let node_rows = |nodes: &[NodeGap]| -> Vec<Vec<String>> {
         nodes
             .iter()
@@ -583,28 +581,28 @@ fn sections(r: &GapReport) -> Vec<render::Section> {
     let mut out = Vec::new();
     if !r.domains.is_empty() {
         out.push(render::Section {
-            title: "Domains (index and gap rounded; available: index points still open)".into(),
-            header: vec!["ID", "Domain", "Index", "Target", "Gap", "Available"],
+            title: l.domains.into(),
+            header: vec![l.id, l.domain, l.index, l.target, l.gap, l.points_available],
             rows: node_rows(&r.domains),
             numeric: vec![2, 3, 4, 5],
         });
     }
     out.push(render::Section {
-        title: "Aspects".into(),
-        header: vec!["ID", "Aspect", "Index", "Target", "Gap", "Available"],
+        title: l.aspects.into(),
+        header: vec![l.id, l.aspect, l.index, l.target, l.gap, l.points_available],
         rows: node_rows(&r.aspects),
         numeric: vec![2, 3, 4, 5],
     });
     out.push(render::Section {
-        title: "Indicators, biggest levers first".into(),
+        title: format!("{}, {}", l.indicators, l.biggest_levers),
         header: vec![
-            "ID",
-            "Indicator",
-            "Level",
-            "Up to",
-            "Weight %",
-            "Per step",
-            "Available",
+            l.id,
+            l.indicator,
+            l.level,
+            l.up_to,
+            l.weight_pct,
+            l.per_step,
+            l.points_available,
         ],
         rows: r
             .indicators
@@ -624,7 +622,7 @@ fn sections(r: &GapReport) -> Vec<render::Section> {
         numeric: vec![2, 3, 4, 5, 6],
     });
     if !r.steps.is_empty() {
-        out.push(roadmap_section(r));
+        out.push(roadmap_section(r, l));
     }
     out
 }
