@@ -7,9 +7,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::answers::{self, AnswerSet};
+use crate::answers::{self, AnswerSet, ReadOptions};
 use crate::cmd;
 use crate::consolidate::Combine;
+use crate::decode::{Delimiter, Encoding};
 use crate::model::{DEFAULT_MODEL, Model};
 use crate::score::PredicateBasis;
 use crate::scorecard::{Options, Scorecard};
@@ -45,7 +46,7 @@ pub enum Command {
 /// The answer sheets and how to read and consolidate them; shared by every command that scores.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
-    /// Answer sheets (CSV) or folders of them; `-` reads stdin.
+    /// Answer sheets (CSV, TSV, XLSX, ODS) or folders of them; `-` reads stdin.
     #[arg(value_name = "INPUT", required = true)]
     pub inputs: Vec<PathBuf>,
 
@@ -60,6 +61,38 @@ pub struct InputArgs {
     /// Treat an indicator nobody answered as an error instead of scoring it at the lowest level.
     #[arg(long)]
     pub strict: bool,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// How to read answer-sheet files: encoding, delimiter and workbook sheet. Everything is detected
+/// unless forced; shared by every command that reads answer sheets.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReadArgs {
+    /// Force the text encoding of CSV sheets (default: a BOM decides, else UTF-8, falling back to
+    /// windows-1252 with a warning).
+    #[arg(long, value_enum, default_value_t = Encoding::Auto, value_name = "ENCODING")]
+    pub encoding: Encoding,
+
+    /// Force the CSV delimiter: `,` `;` `tab` or one character (default: Excel's `sep=` line,
+    /// else detected from the header row).
+    #[arg(long, short = 'd', value_name = "CHAR")]
+    pub delimiter: Option<Delimiter>,
+
+    /// The sheet to read in XLSX/ODS workbooks (default: the first sheet).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+}
+
+impl ReadArgs {
+    pub fn options(&self) -> ReadOptions {
+        ReadOptions {
+            encoding: self.encoding,
+            delimiter: self.delimiter.map(|d| d.0),
+            sheet: self.sheet.clone(),
+        }
+    }
 }
 
 /// Output choice shared by every command that prints results.
@@ -86,7 +119,7 @@ impl InputArgs {
     /// Loads the model and the answers, and scores them.
     pub fn load(&self) -> anyhow::Result<(Model, AnswerSet)> {
         let model = Model::load(&self.model)?;
-        let answers = answers::load(&model, &self.inputs)?;
+        let answers = answers::load_with(&model, &self.inputs, &self.read.options())?;
         Ok((model, answers))
     }
 
