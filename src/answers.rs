@@ -82,32 +82,37 @@ pub struct SheetProblem {
     pub message: String,
 }
 
-impl fmt::Display for SheetProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl SheetProblem {
+    /// Where the problem is: `file`, `file:line`, `file:line:column`, or for a workbook
+    /// `file:Sheet row 7` and `file:Sheet!C7` as Excel names cells.
+    pub fn location(&self) -> String {
         match (&self.sheet, &self.column) {
-            (_, _) if self.line == 0 => write!(f, "{}: {}", self.file, self.message),
-            (None, Some((n, name))) => write!(
-                f,
-                "{}:{}:{}: column {:?}: {}",
-                self.file, self.line, n, name, self.message
-            ),
-            (None, None) => write!(f, "{}:{}: {}", self.file, self.line, self.message),
-            (Some(sheet), Some((n, name))) => write!(
-                f,
-                "{}:{}!{}{}: column {:?}: {}",
+            _ if self.line == 0 => self.file.clone(),
+            (None, Some((n, _))) => format!("{}:{}:{}", self.file, self.line, n),
+            (None, None) => format!("{}:{}", self.file, self.line),
+            (Some(sheet), Some((n, _))) => format!(
+                "{}:{}!{}{}",
                 self.file,
                 sheet,
                 workbook::column_letters(*n),
-                self.line,
-                name,
-                self.message
+                self.line
             ),
-            (Some(sheet), None) => write!(
-                f,
-                "{}:{} row {}: {}",
-                self.file, sheet, self.line, self.message
-            ),
+            (Some(sheet), None) => format!("{}:{} row {}", self.file, sheet, self.line),
         }
+    }
+
+    /// The message with the column's header name in front when there is one.
+    pub fn detail(&self) -> String {
+        match &self.column {
+            Some((_, name)) if self.line != 0 => format!("column {name:?}: {}", self.message),
+            _ => self.message.clone(),
+        }
+    }
+}
+
+impl fmt::Display for SheetProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location(), self.detail())
     }
 }
 

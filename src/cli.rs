@@ -41,6 +41,10 @@ pub enum Command {
     Score(cmd::score::ScoreArgs),
     /// List the models embedded in this binary.
     Models(cmd::models::ModelsArgs),
+    /// Write a blank answer sheet (CSV or XLSX with a level dropdown) for a model.
+    Template(cmd::template::TemplateArgs),
+    /// Check a model and answer sheets without scoring: every error and doubtful answer, located.
+    Validate(cmd::validate::ValidateArgs),
 }
 
 /// The answer sheets and how to read and consolidate them; shared by every command that scores.
@@ -158,6 +162,8 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Score(args) => cmd::score::run(args),
         Command::Models(args) => cmd::models::run(args),
+        Command::Template(args) => cmd::template::run(args),
+        Command::Validate(args) => cmd::validate::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -63,6 +63,10 @@ impl Output {
                     .into_inner()
                     .map_err(|e| e.into_error())
                     .context("cannot write the output")?;
+                tmp.as_file()
+                    .sync_all()
+                    .context("cannot write the output")?;
+                set_permissions(tmp.path(), &dest);
                 tmp.persist(&dest)
                     .map_err(|e| e.error)
                     .with_context(|| format!("cannot write {}", dest.display()))?;
@@ -70,6 +74,21 @@ impl Output {
             }
         }
     }
+}
+
+/// A temporary file is private (0600); the report gets the replaced file's permissions, or the
+/// usual 0644 for a new file.
+fn set_permissions(tmp: &Path, dest: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dest)
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or(0o644);
+        let _ = std::fs::set_permissions(tmp, std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = (tmp, dest);
 }
 
 impl Write for Output {

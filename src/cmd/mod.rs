@@ -2,3 +2,5 @@
 
 pub mod models;
 pub mod score;
+pub mod template;
+pub mod validate;
