@@ -535,9 +535,18 @@ impl<'m> SheetReader<'m> {
                     if hint.is_some() {
                         records.next();
                     }
-                    let rows = records.map(|r| match r {
-                        Ok(rec) => Ok((rec.position().map_or(0, |p| p.line()), rec)),
-                        Err(e) => Err((csv_line(&e), csv_message(&e))),
+                    // Line numbers come from byte offsets: the csv crate does not count the
+                    // blank lines it skips.
+                    let mut lines = LineCounter::new(text.as_bytes());
+                    let rows = records.map(move |r| match r {
+                        Ok(rec) => {
+                            let line = rec.position().map_or(0, |p| lines.line_at(p.byte()));
+                            Ok((line, rec))
+                        }
+                        Err(e) => {
+                            let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
+                            Err((line, csv_message(&e)))
+                        }
                     });
                     self.table(source, &place, &mut input, rows);
                 }
@@ -785,8 +794,41 @@ impl<'m> SheetReader<'m> {
     }
 }
 
-fn csv_line(e: &csv::Error) -> u64 {
-    e.position().map(|p| p.line()).unwrap_or(0)
+/// 1-based line numbers of byte offsets, for offsets that only grow (one pass over the text).
+struct LineCounter<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        LineCounter {
+            text,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut byte = (byte as usize).min(self.text.len());
+        // A record never starts with a line break: the csv crate may point at the `\n` of a
+        // CRLF or at blank lines it skipped.
+        while matches!(self.text.get(byte), Some(b'\r' | b'\n')) {
+            byte += 1;
+        }
+        if byte < self.offset {
+            // Not expected; count from the start rather than guess.
+            self.offset = 0;
+            self.line = 1;
+        }
+        self.line += self.text[self.offset..byte]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.offset = byte;
+        self.line
+    }
 }
 
 fn csv_message(e: &csv::Error) -> String {

@@ -79,28 +79,25 @@ fn damaged(kind: &str, e: impl std::fmt::Display) -> String {
 fn read_inner(bytes: &[u8], wanted: Option<&str>) -> Result<SheetRows, String> {
     let cursor = Cursor::new(bytes);
     if bytes.starts_with(b"PK\x03\x04") {
-        match Xlsx::new(cursor.clone()) {
-            Ok(mut wb) => {
-                let name = pick_sheet(wb.sheet_names(), wanted)?;
-                let mut cells = Cells::default();
-                let mut reader = wb
-                    .worksheet_cells_reader(&name)
-                    .map_err(|e| damaged("XLSX", e))?;
-                while let Some(cell) = reader.next_cell().map_err(|e| damaged("XLSX", e))? {
-                    let (r, c) = cell.get_position();
-                    cells.push(r, c, data_ref_text(cell.get_value()))?;
-                }
-                Ok(cells.into_rows(name))
-            }
-            Err(xlsx_err) => match Ods::new(cursor) {
-                Ok(mut wb) => {
-                    let name = pick_sheet(wb.sheet_names(), wanted)?;
-                    let range = wb.worksheet_range(&name).map_err(|e| damaged("ODS", e))?;
-                    range_rows(name, &range)
-                }
-                Err(_) => Err(damaged("XLSX", xlsx_err)),
-            },
+        // ODS stores its `mimetype` entry first and uncompressed.
+        let ods = bytes.get(30..38) == Some(b"mimetype");
+        if ods {
+            let mut wb = Ods::new(cursor).map_err(|e| damaged("ODS", e))?;
+            let name = pick_sheet(wb.sheet_names(), wanted)?;
+            let range = wb.worksheet_range(&name).map_err(|e| damaged("ODS", e))?;
+            return range_rows(name, &range);
         }
+        let mut wb = Xlsx::new(cursor).map_err(|e| damaged("XLSX", e))?;
+        let name = pick_sheet(wb.sheet_names(), wanted)?;
+        let mut cells = Cells::default();
+        let mut reader = wb
+            .worksheet_cells_reader(&name)
+            .map_err(|e| damaged("XLSX", e))?;
+        while let Some(cell) = reader.next_cell().map_err(|e| damaged("XLSX", e))? {
+            let (r, c) = cell.get_position();
+            cells.push(r, c, data_ref_text(cell.get_value()))?;
+        }
+        Ok(cells.into_rows(name))
     } else {
         let mut wb = Xls::new(cursor).map_err(|e| damaged("XLS", e))?;
         let name = pick_sheet(wb.sheet_names(), wanted)?;
