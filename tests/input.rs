@@ -36,8 +36,11 @@ fn read(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<AnswerSet, Sh
     r.finish()
 }
 
+/// OPD, indicator, level, evidence, note.
+type Essence = (String, u32, u8, Option<String>, Option<String>);
+
 /// What must not change between variants: who answered what, with which evidence and note.
-fn essence(set: &AnswerSet) -> Vec<(String, u32, u8, Option<String>, Option<String>)> {
+fn essence(set: &AnswerSet) -> Vec<Essence> {
     set.answers
         .iter()
         .map(|a| {
