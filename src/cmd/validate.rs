@@ -78,6 +78,9 @@ pub struct Report {
     pub errors: usize,
     pub warnings: usize,
     pub findings: Vec<Finding>,
+    /// Whether answer sheets were given (the summary then counts them).
+    #[serde(skip)]
+    pub sheets_given: bool,
 }
 
 impl Finding {
@@ -163,7 +166,7 @@ fn write_text(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
         }
     }
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-    if r.files == 0 {
+    if !r.sheets_given {
         return writeln!(
             out,
             "{}: {}, {}",
@@ -200,6 +203,7 @@ pub fn check(args: &ValidateArgs) -> anyhow::Result<Report> {
         errors: 0,
         warnings: 0,
         findings: Vec::new(),
+        sheets_given: args.model_only.is_none() && !args.inputs.is_empty(),
     };
     let model = match Model::load(&model_name) {
         Ok(m) => m,
