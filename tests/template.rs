@@ -183,7 +183,8 @@ fn xlsx_template_has_dropdowns_frozen_header_widths_and_round_trips() {
                 ws.write_string(r as u32, c as u16, &text).unwrap();
             }
         }
-        if let Some((_, level)) = FILL.iter().find(|(id, _)| row[1].to_string() == *id) {
+        let id = row[1].to_string();
+        if let Some((_, level)) = FILL.iter().find(|(i, _)| *i == id) {
             match level.parse::<f64>() {
                 Ok(n) => ws.write_number(r as u32, 4, n).unwrap(),
                 Err(_) => ws.write_string(r as u32, 4, *level).unwrap(),
