@@ -225,7 +225,7 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<Source>, SheetErrors> {
 
 /// The file names a folder is scanned for: CSV/TSV text and workbooks, but not Excel's lock
 /// files (`~$name.xlsx`, present while the file is open) nor hidden files.
-fn is_sheet_name(p: &Path) -> bool {
+pub fn is_sheet_name(p: &Path) -> bool {
     let name = p
         .file_name()
         .map(|n| n.to_string_lossy())
