@@ -525,6 +525,11 @@ impl<'m> SheetReader<'m> {
                     let delimiter = options.delimiter.or(hint).unwrap_or_else(|| {
                         decode::sniff_delimiter(text, false, |h| Field::from_header(h).is_some())
                     });
+                    if let Err((line, msg)) = check_line_shapes(text.as_bytes(), delimiter) {
+                        self.problem(Place { file, sheet: None }.at(line, None, msg));
+                        self.set.files.push(input);
+                        return;
+                    }
                     let mut rdr = csv::ReaderBuilder::new()
                         .has_headers(false)
                         .flexible(true)
@@ -792,6 +797,38 @@ impl<'m> SheetReader<'m> {
             },
         )
     }
+}
+
+/// A physical line longer than this is refused before parsing (a row of a few 64 KiB cells is
+/// far shorter).
+pub const MAX_LINE_BYTES: usize = 4 << 20;
+
+/// Refuses, before the CSV parser buffers them, lines with more delimiters than
+/// [`MAX_COLUMNS`] or longer than [`MAX_LINE_BYTES`]: one cheap pass that keeps hostile files
+/// (ten million commas, a gigabyte-long field) from costing memory.
+fn check_line_shapes(text: &[u8], delimiter: u8) -> Result<(), (u64, String)> {
+    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+        if line.len() > MAX_LINE_BYTES {
+            return Err((
+                i as u64 + 1,
+                format!(
+                    "the line is {} MiB long; an answer sheet's lines are short (at most {} MiB), so this is not an answer sheet or a cell holds a whole document",
+                    line.len() >> 20,
+                    MAX_LINE_BYTES >> 20
+                ),
+            ));
+        }
+        let fields = line.iter().filter(|&&b| b == delimiter).count() + 1;
+        if fields > MAX_COLUMNS {
+            return Err((
+                i as u64 + 1,
+                format!(
+                    "the line has {fields} columns; an answer sheet has a handful (Excel allows at most {MAX_COLUMNS})"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// 1-based line numbers of byte offsets, for offsets that only grow (one pass over the text).

@@ -455,6 +455,17 @@ fn binary_and_damaged_files_are_clear_errors() {
 }
 
 #[test]
+fn a_line_longer_than_any_sheet_is_refused_before_parsing() {
+    let mut text = b"indicator,level,note\n1,3,".to_vec();
+    text.extend(std::iter::repeat_n(b'x', 5 << 20));
+    let e = read("long.csv", &text, &ReadOptions::default()).unwrap_err();
+    assert_eq!(
+        e.problems[0].to_string(),
+        "long.csv:2: the line is 5 MiB long; an answer sheet's lines are short (at most 4 MiB), so this is not an answer sheet or a cell holds a whole document"
+    );
+}
+
+#[test]
 fn huge_cells_and_absurd_column_counts_are_refused() {
     let mut text = b"indicator,level,note\n1,3,".to_vec();
     text.extend(std::iter::repeat_n(b'x', 100 << 10));
@@ -470,7 +481,7 @@ fn huge_cells_and_absurd_column_counts_are_refused() {
     let e = read("wide.csv", &text, &ReadOptions::default()).unwrap_err();
     assert_eq!(
         e.problems[0].to_string(),
-        "wide.csv:1: the header row has 100002 columns; an answer sheet has a handful (Excel allows at most 16384)"
+        "wide.csv:1: the line has 100002 columns; an answer sheet has a handful (Excel allows at most 16384)"
     );
 }
 
