@@ -81,7 +81,7 @@ pub struct ReadArgs {
 
     /// Force the CSV delimiter: `,` `;` `tab` or one character (default: Excel's `sep=` line,
     /// else detected from the header row).
-    #[arg(long, short = 'd', value_name = "CHAR")]
+    #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<Delimiter>,
 
     /// The sheet to read in XLSX/ODS workbooks (default: the first sheet).

@@ -15,10 +15,13 @@ pub enum Encoding {
     /// A BOM decides; without one UTF-8, falling back to windows-1252 with a warning.
     #[default]
     Auto,
+    /// UTF-8, with or without a BOM (Excel's "CSV UTF-8").
     #[value(name = "utf-8", alias = "utf8")]
     Utf8,
+    /// UTF-16 little-endian (Excel's "Unicode Text").
     #[value(name = "utf-16le", alias = "utf16le", alias = "utf-16")]
     Utf16le,
+    /// UTF-16 big-endian.
     #[value(name = "utf-16be", alias = "utf16be")]
     Utf16be,
     #[value(
