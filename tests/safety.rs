@@ -165,3 +165,81 @@ proptest! {
         scores_or_errors_cleanly(&data);
     }
 }
+
+/// A zip of `(name, bytes)` parts, the first one stored (as ODS wants its `mimetype`).
+fn zip_of(parts: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (i, (name, data)) in parts.iter().enumerate() {
+        let options = zip::write::SimpleFileOptions::default().compression_method(if i == 0 {
+            zip::CompressionMethod::Stored
+        } else {
+            zip::CompressionMethod::Deflated
+        });
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(data).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+fn read_error(name: &str, bytes: &[u8]) -> String {
+    let model = Model::load("spbe-2020").unwrap();
+    let mut r = SheetReader::new(&model);
+    r.read(&Source::File(name.into()), bytes);
+    r.finish().unwrap_err().problems[0].to_string()
+}
+
+#[test]
+fn an_xlsx_declaring_billions_of_strings_is_refused_not_an_abort() {
+    // calamine reserves memory for the declared count before reading: 10¹¹ strings aborted the
+    // process (an allocation failure cannot be caught).
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet().write_string(0, 0, "indicator").unwrap();
+    let good = wb.save_to_buffer().unwrap();
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(good)).unwrap();
+    let mut parts = Vec::new();
+    for i in 0..src.len() {
+        use std::io::Read;
+        let mut f = src.by_index(i).unwrap();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if f.name() == "xl/sharedStrings.xml" {
+            data = b"<?xml version=\"1.0\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"1\" uniqueCount=\"100000000000\"><si><t>indicator</t></si></sst>".to_vec();
+        }
+        parts.push((f.name().to_string(), data));
+    }
+    let parts: Vec<(&str, Vec<u8>)> = parts.iter().map(|(n, d)| (n.as_str(), d.clone())).collect();
+    assert_eq!(
+        read_error("strings.xlsx", &zip_of(&parts)),
+        "strings.xlsx: the workbook declares 100000000000 shared strings (more than 10000000); open it in Excel and save it again"
+    );
+}
+
+#[test]
+fn an_ods_of_repeated_rows_is_refused_before_expanding() {
+    let content = "<?xml version=\"1.0\"?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body><office:spreadsheet><table:table table:name=\"L\">\
+<table:table-row table:number-rows-repeated=\"5000\"><table:table-cell table:number-columns-repeated=\"16384\" office:value-type=\"float\" office:value=\"1\"/></table:table-row>\
+</table:table></office:spreadsheet></office:body></office:document-content>";
+    let ods = zip_of(&[
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet".to_vec(),
+        ),
+        ("content.xml", content.as_bytes().to_vec()),
+    ]);
+    assert_eq!(
+        read_error("rep.ods", &ods),
+        "rep.ods: the spreadsheet expands to 81920000 cells (repeated rows or columns); an answer sheet has one row per indicator, so delete the repeated rows and save it again"
+    );
+}
+
+#[test]
+fn a_workbook_that_unpacks_too_big_is_refused() {
+    // 300 MiB of zeros compress to about 300 KB.
+    let big = vec![b' '; 300 << 20];
+    let bytes = zip_of(&[("a.txt", Vec::new()), ("xl/worksheets/sheet1.xml", big)]);
+    assert_eq!(
+        read_error("big.xlsx", &bytes),
+        "big.xlsx: the workbook unpacks to 300 MiB (more than 256 MiB); an answer sheet is far smaller, so it is refused"
+    );
+}
