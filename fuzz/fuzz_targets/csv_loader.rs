@@ -4,10 +4,12 @@
 use libfuzzer_sys::fuzz_target;
 use spbe::answers::{ReadOptions, SheetReader, Source};
 use spbe::model::Model;
+
+static MODEL: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
 use spbe::scorecard::{Options, Scorecard};
 
 fuzz_target!(|data: &[u8]| {
-    let model = Model::load("spbe-2020").expect("the embedded model loads");
+    let model = MODEL.get_or_init(|| Model::load("spbe-2020").expect("the embedded model loads"));
     // The first byte picks forced options, so the forced paths are fuzzed too.
     let (options, bytes) = match data.split_first() {
         Some((&b, rest)) if b < 8 => {
@@ -26,11 +28,11 @@ fuzz_target!(|data: &[u8]| {
         }
         _ => (ReadOptions::default(), data),
     };
-    let mut reader = SheetReader::new(&model);
+    let mut reader = SheetReader::new(model);
     reader.read_with(&Source::File("fuzz.csv".into()), bytes, &options);
     match reader.finish() {
         Ok(set) => {
-            let _ = Scorecard::build(&model, &set, Options::default());
+            let _ = Scorecard::build(model, &set, Options::default());
         }
         Err(e) => {
             assert!(!e.problems.is_empty());
