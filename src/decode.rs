@@ -238,11 +238,21 @@ pub fn sniff_delimiter(text: &str, skip_first_line: bool, recognised: impl Fn(&s
         lines.next();
     }
     // The header is the first line with something in it other than delimiters.
+    let mut first_nonblank = None;
     let Some(header) = lines.find(|l| {
+        if first_nonblank.is_none() && !l.trim().is_empty() {
+            first_nonblank = Some(*l);
+        }
         l.chars()
             .any(|c| !c.is_whitespace() && c != ',' && c != ';')
     }) else {
-        return b',';
+        // Only separators (`;;;`): the most frequent one, so those rows read as blank.
+        let line = first_nonblank.unwrap_or("");
+        let count = |d: char| line.chars().filter(|&c| c == d).count();
+        return [b',', b';', b'\t']
+            .into_iter()
+            .max_by_key(|&d| (count(d as char), d == b','))
+            .unwrap_or(b',');
     };
     // A header is short; a hostile one-line file is not scanned beyond this.
     let mut end = header.len().min(64 * 1024);
@@ -339,6 +349,7 @@ mod tests {
             b','
         );
         assert_eq!(sniff_delimiter("", false, known), b',');
+        assert_eq!(sniff_delimiter(";;;\n\n", false, known), b';');
         assert_eq!("tab".parse::<Delimiter>(), Ok(Delimiter(b'\t')));
         assert_eq!(";".parse::<Delimiter>(), Ok(Delimiter(b';')));
         assert!("ab".parse::<Delimiter>().is_err());
