@@ -523,7 +523,7 @@ impl<'m> SheetReader<'m> {
                     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
                     let hint = decode::sep_hint(text);
                     let delimiter = options.delimiter.or(hint).unwrap_or_else(|| {
-                        decode::sniff_delimiter(text, false, |h| Field::from_header(h).is_some())
+                        decode::sniff_delimiter(text, |h| Field::from_header(h).is_some())
                     });
                     if let Err((line, msg)) = check_line_shapes(text.as_bytes(), delimiter) {
                         self.problem(Place { file, sheet: None }.at(line, None, msg));

@@ -232,11 +232,8 @@ pub fn sep_hint(text: &str) -> Option<u8> {
 /// Picks the delimiter from the header line: the candidate (`,` `;` tab) whose split yields the
 /// most recognised column names, then the most columns; `,` when nothing distinguishes them.
 /// `recognised` says whether a header name is a known column.
-pub fn sniff_delimiter(text: &str, skip_first_line: bool, recognised: impl Fn(&str) -> bool) -> u8 {
+pub fn sniff_delimiter(text: &str, recognised: impl Fn(&str) -> bool) -> u8 {
     let mut lines = text.lines();
-    if skip_first_line {
-        lines.next();
-    }
     // The header is the first line with something in it other than delimiters.
     let mut first_nonblank = None;
     let Some(header) = lines.find(|l| {
@@ -339,17 +336,17 @@ mod tests {
         assert_eq!(sep_hint("indicator,level"), None);
         let known = |h: &str| ["indicator", "level", "note"].contains(&h.trim());
         assert_eq!(
-            sniff_delimiter("indicator;level;note\n1;2,5;x", false, known),
+            sniff_delimiter("indicator;level;note\n1;2,5;x", known),
             b';'
         );
-        assert_eq!(sniff_delimiter("indicator\tlevel\n", false, known), b'\t');
-        assert_eq!(sniff_delimiter("indicator,level\n", false, known), b',');
+        assert_eq!(sniff_delimiter("indicator\tlevel\n", known), b'\t');
+        assert_eq!(sniff_delimiter("indicator,level\n", known), b',');
         assert_eq!(
-            sniff_delimiter("\n;;;\n\"a;b\",level,indicator", false, known),
+            sniff_delimiter("\n;;;\n\"a;b\",level,indicator", known),
             b','
         );
-        assert_eq!(sniff_delimiter("", false, known), b',');
-        assert_eq!(sniff_delimiter(";;;\n\n", false, known), b';');
+        assert_eq!(sniff_delimiter("", known), b',');
+        assert_eq!(sniff_delimiter(";;;\n\n", known), b';');
         assert_eq!("tab".parse::<Delimiter>(), Ok(Delimiter(b'\t')));
         assert_eq!(";".parse::<Delimiter>(), Ok(Delimiter(b';')));
         assert!("ab".parse::<Delimiter>().is_err());
