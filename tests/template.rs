@@ -245,3 +245,21 @@ fn template_to_stdout_and_neutralized_opd() {
         "{second}"
     );
 }
+
+#[test]
+fn semicolon_csv_template_for_indonesian_excel_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let blank = dir.path().join("t.csv");
+    spbe()
+        .args(["template", "--delimiter", ";", "-o"])
+        .arg(&blank)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&blank).unwrap();
+    assert!(text.starts_with("\u{feff}opd;indicator;code;name;level;evidence;note;choices\n"));
+    let filled = text.replacen(";11;I11;Arsitektur SPBE;;", ";11;I11;Arsitektur SPBE;4;", 1);
+    assert_ne!(filled, text);
+    std::fs::write(&blank, filled).unwrap();
+    // 1 + 3 × 2.50 / 100
+    assert_eq!(score_json(&blank)["index"].to_string(), "1.075");
+}

@@ -11,9 +11,9 @@ use rust_xlsxwriter::{
 };
 
 use crate::cli::SUCCESS;
+use crate::decode::Delimiter;
 use crate::model::{DEFAULT_MODEL, Model};
 use crate::output::{Output, neutralize};
-use crate::render;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TemplateFormat {
@@ -23,7 +23,7 @@ pub enum TemplateFormat {
 
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  spbe template --opd Diskominfo -o diskominfo.xlsx\n  spbe template --format csv --opd Bappeda -o bappeda.csv\n\nFill in the level column (the XLSX has a dropdown), list the evidence (data dukung) and\nscore the filled sheets with `spbe score`. Rows left without a level count as unanswered."
+    after_help = "Examples:\n  spbe template --opd Diskominfo -o diskominfo.xlsx\n  spbe template --format csv --opd Bappeda -o bappeda.csv\n  spbe template --format csv --delimiter ';' -o untuk-excel-indonesia.csv\n\nFill in the level column (the XLSX has a dropdown), list the evidence (data dukung) and\nscore the filled sheets with `spbe score`. Rows left without a level count as unanswered."
 )]
 pub struct TemplateArgs {
     /// An embedded model's id (see `spbe models`) or a model YAML file.
@@ -45,6 +45,11 @@ pub struct TemplateArgs {
     /// Replace the -o file if it exists (it may be an OPD's filled-in sheet).
     #[arg(long)]
     pub force: bool,
+
+    /// CSV separator: `;` makes Excel with Indonesian regional settings open the file in
+    /// columns (default `,`).
+    #[arg(long, value_name = "CHAR", default_value = ",")]
+    pub delimiter: Delimiter,
 }
 
 /// The template's columns; `code`, `name` and `choices` are for people and ignored when scoring.
@@ -113,8 +118,17 @@ pub fn run(args: &TemplateArgs) -> anyhow::Result<u8> {
     let mut out = Output::create(dest, &[])?;
     match format {
         TemplateFormat::Csv => {
-            let bom = out.is_file();
-            render::csv::grid(&mut out, &HEADER, &rows(&model, args.opd.as_deref()), bom)?
+            if out.is_file() {
+                out.write_all(b"\xEF\xBB\xBF")?;
+            }
+            let mut w = csv::WriterBuilder::new()
+                .delimiter(args.delimiter.0)
+                .from_writer(&mut out);
+            w.write_record(HEADER)?;
+            for row in rows(&model, args.opd.as_deref()) {
+                w.write_record(row.iter().map(|c| neutralize(c).into_owned()))?;
+            }
+            w.flush()?;
         }
         TemplateFormat::Xlsx => {
             let bytes = xlsx(&model, args.opd.as_deref())?;
