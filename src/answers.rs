@@ -9,8 +9,10 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use crate::decode::{self, Encoding};
 use crate::model::{Model, sha256_hex};
 use crate::stage::Stage;
+use crate::workbook;
 
 /// At most this many problems are listed; the rest are counted.
 pub const MAX_PROBLEMS: usize = 100;
@@ -46,6 +48,8 @@ pub struct AnswerSet {
     pub opds: Vec<String>,
     pub answers: Vec<Answer>,
     pub files: Vec<InputFile>,
+    /// Things worth saying that are not errors (an encoding that was guessed).
+    pub warnings: Vec<String>,
 }
 
 impl AnswerSet {
@@ -72,22 +76,46 @@ impl AnswerSet {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SheetProblem {
     pub file: String,
+    /// The sheet of a workbook: the location is then shown as Excel does (`Sheet1!C7`).
+    pub sheet: Option<String>,
+    /// 1-based line (a workbook's row number); 0 for the whole file.
     pub line: u64,
     /// 1-based column number and the header name of that column.
     pub column: Option<(usize, String)>,
     pub message: String,
 }
 
+impl SheetProblem {
+    /// Where the problem is: `file`, `file:line`, `file:line:column`, or for a workbook
+    /// `file:Sheet row 7` and `file:Sheet!C7` as Excel names cells.
+    pub fn location(&self) -> String {
+        match (&self.sheet, &self.column) {
+            _ if self.line == 0 => self.file.clone(),
+            (None, Some((n, _))) => format!("{}:{}:{}", self.file, self.line, n),
+            (None, None) => format!("{}:{}", self.file, self.line),
+            (Some(sheet), Some((n, _))) => format!(
+                "{}:{}!{}{}",
+                self.file,
+                sheet,
+                workbook::column_letters(*n),
+                self.line
+            ),
+            (Some(sheet), None) => format!("{}:{} row {}", self.file, sheet, self.line),
+        }
+    }
+
+    /// The message with the column's header name in front when there is one.
+    pub fn detail(&self) -> String {
+        match &self.column {
+            Some((_, name)) if self.line != 0 => format!("column {name:?}: {}", self.message),
+            _ => self.message.clone(),
+        }
+    }
+}
+
 impl fmt::Display for SheetProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.column {
-            Some((n, name)) => write!(
-                f,
-                "{}:{}:{}: column {:?}: {}",
-                self.file, self.line, n, name, self.message
-            ),
-            None => write!(f, "{}:{}: {}", self.file, self.line, self.message),
-        }
+        write!(f, "{}: {}", self.location(), self.detail())
     }
 }
 
@@ -144,12 +172,14 @@ impl Source {
     }
 }
 
-/// Expands inputs: a directory means every `*.csv` directly in it, in name order; `-` is stdin.
+/// Expands inputs: a directory means every answer sheet directly in it (see [`is_sheet_name`]),
+/// in name order; `-` is stdin.
 pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<Source>, SheetErrors> {
     let mut out = Vec::new();
     let mut problems = Vec::new();
     let located = |path: &Path, message: String| SheetProblem {
         file: path.display().to_string(),
+        sheet: None,
         line: 0,
         column: None,
         message,
@@ -164,10 +194,7 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<Source>, SheetErrors> {
                 let mut files: Vec<PathBuf> = match std::fs::read_dir(input) {
                     Ok(rd) => rd
                         .filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|p| {
-                            p.is_file()
-                                && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv"))
-                        })
+                        .filter(|p| p.is_file() && is_sheet_name(p))
                         .collect(),
                     Err(e) => {
                         problems.push(located(input, format!("cannot list the folder: {e}")));
@@ -178,7 +205,8 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<Source>, SheetErrors> {
                 if files.is_empty() {
                     problems.push(located(
                         input,
-                        "the folder has no *.csv answer sheets".into(),
+                        "the folder has no answer sheets (*.csv, *.tsv, *.xlsx, *.xls, *.ods)"
+                            .into(),
                     ));
                 }
                 out.extend(files.into_iter().map(Source::File));
@@ -198,7 +226,34 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<Source>, SheetErrors> {
     }
 }
 
-/// The columns a sheet may have.
+/// The file names a folder is scanned for: CSV/TSV text and workbooks, but not Excel's lock
+/// files (`~$name.xlsx`, present while the file is open) nor hidden files.
+pub fn is_sheet_name(p: &Path) -> bool {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    if name.starts_with("~$") || name.starts_with('.') {
+        return false;
+    }
+    p.extension().is_some_and(|x| {
+        ["csv", "tsv", "xlsx", "xlsm", "xls", "ods"]
+            .iter()
+            .any(|e| x.eq_ignore_ascii_case(e))
+    })
+}
+
+/// `s` cut to at most `max` bytes at a character boundary.
+fn clip(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// The columns a sheet may have. To add one: a variant, its place in [`Field::ALL`], its header
+/// names in [`Field::from_header`] and its display name in [`Field::name`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
     Indicator,
@@ -210,9 +265,21 @@ enum Field {
 }
 
 impl Field {
+    const ALL: [Field; 6] = [
+        Field::Indicator,
+        Field::Level,
+        Field::Opd,
+        Field::Evidence,
+        Field::Note,
+        Field::Stage,
+    ];
+    /// Columns that every sheet must have.
+    const REQUIRED: [Field; 2] = [Field::Indicator, Field::Level];
+
     fn from_header(name: &str) -> Option<Field> {
         let key: String = name
             .trim()
+            .trim_start_matches('\u{feff}')
             .to_lowercase()
             .split(|c: char| c.is_whitespace() || c == '_' || c == '-')
             .filter(|s| !s.is_empty())
@@ -239,37 +306,91 @@ impl Field {
             Field::Stage => "stage (or tahap)",
         }
     }
+
+    fn slot(self) -> usize {
+        Field::ALL
+            .iter()
+            .position(|&f| f == self)
+            .expect("every field is in ALL")
+    }
+}
+
+/// Where each known column is in one sheet (0-based), from its header row.
+#[derive(Debug, Clone, Default)]
+struct Columns([Option<usize>; Field::ALL.len()]);
+
+impl Columns {
+    fn get(&self, f: Field) -> Option<usize> {
+        self.0[f.slot()]
+    }
+}
+
+/// Files larger than this are refused before reading: an answer sheet with a million rows is
+/// well under it.
+pub const MAX_SHEET_BYTES: u64 = 256 << 20;
+/// A cell longer than this is refused (a note is a few sentences).
+pub const MAX_CELL_BYTES: usize = 64 << 10;
+/// A row with more columns than Excel allows is refused.
+pub const MAX_COLUMNS: usize = 16_384;
+
+/// How to read the input files: forced encoding, delimiter, and the sheet of a workbook.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    pub encoding: Encoding,
+    /// `None` detects it from `sep=` or the header line.
+    pub delimiter: Option<u8>,
+    /// `None` reads a workbook's first sheet.
+    pub sheet: Option<String>,
 }
 
 /// Reads answer sheets against a model. Reports every problem found (up to [`MAX_PROBLEMS`]).
 pub fn load(model: &Model, inputs: &[PathBuf]) -> Result<AnswerSet, SheetErrors> {
+    load_with(model, inputs, &ReadOptions::default())
+}
+
+/// [`load`] with explicit reading options.
+pub fn load_with(
+    model: &Model,
+    inputs: &[PathBuf],
+    options: &ReadOptions,
+) -> Result<AnswerSet, SheetErrors> {
     let sources = expand_inputs(inputs)?;
     let mut reader = SheetReader::new(model);
     for source in &sources {
-        let bytes = match read_source(source) {
-            Ok(b) => b,
-            Err(e) => {
-                reader.problem(SheetProblem {
-                    file: source.display(),
-                    line: 0,
-                    column: None,
-                    message: e,
-                });
-                continue;
-            }
-        };
-        reader.read(source, &bytes);
+        reader.read_source(source, options);
     }
     reader.finish()
 }
 
 fn read_source(source: &Source) -> Result<Vec<u8>, String> {
+    let too_big = |n: u64| {
+        format!(
+            "the file is {} MiB; answer sheets larger than {} MiB are refused (is this really an answer sheet?)",
+            n >> 20,
+            MAX_SHEET_BYTES >> 20
+        )
+    };
     let mut bytes = Vec::new();
     let result = match source {
-        Source::Stdin => std::io::stdin().lock().read_to_end(&mut bytes),
-        Source::File(p) => std::fs::File::open(p).and_then(|mut f| f.read_to_end(&mut bytes)),
+        Source::Stdin => std::io::stdin()
+            .lock()
+            .take(MAX_SHEET_BYTES + 1)
+            .read_to_end(&mut bytes),
+        Source::File(p) => std::fs::File::open(p).and_then(|f| {
+            let len = f.metadata()?.len();
+            if len > MAX_SHEET_BYTES {
+                return Err(std::io::Error::other(too_big(len)));
+            }
+            f.take(MAX_SHEET_BYTES + 1).read_to_end(&mut bytes)
+        }),
     };
-    result.map_err(|e| format!("cannot read: {e}"))?;
+    result.map_err(|e| match e.kind() {
+        std::io::ErrorKind::Other => e.to_string(),
+        _ => format!("cannot read: {e}"),
+    })?;
+    if bytes.len() as u64 > MAX_SHEET_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
     Ok(bytes)
 }
 
@@ -284,6 +405,25 @@ pub struct SheetReader<'m> {
     seen: HashMap<(u32, u32, Option<Stage>), (u32, u64)>,
     problems: Vec<SheetProblem>,
     more: usize,
+}
+
+/// Where one sheet's rows come from, for messages.
+struct Place {
+    file: String,
+    /// The workbook sheet's name; `None` for a text file.
+    sheet: Option<String>,
+}
+
+impl Place {
+    fn at(&self, line: u64, column: Option<(usize, String)>, message: String) -> SheetProblem {
+        SheetProblem {
+            file: self.file.clone(),
+            sheet: self.sheet.clone(),
+            line,
+            column,
+            message,
+        }
+    }
 }
 
 impl<'m> SheetReader<'m> {
@@ -314,6 +454,11 @@ impl<'m> SheetReader<'m> {
         }
     }
 
+    /// The problems found so far (at most [`MAX_PROBLEMS`]).
+    pub fn problems(&self) -> &[SheetProblem] {
+        &self.problems
+    }
+
     fn intern_opd(&mut self, name: &str) -> u32 {
         if let Some(&i) = self.opd_index.get(name) {
             return i;
@@ -324,48 +469,149 @@ impl<'m> SheetReader<'m> {
         i
     }
 
-    /// Reads one sheet's bytes.
+    /// Reads one input (file or stdin) with `options`.
+    pub fn read_source(&mut self, source: &Source, options: &ReadOptions) {
+        match read_source(source) {
+            Ok(bytes) => self.read_with(source, &bytes, options),
+            Err(e) => self.problem(SheetProblem {
+                file: source.display(),
+                sheet: None,
+                line: 0,
+                column: None,
+                message: e,
+            }),
+        }
+    }
+
+    /// Reads one sheet's bytes with the default options (detect everything).
     pub fn read(&mut self, source: &Source, bytes: &[u8]) {
-        let file_name = source.display();
-        let file_no = self.set.files.len() as u32;
+        self.read_with(source, bytes, &ReadOptions::default());
+    }
+
+    /// Reads one sheet's bytes: a workbook (XLSX, ODS, XLS) or text in any encoding Excel writes.
+    pub fn read_with(&mut self, source: &Source, bytes: &[u8], options: &ReadOptions) {
+        let file = source.display();
         let mut input = InputFile {
-            path: file_name.clone(),
+            path: file.clone(),
             sha256: sha256_hex(bytes),
             rows: 0,
         };
-        let at = |line: u64, column: Option<(usize, String)>, message: String| SheetProblem {
-            file: file_name.clone(),
-            line,
-            column,
-            message,
-        };
+        if bytes.len() as u64 > MAX_SHEET_BYTES {
+            self.problem(Place { file, sheet: None }.at(
+                0,
+                None,
+                format!(
+                    "the file is larger than {} MiB; is this really an answer sheet?",
+                    MAX_SHEET_BYTES >> 20
+                ),
+            ));
+        } else if workbook::is_workbook(bytes) {
+            match workbook::read(bytes, options.sheet.as_deref()) {
+                Ok(sheet) => {
+                    let place = Place {
+                        file,
+                        sheet: Some(sheet.name),
+                    };
+                    let rows = sheet
+                        .rows
+                        .into_iter()
+                        .map(|(line, cells)| Ok((line, csv::StringRecord::from(cells))));
+                    self.table(source, &place, &mut input, rows);
+                }
+                Err(msg) => self.problem(Place { file, sheet: None }.at(0, None, msg)),
+            }
+        } else {
+            match decode::decode(bytes, options.encoding) {
+                Ok(decoded) => {
+                    if let Some(w) = decoded.warning {
+                        self.set.warnings.push(format!("{file}: {w}"));
+                    }
+                    let text = decoded.text.as_ref();
+                    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+                    let hint = decode::sep_hint(text);
+                    let delimiter = options.delimiter.or(hint).unwrap_or_else(|| {
+                        decode::sniff_delimiter(text, |h| Field::from_header(h).is_some())
+                    });
+                    if let Err((line, msg)) = check_line_shapes(text.as_bytes(), delimiter) {
+                        self.problem(Place { file, sheet: None }.at(line, None, msg));
+                        self.set.files.push(input);
+                        return;
+                    }
+                    let mut rdr = csv::ReaderBuilder::new()
+                        .has_headers(false)
+                        .flexible(true)
+                        .delimiter(delimiter)
+                        .from_reader(text.as_bytes());
+                    let place = Place { file, sheet: None };
+                    let mut records = rdr.records();
+                    if hint.is_some() {
+                        records.next();
+                    }
+                    // Line numbers come from byte offsets: the csv crate does not count the
+                    // blank lines it skips.
+                    let mut lines = LineCounter::new(text.as_bytes());
+                    let rows = records.map(move |r| match r {
+                        Ok(rec) => {
+                            let line = rec.position().map_or(0, |p| lines.line_at(p.byte()));
+                            Ok((line, rec))
+                        }
+                        Err(e) => {
+                            let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
+                            Err((line, csv_message(&e)))
+                        }
+                    });
+                    self.table(source, &place, &mut input, rows);
+                }
+                Err(msg) => self.problem(Place { file, sheet: None }.at(0, None, msg)),
+            }
+        }
+        self.set.files.push(input);
+    }
 
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(bytes);
-        let mut records = rdr.records();
-        let header = match records.next() {
-            None => {
-                self.problem(at(1, None, "the file is empty; an answer sheet needs a header row with the columns indicator and level".into()));
-                self.set.files.push(input);
-                return;
+    /// Checks a header row and the answer rows after it.
+    fn table(
+        &mut self,
+        source: &Source,
+        place: &Place,
+        input: &mut InputFile,
+        rows: impl Iterator<Item = Result<(u64, csv::StringRecord), (u64, String)>>,
+    ) {
+        let file_no = self.set.files.len() as u32;
+        let problems_before = self.problems.len() + self.more;
+        let mut rows = rows;
+        // The header is the first row with something in it.
+        let (header_line, header) = loop {
+            match rows.next() {
+                None => {
+                    self.problem(place.at(0, None, "the file is empty; an answer sheet needs a header row with the columns indicator and level".into()));
+                    return;
+                }
+                Some(Err((line, msg))) => {
+                    self.problem(place.at(line, None, msg));
+                    return;
+                }
+                Some(Ok((_, r))) if r.iter().all(|f| f.trim().is_empty()) => continue,
+                Some(Ok(h)) => break h,
             }
-            Some(Err(e)) => {
-                self.problem(at(csv_line(&e), None, csv_message(&e)));
-                self.set.files.push(input);
-                return;
-            }
-            Some(Ok(h)) => h,
         };
-        let mut columns: [Option<usize>; 6] = [None; 6];
-        let slot = |f: Field| f as usize;
+        if header.len() > MAX_COLUMNS {
+            self.problem(place.at(
+                header_line,
+                None,
+                format!(
+                    "the header row has {} columns; an answer sheet has a handful (Excel allows at most {MAX_COLUMNS})",
+                    header.len()
+                ),
+            ));
+            return;
+        }
+        let mut columns = Columns::default();
         let mut header_ok = true;
         for (i, name) in header.iter().enumerate() {
             if let Some(f) = Field::from_header(name) {
-                if let Some(first) = columns[slot(f)] {
-                    self.problem(at(
-                        1,
+                if let Some(first) = columns.get(f) {
+                    self.problem(place.at(
+                        header_line,
                         Some((i + 1, name.trim().to_string())),
                         format!(
                             "column {} appears twice (also column {}); keep one",
@@ -375,23 +621,39 @@ impl<'m> SheetReader<'m> {
                     ));
                     header_ok = false;
                 } else {
-                    columns[slot(f)] = Some(i);
+                    columns.0[f.slot()] = Some(i);
                 }
             }
         }
-        let header_names: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
-        for f in [Field::Indicator, Field::Level] {
-            if columns[slot(f)].is_none() {
-                self.problem(at(
-                    1,
+        let header_names: Vec<String> = header
+            .iter()
+            .map(|h| {
+                let h = h.trim();
+                if h.len() > 80 {
+                    format!("{}…", clip(h, 80))
+                } else {
+                    h.to_string()
+                }
+            })
+            .collect();
+        for f in Field::REQUIRED {
+            if columns.get(f).is_none() {
+                let has: Vec<&str> = header_names
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|h| !h.is_empty())
+                    .take(20)
+                    .collect();
+                self.problem(place.at(
+                    header_line,
                     None,
                     format!(
                         "missing column {}; the header row has: {}",
                         f.name(),
-                        if header_names.iter().all(|h| h.is_empty()) {
+                        if has.is_empty() {
                             "nothing".to_string()
                         } else {
-                            header_names.join(", ")
+                            has.join(", ")
                         }
                     ),
                 ));
@@ -399,48 +661,69 @@ impl<'m> SheetReader<'m> {
             }
         }
         if !header_ok {
-            self.set.files.push(input);
             return;
         }
-        let col = |f: Field| columns[slot(f)];
+        let col = |f: Field| columns.get(f);
         let named = |i: usize| Some((i + 1, header_names[i].clone()));
         let default_opd = source.default_opd();
+        let mut answered = 0u64;
 
-        for record in records {
-            let record = match record {
+        for row in rows {
+            let (line, record) = match row {
                 Ok(r) => r,
-                Err(e) => {
-                    self.problem(at(csv_line(&e), None, csv_message(&e)));
+                Err((line, msg)) => {
+                    self.problem(place.at(line, None, msg));
                     continue;
                 }
             };
-            let line = record.position().map(|p| p.line()).unwrap_or(0);
             if record.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
             input.rows += 1;
+            if let Some((i, f)) = record
+                .iter()
+                .enumerate()
+                .find(|(_, f)| f.len() > MAX_CELL_BYTES)
+            {
+                let name = header_names.get(i).cloned().unwrap_or_default();
+                self.problem(place.at(
+                    line,
+                    Some((i + 1, name)),
+                    format!(
+                        "the cell is {} KiB long; cells longer than {} KiB are refused, shorten it",
+                        f.len() >> 10,
+                        MAX_CELL_BYTES >> 10
+                    ),
+                ));
+                continue;
+            }
             let get = |f: Field| {
                 col(f)
                     .and_then(|i| record.get(i))
                     .map(str::trim)
                     .unwrap_or("")
             };
+            // A row with no level is not answered (a template row left blank).
+            if get(Field::Level).is_empty() {
+                continue;
+            }
 
             let ic = col(Field::Indicator).expect("checked above");
             let key = get(Field::Indicator);
             let indicator = match self.lookup.get(&key.to_lowercase()) {
                 Some(&i) => Some(i),
                 None => {
+                    let shown: String = key.chars().take(40).collect();
                     let msg = if key.is_empty() {
                         "the indicator is empty; write the indicator's number (e.g. 11) or code (e.g. I11)".to_string()
                     } else {
                         format!(
-                            "unknown indicator {key:?}; the model {} has indicators {}",
+                            "unknown indicator {shown:?}; the model {} has indicators {}",
                             self.model.id,
                             indicator_range(self.model)
                         )
                     };
-                    self.problem(at(line, named(ic), msg));
+                    self.problem(place.at(line, named(ic), msg));
                     None
                 }
             };
@@ -449,7 +732,7 @@ impl<'m> SheetReader<'m> {
                 match parse_level(self.model, i as usize, get(Field::Level)) {
                     Ok(l) => Some(l),
                     Err(msg) => {
-                        self.problem(at(line, named(lc), msg));
+                        self.problem(place.at(line, named(lc), msg));
                         None
                     }
                 }
@@ -460,7 +743,7 @@ impl<'m> SheetReader<'m> {
                     Ok(s) => Some(s),
                     Err(msg) => {
                         let sc = col(Field::Stage).expect("a value implies the column");
-                        self.problem(at(line, named(sc), msg));
+                        self.problem(place.at(line, named(sc), msg));
                         continue;
                     }
                 },
@@ -479,7 +762,7 @@ impl<'m> SheetReader<'m> {
                 } else {
                     format!("{}:{l}", self.set.files[f as usize].path)
                 };
-                self.problem(at(
+                self.problem(place.at(
                     line,
                     named(ic),
                     format!(
@@ -493,6 +776,7 @@ impl<'m> SheetReader<'m> {
                 continue;
             }
             self.seen.insert((opd, indicator, stage), (file_no, line));
+            answered += 1;
             let text = |f: Field| Some(get(f)).filter(|s| !s.is_empty()).map(Box::from);
             self.set.answers.push(Answer {
                 opd,
@@ -505,10 +789,13 @@ impl<'m> SheetReader<'m> {
                 stage,
             });
         }
-        if input.rows == 0 {
-            self.problem(at(1, None, "the sheet has a header but no answers".into()));
+        if answered == 0 && self.problems.len() + self.more == problems_before {
+            self.problem(place.at(
+                header_line,
+                None,
+                "the sheet has a header but no answers; fill in the level column".into(),
+            ));
         }
-        self.set.files.push(input);
     }
 
     pub fn finish(self) -> Result<AnswerSet, SheetErrors> {
@@ -521,10 +808,86 @@ impl<'m> SheetReader<'m> {
             })
         }
     }
+
+    /// Everything read, whatever the problems: for `spbe validate`, which reports both.
+    pub fn finish_partial(self) -> (AnswerSet, SheetErrors) {
+        (
+            self.set,
+            SheetErrors {
+                problems: self.problems,
+                more: self.more,
+            },
+        )
+    }
 }
 
-fn csv_line(e: &csv::Error) -> u64 {
-    e.position().map(|p| p.line()).unwrap_or(0)
+/// A physical line longer than this is refused before parsing (a row of a few 64 KiB cells is
+/// far shorter).
+pub const MAX_LINE_BYTES: usize = 4 << 20;
+
+/// Refuses, before the CSV parser buffers them, lines with more delimiters than
+/// [`MAX_COLUMNS`] or longer than [`MAX_LINE_BYTES`]: one cheap pass that keeps hostile files
+/// (ten million commas, a gigabyte-long field) from costing memory.
+fn check_line_shapes(text: &[u8], delimiter: u8) -> Result<(), (u64, String)> {
+    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+        if line.len() > MAX_LINE_BYTES {
+            return Err((
+                i as u64 + 1,
+                format!(
+                    "the line is {} MiB long; an answer sheet's lines are short (at most {} MiB), so this is not an answer sheet or a cell holds a whole document",
+                    line.len() >> 20,
+                    MAX_LINE_BYTES >> 20
+                ),
+            ));
+        }
+        let fields = line.iter().filter(|&&b| b == delimiter).count() + 1;
+        if fields > MAX_COLUMNS {
+            return Err((
+                i as u64 + 1,
+                format!(
+                    "the line has {fields} columns; an answer sheet has a handful (Excel allows at most {MAX_COLUMNS})"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// 1-based line numbers of byte offsets, for offsets that only grow (one pass over the text).
+struct LineCounter<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        LineCounter {
+            text,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut byte = (byte as usize).min(self.text.len());
+        // A record never starts with a line break: the csv crate may point at the `\n` of a
+        // CRLF or at blank lines it skipped.
+        while matches!(self.text.get(byte), Some(b'\r' | b'\n')) {
+            byte += 1;
+        }
+        if byte < self.offset {
+            // Not expected; count from the start rather than guess.
+            self.offset = 0;
+            self.line = 1;
+        }
+        self.line += self.text[self.offset..byte]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.offset = byte;
+        self.line
+    }
 }
 
 fn csv_message(e: &csv::Error) -> String {

@@ -7,9 +7,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::answers::{self, AnswerSet};
+use crate::answers::{self, AnswerSet, ReadOptions};
 use crate::cmd;
 use crate::consolidate::Combine;
+use crate::decode::{Delimiter, Encoding};
 use crate::i18n::{Labels, Lang};
 use crate::model::{DEFAULT_MODEL, Model};
 use crate::owners::OwnerMap;
@@ -100,12 +101,16 @@ pub enum Command {
     Man(cmd::man::ManArgs),
     /// A report people read: HTML with charts, an Excel workbook, or Markdown.
     Report(cmd::report::ReportArgs),
+    /// Write a blank answer sheet (CSV or XLSX with a level dropdown) for a model.
+    Template(cmd::template::TemplateArgs),
+    /// Check a model and answer sheets without scoring: every error and doubtful answer, located.
+    Validate(cmd::validate::ValidateArgs),
 }
 
 /// The answer sheets and how to read and consolidate them; shared by every command that scores.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
-    /// Answer sheets (CSV) or folders of them; `-` reads stdin.
+    /// Answer sheets (CSV, TSV, XLSX, ODS) or folders of them; `-` reads stdin.
     #[arg(value_name = "INPUT", required = true, value_hint = clap::ValueHint::AnyPath)]
     pub inputs: Vec<PathBuf>,
 
@@ -134,6 +139,9 @@ pub struct InputArgs {
     /// With `--combine owner`: the policy used where the owner did not answer [default: min].
     #[arg(long, value_enum, value_name = "POLICY")]
     pub fallback: Option<Combine>,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 fn parse_stage(text: &str) -> Result<Stage, String> {
@@ -175,6 +183,35 @@ impl WhatIfArgs {
             out.push((i, level));
         }
         Ok(out)
+    }
+}
+
+/// How to read answer-sheet files: encoding, delimiter and workbook sheet. Everything is detected
+/// unless forced; shared by every command that reads answer sheets.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReadArgs {
+    /// Force the text encoding of CSV sheets (default: a BOM decides, else UTF-8, falling back to
+    /// windows-1252 with a warning).
+    #[arg(long, value_enum, default_value_t = Encoding::Auto, value_name = "ENCODING")]
+    pub encoding: Encoding,
+
+    /// Force the CSV delimiter: `,` `;` `tab` or one character (default: Excel's `sep=` line,
+    /// else detected from the header row).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<Delimiter>,
+
+    /// The sheet to read in XLSX/ODS workbooks (default: the first sheet).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+}
+
+impl ReadArgs {
+    pub fn options(&self) -> ReadOptions {
+        ReadOptions {
+            encoding: self.encoding,
+            delimiter: self.delimiter.map(|d| d.0),
+            sheet: self.sheet.clone(),
+        }
     }
 }
 
@@ -230,7 +267,7 @@ impl InputArgs {
 
     /// Reads the answer sheets (and says what was read with `-v`).
     pub fn load_answers(&self, model: &Model) -> anyhow::Result<AnswerSet> {
-        let answers = answers::load(model, &self.inputs)?;
+        let answers = answers::load_with(model, &self.inputs, &self.read.options())?;
         for f in &answers.files {
             term::verbose(format!(
                 "read {}: {} answer row{}, sha256 {}",
@@ -406,6 +443,8 @@ pub fn main() -> ExitCode {
         Command::Completions(args) => cmd::completions::run(args),
         Command::Man(args) => cmd::man::run(args),
         Command::Report(args) => cmd::report::run(args),
+        Command::Template(args) => cmd::template::run(args),
+        Command::Validate(args) => cmd::validate::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -243,6 +243,15 @@ impl Model {
                 ),
             ));
         }
+        let depth = flow_depth(text);
+        if depth > MAX_FLOW_DEPTH {
+            return Err(ModelError::single(
+                origin,
+                &format!(
+                    "the YAML nests [ ] or {{ }} {depth} levels deep; a model needs a few levels, so this is not a model (refused before parsing)"
+                ),
+            ));
+        }
         let raw: RawModel = serde_yaml::from_str(text).map_err(|e| {
             let line = e.location().map(|l| l.line());
             ModelError {
@@ -272,6 +281,58 @@ impl Model {
 
 /// Models are small; anything bigger is refused before parsing.
 const MAX_MODEL_BYTES: usize = 4 << 20;
+
+/// Flow collections (`[ ]`, `{ }`) nested deeper than this are refused before parsing: the YAML
+/// parser's time grows with the square of the depth (100 000 brackets take half a minute).
+const MAX_FLOW_DEPTH: usize = 64;
+
+/// The deepest nesting of `[ ]` and `{ }` outside quoted scalars and comments. A quote only
+/// opens a scalar where a scalar can start, so an apostrophe inside a word does not hide what
+/// follows.
+fn flow_depth(text: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut prev = '\n';
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        let at_start = matches!(prev, ' ' | '\t' | '\n' | '\r' | ':' | '[' | '{' | ',' | '-');
+        match c {
+            '#' if prev.is_whitespace() => {
+                for d in chars.by_ref() {
+                    if d == '\n' {
+                        break;
+                    }
+                }
+                prev = '\n';
+                continue;
+            }
+            '"' if at_start => {
+                let mut escaped = false;
+                for d in chars.by_ref() {
+                    match d {
+                        '\\' if !escaped => escaped = true,
+                        '"' if !escaped => break,
+                        _ => escaped = false,
+                    }
+                }
+            }
+            '\'' if at_start => {
+                for d in chars.by_ref() {
+                    if d == '\'' {
+                        break;
+                    }
+                }
+            }
+            '[' | '{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        prev = c;
+    }
+    max
+}
 
 fn yaml_message(e: &serde_yaml::Error) -> String {
     let msg = e.to_string();
@@ -1335,5 +1396,27 @@ mod tests {
             ]),
             Some(11)
         );
+    }
+
+    #[test]
+    fn deep_flow_nesting_is_refused_before_parsing() {
+        assert_eq!(flow_depth("a: [1, {b: [2]}]"), 3);
+        assert_eq!(flow_depth("a: \"[[[[\" # [[[[\nb: '[[' \nc: Kota's [x]"), 1);
+        let deep = format!("id: {}{}", "[".repeat(200_000), "]".repeat(200_000));
+        let e = Model::from_yaml(&deep, "deep.yaml").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the model deep.yaml has 1 problem:\n  deep.yaml: the YAML nests [ ] or { } 200000 levels deep; a model needs a few levels, so this is not a model (refused before parsing)"
+        );
+        // An alias bomb is refused too (unknown fields, then types, stop it before expansion).
+        let mut bomb =
+            String::from("id: x\nscales:\n  - &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for i in 1..10 {
+            bomb.push_str(&format!(
+                "  - &a{i} [{}]\n",
+                vec![format!("*a{}", i - 1); 9].join(", ")
+            ));
+        }
+        assert!(Model::from_yaml(&bomb, "bomb.yaml").is_err());
     }
 }

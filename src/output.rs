@@ -22,6 +22,10 @@ impl Output {
         let Some(dest) = path.filter(|p| p.as_os_str() != "-") else {
             return Ok(Output::Stdout(BufWriter::new(io::stdout().lock())));
         };
+        let dir = match dest.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
         if let Ok(dest_abs) = std::fs::canonicalize(dest) {
             for input in inputs {
                 if let Ok(in_abs) = std::fs::canonicalize(input) {
@@ -34,10 +38,21 @@ impl Output {
                 }
             }
         }
-        let dir = match dest.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
+        // A report written into an input folder under a sheet's name would be read as an
+        // answer sheet next time.
+        if crate::answers::is_sheet_name(dest) {
+            if let Ok(dir_abs) = std::fs::canonicalize(dir) {
+                for input in inputs {
+                    if std::fs::canonicalize(input).is_ok_and(|i| i == dir_abs && i.is_dir()) {
+                        bail!(
+                            "refusing to write the output to {}: it is inside the input folder {} and would be read as an answer sheet next time; write it elsewhere",
+                            dest.display(),
+                            input.display()
+                        );
+                    }
+                }
+            }
+        }
         let tmp = tempfile::Builder::new()
             .prefix(".spbe-")
             .suffix(".tmp")
@@ -64,6 +79,10 @@ impl Output {
                     .into_inner()
                     .map_err(|e| e.into_error())
                     .context("cannot write the output")?;
+                tmp.as_file()
+                    .sync_all()
+                    .context("cannot write the output")?;
+                set_permissions(tmp.path(), &dest);
                 tmp.persist(&dest)
                     .map_err(|e| e.error)
                     .with_context(|| format!("cannot write {}", dest.display()))?;
@@ -72,6 +91,21 @@ impl Output {
             }
         }
     }
+}
+
+/// A temporary file is private (0600); the report gets the replaced file's permissions, or the
+/// usual 0644 for a new file.
+fn set_permissions(tmp: &Path, dest: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dest)
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or(0o644);
+        let _ = std::fs::set_permissions(tmp, std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = (tmp, dest);
 }
 
 impl Write for Output {
@@ -97,5 +131,42 @@ pub fn neutralize(text: &str) -> std::borrow::Cow<'_, str> {
         format!("'{text}").into()
     } else {
         text.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unfinished_output_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("report.csv");
+        let mut out = Output::create(Some(&dest), &[]).unwrap();
+        out.write_all(b"half a report").unwrap();
+        drop(out);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+
+        let mut out = Output::create(Some(&dest), &[]).unwrap();
+        out.write_all(b"whole").unwrap();
+        out.finish().unwrap();
+        assert_eq!(std::fs::read_to_string(&dest).unwrap(), "whole");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&dest).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o644);
+        }
+    }
+
+    #[test]
+    fn formula_starts_are_neutralized() {
+        for bad in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(neutralize(bad), format!("'{bad}"));
+        }
+        for ok in ["Diskominfo", "1.30", "a=b", ""] {
+            assert_eq!(neutralize(ok), ok);
+        }
     }
 }

@@ -310,6 +310,7 @@ fn located(
 ) -> SheetProblem {
     SheetProblem {
         file: file.to_string(),
+        sheet: None,
         line,
         column,
         message,
@@ -327,6 +328,7 @@ fn check(
     let mut seen: HashMap<(usize, String), u64> = HashMap::new();
     let at = |cell: &RawCell, line: u64, message: String| SheetProblem {
         file: file.to_string(),
+        sheet: None,
         line,
         column: cell.column.clone().filter(|(n, _)| *n > 0),
         message: match &cell.column {

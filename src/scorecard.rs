@@ -405,7 +405,7 @@ impl Scorecard {
             .filter(|i| i.filled)
             .map(|i| i.id.clone())
             .collect();
-        let mut warnings = Vec::new();
+        let mut warnings = answers.warnings.clone();
         if !filled.is_empty() {
             warnings.push(format!(
                 "{} indicator{} had no answer and {} scored at the lowest level {}: {}",

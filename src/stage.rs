@@ -229,6 +229,7 @@ mod tests {
             opds: vec!["A".into(), "B".into()],
             answers,
             files: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 

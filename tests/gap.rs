@@ -496,7 +496,14 @@ proptest! {
 fn gap_tables_follow_lang() {
     let out = Command::cargo_bin("spbe")
         .unwrap()
-        .args(["gap", "examples/kota-contoh", "--target", "3", "--lang", "id"])
+        .args([
+            "gap",
+            "examples/kota-contoh",
+            "--target",
+            "3",
+            "--lang",
+            "id",
+        ])
         .env("COLUMNS", "250")
         .output()
         .unwrap();
@@ -504,5 +511,8 @@ fn gap_tables_follow_lang() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Kesenjangan"), "{text}");
     assert!(text.contains("Peta jalan: 8 langkah"), "{text}");
-    assert!(text.contains("Indikator, pengungkit terbesar dahulu"), "{text}");
+    assert!(
+        text.contains("Indikator, pengungkit terbesar dahulu"),
+        "{text}"
+    );
 }

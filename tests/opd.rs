@@ -331,7 +331,7 @@ fn bad_map_rows_are_located() {
         .args(["opd", &sheets, "--owners", "no-such-map.csv"])
         .assert()
         .code(2)
-        .stderr("error: 1 problem in the responsibility map no-such-map.csv:\n  no-such-map.csv:0: no such file; check the path given to --owners\n");
+        .stderr("error: 1 problem in the responsibility map no-such-map.csv:\n  no-such-map.csv: no such file; check the path given to --owners\n");
 }
 
 #[test]

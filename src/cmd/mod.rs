@@ -12,4 +12,6 @@ pub mod report;
 pub mod result;
 pub mod schema;
 pub mod score;
+pub mod template;
 pub mod trend;
+pub mod validate;

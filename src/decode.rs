@@ -1,0 +1,354 @@
+//! Text as Excel writes it: the encoding (UTF-8 with or without a BOM, UTF-16 "Unicode Text",
+//! legacy windows-1252 "CSV (Comma delimited)"), Excel's `sep=;` hint line and the delimiter
+//! (`,`, `;` from Indonesian locales, or tab). Decodes once to UTF-8 (borrowing when the bytes
+//! already are UTF-8) so that the CSV reader makes a single pass over the text.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+use clap::ValueEnum;
+
+/// How the bytes of a text answer sheet are decoded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Encoding {
+    /// A BOM decides; without one UTF-8, falling back to windows-1252 with a warning.
+    #[default]
+    Auto,
+    /// UTF-8, with or without a BOM (Excel's "CSV UTF-8").
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    /// UTF-16 little-endian (Excel's "Unicode Text").
+    #[value(name = "utf-16le", alias = "utf16le", alias = "utf-16")]
+    Utf16le,
+    /// UTF-16 big-endian.
+    #[value(name = "utf-16be", alias = "utf16be")]
+    Utf16be,
+    #[value(
+        name = "windows-1252",
+        alias = "cp1252",
+        alias = "latin1",
+        alias = "ansi"
+    )]
+    Windows1252,
+}
+
+impl fmt::Display for Encoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Encoding::Auto => "auto",
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf16le => "utf-16le",
+            Encoding::Utf16be => "utf-16be",
+            Encoding::Windows1252 => "windows-1252",
+        })
+    }
+}
+
+/// A decoded sheet: the text, which encoding was used, and a warning when it was guessed.
+#[derive(Debug)]
+pub struct Decoded<'a> {
+    pub text: Cow<'a, str>,
+    pub encoding: Encoding,
+    pub warning: Option<String>,
+}
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Decodes a text sheet. The error says what the bytes look like and how to fix it.
+pub fn decode(bytes: &[u8], forced: Encoding) -> Result<Decoded<'_>, String> {
+    let (encoding, body) = match forced {
+        Encoding::Auto => {
+            if let Some(rest) = bytes.strip_prefix(UTF8_BOM) {
+                (Encoding::Utf8, rest)
+            } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+                (Encoding::Utf16le, rest)
+            } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+                (Encoding::Utf16be, rest)
+            } else {
+                if bytes.contains(&0) {
+                    return Err(binary_message(bytes));
+                }
+                match std::str::from_utf8(bytes) {
+                    Ok(text) => {
+                        return Ok(Decoded {
+                            text: Cow::Borrowed(text),
+                            encoding: Encoding::Utf8,
+                            warning: None,
+                        });
+                    }
+                    Err(e) => {
+                        let line = line_of(bytes, e.valid_up_to());
+                        let (text, _) =
+                            encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+                        return Ok(Decoded {
+                            text,
+                            encoding: Encoding::Windows1252,
+                            warning: Some(format!(
+                                "line {line} is not UTF-8, so the file was read as windows-1252 (Excel's \"CSV (Comma delimited)\"); if letters look wrong, save it in Excel as \"CSV UTF-8 (Comma delimited)\" or pass --encoding"
+                            )),
+                        });
+                    }
+                }
+            }
+        }
+        Encoding::Utf8 => (
+            Encoding::Utf8,
+            bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes),
+        ),
+        Encoding::Utf16le => (
+            Encoding::Utf16le,
+            bytes.strip_prefix(b"\xFF\xFE").unwrap_or(bytes),
+        ),
+        Encoding::Utf16be => (
+            Encoding::Utf16be,
+            bytes.strip_prefix(b"\xFE\xFF").unwrap_or(bytes),
+        ),
+        Encoding::Windows1252 => (Encoding::Windows1252, bytes),
+    };
+    let text: Cow<'_, str> = match encoding {
+        Encoding::Utf8 => match std::str::from_utf8(body) {
+            Ok(t) => Cow::Borrowed(t),
+            Err(e) => {
+                let line = line_of(body, e.valid_up_to());
+                return Err(format!(
+                    "line {line} is not valid UTF-8; save the sheet in Excel as \"CSV UTF-8 (Comma delimited)\", or pass --encoding windows-1252 if it was saved as \"CSV (Comma delimited)\""
+                ));
+            }
+        },
+        Encoding::Utf16le | Encoding::Utf16be => {
+            let enc = if encoding == Encoding::Utf16le {
+                encoding_rs::UTF_16LE
+            } else {
+                encoding_rs::UTF_16BE
+            };
+            if body.len() % 2 == 1 {
+                return Err(format!(
+                    "the file has an odd number of bytes, so it is not {encoding} text; save it again from Excel, or pass another --encoding"
+                ));
+            }
+            match enc.decode_without_bom_handling_and_without_replacement(body) {
+                Some(t) => t,
+                None => {
+                    return Err(format!(
+                        "the file is not valid {encoding} text; save it again from Excel as \"Unicode Text\" or \"CSV UTF-8\", or pass another --encoding"
+                    ));
+                }
+            }
+        }
+        Encoding::Windows1252 | Encoding::Auto => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(body)
+                .0
+        }
+    };
+    if text.contains('\0') {
+        return Err(binary_message(bytes));
+    }
+    Ok(Decoded {
+        text,
+        encoding,
+        warning: None,
+    })
+}
+
+fn binary_message(bytes: &[u8]) -> String {
+    let what = if bytes.starts_with(b"%PDF") {
+        "a PDF"
+    } else if bytes.starts_with(b"\x89PNG") || bytes.starts_with(b"\xFF\xD8\xFF") {
+        "an image"
+    } else {
+        "binary data, not text"
+    };
+    format!(
+        "this file is {what}; an answer sheet must be CSV (comma, semicolon or tab separated), XLSX or ODS"
+    )
+}
+
+/// The 1-based line containing byte `offset`.
+fn line_of(bytes: &[u8], offset: usize) -> u64 {
+    bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64
+        + 1
+}
+
+/// A field delimiter given on the command line: `,` `;` `tab` (or `\t`), `|`, or any one ASCII
+/// character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delimiter(pub u8);
+
+impl FromStr for Delimiter {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let b = match s.to_ascii_lowercase().as_str() {
+            "tab" | "\\t" | "\t" => b'\t',
+            "comma" => b',',
+            "semicolon" => b';',
+            "pipe" => b'|',
+            _ if s.len() == 1 && s.is_ascii() && s != "\"" && s != "\n" && s != "\r" => {
+                s.as_bytes()[0]
+            }
+            _ => {
+                return Err(format!(
+                    "{s:?} is not a delimiter; use , ; tab or another single character"
+                ));
+            }
+        };
+        Ok(Delimiter(b))
+    }
+}
+
+impl fmt::Display for Delimiter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            b'\t' => f.write_str("tab"),
+            b => write!(f, "{}", b as char),
+        }
+    }
+}
+
+/// Excel's hint line `sep=;`: the delimiter it names, if the text starts with one.
+pub fn sep_hint(text: &str) -> Option<u8> {
+    let first = text.lines().next()?;
+    let line = first.trim_end_matches(['\r', '\n']).trim_matches('"');
+    let rest = line.get(..4)?;
+    if !rest.eq_ignore_ascii_case("sep=") {
+        return None;
+    }
+    let tail = &line[4..];
+    let mut chars = tail.chars();
+    let c = chars.next()?;
+    // Excel may pad the hint line with delimiters when the sheet has more columns.
+    if c.is_ascii() && c != '"' && chars.all(|d| d == c) {
+        Some(c as u8)
+    } else {
+        None
+    }
+}
+
+/// Picks the delimiter from the header line: the candidate (`,` `;` tab) whose split yields the
+/// most recognised column names, then the most columns; `,` when nothing distinguishes them.
+/// `recognised` says whether a header name is a known column.
+pub fn sniff_delimiter(text: &str, recognised: impl Fn(&str) -> bool) -> u8 {
+    let mut lines = text.lines();
+    // The header is the first line with something in it other than delimiters.
+    let mut first_nonblank = None;
+    let Some(header) = lines.find(|l| {
+        if first_nonblank.is_none() && !l.trim().is_empty() {
+            first_nonblank = Some(*l);
+        }
+        l.chars()
+            .any(|c| !c.is_whitespace() && c != ',' && c != ';')
+    }) else {
+        // Only separators (`;;;`): the most frequent one, so those rows read as blank.
+        let line = first_nonblank.unwrap_or("");
+        let count = |d: char| line.chars().filter(|&c| c == d).count();
+        return [b',', b';', b'\t']
+            .into_iter()
+            .max_by_key(|&d| (count(d as char), d == b','))
+            .unwrap_or(b',');
+    };
+    // A header is short; a hostile one-line file is not scanned beyond this.
+    let mut end = header.len().min(64 * 1024);
+    while !header.is_char_boundary(end) {
+        end -= 1;
+    }
+    let header = &header[..end];
+    let mut best = (b',', 0usize, 0usize);
+    for d in [b',', b';', b'\t'] {
+        let fields = split_line(header, d as char);
+        let known = fields.iter().filter(|f| recognised(f)).count();
+        let count = fields.len();
+        if (known, count) > (best.1, best.2) {
+            best = (d, known, count);
+        }
+    }
+    best.0
+}
+
+/// Splits one line on `d` outside double quotes (enough to read a header line).
+fn split_line(line: &str, d: char) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c == d && !quoted => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_borrows_and_boms_are_stripped() {
+        let d = decode(b"a,b", Encoding::Auto).unwrap();
+        assert!(matches!(d.text, Cow::Borrowed("a,b")));
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFa,b", Encoding::Auto).unwrap().text,
+            "a,b"
+        );
+        let d = decode(b"\xFF\xFEa\0\t\0b\0", Encoding::Auto).unwrap();
+        assert_eq!((d.text.as_ref(), d.encoding), ("a\tb", Encoding::Utf16le));
+        let d = decode(b"\xFE\xFF\0a\0;\0b", Encoding::Auto).unwrap();
+        assert_eq!((d.text.as_ref(), d.encoding), ("a;b", Encoding::Utf16be));
+    }
+
+    #[test]
+    fn windows_1252_is_a_fallback_with_a_warning() {
+        let d = decode(b"opd\nDinas Pariwisata \x96 Budaya\n", Encoding::Auto).unwrap();
+        assert_eq!(d.text, "opd\nDinas Pariwisata – Budaya\n");
+        assert_eq!(d.encoding, Encoding::Windows1252);
+        assert!(d.warning.unwrap().starts_with("line 2 is not UTF-8"));
+        let err = decode(b"ok\n\xff", Encoding::Utf8).unwrap_err();
+        assert!(err.starts_with("line 2 is not valid UTF-8"), "{err}");
+        assert_eq!(
+            decode("é".as_bytes(), Encoding::Windows1252).unwrap().text,
+            "Ã©"
+        );
+    }
+
+    #[test]
+    fn binary_is_refused() {
+        assert_eq!(
+            decode(b"%PDF-1.4\0\0", Encoding::Auto).unwrap_err(),
+            "this file is a PDF; an answer sheet must be CSV (comma, semicolon or tab separated), XLSX or ODS"
+        );
+        assert!(decode(b"\x01\x02\0x", Encoding::Auto).is_err());
+        assert!(decode(b"\xFF\xFEa", Encoding::Auto).is_err());
+    }
+
+    #[test]
+    fn sep_hint_and_sniffing() {
+        assert_eq!(sep_hint("sep=;\r\nindicator;level"), Some(b';'));
+        assert_eq!(sep_hint("\"sep=,\"\n"), Some(b','));
+        assert_eq!(sep_hint("SEP=\t\n"), Some(b'\t'));
+        assert_eq!(sep_hint("sep=;;;\n"), Some(b';'));
+        assert_eq!(sep_hint("indicator,level"), None);
+        let known = |h: &str| ["indicator", "level", "note"].contains(&h.trim());
+        assert_eq!(
+            sniff_delimiter("indicator;level;note\n1;2,5;x", known),
+            b';'
+        );
+        assert_eq!(sniff_delimiter("indicator\tlevel\n", known), b'\t');
+        assert_eq!(sniff_delimiter("indicator,level\n", known), b',');
+        assert_eq!(
+            sniff_delimiter("\n;;;\n\"a;b\",level,indicator", known),
+            b','
+        );
+        assert_eq!(sniff_delimiter("", known), b',');
+        assert_eq!(sniff_delimiter(";;;\n\n", known), b';');
+        assert_eq!("tab".parse::<Delimiter>(), Ok(Delimiter(b'\t')));
+        assert_eq!(";".parse::<Delimiter>(), Ok(Delimiter(b';')));
+        assert!("ab".parse::<Delimiter>().is_err());
+    }
+}

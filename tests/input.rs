@@ -1,0 +1,609 @@
+//! Answer sheets as Excel and LibreOffice write them: every variant of one clean sheet must give
+//! the same answers and the same index; every error names its file, line (or cell) and column.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use spbe::answers::{AnswerSet, ReadOptions, SheetErrors, SheetReader, Source};
+use spbe::decode::Encoding;
+use spbe::model::Model;
+use spbe::scorecard::{Options, Scorecard};
+
+/// The clean sheet: UTF-8, comma, LF. It has a quoted note with a comma and one with a line
+/// break, a level name, the dropdown form, two OPDs and windows-1252-encodable accents.
+const CLEAN: &str = "opd,indicator,level,evidence,note
+Diskominfo,1,3,1.a.perwali_arsitektur.pdf,Perwali 12/2022
+Diskominfo,11,3 - Terdefinisi,11.b.reviu.pdf,\"catatan, dengan koma\"
+Bappeda,11,2,,
+Bappeda,32,4 - Kolaborasi,32.a.png;32.b.png,\"baris satu
+baris dua\"
+Dinas Pariwisata – Budaya,45,Interaksi,45.a.pdf,café
+";
+
+/// 1 + (2 × 1.30 + 1 × 2.50 + 3 × 2.75 + 1 × 3.00) / 100: indicator 11 is the lower of the two
+/// OPDs' levels under the default combine=min.
+const INDEX: &str = "1.1635";
+
+fn model() -> Model {
+    Model::load("spbe-2020").unwrap()
+}
+
+fn read(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<AnswerSet, SheetErrors> {
+    let model = model();
+    let mut r = SheetReader::new(&model);
+    r.read_with(&Source::File(name.into()), bytes, options);
+    r.finish()
+}
+
+/// OPD, indicator, level, evidence, note.
+type Essence = (String, u32, u8, Option<String>, Option<String>);
+
+/// What must not change between variants: who answered what, with which evidence and note.
+fn essence(set: &AnswerSet) -> Vec<Essence> {
+    set.answers
+        .iter()
+        .map(|a| {
+            (
+                set.opds[a.opd as usize].clone(),
+                a.indicator,
+                a.level,
+                a.evidence.as_deref().map(String::from),
+                a.note.as_deref().map(|n| n.replace("\r\n", "\n")),
+            )
+        })
+        .collect()
+}
+
+fn index(set: &AnswerSet) -> String {
+    Scorecard::build(&model(), set, Options::default())
+        .index
+        .to_string()
+}
+
+/// Reads a variant and checks it against the clean sheet.
+fn same_as_clean(name: &str, bytes: &[u8], options: &ReadOptions) -> AnswerSet {
+    let clean = read("clean.csv", CLEAN.as_bytes(), &ReadOptions::default()).unwrap();
+    let set = read(name, bytes, options).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(essence(&set), essence(&clean), "{name}");
+    assert_eq!(index(&set), INDEX, "{name}");
+    set
+}
+
+fn rows() -> Vec<Vec<String>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(CLEAN.as_bytes());
+    rdr.records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+/// The clean rows written with `delim` and `eol`, quoting what needs it.
+fn write_delimited(delim: u8, eol: &str) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(delim)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    for r in rows() {
+        w.write_record(&r).unwrap();
+    }
+    let text = String::from_utf8(w.into_inner().unwrap()).unwrap();
+    if eol == "\n" {
+        text
+    } else {
+        text.replace('\n', eol)
+    }
+}
+
+fn utf16le(text: &str) -> Vec<u8> {
+    let mut out = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        out.extend_from_slice(&u.to_le_bytes());
+    }
+    out
+}
+
+#[test]
+fn the_clean_sheet_scores() {
+    let set = read("clean.csv", CLEAN.as_bytes(), &ReadOptions::default()).unwrap();
+    assert_eq!(set.answers.len(), 5);
+    assert_eq!(index(&set), INDEX);
+    assert!(set.warnings.is_empty());
+}
+
+#[test]
+fn utf8_with_bom() {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(CLEAN.as_bytes());
+    same_as_clean("bom.csv", &bytes, &ReadOptions::default());
+}
+
+#[test]
+fn utf16le_unicode_text_with_tabs() {
+    let bytes = utf16le(&write_delimited(b'\t', "\r\n"));
+    let set = same_as_clean("unicode.txt", &bytes, &ReadOptions::default());
+    assert!(set.warnings.is_empty());
+}
+
+#[test]
+fn windows_1252_falls_back_with_a_warning() {
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(CLEAN);
+    assert!(!unmappable);
+    let set = same_as_clean("ansi.csv", &bytes, &ReadOptions::default());
+    assert_eq!(
+        set.warnings,
+        vec![
+            "ansi.csv: line 7 is not UTF-8, so the file was read as windows-1252 (Excel's \"CSV (Comma delimited)\"); if letters look wrong, save it in Excel as \"CSV UTF-8 (Comma delimited)\" or pass --encoding"
+        ]
+    );
+    // Forced, there is no warning.
+    let forced = ReadOptions {
+        encoding: Encoding::Windows1252,
+        ..Default::default()
+    };
+    assert!(
+        same_as_clean("ansi.csv", &bytes, &forced)
+            .warnings
+            .is_empty()
+    );
+}
+
+#[test]
+fn forcing_utf8_on_windows_1252_is_an_error_with_its_line() {
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(CLEAN);
+    let forced = ReadOptions {
+        encoding: Encoding::Utf8,
+        ..Default::default()
+    };
+    let e = read("ansi.csv", &bytes, &forced).unwrap_err();
+    assert_eq!(
+        e.problems[0].to_string(),
+        "ansi.csv: line 7 is not valid UTF-8; save the sheet in Excel as \"CSV UTF-8 (Comma delimited)\", or pass --encoding windows-1252 if it was saved as \"CSV (Comma delimited)\""
+    );
+}
+
+#[test]
+fn semicolons_from_indonesian_excel() {
+    same_as_clean(
+        "semi.csv",
+        write_delimited(b';', "\r\n").as_bytes(),
+        &ReadOptions::default(),
+    );
+}
+
+#[test]
+fn excel_sep_hint_line() {
+    let text = format!("sep=;\r\n{}", write_delimited(b';', "\r\n"));
+    same_as_clean("sep.csv", text.as_bytes(), &ReadOptions::default());
+    // The hint wins over sniffing: here it names a delimiter that the header also contains.
+    let text = format!("\"sep=,\"\n{}", write_delimited(b',', "\n"));
+    same_as_clean("sep-comma.csv", text.as_bytes(), &ReadOptions::default());
+}
+
+#[test]
+fn tabs() {
+    same_as_clean(
+        "tab.tsv",
+        write_delimited(b'\t', "\n").as_bytes(),
+        &ReadOptions::default(),
+    );
+}
+
+#[test]
+fn forced_delimiter() {
+    // A header with one recognised name per delimiter would be ambiguous; forcing decides.
+    let text = write_delimited(b'|', "\n");
+    let forced = ReadOptions {
+        delimiter: Some(b'|'),
+        ..Default::default()
+    };
+    same_as_clean("pipe.csv", text.as_bytes(), &forced);
+}
+
+#[test]
+fn crlf_blank_lines_trailing_columns_spaces_and_header_case() {
+    let text = "\r\n\r\n OPD ;INDIKATOR; Tingkat ;Data Dukung;CATATAN;;;\r\n\
+        Diskominfo ; 1 ; 3 ;1.a.perwali_arsitektur.pdf; Perwali 12/2022 ;;;\r\n\
+        ;;;;;;;\r\n\
+        Diskominfo;11;3 - Terdefinisi;11.b.reviu.pdf;\"catatan, dengan koma\";;;\r\n\
+        \r\n\
+        Bappeda;11;2;;;;;\r\n\
+        Bappeda;32;4 - Kolaborasi;32.a.png;32.b.png;\"baris satu\r\nbaris dua\";;\r\n\
+        Dinas Pariwisata – Budaya;45;  interaksi ;45.a.pdf;café;;;\r\n\r\n";
+    // 32.a.png;32.b.png would split on `;`, so that row quotes its evidence in a real file.
+    let text = text.replace("32.a.png;32.b.png", "\"32.a.png;32.b.png\"");
+    same_as_clean("messy.csv", text.as_bytes(), &ReadOptions::default());
+}
+
+/// Writes the clean rows to an XLSX sheet named `name`, levels that are numbers as numbers.
+fn xlsx(sheets: &[&str], answers_sheet: usize) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (s, name) in sheets.iter().enumerate() {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).unwrap();
+        if s != answers_sheet {
+            ws.write_string(0, 0, "not the answers").unwrap();
+            continue;
+        }
+        for (r, row) in rows().iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                if cell.is_empty() {
+                    continue;
+                }
+                match cell.parse::<f64>() {
+                    Ok(n) if r > 0 => ws.write_number(r as u32, c as u16, n).unwrap(),
+                    _ => ws.write_string(r as u32, c as u16, cell).unwrap(),
+                };
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn xlsx_first_sheet() {
+    same_as_clean(
+        "answers.xlsx",
+        &xlsx(&["Sheet1"], 0),
+        &ReadOptions::default(),
+    );
+}
+
+#[test]
+fn xlsx_named_sheet() {
+    let bytes = xlsx(&["Petunjuk", "Jawaban"], 1);
+    let options = ReadOptions {
+        sheet: Some("jawaban".into()),
+        ..Default::default()
+    };
+    same_as_clean("answers.xlsx", &bytes, &options);
+    let options = ReadOptions {
+        sheet: Some("Nilai".into()),
+        ..Default::default()
+    };
+    let e = read("answers.xlsx", &bytes, &options).unwrap_err();
+    assert_eq!(
+        e.problems[0].to_string(),
+        "answers.xlsx: no sheet named \"Nilai\"; the workbook has \"Petunjuk\", \"Jawaban\""
+    );
+}
+
+/// A minimal ODS (what LibreOffice writes, reduced): a zip with `mimetype` and `content.xml`.
+fn ods(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut table = String::new();
+    for row in rows {
+        table.push_str("<table:table-row>");
+        for cell in row {
+            if cell.is_empty() {
+                table.push_str("<table:table-cell/>");
+            } else if let Ok(n) = cell.parse::<f64>() {
+                table.push_str(&format!(
+                    "<table:table-cell office:value-type=\"float\" office:value=\"{n}\"><text:p>{n}</text:p></table:table-cell>"
+                ));
+            } else {
+                let lines: String = cell
+                    .split('\n')
+                    .map(|l| format!("<text:p>{}</text:p>", xml_escape(l)))
+                    .collect();
+                table.push_str(&format!(
+                    "<table:table-cell office:value-type=\"string\">{lines}</table:table-cell>"
+                ));
+            }
+        }
+        table.push_str("</table:table-row>");
+    }
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+<office:body><office:spreadsheet><table:table table:name=\"Lembar1\">{table}</table:table>\
+</office:spreadsheet></office:body></office:document-content>"
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file(
+        "META-INF/manifest.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    zip.write_all(
+        b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\">\
+<manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>\
+</manifest:manifest>",
+    )
+    .unwrap();
+    zip.start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zip.write_all(content.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[test]
+fn ods_first_sheet() {
+    same_as_clean("answers.ods", &ods(&rows()), &ReadOptions::default());
+}
+
+#[test]
+fn ods_errors_name_the_cell() {
+    let mut r = rows();
+    r[3][2] = "2,5".into();
+    let e = read("answers.ods", &ods(&r), &ReadOptions::default()).unwrap_err();
+    assert!(
+        e.problems[0].to_string().starts_with(
+            "answers.ods:Lembar1!C4: column \"level\": level \"2,5\" is not a whole number"
+        ),
+        "{}",
+        e.problems[0]
+    );
+}
+
+#[test]
+fn xlsx_errors_name_sheet_and_cell() {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Jawaban").unwrap();
+    // The table starts at B2, as when someone leaves a margin.
+    for (c, h) in ["opd", "indicator", "level"].iter().enumerate() {
+        ws.write_string(1, 1 + c as u16, *h).unwrap();
+    }
+    ws.write_string(2, 1, "Diskominfo").unwrap();
+    ws.write_number(2, 2, 1).unwrap();
+    ws.write_number(2, 3, 3).unwrap();
+    ws.write_string(6, 1, "Diskominfo").unwrap();
+    ws.write_number(6, 2, 99).unwrap();
+    ws.write_number(6, 3, 3.5).unwrap();
+    ws.write_string(7, 1, "Diskominfo").unwrap();
+    ws.write_number(7, 2, 2).unwrap();
+    ws.write_number(7, 3, 3.5).unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let e = read("opd.xlsx", &bytes, &ReadOptions::default()).unwrap_err();
+    let shown: Vec<String> = e.problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        shown,
+        vec![
+            "opd.xlsx:Jawaban!C7: column \"indicator\": unknown indicator \"99\"; the model spbe-2020 has indicators 1 to 47".to_string(),
+            "opd.xlsx:Jawaban!D8: column \"level\": level \"3.5\" is not a whole number; maturity levels have no fractions, write a whole number from 1 to 5, a level name (Rintisan, Terkelola, Terdefinisi, Terpadu dan Terukur, Optimum) or the dropdown form \"3 - Terdefinisi\"".to_string(),
+        ]
+    );
+}
+
+#[test]
+fn csv_errors_are_located_after_hints_blank_lines_and_multiline_notes() {
+    let text = "sep=;\r\n\r\nindicator;level;note\r\n1;3;\"dua\r\nbaris\"\r\n2;6;\r\n;3;\r\n";
+    let e = read("x.csv", text.as_bytes(), &ReadOptions::default()).unwrap_err();
+    let shown: Vec<String> = e.problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        shown,
+        vec![
+            "x.csv:6:2: column \"level\": level 6 is outside the model's range 1 to 5; write a whole number from 1 to 5, a level name (Rintisan, Terkelola, Terdefinisi, Terpadu dan Terukur, Optimum) or the dropdown form \"3 - Terdefinisi\"",
+            "x.csv:7:1: column \"indicator\": the indicator is empty; write the indicator's number (e.g. 11) or code (e.g. I11)",
+        ]
+    );
+}
+
+#[test]
+fn header_problems_are_located() {
+    let e = read(
+        "h.csv",
+        b"\n\nopd;indikator;tingkat;Level\n1;2;3;4\n",
+        &ReadOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.problems[0].to_string(),
+        "h.csv:3:4: column \"Level\": column level (or tingkat) appears twice (also column 3); keep one"
+    );
+    let e = read("h.csv", b"nomor,nilai\n1,2\n", &ReadOptions::default()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "2 problems in the answer sheets:\n  h.csv:1: missing column indicator (or indikator); the header row has: nomor, nilai\n  h.csv:1: missing column level (or tingkat); the header row has: nomor, nilai"
+    );
+}
+
+#[test]
+fn rows_without_a_level_are_unanswered_not_errors() {
+    let set = read(
+        "t.csv",
+        b"indicator,level,note\n1,3,\n2,,belum\n3, ,\n",
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(set.answers.len(), 1);
+    let e = read(
+        "t.csv",
+        b"indicator,level\n1,\n2,\n",
+        &ReadOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.problems[0].to_string(),
+        "t.csv:1: the sheet has a header but no answers; fill in the level column"
+    );
+}
+
+#[test]
+fn binary_and_damaged_files_are_clear_errors() {
+    let e = read("scan.csv", b"%PDF-1.7\n\0\0\x01", &ReadOptions::default()).unwrap_err();
+    assert_eq!(
+        e.problems[0].to_string(),
+        "scan.csv: this file is a PDF; an answer sheet must be CSV (comma, semicolon or tab separated), XLSX or ODS"
+    );
+    let mut bytes = xlsx(&["Sheet1"], 0);
+    bytes.truncate(bytes.len() / 2);
+    let e = read("cut.xlsx", &bytes, &ReadOptions::default()).unwrap_err();
+    let shown = e.problems[0].to_string();
+    assert!(
+        shown.starts_with("cut.xlsx: cannot read this XLSX file (")
+            && shown.ends_with("); open it in Excel or LibreOffice and save it again as .xlsx"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_line_longer_than_any_sheet_is_refused_before_parsing() {
+    let mut text = b"indicator,level,note\n1,3,".to_vec();
+    text.extend(std::iter::repeat_n(b'x', 5 << 20));
+    let e = read("long.csv", &text, &ReadOptions::default()).unwrap_err();
+    assert_eq!(
+        e.problems[0].to_string(),
+        "long.csv:2: the line is 5 MiB long; an answer sheet's lines are short (at most 4 MiB), so this is not an answer sheet or a cell holds a whole document"
+    );
+}
+
+#[test]
+fn huge_cells_and_absurd_column_counts_are_refused() {
+    let mut text = b"indicator,level,note\n1,3,".to_vec();
+    text.extend(std::iter::repeat_n(b'x', 100 << 10));
+    text.extend_from_slice(b"\n2,3,ok\n");
+    let e = read("big.csv", &text, &ReadOptions::default()).unwrap_err();
+    assert_eq!(
+        e.problems[0].to_string(),
+        "big.csv:2:3: column \"note\": the cell is 100 KiB long; cells longer than 64 KiB are refused, shorten it"
+    );
+    let mut text = b"indicator,level".to_vec();
+    text.extend(std::iter::repeat_n(b',', 100_000));
+    text.extend_from_slice(b"\n1,3\n");
+    let e = read("wide.csv", &text, &ReadOptions::default()).unwrap_err();
+    assert_eq!(
+        e.problems[0].to_string(),
+        "wide.csv:1: the line has 100002 columns; an answer sheet has a handful (Excel allows at most 16384)"
+    );
+}
+
+// ---- Through the binary -----------------------------------------------------------------------
+
+fn spbe() -> Command {
+    Command::cargo_bin("spbe").unwrap()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn json_index(out: &[u8]) -> String {
+    let v: serde_json::Value = serde_json::from_slice(out).unwrap();
+    v["index"].to_string()
+}
+
+#[test]
+fn every_variant_scores_the_same_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(CLEAN.as_bytes());
+    let (ansi, _, _) = encoding_rs::WINDOWS_1252.encode(CLEAN);
+    let files = [
+        write(dir.path(), "clean.csv", CLEAN.as_bytes()),
+        write(dir.path(), "bom.csv", &bom),
+        write(
+            dir.path(),
+            "unicode.txt",
+            &utf16le(&write_delimited(b'\t', "\r\n")),
+        ),
+        write(dir.path(), "ansi.csv", &ansi),
+        write(
+            dir.path(),
+            "semi.csv",
+            write_delimited(b';', "\r\n").as_bytes(),
+        ),
+        write(dir.path(), "answers.xlsx", &xlsx(&["Sheet1"], 0)),
+        write(dir.path(), "answers.ods", &ods(&rows())),
+    ];
+    for f in &files {
+        let out = spbe()
+            .args(["score", "-f", "json"])
+            .arg(f)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        assert_eq!(json_index(&out), INDEX, "{}", f.display());
+    }
+    // The guessed encoding is a warning on stderr.
+    spbe()
+        .arg("score")
+        .arg(&files[3])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "ansi.csv: line 7 is not UTF-8, so the file was read as windows-1252",
+        ));
+    // Forcing options on the command line.
+    let pipe = write(
+        dir.path(),
+        "pipe.csv",
+        write_delimited(b'|', "\n").as_bytes(),
+    );
+    let out = spbe()
+        .args([
+            "score",
+            "-f",
+            "json",
+            "--delimiter",
+            "|",
+            "--encoding",
+            "utf-8",
+        ])
+        .arg(&pipe)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(json_index(&out), INDEX);
+    spbe()
+        .args(["score", "--encoding", "utf-8"])
+        .arg(&files[3])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "ansi.csv: line 7 is not valid UTF-8",
+        ));
+}
+
+#[test]
+fn a_folder_reads_workbooks_too_but_not_excel_lock_files() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.xlsx", &xlsx(&["Sheet1"], 0));
+    write(dir.path(), "~$a.xlsx", b"lock");
+    write(dir.path(), "readme.txt", b"not a sheet");
+    let out = spbe()
+        .args(["score", "-f", "json"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(json_index(&out), INDEX);
+}
+
+#[test]
+fn stdin_sheets_are_detected_too() {
+    let out = spbe()
+        .args(["score", "-f", "json", "-"])
+        .write_stdin(utf16le(&write_delimited(b'\t', "\r\n")))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(json_index(&out), INDEX);
+}

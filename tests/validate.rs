@@ -1,0 +1,174 @@
+//! `spbe validate`: every problem with its location, warnings for doubtful answers, a summary,
+//! exit 2 on any error and 0 otherwise.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn spbe(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("spbe").unwrap();
+    c.current_dir(dir);
+    c
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+#[test]
+fn every_error_in_every_sheet_is_listed_with_its_location() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.csv"),
+        "opd;indicator;level\r\nX;1;6\r\nX;99;3\r\nX;2;3,5\r\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("b.csv"), "nomor,nilai\n1,2\n").unwrap();
+    let out = spbe(dir.path())
+        .args(["validate", "a.csv", "b.csv", "missing.csv"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    insta::assert_snapshot!(stdout(&out), @r#"
+    missing.csv: error: no such file or folder; check the path
+    model spbe-2020 (47 indicators): 0 files read, 0 answers from 0 OPDs: 1 error, 0 warnings
+    "#);
+    let out = spbe(dir.path())
+        .args(["validate", "a.csv", "b.csv"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        &lines[..5],
+        [
+            "a.csv:2:3: error: column \"level\": level 6 is outside the model's range 1 to 5; write a whole number from 1 to 5, a level name (Rintisan, Terkelola, Terdefinisi, Terpadu dan Terukur, Optimum) or the dropdown form \"3 - Terdefinisi\"",
+            "a.csv:3:2: error: column \"indicator\": unknown indicator \"99\"; the model spbe-2020 has indicators 1 to 47",
+            "a.csv:4:3: error: column \"level\": level \"3,5\" is not a whole number; maturity levels have no fractions, write a whole number from 1 to 5, a level name (Rintisan, Terkelola, Terdefinisi, Terpadu dan Terukur, Optimum) or the dropdown form \"3 - Terdefinisi\"",
+            "b.csv:1: error: missing column indicator (or indikator); the header row has: nomor, nilai",
+            "b.csv:1: error: missing column level (or tingkat); the header row has: nomor, nilai",
+        ]
+    );
+    assert_eq!(
+        lines.last().unwrap(),
+        &"model spbe-2020 (47 indicators): 2 files read, 0 answers from 0 OPDs: 5 errors, 47 warnings"
+    );
+}
+
+#[test]
+fn doubtful_answers_are_warnings_and_exit_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("bukti")).unwrap();
+    std::fs::create_dir(dir.path().join("bukti/2024")).unwrap();
+    std::fs::write(dir.path().join("bukti/1.a.pdf"), "").unwrap();
+    std::fs::write(dir.path().join("bukti/2024/11.B.PNG"), "").unwrap();
+    // Every indicator is answered so only the interesting warnings remain.
+    let mut sheet = String::from("opd,indicator,level,evidence\n");
+    sheet.push_str("Diskominfo,1,3,\"1.a.pdf; 1.b.pdf\nhttps://jdih.example.go.id/perwali\"\n");
+    sheet.push_str("Diskominfo,11,1,\n");
+    sheet.push_str("Bappeda,11,3,2024/11.b.png\n");
+    sheet.push_str("Bappeda,12,2,\n");
+    for i in 2..=47 {
+        if i != 11 && i != 12 {
+            sheet.push_str(&format!("Diskominfo,{i},1,\n"));
+        }
+    }
+    std::fs::write(dir.path().join("sheet.csv"), sheet).unwrap();
+    let out = spbe(dir.path())
+        .args(["validate", "sheet.csv", "--evidence-dir", "bukti"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    insta::assert_snapshot!(stdout(&out), @r#"
+    sheet.csv:5: warning: OPDs disagree on indicator 11 by 2 levels: "Bappeda" says 3 here, "Diskominfo" says 1 at sheet.csv:4; agree on one level before submitting
+    sheet.csv:2: warning: indicator 1: evidence "1.b.pdf" is not in bukti; add the file or correct its name
+    sheet.csv:6: warning: indicator 12: level 2 with no evidence; the assessors reject a claim of level 2 or more without data dukung, so list the documents in the evidence column
+    model spbe-2020 (47 indicators): 1 file read, 48 answers from 2 OPDs: 0 errors, 3 warnings
+    "#);
+}
+
+#[test]
+fn unanswered_indicators_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.csv"), "indicator,level,evidence\n1,1,\n").unwrap();
+    let out = spbe(dir.path())
+        .args(["validate", "s.csv", "-f", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["errors"], 0);
+    assert_eq!(v["warnings"], 46);
+    assert_eq!(
+        v["findings"][0],
+        serde_json::json!({
+            "severity": "warning",
+            "location": "",
+            "file": null,
+            "line": null,
+            "column": null,
+            "message": "indicator 2 (Kebijakan Internal Peta Rencana SPBE) has no answer in any sheet; it will score at the lowest level 1"
+        })
+    );
+}
+
+#[test]
+fn a_model_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("m.yaml"), "id: x\nname: [\n").unwrap();
+    let out = spbe(dir.path())
+        .args(["validate", "--model-only", "m.yaml"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let text = stdout(&out);
+    assert!(text.starts_with("m.yaml:2: error: name: "), "{text}");
+    assert!(text.ends_with("m.yaml: 1 error, 0 warnings\n"), "{text}");
+    let out = spbe(dir.path())
+        .args(["validate", "--model", "spbe-2020"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert_eq!(
+        stdout(&out),
+        "model spbe-2020 (47 indicators): 0 errors, 0 warnings\n"
+    );
+    spbe(dir.path())
+        .args(["validate", "s.csv", "--model-only", "m.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("cannot be used with"));
+}
+
+#[test]
+fn xlsx_problems_name_the_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Jawaban").unwrap();
+    ws.write_string(0, 0, "indikator").unwrap();
+    ws.write_string(0, 1, "tingkat").unwrap();
+    ws.write_number(6, 0, 1).unwrap();
+    ws.write_string(6, 1, "tinggi").unwrap();
+    wb.save(dir.path().join("opd.xlsx")).unwrap();
+    let out = spbe(dir.path())
+        .args(["validate", "opd.xlsx"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(
+        stdout(&out).starts_with(
+            "opd.xlsx:Jawaban!B7: error: column \"tingkat\": \"tinggi\" is not a level;"
+        ),
+        "{}",
+        stdout(&out)
+    );
+}
