@@ -703,8 +703,12 @@ impl<'m> SheetReader<'m> {
                     .map(str::trim)
                     .unwrap_or("")
             };
-            // A row with no level is not answered (a template row left blank).
-            if get(Field::Level).is_empty() {
+            // A row with no level, no evidence and no note is a template row left blank: not
+            // answered. A level left empty beside evidence or a note is a mistake, reported below.
+            if get(Field::Level).is_empty()
+                && get(Field::Evidence).is_empty()
+                && get(Field::Note).is_empty()
+            {
                 continue;
             }
 

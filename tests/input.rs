@@ -417,13 +417,27 @@ fn header_problems_are_located() {
 
 #[test]
 fn rows_without_a_level_are_unanswered_not_errors() {
+    // A template row left blank (no level, no evidence, no note) is not answered.
     let set = read(
         "t.csv",
-        b"indicator,level,note\n1,3,\n2,,belum\n3, ,\n",
+        b"indicator,level,note\n1,3,\n3, ,\n",
         &ReadOptions::default(),
     )
     .unwrap();
     assert_eq!(set.answers.len(), 1);
+    // A note or evidence without a level is a mistake: the spec says an empty level is an error.
+    let e = read(
+        "t.csv",
+        b"indicator,level,note\n1,3,\n2,,belum\n",
+        &ReadOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        e.problems[0]
+            .to_string()
+            .starts_with("t.csv:3:2: column \"level\": the level is empty; write a whole number"),
+        "{e}"
+    );
     let e = read(
         "t.csv",
         b"indicator,level\n1,\n2,\n",

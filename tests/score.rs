@@ -236,7 +236,7 @@ fn sheet_errors_are_all_reported_with_file_line_and_column() {
     let f = write(
         dir.path(),
         "dinas.csv",
-        "opd,indicator,level\nDinas,11,3\nDinas,99,3\nDinas,12,4,5\nDinas,13,\"4,5\"\nDinas,14,3.5\nDinas,15,6\nDinas,16,\nDinas,11,2\n",
+        "opd,indicator,level,evidence\nDinas,11,3\nDinas,99,3\nDinas,12,4,5\nDinas,13,\"4,5\"\nDinas,14,3.5\nDinas,15,6\nDinas,16,,16.a.sk.pdf\nDinas,11,2\nDinas,17,\n",
     );
     let out = spbe().args(["score", &f]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -279,7 +279,7 @@ fn missing_inputs_and_empty_folders_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope.csv").display().to_string();
     spbe().args(["score", &missing]).assert().code(2).stderr(format!(
-        "error: 1 problem in the answer sheets:\n  {missing}:0: no such file or folder; check the path\n"
+        "error: 1 problem in the answer sheets:\n  {missing}: no such file or folder; check the path\n"
     ));
     let empty = tempfile::tempdir().unwrap();
     let e = empty.path().display().to_string();
@@ -288,7 +288,7 @@ fn missing_inputs_and_empty_folders_are_errors() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "the folder has no *.csv answer sheets",
+            "the folder has no answer sheets (*.csv, *.tsv, *.xlsx",
         ));
 }
 
