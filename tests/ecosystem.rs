@@ -172,11 +172,14 @@ fn init_creates_a_starter_folder() {
     let text = String::from_utf8(sheet[3..].to_vec()).unwrap();
     assert!(text.contains("\r\n"), "CRLF line ends for Excel");
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "opd,indicator,code,name,level,evidence,note");
+    assert_eq!(
+        lines[0],
+        "opd,indicator,code,name,level,evidence,note,choices"
+    );
     assert_eq!(lines.len(), 48, "a header and 47 indicators");
     assert_eq!(
         lines[1],
-        "Diskominfo,1,I1,Kebijakan Internal Arsitektur SPBE Instansi Pusat/Pemerintah Daerah,,,"
+        "Diskominfo,1,I1,Kebijakan Internal Arsitektur SPBE Instansi Pusat/Pemerintah Daerah,,,,1 - Rintisan | 2 - Terkelola | 3 - Terdefinisi | 4 - Terpadu dan Terukur | 5 - Optimum"
     );
     assert!(lines[47].starts_with("Diskominfo,47,I47,"));
 }

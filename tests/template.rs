@@ -256,7 +256,7 @@ fn semicolon_csv_template_for_indonesian_excel_round_trips() {
         .assert()
         .success();
     let text = std::fs::read_to_string(&blank).unwrap();
-    assert!(text.starts_with("\u{feff}opd;indicator;code;name;level;evidence;note;choices\n"));
+    assert!(text.starts_with("\u{feff}opd;indicator;code;name;level;evidence;note;choices\r\n"));
     let filled = text.replacen(";11;I11;Arsitektur SPBE;;", ";11;I11;Arsitektur SPBE;4;", 1);
     assert_ne!(filled, text);
     std::fs::write(&blank, filled).unwrap();

@@ -12,7 +12,7 @@ use clap::Args;
 
 use crate::cli::SUCCESS;
 use crate::model::{self, EMBEDDED, Model};
-use crate::output::{Output, neutralize};
+use crate::output::Output;
 use crate::term;
 
 /// The line that makes editors check a model YAML against the schema beside it.
@@ -176,7 +176,7 @@ fn plan(model: &Model, model_text: &str, opds: &[(String, String)]) -> Vec<Plann
     for (name, stem) in opds {
         files.push(Planned {
             rel: Path::new("sheets").join(format!("{stem}.csv")),
-            content: answer_sheet_csv(model, name),
+            content: crate::cmd::template::csv_file(model, Some(name)),
         });
     }
     files.push(Planned {
@@ -188,48 +188,6 @@ fn plan(model: &Model, model_text: &str, opds: &[(String, String)]) -> Vec<Plann
         content: CI_SNIPPET.as_bytes().to_vec(),
     });
     files
-}
-
-/// The columns of an answer-sheet template. `code` and `name` are for the person filling it in;
-/// `spbe score` reads `opd`, `indicator`, `level`, `evidence` and `note`.
-pub const SHEET_HEADER: [&str; 7] = [
-    "opd",
-    "indicator",
-    "code",
-    "name",
-    "level",
-    "evidence",
-    "note",
-];
-
-/// An answer-sheet template for one OPD: one row per indicator with the level left empty, as
-/// CSV for Excel (UTF-8 BOM, CRLF). Text is neutralized against formula injection.
-///
-/// Kept self-contained on purpose: `spbe template` (built separately) writes the same sheet and
-/// may also write XLSX; the two should be unified on one writer once both exist.
-pub fn answer_sheet_csv(model: &Model, opd: &str) -> Vec<u8> {
-    let mut buf = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut buf);
-        w.write_record(SHEET_HEADER).expect("writing to memory");
-        for i in &model.indicators {
-            let code = i.code.as_deref().unwrap_or("");
-            w.write_record([
-                neutralize(opd).as_ref(),
-                neutralize(&i.id).as_ref(),
-                neutralize(code).as_ref(),
-                neutralize(&i.name).as_ref(),
-                "",
-                "",
-                "",
-            ])
-            .expect("writing to memory");
-        }
-        w.flush().expect("writing to memory");
-    }
-    buf
 }
 
 fn readme(model: &Model, opds: &[(String, String)]) -> String {
@@ -330,10 +288,13 @@ mod tests {
     #[test]
     fn the_template_has_one_row_per_indicator() {
         let m = Model::load("spbe-2020").unwrap();
-        let csv = answer_sheet_csv(&m, "Diskominfo");
+        let csv = crate::cmd::template::csv_file(&m, Some("Diskominfo"));
         let text = std::str::from_utf8(&csv[3..]).unwrap();
         let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
-        assert_eq!(lines[0], "opd,indicator,code,name,level,evidence,note");
+        assert_eq!(
+            lines[0],
+            "opd,indicator,code,name,level,evidence,note,choices"
+        );
         assert_eq!(lines.len(), 1 + m.indicators.len());
         assert!(lines[1].starts_with("Diskominfo,1,I1,"));
     }

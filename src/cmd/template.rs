@@ -93,6 +93,35 @@ pub fn rows(model: &Model, opd: Option<&str>) -> Vec<Vec<String>> {
         .collect()
 }
 
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The CSV template: the header and one row per indicator with the level left empty, CRLF line
+/// ends as Excel writes them, text neutralized against formula injection.
+pub fn write_csv(
+    out: &mut dyn Write,
+    model: &Model,
+    opd: Option<&str>,
+    delimiter: u8,
+) -> anyhow::Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    w.write_record(HEADER)?;
+    for row in rows(model, opd) {
+        w.write_record(row.iter().map(|c| neutralize(c).into_owned()))?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The CSV template as a file's bytes for Excel: a UTF-8 BOM, then [`write_csv`].
+pub fn csv_file(model: &Model, opd: Option<&str>) -> Vec<u8> {
+    let mut buf = BOM.to_vec();
+    write_csv(&mut buf, model, opd, b',').expect("writing to memory cannot fail");
+    buf
+}
+
 pub fn run(args: &TemplateArgs) -> anyhow::Result<u8> {
     let model = Model::load(&args.model)?;
     let dest = args.output.as_deref().filter(|p| p.as_os_str() != "-");
@@ -119,16 +148,9 @@ pub fn run(args: &TemplateArgs) -> anyhow::Result<u8> {
     match format {
         TemplateFormat::Csv => {
             if out.is_file() {
-                out.write_all(b"\xEF\xBB\xBF")?;
+                out.write_all(BOM)?;
             }
-            let mut w = csv::WriterBuilder::new()
-                .delimiter(args.delimiter.0)
-                .from_writer(&mut out);
-            w.write_record(HEADER)?;
-            for row in rows(&model, args.opd.as_deref()) {
-                w.write_record(row.iter().map(|c| neutralize(c).into_owned()))?;
-            }
-            w.flush()?;
+            write_csv(&mut out, &model, args.opd.as_deref(), args.delimiter.0)?;
         }
         TemplateFormat::Xlsx => {
             let bytes = xlsx(&model, args.opd.as_deref())?;
