@@ -210,7 +210,7 @@ pub fn run(args: &GapArgs) -> anyhow::Result<u8> {
         Format::Table => {
             for s in sections(&report, labels) {
                 writeln!(out, "{}", s.title)?;
-                writeln!(out, "{}", section_table(&s))?;
+                writeln!(out, "{}", render::table::section_table(&s))?;
                 writeln!(out)?;
             }
             for line in summary(&report) {
@@ -625,16 +625,6 @@ fn sections(r: &GapReport, l: &Labels) -> Vec<render::Section> {
         out.push(roadmap_section(r, l));
     }
     out
-}
-
-fn section_table(s: &render::Section) -> comfy_table::Table {
-    let mut t = render::table::grid(&s.header, &s.rows);
-    for &c in &s.numeric {
-        if let Some(col) = t.column_mut(c) {
-            col.set_cell_alignment(comfy_table::CellAlignment::Right);
-        }
-    }
-    t
 }
 
 /// The closing lines: where the index is, the target, and the verdict.

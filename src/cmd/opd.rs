@@ -5,7 +5,6 @@
 use std::io::Write;
 
 use clap::Args;
-use comfy_table::CellAlignment;
 
 use crate::cli::{Format, InputArgs, OutputArgs, SUCCESS, warn};
 use crate::cmd::gap;
@@ -104,13 +103,7 @@ pub fn run(args: &OpdArgs) -> anyhow::Result<u8> {
                 match empty {
                     Some(text) => writeln!(out, "{text}")?,
                     None => {
-                        let mut t = render::table::grid(&s.header, &s.rows);
-                        for &c in &s.numeric {
-                            if let Some(col) = t.column_mut(c) {
-                                col.set_cell_alignment(CellAlignment::Right);
-                            }
-                        }
-                        writeln!(out, "{t}")?;
+                        writeln!(out, "{}", render::table::section_table(s))?;
                     }
                 }
             }

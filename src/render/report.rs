@@ -3,10 +3,8 @@
 
 use std::io::{self, Write};
 
-use comfy_table::CellAlignment;
-
 use crate::render::markdown;
-use crate::render::table::grid;
+use crate::render::table::aligned_grid;
 
 /// A titled grid with headers chosen at run time (years, stages).
 pub struct Section {
@@ -45,12 +43,7 @@ pub fn table(out: &mut dyn Write, r: &Report) -> io::Result<()> {
             continue;
         }
         let header: Vec<&str> = s.header.iter().map(String::as_str).collect();
-        let mut t = grid(&header, &s.rows);
-        for &c in &s.numeric {
-            if let Some(col) = t.column_mut(c) {
-                col.set_cell_alignment(CellAlignment::Right);
-            }
-        }
+        let t = aligned_grid(&header, &s.rows, &s.numeric);
         writeln!(out, "{t}")?;
     }
     if !r.footer.is_empty() {

@@ -39,14 +39,20 @@ pub fn grid(header: &[&str], rows: &[Vec<String>]) -> Table {
     t
 }
 
-fn section_table(s: &Section) -> Table {
-    let mut t = grid(&s.header, &s.rows);
-    for &c in &s.numeric {
+/// A grid whose `numeric` columns are right-aligned.
+pub fn aligned_grid(header: &[&str], rows: &[Vec<String>], numeric: &[usize]) -> Table {
+    let mut t = grid(header, rows);
+    for &c in numeric {
         if let Some(col) = t.column_mut(c) {
             col.set_cell_alignment(CellAlignment::Right);
         }
     }
     t
+}
+
+/// A section as a table, numbers right-aligned.
+pub fn section_table(s: &Section) -> Table {
+    aligned_grid(&s.header, &s.rows, &s.numeric)
 }
 
 /// The scorecard as text tables, coloured when stdout is a terminal (see [`scorecard_styled`]).
