@@ -243,3 +243,27 @@ fn a_workbook_that_unpacks_too_big_is_refused() {
         "big.xlsx: the workbook unpacks to 300 MiB (more than 256 MiB); an answer sheet is far smaller, so it is refused"
     );
 }
+
+#[test]
+fn a_cell_reference_that_overflows_calamine_is_caught() {
+    // calamine 0.35 multiplies past u32 on a reference with many letters (it panics where
+    // overflow checks are on); the panic must become a "damaged file" error, silently.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet().write_number(0, 0, 1).unwrap();
+    let good = wb.save_to_buffer().unwrap();
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(good)).unwrap();
+    let mut parts = Vec::new();
+    for i in 0..src.len() {
+        use std::io::Read;
+        let mut f = src.by_index(i).unwrap();
+        let mut data = String::new();
+        f.read_to_string(&mut data).unwrap();
+        if f.name() == "xl/worksheets/sheet1.xml" {
+            assert!(data.contains("r=\"A1\""));
+            data = data.replace("r=\"A1\"", "r=\"ZZZZZZZZZZZZ1\"");
+        }
+        parts.push((f.name().to_string(), data.into_bytes()));
+    }
+    let parts: Vec<(&str, Vec<u8>)> = parts.iter().map(|(n, d)| (n.as_str(), d.clone())).collect();
+    scores_or_errors_cleanly(&zip_of(&parts));
+}
