@@ -456,10 +456,19 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// True when the error is a closed pipe (`spbe score … | head`), however deep: an io error, or
+/// one wrapped by serde_json or csv, which keep it inside their own error types.
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    let pipe = Some(io::ErrorKind::BrokenPipe);
     e.chain().any(|c| {
-        c.downcast_ref::<io::Error>()
-            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+        c.downcast_ref::<io::Error>().map(io::Error::kind) == pipe
+            || c.downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == pipe
+            || c.downcast_ref::<csv::Error>().and_then(|e| match e.kind() {
+                csv::ErrorKind::Io(io) => Some(io.kind()),
+                _ => None,
+            }) == pipe
     })
 }
 

@@ -369,17 +369,22 @@ fn formula_like_opd_names_are_neutralized_in_csv() {
 fn broken_pipe_exits_0() {
     use std::process::{Command as Std, Stdio};
     let bin = assert_cmd::cargo::cargo_bin("spbe");
-    let mut child = Std::new(bin)
-        .args(["score", "examples/kota-contoh"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take()); // close the read end before anything is written
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    for format in ["table", "json", "csv", "markdown"] {
+        let mut child = Std::new(&bin)
+            .args(["score", "examples/kota-contoh", "--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // close the read end before anything is written
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "--format {format}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(
+            stderr, "",
+            "--format {format}: a closed pipe is not an error"
+        );
+    }
 }
 
 #[test]
