@@ -292,6 +292,8 @@ impl InputArgs {
     pub fn files(&self) -> Vec<PathBuf> {
         let mut files = self.inputs.clone();
         files.extend(self.owners.clone());
+        // `--model` names an embedded model or a file; a file must not be overwritten either.
+        files.push(PathBuf::from(&self.model));
         files
     }
 

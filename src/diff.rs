@@ -146,8 +146,8 @@ pub fn diff(old_label: &str, old: &Scorecard, new_label: &str, new: &Scorecard) 
         notes.push(format!(
             "both results use model {} but from different model files (sha256 {} and {}); compared by indicator id",
             new.model.id,
-            &old.model.sha256[..old.model.sha256.len().min(12)],
-            &new.model.sha256[..new.model.sha256.len().min(12)]
+            crate::render::short_hash(&old.model.sha256),
+            crate::render::short_hash(&new.model.sha256)
         ));
     }
     let mut seen_caution = Vec::new();

@@ -9,6 +9,9 @@ use anyhow::{Context, Result, bail};
 /// A destination for one command's output.
 pub enum Output {
     Stdout(BufWriter<io::StdoutLock<'static>>),
+    /// An existing destination that is not a regular file (a device such as /dev/null, a FIFO,
+    /// /dev/fd/N): written in place, since renaming over it would replace it.
+    Special(BufWriter<std::fs::File>, PathBuf),
     File {
         tmp: BufWriter<tempfile::NamedTempFile>,
         dest: PathBuf,
@@ -53,6 +56,29 @@ impl Output {
                 }
             }
         }
+        if let Ok(meta) = std::fs::metadata(dest) {
+            if meta.is_dir() {
+                bail!(
+                    "-o {}: that is a folder; give a file name, e.g. -o {}",
+                    dest.display(),
+                    dest.join("result.json").display()
+                );
+            }
+            if !meta.is_file() {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(dest)
+                    .with_context(|| format!("cannot write to {}", dest.display()))?;
+                return Ok(Output::Special(BufWriter::new(file), dest.to_path_buf()));
+            }
+        }
+        if !dir.is_dir() {
+            bail!(
+                "-o {}: the folder {} does not exist; create it first or write elsewhere",
+                dest.display(),
+                dir.display()
+            );
+        }
         let tmp = tempfile::Builder::new()
             .prefix(".spbe-")
             .suffix(".tmp")
@@ -65,7 +91,7 @@ impl Output {
         })
     }
 
-    /// True when writing to a file (not a terminal or pipe).
+    /// True when writing to a regular file (not a terminal, pipe or device).
     pub fn is_file(&self) -> bool {
         matches!(self, Output::File { .. })
     }
@@ -74,6 +100,9 @@ impl Output {
     pub fn finish(self) -> Result<()> {
         match self {
             Output::Stdout(mut w) => w.flush().context("cannot write to stdout"),
+            Output::Special(mut w, dest) => w
+                .flush()
+                .with_context(|| format!("cannot write to {}", dest.display())),
             Output::File { tmp, dest } => {
                 let tmp = tmp
                     .into_inner()
@@ -112,6 +141,7 @@ impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Output::Stdout(w) => w.write(buf),
+            Output::Special(w, _) => w.write(buf),
             Output::File { tmp, .. } => tmp.write(buf),
         }
     }
@@ -119,6 +149,7 @@ impl Write for Output {
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Output::Stdout(w) => w.flush(),
+            Output::Special(w, _) => w.flush(),
             Output::File { tmp, .. } => tmp.flush(),
         }
     }

@@ -396,3 +396,100 @@ fn models_lists_the_embedded_models() {
     assert_eq!(v[0]["status"], "official");
     assert_eq!(v[0]["default"], true);
 }
+
+#[test]
+fn output_never_replaces_any_file_the_command_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let effort = write(d, "effort.yaml", "default: 1\n");
+    let model_copy = write(d, "model.yaml", spbe::model::EMBEDDED[0].1);
+    let baseline = d.join("base.json").display().to_string();
+    stdout_of(spbe().args([
+        "score",
+        "examples/kota-contoh",
+        "--format",
+        "json",
+        "-o",
+        &baseline,
+    ]));
+    for (args, file) in [
+        (
+            vec![
+                "gap",
+                "examples/kota-contoh",
+                "--target",
+                "3",
+                "--effort",
+                &effort,
+                "-o",
+                &effort,
+            ],
+            &effort,
+        ),
+        (
+            vec![
+                "score",
+                "examples/kota-contoh",
+                "--model",
+                &model_copy,
+                "-o",
+                &model_copy,
+            ],
+            &model_copy,
+        ),
+        (
+            vec![
+                "check",
+                "examples/kota-contoh",
+                "--baseline",
+                &baseline,
+                "-o",
+                &baseline,
+            ],
+            &baseline,
+        ),
+    ] {
+        let before = std::fs::read(file).unwrap();
+        spbe()
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("it is one of the inputs"));
+        assert_eq!(std::fs::read(file).unwrap(), before, "{args:?}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_device_writes_in_place_and_folders_are_refused() {
+    use std::os::unix::fs::FileTypeExt;
+    spbe()
+        .args(["score", "examples/kota-contoh", "-o", "/dev/null"])
+        .assert()
+        .success()
+        .stdout("");
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display().to_string();
+    spbe()
+        .args(["score", "examples/kota-contoh", "-o", &d])
+        .assert()
+        .code(2)
+        .stderr(format!(
+            "error: -o {d}: that is a folder; give a file name, e.g. -o {d}/result.json\n"
+        ));
+    let missing = dir.path().join("no/such/x.json").display().to_string();
+    spbe()
+        .args(["score", "examples/kota-contoh", "-o", &missing])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("the folder").and(predicate::str::contains("does not exist")),
+        );
+}

@@ -133,7 +133,9 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     };
     let report = evaluate(&model, &card, args, baseline.as_ref())?;
 
-    let mut out = Output::create(args.output.output.as_deref(), &args.input.inputs)?;
+    let mut read = args.input.files();
+    read.extend(args.baseline.clone());
+    let mut out = Output::create(args.output.output.as_deref(), &read)?;
     match args.output.format {
         Format::Table => {
             for g in &report.gates {

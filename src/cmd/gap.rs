@@ -200,7 +200,9 @@ pub fn run(args: &GapArgs) -> anyhow::Result<u8> {
     };
     let report = build(&model, &card, args, &efforts)?;
 
-    let mut out = Output::create(args.output.output.as_deref(), &args.input.files())?;
+    let mut read = args.input.files();
+    read.extend(args.effort.clone());
+    let mut out = Output::create(args.output.output.as_deref(), &read)?;
     let labels = args.output.labels();
     match args.output.format {
         Format::Json => {

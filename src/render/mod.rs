@@ -44,8 +44,13 @@ pub fn owner_cell(i: &crate::scorecard::IndicatorResult) -> String {
     text
 }
 
-fn short_hash(h: &str) -> &str {
-    &h[..h.len().min(12)]
+/// The first 12 characters of a hash, for people (a hash read from a JSON file may be anything,
+/// so this cuts on a character boundary).
+pub fn short_hash(h: &str) -> &str {
+    match h.char_indices().nth(12) {
+        Some((end, _)) => &h[..end],
+        None => h,
+    }
 }
 
 /// The line that says which levels `--set` overrode.
