@@ -206,11 +206,11 @@ fn bad_arguments_exit_two_with_a_clear_message() {
     let cases: &[(&[&str], &str)] = &[
         (
             &["gap", CITY, "--target", "6"],
-            "error: --target 6: the highest index the model spbe-2020 allows is 5\n",
+            "error: --target 6 is outside the index range 1..5 of the model spbe-2020; choose a target between 1 and 5\n",
         ),
         (
             &["gap", CITY, "--target", "tiga"],
-            "error: --target \"tiga\": write an index such as 3 or 3.5\n",
+            "error: --target \"tiga\" is neither a number nor a predicate; write an index such as 3.5 or one of: Kurang, Cukup, Baik, Sangat Baik, Memuaskan\n",
         ),
         (
             &["gap", CITY, "--target-predicate", "Bagus"],
@@ -515,4 +515,55 @@ fn gap_tables_follow_lang() {
         text.contains("Indikator, pengungkit terbesar dahulu"),
         "{text}"
     );
+}
+
+#[test]
+fn the_rounded_basis_meets_a_target_once_the_index_rounds_to_it() {
+    // Two indicators weighing 50.1 and 49.9 at levels 3 and 4: exact 3.499, shown 3.50.
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.yaml");
+    std::fs::write(
+        &model,
+        "id: two\nname: Two\nversion: 1\nsource: test\nstatus: reconstructed\nlevels: {min: 1, max: 5}\n\
+         scales:\n  s:\n    levels: {1: a, 2: b, 3: c, 4: d, 5: e}\n\
+         predicates:\n  - {name: Low, min: 1, max: 3.5}\n  - {name: Top, min: 3.5, max: 5}\n\
+         aspects:\n  - id: A\n    name: A\n    weight: 100\n    indicators:\n\
+         \x20     - {id: \"1\", name: One, weight: 50.1, scale: s}\n\
+         \x20     - {id: \"2\", name: Two, weight: 49.9, scale: s}\n",
+    )
+    .unwrap();
+    let sheet = dir.path().join("s.csv");
+    std::fs::write(&sheet, "indicator,level\n1,3\n2,4\n").unwrap();
+    let gap = |basis: &str| {
+        let out = Command::cargo_bin("spbe")
+            .unwrap()
+            .arg("gap")
+            .arg(&sheet)
+            .arg("--model")
+            .arg(&model)
+            .args([
+                "--target-predicate",
+                "Top",
+                "--predicate-basis",
+                basis,
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["total_steps"].as_u64().unwrap()
+    };
+    assert_eq!(
+        gap("rounded"),
+        0,
+        "3.499 shows as 3.50: Top is met on the rounded basis"
+    );
+    assert_eq!(gap("exact"), 1, "3.499 is below 3.5 on the exact basis");
 }

@@ -281,22 +281,24 @@ fn target_of(model: &Model, args: &GapArgs) -> anyhow::Result<(Exact, Option<Str
     Ok((parse_target(model, text)?, None))
 }
 
-/// Reads `--target X`: an index within the model's range.
+/// Reads `--target X`: an index (`3`, `3.5`, or with a decimal comma `3,5`) or a predicate name
+/// (`Baik` → its lower bound), within the model's level range. Shared by every command that takes
+/// a target (`gap`, `opd`, `report`).
 pub fn parse_target(model: &Model, text: &str) -> anyhow::Result<Exact> {
-    let t = exact::parse_decimal(text)
-        .with_context(|| format!("--target {text:?}: write an index such as 3 or 3.5"))?;
-    let top = exact::int(model.max_level as i64);
-    if t > top {
-        bail!(
-            "--target {text}: the highest index the model {} allows is {}",
-            model.id,
-            model.max_level
-        );
+    crate::report::parse_target(model, text)
+}
+
+/// The exact index that meets `target` on the predicate basis: on the exact basis the target
+/// itself; on the rounded basis (the ministry read the rounded index in 2023) the lowest exact
+/// index that rounds half up to the target, target − ½ × 10^−decimals.
+pub fn exact_threshold(model: &Model, target: &Exact, basis: PredicateBasis) -> Exact {
+    match basis {
+        PredicateBasis::Exact => target.clone(),
+        PredicateBasis::Rounded => {
+            let half = exact::ratio(1, 2 * 10i64.pow(model.decimals));
+            (target - half).max(exact::int(0))
+        }
     }
-    if t < exact::int(0) {
-        bail!("--target {text}: an index is not negative");
-    }
-    Ok(t)
 }
 
 /// The consolidated levels of a scorecard as whole numbers (a roadmap takes whole steps).
@@ -375,7 +377,11 @@ pub fn build(
         .map(|l| l.weight as i64 * l.level as i64)
         .sum();
     let current = units(current_sum);
-    let need = units_needed(model, &levers, &target)?;
+    let need = units_needed(
+        model,
+        &levers,
+        &exact_threshold(model, &target, args.predicate_basis),
+    )?;
     // The effort planner keeps 8 bytes per state and indicator.
     const MAX_TABLE: u64 = 32 << 20;
     if args.effort.is_some() && plan::effort_table_size(&levers, need) > MAX_TABLE {

@@ -50,7 +50,11 @@ fn roadmap_to(model: &Model, card: &Scorecard, target: &str) -> anyhow::Result<V
             cap: model.max_level,
         })
         .collect();
-    let need = gap::units_needed(model, &levers, &target)?;
+    let need = gap::units_needed(
+        model,
+        &levers,
+        &gap::exact_threshold(model, &target, card.predicate_basis),
+    )?;
     Ok(match plan::fewest_steps(&levers, need) {
         Roadmap::Reach(steps) => steps
             .into_iter()

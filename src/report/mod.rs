@@ -375,14 +375,15 @@ impl ReportGap {
         let scores = score(model, &lv);
         let max = exact::int(model.max_level as i64);
         let rows = gap_rows(model, &lv, Some(&target));
-        let met = scores.index >= target;
+        let threshold = crate::cmd::gap::exact_threshold(model, &target, basis);
+        let met = scores.index >= threshold;
         let reachable = target <= max;
         let whole: Option<Vec<u8>> = lv
             .iter()
             .map(|l| exact::as_whole(l).map(|x| x as u8))
             .collect();
         let steps = match whole {
-            Some(w) if reachable => Some(fewest_raises(model, &w, &target, basis)),
+            Some(w) if reachable => Some(fewest_raises(model, &w, &threshold, basis)),
             _ => None,
         };
         ReportGap {
