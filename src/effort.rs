@@ -93,8 +93,11 @@ impl Efforts {
     /// Reads a `.yaml`/`.yml` or `.csv` effort file.
     pub fn load(model: &Model, path: &Path) -> anyhow::Result<Efforts> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path)
+        let bytes = crate::model::read_capped(path, 16 << 20)
             .with_context(|| format!("cannot read the effort file {shown}"))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            anyhow::anyhow!("{shown}: the effort file is not UTF-8 text; save it as UTF-8")
+        })?;
         let ext = path
             .extension()
             .and_then(|e| e.to_str())

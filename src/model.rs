@@ -211,7 +211,7 @@ impl Model {
             return Model::from_yaml(text, &format!("embedded:{id}"));
         }
         let path = Path::new(name_or_path);
-        match std::fs::read(path) {
+        match read_capped(path, MAX_MODEL_BYTES as u64) {
             Ok(bytes) => {
                 let text = String::from_utf8(bytes).map_err(|_| {
                     ModelError::single(name_or_path, "the file is not UTF-8 text; save it as UTF-8")
@@ -277,6 +277,26 @@ impl Model {
             })
         }
     }
+}
+
+/// Reads a small side file (a model, a map, an effort table, a saved result) whole, refusing one
+/// larger than `limit` bytes without reading past it (`--model /dev/zero` must not eat memory).
+pub fn read_capped(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "the file is larger than {} MiB, far more than this kind of file needs; check the path",
+                limit >> 20
+            ),
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Models are small; anything bigger is refused before parsing.

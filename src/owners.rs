@@ -100,7 +100,7 @@ impl OwnerMap {
     /// Reads a map file: YAML when the name ends in `.yaml`/`.yml`, CSV otherwise.
     pub fn load(model: &Model, path: &Path) -> Result<OwnerMap, OwnersError> {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| {
+        let bytes = crate::model::read_capped(path, 16 << 20).map_err(|e| {
             let message = if e.kind() == std::io::ErrorKind::NotFound {
                 "no such file; check the path given to --owners".to_string()
             } else {

@@ -267,3 +267,29 @@ fn a_cell_reference_that_overflows_calamine_is_caught() {
     let parts: Vec<(&str, Vec<u8>)> = parts.iter().map(|(n, d)| (n.as_str(), d.clone())).collect();
     scores_or_errors_cleanly(&zip_of(&parts));
 }
+
+#[cfg(unix)]
+#[test]
+fn endless_side_files_are_refused_without_reading_them_whole() {
+    for args in [
+        vec!["score", "examples/kota-contoh", "--model", "/dev/zero"],
+        vec![
+            "gap",
+            "examples/kota-contoh",
+            "--target",
+            "3",
+            "--effort",
+            "/dev/zero",
+        ],
+        vec!["score", "examples/kota-contoh", "--owners", "/dev/zero"],
+        vec!["check", "examples/kota-contoh", "--baseline", "/dev/zero"],
+    ] {
+        assert_cmd::Command::cargo_bin("spbe")
+            .unwrap()
+            .args(&args)
+            .timeout(std::time::Duration::from_secs(20))
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("larger than"));
+    }
+}

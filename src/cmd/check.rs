@@ -179,27 +179,9 @@ pub fn exit_code(report: &CheckReport) -> u8 {
     if report.passed { SUCCESS } else { FAILURE }
 }
 
-/// Reads a scorecard written by `spbe score --format json`.
+/// Reads a scorecard written by `spbe score --format json` (the same reader as `spbe diff`).
 pub fn read_baseline(path: &std::path::Path) -> anyhow::Result<Scorecard> {
-    let shown = path.display();
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot read the baseline {shown}"))?;
-    let card: Scorecard = serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| {
-        let msg = e.to_string();
-        let msg = msg.split(" at line ").next().unwrap_or_default().to_string();
-        anyhow::anyhow!(
-            "{shown}:{}:{}: not a result of `spbe score --format json`: {msg}; write a baseline with `spbe score INPUT... --format json -o baseline.json`",
-            e.line(),
-            e.column()
-        )
-    })?;
-    if card.schema_version != SCHEMA_VERSION {
-        bail!(
-            "{shown}: schema_version {} is not {SCHEMA_VERSION}; rewrite the baseline with this spbe",
-            card.schema_version
-        );
-    }
-    Ok(card)
+    crate::cmd::result::read_json(path)
 }
 
 fn threshold(text: &str, flag: &str) -> anyhow::Result<Exact> {

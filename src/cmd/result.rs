@@ -35,7 +35,11 @@ pub fn read_json(path: &Path) -> anyhow::Result<Scorecard> {
             .context("cannot read stdin")?;
         s
     } else {
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?
+        let bytes = crate::model::read_capped(path, 1 << 30)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        String::from_utf8(bytes).map_err(|_| {
+            anyhow::anyhow!("{}: not UTF-8 text, so not a JSON result", path.display())
+        })?
     };
     // Parsed straight from the text, never through serde_json::Value: numbers must not pass
     // through f64 (a Value would turn 2.80 into 2.8 and could change long decimals).
