@@ -36,7 +36,8 @@ pub struct NodeChange {
     pub new_rounded: Decimal,
     /// new − old, exact.
     pub change: Decimal,
-    /// The change rounded half up to the model's decimals.
+    /// The change in the published (rounded) figures: new_rounded − old_rounded, so it always
+    /// matches the two numbers shown beside it.
     pub change_rounded: Decimal,
 }
 
@@ -170,7 +171,7 @@ pub fn diff(old_label: &str, old: &Scorecard, new_label: &str, new: &Scorecard) 
             new: n.clone(),
             new_rounded: rounded(&n.value()),
             change: Decimal::exact(&c),
-            change_rounded: rounded(&c),
+            change_rounded: rounded(&(rounded(&n.value()).value() - rounded(&o.value()).value())),
         }
     };
     let (mut domains, mut aspects, mut indicators) = (Vec::new(), Vec::new(), Vec::new());
@@ -236,7 +237,8 @@ pub fn diff(old_label: &str, old: &Scorecard, new_label: &str, new: &Scorecard) 
         same_model,
         notes,
         index_change: Decimal::exact(&change),
-        index_change_rounded: rounded(&change),
+        // The published figures' change, so it matches the two indices shown.
+        index_change_rounded: rounded(&(new.index_rounded.value() - old.index_rounded.value())),
         predicate_changed: old.predicate != new.predicate,
         domains,
         aspects,

@@ -161,7 +161,13 @@ pub fn trend(results: Vec<YearResult>, targets: &[(u16, Exact)]) -> Trend {
             index_rounded: c.index_rounded.clone(),
             predicate: c.predicate.clone(),
             change: change.as_ref().map(Decimal::exact),
-            change_rounded: change.as_ref().map(|x| Decimal::rounded(x, decimals)),
+            // The change in the published figures, so it matches the indices shown.
+            change_rounded: prev.map(|p| {
+                Decimal::rounded(
+                    &(c.index_rounded.value() - p.index_rounded.value()),
+                    decimals,
+                )
+            }),
             groups_kind: groups_kind.into(),
             groups,
             on_track: target.as_ref().map(|t| c.index_rounded.value() >= *t),
