@@ -256,7 +256,11 @@ impl OwnerMap {
                     serde_yaml::Value::String(s) => s.trim().to_string(),
                     serde_yaml::Value::Number(x) => x.to_string(),
                     serde_yaml::Value::Null => String::new(),
-                    _ => format!("{v:?}"),
+                    serde_yaml::Value::Bool(b) => b.to_string(),
+                    // A list or a mapping where one value belongs: say what it is, not its Debug.
+                    serde_yaml::Value::Sequence(_) => "(a list)".to_string(),
+                    serde_yaml::Value::Mapping(_) => "(a mapping)".to_string(),
+                    serde_yaml::Value::Tagged(t) => format!("(tagged {})", t.tag),
                 };
                 Some(RawCell {
                     text,
@@ -266,11 +270,16 @@ impl OwnerMap {
             for key in m.keys() {
                 let k = key.as_str().unwrap_or("");
                 if !["indicator", "opd", "role"].contains(&k) {
+                    let shown = match key {
+                        serde_yaml::Value::String(s) => s.clone(),
+                        serde_yaml::Value::Number(n) => n.to_string(),
+                        _ => "(not text)".to_string(),
+                    };
                     problems.push(located(
                         file,
                         line,
                         None,
-                        format!("unknown key {key:?}; an entry has the keys indicator, opd and optionally role"),
+                        format!("unknown key {shown:?}; an entry has the keys indicator, opd and optionally role"),
                     ));
                 }
             }

@@ -57,7 +57,7 @@ pub struct YearRow {
 pub struct TargetRow {
     pub year: u16,
     pub target: Decimal,
-    /// `met`, `missed`, `ahead` (a year after the latest result) or `no result` (a past year
+    /// `met`, `missed`, `upcoming` (a year after the latest result) or `no result` (a past year
     /// with no result given).
     pub status: String,
     pub index_rounded: Option<Decimal>,
@@ -109,10 +109,21 @@ pub fn trend(results: Vec<YearResult>, targets: &[(u16, Exact)]) -> Trend {
         let model_changed = prev.is_some_and(|p| !same_model(&p.model, &c.model));
         if model_changed {
             let p = prev.expect("checked");
-            notes.push(format!(
-                "{}: the model changed from {} to {}; the change from {} compares indices of different models",
-                r.year, p.model.id, c.model.id, p.year
-            ));
+            notes.push(if p.model.id == c.model.id {
+                format!(
+                    "{}: the model {} is a different file from {}'s (sha256 {} then {}); check that the weights did not change",
+                    r.year,
+                    c.model.id,
+                    p.year,
+                    crate::render::short_hash(&p.model.sha256),
+                    crate::render::short_hash(&c.model.sha256)
+                )
+            } else {
+                format!(
+                    "{}: the model changed from {} to {}; the change from {} compares indices of different models",
+                    r.year, p.model.id, c.model.id, p.year
+                )
+            });
         }
         let change = prev.map(|p| c.index.value() - p.index.value());
         let (groups_kind, groups) = if c.domains.is_empty() {
@@ -199,7 +210,7 @@ pub fn trend(results: Vec<YearResult>, targets: &[(u16, Exact)]) -> Trend {
                     .into();
                 }
                 (None, Some((ly, li))) if year > ly => {
-                    out.status = "ahead".into();
+                    out.status = "upcoming".into();
                     let mut needed = t - li;
                     if needed.is_negative() {
                         needed = Exact::zero();

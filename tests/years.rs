@@ -321,7 +321,7 @@ fn trend_over_three_years_with_a_model_change() {
         .iter()
         .map(|t| t["status"].as_str().unwrap())
         .collect();
-    assert_eq!(status, ["met", "missed", "ahead", "ahead"]);
+    assert_eq!(status, ["met", "missed", "upcoming", "upcoming"]);
     // From 2.56 in 2026: 3.5 by 2027 needs 0.94; 3.8 by 2028 needs 1.24, 0.62 a year.
     assert_eq!(targets[2]["gain_needed"].to_string(), "0.94");
     assert_eq!(targets[3]["gain_needed"].to_string(), "1.24");

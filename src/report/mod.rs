@@ -571,8 +571,20 @@ pub fn parse_date(text: &str) -> anyhow::Result<String> {
         && b.iter()
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-        && (1..=12).contains(&t[5..7].parse::<u8>().unwrap_or(0))
-        && (1..=31).contains(&t[8..10].parse::<u8>().unwrap_or(0));
+        && {
+            let year: u32 = t[..4].parse().unwrap_or(0);
+            let month: u32 = t[5..7].parse().unwrap_or(0);
+            let day: u32 = t[8..10].parse().unwrap_or(0);
+            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+            let days = match month {
+                1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+                4 | 6 | 9 | 11 => 30,
+                2 if leap => 29,
+                2 => 28,
+                _ => 0,
+            };
+            year >= 1 && (1..=days).contains(&day)
+        };
     if !ok {
         anyhow::bail!("--date {text:?} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-31");
     }
@@ -585,6 +597,23 @@ mod tests {
 
     fn model() -> Model {
         Model::load("spbe-2020").unwrap()
+    }
+
+    #[test]
+    fn dates_must_exist() {
+        assert_eq!(parse_date("2024-02-29").unwrap(), "2024-02-29");
+        assert_eq!(parse_date(" 2026-03-31 ").unwrap(), "2026-03-31");
+        for bad in [
+            "2025-02-29",
+            "2025-02-30",
+            "2026-04-31",
+            "0000-01-01",
+            "2026-13-01",
+            "2026-1-01",
+            "31-03-2026",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
