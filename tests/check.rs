@@ -235,6 +235,10 @@ fn errors_exit_two() {
             "error: --fail-under \"tiga\": write an index such as 2.6 or 3\n".into(),
         ),
         (
+            vec!["--fail-under", "30"],
+            "error: --fail-under 30: the model spbe-2020 has indices from 1 to 5; write a line in that range\n".into(),
+        ),
+        (
             vec!["--min-predicate", "Bagus"],
             "error: --min-predicate \"Bagus\": the model spbe-2020 has the predicates \"Kurang\", \"Cukup\", \"Baik\", \"Sangat Baik\", \"Memuaskan\"\n".into(),
         ),

@@ -184,6 +184,20 @@ pub fn read_baseline(path: &std::path::Path) -> anyhow::Result<Scorecard> {
     crate::cmd::result::read_json(path)
 }
 
+/// A line the index is compared with: a number within the model's level range, so that a typo
+/// (`--fail-under 30`) is an argument error (exit 2), not a failed gate (exit 1).
+fn index_line(model: &Model, text: &str, flag: &str) -> anyhow::Result<Exact> {
+    let x = threshold(text, flag)?;
+    let (lo, hi) = (model.min_level, model.max_level);
+    if x > exact::int(hi as i64) {
+        bail!(
+            "{flag} {text}: the model {} has indices from {lo} to {hi}; write a line in that range",
+            model.id
+        );
+    }
+    Ok(x)
+}
+
 fn threshold(text: &str, flag: &str) -> anyhow::Result<Exact> {
     let x = exact::parse_decimal(text)
         .with_context(|| format!("{flag} {text:?}: write an index such as 2.6 or 3"))?;
@@ -216,7 +230,7 @@ pub fn evaluate(
     let mut warnings = card.warnings.clone();
 
     if let Some(text) = &args.fail_under {
-        let x = threshold(text, "--fail-under")?;
+        let x = index_line(model, text, "--fail-under")?;
         let xt = exact::exact_text(&x, model.decimals).0;
         gates.push(if index < x {
             GateResult {
@@ -369,7 +383,7 @@ pub fn evaluate(
     }
 
     if let Some(text) = &args.warn_under {
-        let x = threshold(text, "--warn-under")?;
+        let x = index_line(model, text, "--warn-under")?;
         let xt = exact::exact_text(&x, model.decimals).0;
         gates.push(if index < x {
             GateResult {
