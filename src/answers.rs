@@ -400,6 +400,8 @@ fn read_source(source: &Source) -> Result<Vec<u8>, String> {
             if len > MAX_SHEET_BYTES {
                 return Err(std::io::Error::other(too_big(len)));
             }
+            // Sized once: growing by doubling would copy a large sheet several times.
+            bytes.reserve_exact(len as usize + 1);
             f.take(MAX_SHEET_BYTES + 1).read_to_end(&mut bytes)
         }),
     };

@@ -66,11 +66,25 @@ impl FromStr for Stage {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Stage, String> {
-        let key = text.trim().to_lowercase();
+        // Read once per row of a staged sheet: short ASCII text is lower-cased on the stack.
+        let text_trimmed = text.trim();
+        let mut small = [0u8; 32];
+        let owned;
+        let key = match small.get_mut(..text_trimmed.len()) {
+            Some(buf) if text_trimmed.is_ascii() => {
+                buf.copy_from_slice(text_trimmed.as_bytes());
+                buf.make_ascii_lowercase();
+                std::str::from_utf8(buf).expect("ASCII is UTF-8")
+            }
+            _ => {
+                owned = text_trimmed.to_lowercase();
+                owned.as_str()
+            }
+        };
         let key = key
             .strip_prefix("penilaian")
             .map(str::trim_start)
-            .unwrap_or(&key);
+            .unwrap_or(key);
         Ok(match key {
             "mandiri" | "self" | "self-assessment" | "self assessment" => Stage::Mandiri,
             "dokumen" | "document" | "documents" => Stage::Dokumen,
