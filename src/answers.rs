@@ -275,6 +275,7 @@ fn clip(s: &str, max: usize) -> &str {
 /// names in [`Field::from_header`] and its display name in [`Field::name`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
+    // In the order of `Field::ALL`: a field's discriminant is its slot.
     Indicator,
     Level,
     Opd,
@@ -326,11 +327,9 @@ impl Field {
         }
     }
 
-    fn slot(self) -> usize {
-        Field::ALL
-            .iter()
-            .position(|&f| f == self)
-            .expect("every field is in ALL")
+    /// The field's place in [`Field::ALL`].
+    const fn slot(self) -> usize {
+        self as usize
     }
 }
 
@@ -787,12 +786,14 @@ impl<'m> SheetReader<'m> {
                 ));
                 continue;
             }
-            let get = |f: Field| {
+            // Each known column's cell, trimmed once.
+            let cells = Field::ALL.map(|f| {
                 col(f)
                     .and_then(|i| record.get(i))
                     .map(str::trim)
                     .unwrap_or("")
-            };
+            });
+            let get = |f: Field| cells[f.slot()];
             // A row with no level, no evidence and no note is a template row left blank: not
             // answered. A level left empty beside evidence or a note is a mistake, reported below.
             if get(Field::Level).is_empty()
@@ -948,6 +949,10 @@ fn check_line_shapes(text: &[u8], delimiter: u8) -> Result<(), (u64, String)> {
                     MAX_LINE_BYTES >> 20
                 ),
             ));
+        }
+        // A line of n bytes has at most n + 1 fields: only long lines need counting.
+        if line.len() < MAX_COLUMNS {
+            continue;
         }
         let fields = line.iter().filter(|&&b| b == delimiter).count() + 1;
         if fields > MAX_COLUMNS {
@@ -1108,6 +1113,13 @@ mod tests {
             err.problems[99].to_string(),
             "<stdin>:104:2: column \"indicator\": OPD \"A\" already answered indicator 1 at stage akhir at line 3; keep one answer per OPD and indicator and stage"
         );
+    }
+
+    #[test]
+    fn field_slots_follow_all() {
+        for (i, f) in Field::ALL.iter().enumerate() {
+            assert_eq!(f.slot(), i, "{f:?}");
+        }
     }
 
     #[test]
