@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 
 use crate::decode::{self, Encoding};
@@ -18,7 +19,7 @@ use crate::workbook;
 /// At most this many problems are listed; the rest are counted.
 pub const MAX_PROBLEMS: usize = 100;
 
-/// One OPD's answer for one indicator: 24 bytes, so a million answers take 24 MB.
+/// One OPD's answer for one indicator: 20 bytes, so a million answers take 20 MB.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {
     /// Index into [`AnswerSet::opds`].
@@ -32,8 +33,10 @@ pub struct Answer {
     /// Index into [`AnswerSet::files`] and the 1-based line of the row.
     pub file: u32,
     pub line: u32,
-    /// The evidence and note columns, when either is filled in (most rows have neither).
-    pub remarks: Option<Box<Remarks>>,
+    /// Where the evidence and note columns are in [`AnswerSet::remarks`], when either is filled
+    /// in (most rows have neither); read them with [`AnswerSet::evidence`] and
+    /// [`AnswerSet::note`].
+    pub remarks: Option<NonZeroU32>,
 }
 
 /// The free-text cells of an answer.
@@ -41,16 +44,6 @@ pub struct Answer {
 pub struct Remarks {
     pub evidence: Option<Box<str>>,
     pub note: Option<Box<str>>,
-}
-
-impl Answer {
-    pub fn evidence(&self) -> Option<&str> {
-        self.remarks.as_ref()?.evidence.as_deref()
-    }
-
-    pub fn note(&self) -> Option<&str> {
-        self.remarks.as_ref()?.note.as_deref()
-    }
 }
 
 /// What was read from one input.
@@ -69,9 +62,25 @@ pub struct AnswerSet {
     pub files: Vec<InputFile>,
     /// Things worth saying that are not errors (an encoding that was guessed).
     pub warnings: Vec<String>,
+    /// The evidence and note of the answers that have them; [`Answer::remarks`] counts from 1.
+    pub remarks: Vec<Remarks>,
 }
 
 impl AnswerSet {
+    fn remarks_of(&self, a: &Answer) -> Option<&Remarks> {
+        self.remarks.get(a.remarks?.get() as usize - 1)
+    }
+
+    /// The answer's evidence cell, if filled in.
+    pub fn evidence(&self, a: &Answer) -> Option<&str> {
+        self.remarks_of(a)?.evidence.as_deref()
+    }
+
+    /// The answer's note cell, if filled in.
+    pub fn note(&self, a: &Answer) -> Option<&str> {
+        self.remarks_of(a)?.note.as_deref()
+    }
+
     /// The answered levels per indicator, for [`crate::consolidate::consolidate`].
     pub fn levels_by_indicator(&self, indicators: usize) -> Vec<Vec<u8>> {
         let mut out = vec![Vec::new(); indicators];
@@ -888,6 +897,10 @@ impl<'m> SheetReader<'m> {
                 evidence: text(Field::Evidence),
                 note: text(Field::Note),
             };
+            let remarks = (remarks != Remarks::default()).then(|| {
+                self.set.remarks.push(remarks);
+                NonZeroU32::new(self.set.remarks.len() as u32).expect("counted from 1")
+            });
             self.set.answers.push(Answer {
                 opd,
                 indicator,
@@ -896,7 +909,7 @@ impl<'m> SheetReader<'m> {
                 file: file_no,
                 // A sheet is at most MAX_SHEET_BYTES long, so its lines fit.
                 line: line as u32,
-                remarks: (remarks != Remarks::default()).then(|| Box::new(remarks)),
+                remarks,
             });
         }
         if answered == 0 && self.problems.len() + self.more == problems_before {
@@ -1113,6 +1126,12 @@ mod tests {
             err.problems[99].to_string(),
             "<stdin>:104:2: column \"indicator\": OPD \"A\" already answered indicator 1 at stage akhir at line 3; keep one answer per OPD and indicator and stage"
         );
+    }
+
+    #[test]
+    fn an_answer_is_20_bytes() {
+        // Memory for a million-row sheet is mostly answers (bench/README.md).
+        assert_eq!(std::mem::size_of::<Answer>(), 20);
     }
 
     #[test]

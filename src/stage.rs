@@ -145,6 +145,7 @@ pub fn select(set: &AnswerSet, indicators: usize, choice: Option<Stage>) -> Sele
         answers: kept.cloned().collect(),
         files: set.files.clone(),
         warnings: set.warnings.clone(),
+        remarks: set.remarks.clone(),
     };
     let mut warnings = Vec::new();
     if let Some(c) = choice {
@@ -247,8 +248,7 @@ mod tests {
         AnswerSet {
             opds: vec!["A".into(), "B".into()],
             answers,
-            files: Vec::new(),
-            warnings: Vec::new(),
+            ..AnswerSet::default()
         }
     }
 

@@ -48,8 +48,8 @@ fn essence(set: &AnswerSet) -> Vec<Essence> {
                 set.opds[a.opd as usize].clone(),
                 a.indicator,
                 a.level,
-                a.evidence().map(String::from),
-                a.note().map(|n| n.replace("\r\n", "\n")),
+                set.evidence(a).map(String::from),
+                set.note(a).map(|n| n.replace("\r\n", "\n")),
             )
         })
         .collect()

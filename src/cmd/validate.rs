@@ -333,7 +333,7 @@ pub fn answer_warnings(
     let files = evidence_dir.map(EvidenceFiles::scan);
     for a in &set.answers {
         let id = &model.indicators[a.indicator as usize].id;
-        let items = a.evidence().map(evidence_items).unwrap_or_default();
+        let items = set.evidence(a).map(evidence_items).unwrap_or_default();
         if a.level >= 2 && items.is_empty() {
             out.push(Finding::at(
                 w,
