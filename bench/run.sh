@@ -40,10 +40,16 @@ p, s = r["csv-pass"]["median"], r["spbe-score"]["median"]
 print(f"ratio spbe-score / csv-pass (median): {s / p:.2f}x  ({s * 1000:.0f} ms vs {p * 1000:.0f} ms)")
 PY
 
-hyperfine --warmup 3 --runs 30 --style basic -N \
+hyperfine --warmup 3 --runs 30 --style basic -N --export-json "$dir/small.json" \
     -n sheet-47 "$spbe score $dir/sheet-47.csv --format json"
-hyperfine --warmup 1 --runs 5 --style basic \
+hyperfine --warmup 1 --runs 5 --style basic --export-json "$dir/folder.json" \
     -n sheets-5000 "$spbe score $dir/sheets-5000 --format json"
+python3 - "$dir/small.json" "$dir/folder.json" <<'PY'
+import json, sys
+for f in sys.argv[1:]:
+    for x in json.load(open(f))["results"]:
+        print(f"median {x['command']}: {x['median'] * 1000:.1f} ms")
+PY
 
 peak() { # peak RSS in MiB of a command
     /usr/bin/time -v "$@" 2>&1 >/dev/null | awk '/Maximum resident/ { printf "%.1f MiB", $6 / 1024 }'
