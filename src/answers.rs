@@ -6,7 +6,9 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 
 use crate::decode::{self, Encoding};
@@ -17,21 +19,31 @@ use crate::workbook;
 /// At most this many problems are listed; the rest are counted.
 pub const MAX_PROBLEMS: usize = 100;
 
-/// One OPD's answer for one indicator.
+/// One OPD's answer for one indicator: 20 bytes, so a million answers take 20 MB.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {
     /// Index into [`AnswerSet::opds`].
     pub opd: u32,
-    /// Index into the model's indicators.
-    pub indicator: u32,
+    /// Index into the model's indicators (a model has at most
+    /// [`crate::model::MAX_INDICATORS`]).
+    pub indicator: u16,
     pub level: u8,
-    /// Index into [`AnswerSet::files`] and the 1-based line of the row.
-    pub file: u32,
-    pub line: u64,
-    pub evidence: Option<Box<str>>,
-    pub note: Option<Box<str>>,
     /// The assessment stage of the answer, from the optional `stage` column.
     pub stage: Option<Stage>,
+    /// Index into [`AnswerSet::files`] and the 1-based line of the row.
+    pub file: u32,
+    pub line: u32,
+    /// Where the evidence and note columns are in [`AnswerSet::remarks`], when either is filled
+    /// in (most rows have neither); read them with [`AnswerSet::evidence`] and
+    /// [`AnswerSet::note`].
+    pub remarks: Option<NonZeroU32>,
+}
+
+/// The free-text cells of an answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Remarks {
+    pub evidence: Option<Box<str>>,
+    pub note: Option<Box<str>>,
 }
 
 /// What was read from one input.
@@ -50,9 +62,25 @@ pub struct AnswerSet {
     pub files: Vec<InputFile>,
     /// Things worth saying that are not errors (an encoding that was guessed).
     pub warnings: Vec<String>,
+    /// The evidence and note of the answers that have them; [`Answer::remarks`] counts from 1.
+    pub remarks: Vec<Remarks>,
 }
 
 impl AnswerSet {
+    fn remarks_of(&self, a: &Answer) -> Option<&Remarks> {
+        self.remarks.get(a.remarks?.get() as usize - 1)
+    }
+
+    /// The answer's evidence cell, if filled in.
+    pub fn evidence(&self, a: &Answer) -> Option<&str> {
+        self.remarks_of(a)?.evidence.as_deref()
+    }
+
+    /// The answer's note cell, if filled in.
+    pub fn note(&self, a: &Answer) -> Option<&str> {
+        self.remarks_of(a)?.note.as_deref()
+    }
+
     /// The answered levels per indicator, for [`crate::consolidate::consolidate`].
     pub fn levels_by_indicator(&self, indicators: usize) -> Vec<Vec<u8>> {
         let mut out = vec![Vec::new(); indicators];
@@ -256,6 +284,7 @@ fn clip(s: &str, max: usize) -> &str {
 /// names in [`Field::from_header`] and its display name in [`Field::name`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
+    // In the order of `Field::ALL`: a field's discriminant is its slot.
     Indicator,
     Level,
     Opd,
@@ -307,11 +336,9 @@ impl Field {
         }
     }
 
-    fn slot(self) -> usize {
-        Field::ALL
-            .iter()
-            .position(|&f| f == self)
-            .expect("every field is in ALL")
+    /// The field's place in [`Field::ALL`].
+    const fn slot(self) -> usize {
+        self as usize
     }
 }
 
@@ -381,6 +408,8 @@ fn read_source(source: &Source) -> Result<Vec<u8>, String> {
             if len > MAX_SHEET_BYTES {
                 return Err(std::io::Error::other(too_big(len)));
             }
+            // Sized once: growing by doubling would copy a large sheet several times.
+            bytes.reserve_exact(len as usize + 1);
             f.take(MAX_SHEET_BYTES + 1).read_to_end(&mut bytes)
         }),
     };
@@ -398,13 +427,58 @@ fn read_source(source: &Source) -> Result<Vec<u8>, String> {
 pub struct SheetReader<'m> {
     model: &'m Model,
     /// Lower-cased ids and codes → indicator position.
-    lookup: HashMap<String, u32>,
+    lookup: HashMap<String, u16, BuildHasherDefault<Fnv>>,
     set: AnswerSet,
     opd_index: HashMap<String, u32>,
-    /// (OPD, indicator, stage) → where it was first answered.
-    seen: HashMap<(u32, u32, Option<Stage>), (u32, u64)>,
+    /// Which (indicator, stage) each OPD has answered: one bit per pair, [`Self::words`] words
+    /// per OPD, to refuse a second answer without a map entry per row.
+    answered: Vec<u64>,
+    words: usize,
     problems: Vec<SheetProblem>,
     more: usize,
+}
+
+/// FNV-1a, for the indicator lookup: its keys are the model's ids, so the user's text is only
+/// ever looked up, never inserted, and std's flood-resistant hash buys nothing there.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+}
+
+/// Bit position of an (indicator, stage) pair in an OPD's [`SheetReader::answered`] words.
+fn answered_bit(indicator: u16, stage: Option<Stage>) -> usize {
+    indicator as usize * (Stage::ALL.len() + 1) + stage.map_or(0, |s| s as usize + 1)
+}
+
+/// `text` lower-cased, borrowing it when there is nothing to change and allocating only for
+/// non-ASCII text (same result as `str::to_lowercase`).
+fn lowercase<'a>(text: &'a str, buf: &'a mut String) -> &'a str {
+    if text.is_ascii() {
+        if !text.bytes().any(|b| b.is_ascii_uppercase()) {
+            return text;
+        }
+        buf.clear();
+        buf.push_str(text);
+        buf.make_ascii_lowercase();
+    } else {
+        *buf = text.to_lowercase();
+    }
+    buf
 }
 
 /// Where one sheet's rows come from, for messages.
@@ -428,11 +502,13 @@ impl Place {
 
 impl<'m> SheetReader<'m> {
     pub fn new(model: &'m Model) -> Self {
-        let mut lookup = HashMap::new();
+        let mut lookup = HashMap::default();
         for (i, ind) in model.indicators.iter().enumerate() {
-            lookup.insert(ind.id.to_lowercase(), i as u32);
+            // Model validation caps the count at MAX_INDICATORS.
+            let i = i as u16;
+            lookup.insert(ind.id.to_lowercase(), i);
             if let Some(c) = &ind.code {
-                lookup.insert(c.to_lowercase(), i as u32);
+                lookup.insert(c.to_lowercase(), i);
             }
         }
         SheetReader {
@@ -440,7 +516,8 @@ impl<'m> SheetReader<'m> {
             lookup,
             set: AnswerSet::default(),
             opd_index: HashMap::new(),
-            seen: HashMap::new(),
+            answered: Vec::new(),
+            words: answered_bit(model.indicators.len() as u16, None).div_ceil(64),
             problems: Vec::new(),
             more: 0,
         }
@@ -466,7 +543,18 @@ impl<'m> SheetReader<'m> {
         let i = self.set.opds.len() as u32;
         self.set.opds.push(name.to_string());
         self.opd_index.insert(name.to_string(), i);
+        self.answered.resize(self.answered.len() + self.words, 0);
         i
+    }
+
+    /// Marks the pair answered by `opd`; false when it already was.
+    fn first_answer(&mut self, opd: u32, indicator: u16, stage: Option<Stage>) -> bool {
+        let bit = answered_bit(indicator, stage);
+        let word = &mut self.answered[opd as usize * self.words + bit / 64];
+        let mask = 1u64 << (bit % 64);
+        let first = *word & mask == 0;
+        *word |= mask;
+        first
     }
 
     /// Reads one input (file or stdin) with `options`.
@@ -512,11 +600,14 @@ impl<'m> SheetReader<'m> {
                         file,
                         sheet: Some(sheet.name),
                     };
-                    let rows = sheet
-                        .rows
-                        .into_iter()
-                        .map(|(line, cells)| Ok((line, csv::StringRecord::from(cells))));
-                    self.table(source, &place, &mut input, rows);
+                    let mut rows = sheet.rows.into_iter();
+                    let next = |record: &mut csv::StringRecord| {
+                        let (line, cells) = rows.next()?;
+                        record.clear();
+                        cells.iter().for_each(|c| record.push_field(c));
+                        Some(Ok(line))
+                    };
+                    self.table(source, &place, &mut input, next);
                 }
                 Err(msg) => self.problem(Place { file, sheet: None }.at(0, None, msg)),
             }
@@ -543,24 +634,27 @@ impl<'m> SheetReader<'m> {
                         .delimiter(delimiter)
                         .from_reader(text.as_bytes());
                     let place = Place { file, sheet: None };
-                    let mut records = rdr.records();
-                    if hint.is_some() {
-                        records.next();
-                    }
+                    let mut skip_hint = hint.is_some();
                     // Line numbers come from byte offsets: the csv crate does not count the
                     // blank lines it skips.
                     let mut lines = LineCounter::new(text.as_bytes());
-                    let rows = records.map(move |r| match r {
-                        Ok(rec) => {
-                            let line = rec.position().map_or(0, |p| lines.line_at(p.byte()));
-                            Ok((line, rec))
+                    let next = |record: &mut csv::StringRecord| loop {
+                        let read = rdr.read_record(record);
+                        if std::mem::take(&mut skip_hint) {
+                            continue;
                         }
-                        Err(e) => {
-                            let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
-                            Err((line, csv_message(&e)))
-                        }
-                    });
-                    self.table(source, &place, &mut input, rows);
+                        return match read {
+                            Ok(false) => None,
+                            Ok(true) => {
+                                Some(Ok(record.position().map_or(0, |p| lines.line_at(p.byte()))))
+                            }
+                            Err(e) => {
+                                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
+                                Some(Err((line, csv_message(&e))))
+                            }
+                        };
+                    };
+                    self.table(source, &place, &mut input, next);
                 }
                 Err(msg) => self.problem(Place { file, sheet: None }.at(0, None, msg)),
             }
@@ -568,20 +662,22 @@ impl<'m> SheetReader<'m> {
         self.set.files.push(input);
     }
 
-    /// Checks a header row and the answer rows after it.
+    /// Checks a header row and the answer rows after it. `next_row` reads the next row into
+    /// the record it is given (one record reused for the whole sheet) and returns its line,
+    /// a located error, or `None` at the end.
     fn table(
         &mut self,
         source: &Source,
         place: &Place,
         input: &mut InputFile,
-        rows: impl Iterator<Item = Result<(u64, csv::StringRecord), (u64, String)>>,
+        mut next_row: impl FnMut(&mut csv::StringRecord) -> Option<Result<u64, (u64, String)>>,
     ) {
         let file_no = self.set.files.len() as u32;
         let problems_before = self.problems.len() + self.more;
-        let mut rows = rows;
+        let mut record = csv::StringRecord::new();
         // The header is the first row with something in it.
-        let (header_line, header) = loop {
-            match rows.next() {
+        let header_line = loop {
+            match next_row(&mut record) {
                 None => {
                     self.problem(place.at(0, None, "the file is empty; an answer sheet needs a header row with the columns indicator and level".into()));
                     return;
@@ -590,10 +686,11 @@ impl<'m> SheetReader<'m> {
                     self.problem(place.at(line, None, msg));
                     return;
                 }
-                Some(Ok((_, r))) if r.iter().all(|f| f.trim().is_empty()) => continue,
-                Some(Ok(h)) => break h,
+                Some(Ok(_)) if record.iter().all(|f| f.trim().is_empty()) => continue,
+                Some(Ok(line)) => break line,
             }
         };
+        let header = record.clone();
         if header.len() > MAX_COLUMNS {
             self.problem(place.at(
                 header_line,
@@ -667,10 +764,11 @@ impl<'m> SheetReader<'m> {
         let named = |i: usize| Some((i + 1, header_names[i].clone()));
         let default_opd = source.default_opd();
         let mut answered = 0u64;
+        let mut lower = String::new();
 
-        for row in rows {
-            let (line, record) = match row {
-                Ok(r) => r,
+        while let Some(row) = next_row(&mut record) {
+            let line = match row {
+                Ok(line) => line,
                 Err((line, msg)) => {
                     self.problem(place.at(line, None, msg));
                     continue;
@@ -697,12 +795,14 @@ impl<'m> SheetReader<'m> {
                 ));
                 continue;
             }
-            let get = |f: Field| {
+            // Each known column's cell, trimmed once.
+            let cells = Field::ALL.map(|f| {
                 col(f)
                     .and_then(|i| record.get(i))
                     .map(str::trim)
                     .unwrap_or("")
-            };
+            });
+            let get = |f: Field| cells[f.slot()];
             // A row with no level, no evidence and no note is a template row left blank: not
             // answered. A level left empty beside evidence or a note is a mistake, reported below.
             if get(Field::Level).is_empty()
@@ -714,7 +814,7 @@ impl<'m> SheetReader<'m> {
 
             let ic = col(Field::Indicator).expect("checked above");
             let key = get(Field::Indicator);
-            let indicator = match self.lookup.get(&key.to_lowercase()) {
+            let indicator = match self.lookup.get(lowercase(key, &mut lower)) {
                 Some(&i) => Some(i),
                 None => {
                     let shown: String = key.chars().take(40).collect();
@@ -760,7 +860,19 @@ impl<'m> SheetReader<'m> {
             let (Some(indicator), Some(level)) = (indicator, level) else {
                 continue;
             };
-            if let Some(&(f, l)) = self.seen.get(&(opd, indicator, stage)) {
+            if !self.first_answer(opd, indicator, stage) {
+                if self.problems.len() >= MAX_PROBLEMS {
+                    self.more += 1;
+                    continue;
+                }
+                // Found by a scan: this is the error path, and it runs at most MAX_PROBLEMS times.
+                let first = self
+                    .set
+                    .answers
+                    .iter()
+                    .find(|a| a.opd == opd && a.indicator == indicator && a.stage == stage)
+                    .expect("a marked pair has its answer");
+                let (f, l) = (first.file, first.line);
                 let first = if f == file_no {
                     format!("line {l}")
                 } else {
@@ -779,18 +891,25 @@ impl<'m> SheetReader<'m> {
                 ));
                 continue;
             }
-            self.seen.insert((opd, indicator, stage), (file_no, line));
             answered += 1;
             let text = |f: Field| Some(get(f)).filter(|s| !s.is_empty()).map(Box::from);
+            let remarks = Remarks {
+                evidence: text(Field::Evidence),
+                note: text(Field::Note),
+            };
+            let remarks = (remarks != Remarks::default()).then(|| {
+                self.set.remarks.push(remarks);
+                NonZeroU32::new(self.set.remarks.len() as u32).expect("counted from 1")
+            });
             self.set.answers.push(Answer {
                 opd,
                 indicator,
                 level,
-                file: file_no,
-                line,
-                evidence: text(Field::Evidence),
-                note: text(Field::Note),
                 stage,
+                file: file_no,
+                // A sheet is at most MAX_SHEET_BYTES long, so its lines fit.
+                line: line as u32,
+                remarks,
             });
         }
         if answered == 0 && self.problems.len() + self.more == problems_before {
@@ -843,6 +962,10 @@ fn check_line_shapes(text: &[u8], delimiter: u8) -> Result<(), (u64, String)> {
                     MAX_LINE_BYTES >> 20
                 ),
             ));
+        }
+        // A line of n bytes has at most n + 1 fields: only long lines need counting.
+        if line.len() < MAX_COLUMNS {
+            continue;
         }
         let fields = line.iter().filter(|&&b| b == delimiter).count() + 1;
         if fields > MAX_COLUMNS {
@@ -985,6 +1108,37 @@ mod tests {
 
     fn model() -> Model {
         Model::load("spbe-2020").unwrap()
+    }
+
+    #[test]
+    fn one_answer_per_opd_indicator_and_stage_and_the_excess_is_counted() {
+        let m = model();
+        let mut text =
+            String::from("opd,indicator,stage,level\nA,1,mandiri,3\nA,1,akhir,3\nB,1,akhir,2\n");
+        for _ in 0..150 {
+            text.push_str("A,I1,Final,4\n");
+        }
+        let mut r = SheetReader::new(&m);
+        r.read(&Source::Stdin, text.as_bytes());
+        let err = r.finish().unwrap_err();
+        assert_eq!((err.problems.len(), err.more), (MAX_PROBLEMS, 50));
+        assert_eq!(
+            err.problems[99].to_string(),
+            "<stdin>:104:2: column \"indicator\": OPD \"A\" already answered indicator 1 at stage akhir at line 3; keep one answer per OPD and indicator and stage"
+        );
+    }
+
+    #[test]
+    fn an_answer_is_20_bytes() {
+        // Memory for a million-row sheet is mostly answers (bench/README.md).
+        assert_eq!(std::mem::size_of::<Answer>(), 20);
+    }
+
+    #[test]
+    fn field_slots_follow_all() {
+        for (i, f) in Field::ALL.iter().enumerate() {
+            assert_eq!(f.slot(), i, "{f:?}");
+        }
     }
 
     #[test]

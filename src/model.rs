@@ -301,6 +301,8 @@ pub fn read_capped(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 
 /// Models are small; anything bigger is refused before parsing.
 const MAX_MODEL_BYTES: usize = 4 << 20;
+/// Answers store their indicator's position in 16 bits (a million answers stay small).
+pub const MAX_INDICATORS: usize = u16::MAX as usize;
 
 /// Flow collections (`[ ]`, `{ }`) nested deeper than this are refused before parsing: the YAML
 /// parser's time grows with the square of the depth (100 000 brackets take half a minute).
@@ -1015,6 +1017,16 @@ impl Validator<'_> {
                     &mut indicators,
                 );
             }
+        }
+
+        if indicators.len() > MAX_INDICATORS {
+            self.problem(
+                &[Key("domains")],
+                format!(
+                    "the model has {} indicators; at most {MAX_INDICATORS} are supported",
+                    indicators.len()
+                ),
+            );
         }
 
         // Unique ids across all nodes, and codes unique among indicators and ids.

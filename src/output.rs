@@ -146,6 +146,15 @@ impl Write for Output {
         }
     }
 
+    // serde_json writes token by token: straight to the buffer's fast path, not through the
+    // default loop over `write`.
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.write_all(buf),
+            Output::File { tmp, .. } => tmp.write_all(buf),
+        }
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Output::Stdout(w) => w.flush(),

@@ -66,11 +66,25 @@ impl FromStr for Stage {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Stage, String> {
-        let key = text.trim().to_lowercase();
+        // Read once per row of a staged sheet: short ASCII text is lower-cased on the stack.
+        let text_trimmed = text.trim();
+        let mut small = [0u8; 32];
+        let owned;
+        let key = match small.get_mut(..text_trimmed.len()) {
+            Some(buf) if text_trimmed.is_ascii() => {
+                buf.copy_from_slice(text_trimmed.as_bytes());
+                buf.make_ascii_lowercase();
+                std::str::from_utf8(buf).expect("ASCII is UTF-8")
+            }
+            _ => {
+                owned = text_trimmed.to_lowercase();
+                owned.as_str()
+            }
+        };
         let key = key
             .strip_prefix("penilaian")
             .map(str::trim_start)
-            .unwrap_or(&key);
+            .unwrap_or(key);
         Ok(match key {
             "mandiri" | "self" | "self-assessment" | "self assessment" => Stage::Mandiri,
             "dokumen" | "document" | "documents" => Stage::Dokumen,
@@ -113,8 +127,8 @@ pub fn select(set: &AnswerSet, indicators: usize, choice: Option<Stage>) -> Sele
         }
     }
     let mut dropped_unstaged = 0usize;
-    let mut out = set.clone();
-    out.answers.retain(|a| {
+    // Only the kept answers are copied: a million staged rows keep a fifth of them.
+    let kept = set.answers.iter().filter(|a| {
         let i = a.indicator as usize;
         match (a.stage, stages[i]) {
             (Some(s), Some(used)) => s == used,
@@ -126,6 +140,13 @@ pub fn select(set: &AnswerSet, indicators: usize, choice: Option<Stage>) -> Sele
             }
         }
     });
+    let out = AnswerSet {
+        opds: set.opds.clone(),
+        answers: kept.cloned().collect(),
+        files: set.files.clone(),
+        warnings: set.warnings.clone(),
+        remarks: set.remarks.clone(),
+    };
     let mut warnings = Vec::new();
     if let Some(c) = choice {
         let missing = stages.iter().filter(|s| s.is_none()).count();
@@ -211,16 +232,15 @@ mod tests {
     use super::*;
     use crate::answers::Answer;
 
-    fn answer(opd: u32, indicator: u32, level: u8, stage: Option<Stage>) -> Answer {
+    fn answer(opd: u32, indicator: u16, level: u8, stage: Option<Stage>) -> Answer {
         Answer {
             opd,
             indicator,
             level,
             file: 0,
             line: 2,
-            evidence: None,
-            note: None,
             stage,
+            remarks: None,
         }
     }
 
@@ -228,12 +248,11 @@ mod tests {
         AnswerSet {
             opds: vec!["A".into(), "B".into()],
             answers,
-            files: Vec::new(),
-            warnings: Vec::new(),
+            ..AnswerSet::default()
         }
     }
 
-    fn kept(sel: &Selection) -> Vec<(u32, u32, u8)> {
+    fn kept(sel: &Selection) -> Vec<(u32, u16, u8)> {
         sel.answers
             .answers
             .iter()

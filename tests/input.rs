@@ -37,7 +37,7 @@ fn read(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<AnswerSet, Sh
 }
 
 /// OPD, indicator, level, evidence, note.
-type Essence = (String, u32, u8, Option<String>, Option<String>);
+type Essence = (String, u16, u8, Option<String>, Option<String>);
 
 /// What must not change between variants: who answered what, with which evidence and note.
 fn essence(set: &AnswerSet) -> Vec<Essence> {
@@ -48,8 +48,8 @@ fn essence(set: &AnswerSet) -> Vec<Essence> {
                 set.opds[a.opd as usize].clone(),
                 a.indicator,
                 a.level,
-                a.evidence.as_deref().map(String::from),
-                a.note.as_deref().map(|n| n.replace("\r\n", "\n")),
+                set.evidence(a).map(String::from),
+                set.note(a).map(|n| n.replace("\r\n", "\n")),
             )
         })
         .collect()

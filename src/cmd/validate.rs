@@ -315,7 +315,7 @@ pub fn answer_warnings(
             out.push(Finding::at(
                 w,
                 &path(hi),
-                hi.line,
+                hi.line.into(),
                 format!(
                     "OPDs disagree on indicator {} by {} levels: {:?} says {} here, {:?} says {} at {}:{}; agree on one level before submitting",
                     ind.id,
@@ -333,16 +333,12 @@ pub fn answer_warnings(
     let files = evidence_dir.map(EvidenceFiles::scan);
     for a in &set.answers {
         let id = &model.indicators[a.indicator as usize].id;
-        let items = a
-            .evidence
-            .as_deref()
-            .map(evidence_items)
-            .unwrap_or_default();
+        let items = set.evidence(a).map(evidence_items).unwrap_or_default();
         if a.level >= 2 && items.is_empty() {
             out.push(Finding::at(
                 w,
                 &path(a),
-                a.line,
+                a.line.into(),
                 format!(
                     "indicator {id}: level {} with no evidence; the assessors reject a claim of level 2 or more without data dukung, so list the documents in the evidence column",
                     a.level
@@ -355,7 +351,7 @@ pub fn answer_warnings(
                     out.push(Finding::at(
                         w,
                         &path(a),
-                        a.line,
+                        a.line.into(),
                         format!(
                             "indicator {id}: evidence {item:?} is not in {}; add the file or correct its name",
                             dir.display()

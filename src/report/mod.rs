@@ -148,10 +148,10 @@ impl Report {
         let mut notes = vec![Vec::new(); n];
         for a in &answers.answers {
             let opd = &answers.opds[a.opd as usize];
-            if let Some(e) = a.evidence.as_deref().filter(|e| !e.trim().is_empty()) {
+            if let Some(e) = answers.evidence(a).filter(|e| !e.trim().is_empty()) {
                 evidence[a.indicator as usize].push(format!("{opd}: {e}"));
             }
-            if let Some(t) = a.note.as_deref().filter(|t| !t.trim().is_empty()) {
+            if let Some(t) = answers.note(a).filter(|t| !t.trim().is_empty()) {
                 notes[a.indicator as usize].push(format!("{opd}: {t}"));
             }
         }

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Benchmark of `spbe score FILE --format json` against a bare csv pass (issue 7).
+#
+#   bench/run.sh            # generate inputs into a temp folder, build, measure, print figures
+#   KEEP=1 bench/run.sh     # keep the temp folder (its path is printed)
+#
+# Needs hyperfine and GNU time (Debian packages `hyperfine` and `time`; installed if missing
+# and apt-get is available). Inputs are generated with a fixed seed (examples/bench_gen.rs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need() {
+    if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$2" ]; then
+        echo "installing $3" >&2
+        apt-get install -y "$3" >/dev/null
+    fi
+}
+need hyperfine /usr/bin/hyperfine hyperfine
+need /usr/bin/time /usr/bin/time time
+
+cargo build --release --quiet --bin spbe --example csv_pass --example bench_gen
+spbe=target/release/spbe
+pass=target/release/examples/csv_pass
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/spbe-bench.XXXXXX")
+if [ -z "${KEEP:-}" ]; then trap 'rm -rf "$dir"' EXIT; else echo "inputs kept in $dir"; fi
+target/release/examples/bench_gen "$dir"
+one="$dir/answers-1m.csv"
+
+echo "machine: $(nproc) cores, $(uname -sm); $("$spbe" --version)"
+echo "1M-row file: $(wc -l <"$one") lines, $(($(stat -c %s "$one") / 1048576)) MiB"
+
+hyperfine --warmup 2 --runs 10 --style basic --export-json "$dir/big.json" \
+    -n csv-pass "$pass $one" \
+    -n spbe-score "$spbe score $one --format json"
+python3 - "$dir/big.json" <<'PY'
+import json, sys
+r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
+p, s = r["csv-pass"]["median"], r["spbe-score"]["median"]
+print(f"ratio spbe-score / csv-pass (median): {s / p:.2f}x  ({s * 1000:.0f} ms vs {p * 1000:.0f} ms)")
+PY
+
+hyperfine --warmup 3 --runs 30 --style basic -N --export-json "$dir/small.json" \
+    -n sheet-47 "$spbe score $dir/sheet-47.csv --format json"
+hyperfine --warmup 1 --runs 5 --style basic --export-json "$dir/folder.json" \
+    -n sheets-5000 "$spbe score $dir/sheets-5000 --format json"
+python3 - "$dir/small.json" "$dir/folder.json" <<'PY'
+import json, sys
+for f in sys.argv[1:]:
+    for x in json.load(open(f))["results"]:
+        print(f"median {x['command']}: {x['median'] * 1000:.1f} ms")
+PY
+
+peak() { # peak RSS in MiB of a command
+    /usr/bin/time -v "$@" 2>&1 >/dev/null | awk '/Maximum resident/ { printf "%.1f MiB", $6 / 1024 }'
+}
+echo "peak RSS csv-pass 1M:        $(peak "$pass" "$one")"
+echo "peak RSS spbe score 1M:      $(peak "$spbe" score "$one" --format json)"
+echo "peak RSS spbe score 10x1M:   $(peak "$spbe" score "$dir/answers-10m" --format json)"
+echo "peak RSS spbe score 47 rows: $(peak "$spbe" score "$dir/sheet-47.csv" --format json)"
+echo "peak RSS spbe score 5000x47: $(peak "$spbe" score "$dir/sheets-5000" --format json)"
