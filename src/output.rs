@@ -151,6 +151,7 @@ impl Write for Output {
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match self {
             Output::Stdout(w) => w.write_all(buf),
+            Output::Special(w, _) => w.write_all(buf),
             Output::File { tmp, .. } => tmp.write_all(buf),
         }
     }
