@@ -430,6 +430,8 @@ pub struct SheetReader<'m> {
     lookup: HashMap<String, u16, BuildHasherDefault<Fnv>>,
     set: AnswerSet,
     opd_index: HashMap<String, u32>,
+    /// OPD names ignoring case and spacing → OPD: `BAPPEDA` and `Bappeda ` are one OPD.
+    opd_by_key: HashMap<String, u32>,
     /// Which (indicator, stage) each OPD has answered: one bit per pair, [`Self::words`] words
     /// per OPD, to refuse a second answer without a map entry per row.
     answered: Vec<u64>,
@@ -516,6 +518,7 @@ impl<'m> SheetReader<'m> {
             lookup,
             set: AnswerSet::default(),
             opd_index: HashMap::new(),
+            opd_by_key: HashMap::new(),
             answered: Vec::new(),
             words: answered_bit(model.indicators.len() as u16, None).div_ceil(64),
             problems: Vec::new(),
@@ -536,13 +539,26 @@ impl<'m> SheetReader<'m> {
         &self.problems
     }
 
+    /// The OPD a name means. Names that differ only in case or spacing are one OPD (as in the
+    /// responsibility map), shown with the first spelling read, and a warning says so. The exact
+    /// spelling is looked up first, so the usual row costs one hash lookup and no allocation.
     fn intern_opd(&mut self, name: &str) -> u32 {
         if let Some(&i) = self.opd_index.get(name) {
+            return i;
+        }
+        let key = crate::owners::opd_key(name);
+        if let Some(&i) = self.opd_by_key.get(&key) {
+            self.set.warnings.push(format!(
+                "OPD {name:?} is taken as {:?} (the names differ only in case or spacing)",
+                self.set.opds[i as usize]
+            ));
+            self.opd_index.insert(name.to_string(), i);
             return i;
         }
         let i = self.set.opds.len() as u32;
         self.set.opds.push(name.to_string());
         self.opd_index.insert(name.to_string(), i);
+        self.opd_by_key.insert(key, i);
         self.answered.resize(self.answered.len() + self.words, 0);
         i
     }
@@ -625,6 +641,15 @@ impl<'m> SheetReader<'m> {
                     });
                     if let Err((line, msg)) = check_line_shapes(text.as_bytes(), delimiter) {
                         self.problem(Place { file, sheet: None }.at(line, None, msg));
+                        self.set.files.push(input);
+                        return;
+                    }
+                    if let Some(line) = unclosed_quote(text.as_bytes(), delimiter) {
+                        self.problem(Place { file, sheet: None }.at(
+                            line,
+                            None,
+                            "a quote (\") opens a cell here and is never closed, so every row after it would be read into that one cell; add the closing quote or remove this one".into(),
+                        ));
                         self.set.files.push(input);
                         return;
                     }
@@ -947,6 +972,40 @@ impl<'m> SheetReader<'m> {
 /// A physical line longer than this is refused before parsing (a row of a few 64 KiB cells is
 /// far shorter).
 pub const MAX_LINE_BYTES: usize = 4 << 20;
+
+/// The line where a quoted cell opens and never closes (the csv crate would silently read the
+/// rest of the file into it). Quotes only open a cell at its start, as in Excel's CSV; `""`
+/// inside a quoted cell is an escaped quote.
+fn unclosed_quote(text: &[u8], delimiter: u8) -> Option<u64> {
+    if !text.contains(&b'"') {
+        return None;
+    }
+    let (mut line, mut opened_at) = (1u64, 0u64);
+    let (mut in_quotes, mut at_cell_start) = (false, true);
+    let mut i = 0;
+    while i < text.len() {
+        let b = text[i];
+        if in_quotes {
+            if b == b'"' {
+                if text.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    in_quotes = false;
+                }
+            } else if b == b'\n' {
+                line += 1;
+            }
+        } else if b == b'"' && at_cell_start {
+            in_quotes = true;
+            opened_at = line;
+        } else if b == b'\n' {
+            line += 1;
+        }
+        at_cell_start = !in_quotes && (b == delimiter || b == b'\n' || b == b'\r');
+        i += 1;
+    }
+    in_quotes.then_some(opened_at)
+}
 
 /// Refuses, before the CSV parser buffers them, lines with more delimiters than
 /// [`MAX_COLUMNS`] or longer than [`MAX_LINE_BYTES`]: one cheap pass that keeps hostile files

@@ -493,3 +493,64 @@ fn output_to_a_device_writes_in_place_and_folders_are_refused() {
             predicate::str::contains("the folder").and(predicate::str::contains("does not exist")),
         );
 }
+
+#[test]
+fn an_unclosed_quote_is_an_error_not_a_silent_loss() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "q.csv",
+        "indicator,level,note\n1,3,\"unterminated\n2,4,x\n",
+    );
+    spbe().args(["score", &f]).assert().code(2).stdout("").stderr(format!(
+        "error: 1 problem in the answer sheets:\n  {f}:2: a quote (\") opens a cell here and is never closed, so every row after it would be read into that one cell; add the closing quote or remove this one\n"
+    ));
+    // A closed multi-line note with escaped quotes is fine.
+    let ok = write(
+        dir.path(),
+        "ok.csv",
+        "indicator,level,note\n1,3,\"two\nlines \"\"quoted\"\"\"\n2,4,x\n",
+    );
+    let out = stdout_of(spbe().args(["score", &ok, "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // 1 + 2 × 1.30 / 100 + 3 × 1.30 / 100
+    assert_eq!(v["index"].to_string(), "1.065");
+}
+
+#[test]
+fn opd_names_differing_only_in_case_or_spacing_are_one_opd() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "o.csv",
+        "opd,indicator,level\nBappeda Kota,11,3\nBAPPEDA  kota,12,2\n",
+    );
+    let out = spbe()
+        .args(["score", &f, "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["indicators"][11]["opds"],
+        serde_json::json!(["Bappeda Kota"])
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("warning: OPD \"BAPPEDA  kota\" is taken as \"Bappeda Kota\" (the names differ only in case or spacing)"),
+        "{stderr}"
+    );
+    // And so a second answer under another spelling is a duplicate.
+    let d = write(
+        dir.path(),
+        "d.csv",
+        "opd,indicator,level\nBappeda,11,3\nBAPPEDA,11,2\n",
+    );
+    spbe()
+        .args(["score", &d])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "already answered indicator 11 at line 2",
+        ));
+}
