@@ -212,9 +212,27 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<Source>, SheetErrors> {
         column: None,
         message,
     };
+    let mut stdin_taken = false;
     for input in inputs {
         if input.as_os_str() == "-" {
-            out.push(Source::Stdin);
+            if std::mem::replace(&mut stdin_taken, true) {
+                problems.push(located(
+                    input,
+                    "stdin (-) is given twice; it can be read only once".into(),
+                ));
+            } else {
+                out.push(Source::Stdin);
+            }
+            continue;
+        }
+        if input
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+        {
+            problems.push(located(
+                input,
+                "a JSON file is a saved result, not an answer sheet; compare results with `spbe diff`, `spbe trend` or `spbe check --baseline`".into(),
+            ));
             continue;
         }
         match std::fs::metadata(input) {
@@ -245,6 +263,20 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<Source>, SheetErrors> {
                 "no such file or folder; check the path".into(),
             )),
             Err(e) => problems.push(located(input, format!("cannot read: {e}"))),
+        }
+    }
+    // The same sheet given twice (directly, or also through its folder) would be read twice and
+    // every row reported as its own duplicate.
+    let mut seen = std::collections::HashSet::new();
+    for source in &out {
+        if let Source::File(p) = source {
+            let key = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+            if !seen.insert(key) {
+                problems.push(located(
+                    p,
+                    "this sheet is given twice (directly or through its folder); give each sheet once".into(),
+                ));
+            }
         }
     }
     if problems.is_empty() {

@@ -554,3 +554,23 @@ fn opd_names_differing_only_in_case_or_spacing_are_one_opd() {
             "already answered indicator 11 at line 2",
         ));
 }
+
+#[test]
+fn inputs_given_twice_or_of_the_wrong_kind_are_named() {
+    spbe()
+        .args(["score", "-", "-"])
+        .write_stdin("indicator,level\n1,3\n")
+        .assert()
+        .code(2)
+        .stderr("error: 1 problem in the answer sheets:\n  -: stdin (-) is given twice; it can be read only once\n");
+    spbe()
+        .args(["score", "examples/kota-contoh", "examples/kota-contoh/bpkad.csv"])
+        .assert()
+        .code(2)
+        .stderr("error: 1 problem in the answer sheets:\n  examples/kota-contoh/bpkad.csv: this sheet is given twice (directly or through its folder); give each sheet once\n");
+    let dir = tempfile::tempdir().unwrap();
+    let json = write(dir.path(), "r.json", "{}");
+    spbe().args(["score", &json]).assert().code(2).stderr(format!(
+        "error: 1 problem in the answer sheets:\n  {json}: a JSON file is a saved result, not an answer sheet; compare results with `spbe diff`, `spbe trend` or `spbe check --baseline`\n"
+    ));
+}
