@@ -267,8 +267,9 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<Source>, SheetErrors> {
     }
     // The same sheet given twice (directly, or also through its folder) would be read twice and
     // every row reported as its own duplicate.
+    // One folder cannot list a file twice, so this costs nothing in the common one-input case.
     let mut seen = std::collections::HashSet::new();
-    for source in &out {
+    for source in out.iter().filter(|_| inputs.len() > 1) {
         if let Source::File(p) = source {
             let key = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
             if !seen.insert(key) {
