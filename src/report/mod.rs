@@ -388,7 +388,7 @@ impl ReportGap {
         };
         ReportGap {
             target_predicate: model.predicate(&target).name.clone(),
-            gap: &target - &scores.index,
+            gap: (&target - &scores.index).max(exact::int(0)),
             target,
             met,
             reachable,
@@ -435,7 +435,8 @@ pub fn gap_rows(model: &Model, levels: &[Exact], target: Option<&Exact>) -> Vec<
             id: id.clone(),
             name: name.clone(),
             index: idx.clone(),
-            gap: target.map(|t| t - idx),
+            // As in `spbe gap`: a node above the target has no gap (0), not a negative one.
+            gap: target.map(|t| (t - idx).max(exact::int(0))),
             points_available: room / &total,
         })
         .collect()
