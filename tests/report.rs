@@ -393,7 +393,8 @@ fn bad_target_date_and_overwrites_are_refused() {
         .arg(&sheet)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("it is one of the inputs"));
+        // Refused by its name (a sheet is not a report); the input rule is tested in score.rs.
+        .stderr(predicate::str::contains("a report is .html, .xlsx or .md"));
     assert_eq!(
         std::fs::read_to_string(&sheet).unwrap(),
         "opd,indicator,level\nX,1,2\n"
@@ -766,4 +767,27 @@ fn xlsx_workbook_opens_in_libreoffice() {
     ] {
         assert!(text.contains(want), "LibreOffice shows {want}:\n{text}");
     }
+}
+
+#[test]
+fn the_output_name_must_say_the_format_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("laporan.pdf").display().to_string();
+    assert_cmd::Command::cargo_bin("spbe")
+        .unwrap()
+        .args(["report", "examples/kota-contoh", "-o", &pdf])
+        .assert()
+        .code(2)
+        .stderr(format!(
+            "error: -o {pdf}: a report is .html, .xlsx or .md; name the file with one of those (a PDF: open the HTML in a browser and print it)\n"
+        ));
+    let html = dir.path().join("laporan.html").display().to_string();
+    assert_cmd::Command::cargo_bin("spbe")
+        .unwrap()
+        .args(["report", "examples/kota-contoh", "-f", "xlsx", "-o", &html])
+        .assert()
+        .code(2)
+        .stderr(format!(
+            "error: -o {html}: the name says html but --format asks for xlsx; make them agree\n"
+        ));
 }

@@ -263,3 +263,18 @@ fn semicolon_csv_template_for_indonesian_excel_round_trips() {
     // 1 + 3 × 2.50 / 100
     assert_eq!(score_json(&blank)["index"].to_string(), "1.075");
 }
+
+#[test]
+fn a_file_name_that_disagrees_with_the_format_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("t.xlsx");
+    spbe()
+        .args(["template", "--format", "csv", "-o"])
+        .arg(&t)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "the file name and --format disagree",
+        ));
+    assert!(!t.exists());
+}

@@ -159,7 +159,17 @@ fn slug(name: &str) -> String {
             s.push('-');
         }
     }
-    s.trim_end_matches('-').to_string()
+    let s = s.trim_end_matches('-').to_string();
+    // Windows refuses these as file names, whatever the extension.
+    const RESERVED: [&str; 22] = [
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+        "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    ];
+    if RESERVED.contains(&s.as_str()) {
+        format!("opd-{s}")
+    } else {
+        s
+    }
 }
 
 fn plan(model: &Model, model_text: &str, opds: &[(String, String)]) -> Vec<Planned> {
@@ -283,6 +293,7 @@ mod tests {
         assert_eq!(slug("  Bagian PBJ/ULP "), "bagian-pbj-ulp");
         assert_eq!(slug("BKPSDM"), "bkpsdm");
         assert_eq!(slug("---"), "");
+        assert_eq!(slug("CON"), "opd-con", "a name Windows reserves");
     }
 
     #[test]

@@ -24,6 +24,14 @@ pub enum ReportFormat {
 }
 
 impl ReportFormat {
+    fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Html => "html",
+            ReportFormat::Xlsx => "xlsx",
+            ReportFormat::Markdown => "markdown",
+        }
+    }
+
     /// The format a file name asks for: `.xlsx`, `.md`/`.markdown`, `.html`/`.htm`.
     pub fn from_path(path: &Path) -> Option<ReportFormat> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
@@ -86,10 +94,28 @@ fn data_date(inputs: &[crate::answers::InputFile]) -> String {
 }
 
 pub fn run(args: &ReportArgs) -> anyhow::Result<u8> {
-    let format = args
-        .format
-        .or_else(|| args.output.as_deref().and_then(ReportFormat::from_path))
-        .unwrap_or(ReportFormat::Html);
+    let named = args
+        .output
+        .as_deref()
+        .filter(|p| p.as_os_str() != "-" && p.extension().is_some());
+    let from_name = named.and_then(ReportFormat::from_path);
+    if let Some(path) = named {
+        // A file name that says one format while another is written misleads whoever opens it.
+        match (args.format, from_name) {
+            (_, None) => anyhow::bail!(
+                "-o {}: a report is .html, .xlsx or .md; name the file with one of those (a PDF: open the HTML in a browser and print it)",
+                path.display()
+            ),
+            (Some(f), Some(g)) if f != g => anyhow::bail!(
+                "-o {}: the name says {} but --format asks for {}; make them agree",
+                path.display(),
+                g.name(),
+                f.name()
+            ),
+            _ => {}
+        }
+    }
+    let format = args.format.or(from_name).unwrap_or(ReportFormat::Html);
     let to_stdout = args.output.as_deref().is_none_or(|p| p.as_os_str() == "-");
     if format == ReportFormat::Xlsx && to_stdout && std::io::stdout().is_terminal() {
         anyhow::bail!(

@@ -135,6 +135,15 @@ pub fn run(args: &TemplateArgs) -> anyhow::Result<u8> {
         _ => TemplateFormat::Csv,
     });
     if let Some(p) = dest {
+        let xlsx_name = p
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("xlsx"));
+        if xlsx_name != (format == TemplateFormat::Xlsx) {
+            bail!(
+                "-o {}: the file name and --format disagree; name a CSV template .csv and an XLSX one .xlsx",
+                p.display()
+            );
+        }
         if p.exists() && !args.force {
             bail!(
                 "{} already exists (it may be a filled-in answer sheet); choose another name or pass --force to replace it",
