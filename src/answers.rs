@@ -419,6 +419,13 @@ pub fn load_with(
     for source in &sources {
         reader.read_source(source, options);
     }
+    if let Some(name) = &options.sheet {
+        if !reader.read_a_workbook {
+            reader.set.warnings.push(format!(
+                "--sheet {name:?} was ignored: it picks a sheet of an .xlsx/.ods workbook, and no input is one"
+            ));
+        }
+    }
     reader.finish()
 }
 
@@ -463,6 +470,8 @@ pub struct SheetReader<'m> {
     lookup: HashMap<String, u16, BuildHasherDefault<Fnv>>,
     set: AnswerSet,
     opd_index: HashMap<String, u32>,
+    /// Whether any input was a workbook (so `--sheet` meant something).
+    read_a_workbook: bool,
     /// OPD names ignoring case and spacing → OPD: `BAPPEDA` and `Bappeda ` are one OPD.
     opd_by_key: HashMap<String, u32>,
     /// Which (indicator, stage) each OPD has answered: one bit per pair, [`Self::words`] words
@@ -551,6 +560,7 @@ impl<'m> SheetReader<'m> {
             lookup,
             set: AnswerSet::default(),
             opd_index: HashMap::new(),
+            read_a_workbook: false,
             opd_by_key: HashMap::new(),
             answered: Vec::new(),
             words: answered_bit(model.indicators.len() as u16, None).div_ceil(64),
@@ -643,6 +653,7 @@ impl<'m> SheetReader<'m> {
                 ),
             ));
         } else if workbook::is_workbook(bytes) {
+            self.read_a_workbook = true;
             match workbook::read(bytes, options.sheet.as_deref()) {
                 Ok(sheet) => {
                     let place = Place {

@@ -574,3 +574,24 @@ fn inputs_given_twice_or_of_the_wrong_kind_are_named() {
         "error: 1 problem in the answer sheets:\n  {json}: a JSON file is a saved result, not an answer sheet; compare results with `spbe diff`, `spbe trend` or `spbe check --baseline`\n"
     ));
 }
+
+#[test]
+fn sheet_option_on_csv_inputs_is_reported_as_ignored() {
+    let out = spbe()
+        .args([
+            "score",
+            "examples/kota-contoh",
+            "--sheet",
+            "Jawaban",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("warning: --sheet \"Jawaban\" was ignored: it picks a sheet of an .xlsx/.ods workbook, and no input is one"),
+        "{stderr}"
+    );
+}
