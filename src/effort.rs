@@ -247,8 +247,17 @@ fn parse_yaml(model: &Model, text: &str, shown: &str) -> anyhow::Result<(Exact, 
 }
 
 fn parse_csv(model: &Model, text: &str, shown: &str) -> anyhow::Result<(Exact, Vec<Rule>)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Excel with Indonesian regional settings writes `;`; take the header's separator.
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
+        .flexible(true)
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
@@ -264,7 +273,10 @@ fn parse_csv(model: &Model, text: &str, shown: &str) -> anyhow::Result<(Exact, V
     let mut default_at: Option<String> = None;
     let mut rules = Vec::new();
     for record in reader.records() {
-        let record = record.with_context(|| format!("{shown}: cannot read a row"))?;
+        let record = record.map_err(|e| {
+            let line = e.position().map(|p| p.line()).unwrap_or(0);
+            anyhow::anyhow!("{shown}:{line}: cannot read this row as CSV: {e}")
+        })?;
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         let at = format!("{shown}:{line}");
         let get = |c: usize| record.get(c).unwrap_or("");

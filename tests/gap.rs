@@ -567,3 +567,43 @@ fn the_rounded_basis_meets_a_target_once_the_index_rounds_to_it() {
     );
     assert_eq!(gap("exact"), 1, "3.499 is below 3.5 on the exact basis");
 }
+
+#[test]
+fn a_semicolon_effort_csv_reads_like_a_comma_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let comma = dir.path().join("comma.csv");
+    let semi = dir.path().join("semi.csv");
+    std::fs::write(&comma, "indicator,to,effort\n,4,2\n,5,4\n11,,3\n").unwrap();
+    std::fs::write(
+        &semi,
+        "\u{feff}indicator;to;effort\r\n;4;2\r\n;5;4\r\n11;;3\r\n",
+    )
+    .unwrap();
+    let plan = |f: &std::path::Path| {
+        let out = Command::cargo_bin("spbe")
+            .unwrap()
+            .args([
+                "gap",
+                "examples/kota-contoh",
+                "--target",
+                "3",
+                "--format",
+                "json",
+                "--effort",
+            ])
+            .arg(f)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (v["total_effort"].clone(), v["steps"].clone())
+    };
+    let (effort, steps) = plan(&comma);
+    assert_eq!(effort.to_string(), "13");
+    assert_eq!(plan(&semi), (effort, steps));
+}
