@@ -264,3 +264,43 @@ fn errors_exit_two() {
     let (code, _, _) = run(&["check", CITY, "--fail-under", "2", "--tolerance", "0.1"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn a_baseline_of_another_model_compares_only_the_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base.json");
+    let out = Command::cargo_bin("spbe")
+        .unwrap()
+        .args(["score", CITY, "--format", "json", "-o"])
+        .arg(&base)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let out = Command::cargo_bin("spbe")
+        .unwrap()
+        .args([
+            "check",
+            "tests/data/years/2026",
+            "--model",
+            "pemdi-2026",
+            "--baseline",
+        ])
+        .arg(&base)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("fell by more than 0: index 2.764 -> 2.56 (-0.204)\n"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("domain"),
+        "no domain of another model is compared: {stdout}"
+    );
+    assert!(
+        stderr.contains("only the overall index is compared"),
+        "{stderr}"
+    );
+}

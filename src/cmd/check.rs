@@ -297,9 +297,12 @@ pub fn evaluate(
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_default();
-        if base.model.id != card.model.id {
+        // Domains of different models share ids (D1..) but not meaning: as in `spbe diff`, only
+        // the overall index is compared across models.
+        let same_model = base.model.id == card.model.id;
+        if !same_model {
             warnings.push(format!(
-                "the baseline {name} was scored with the model {}, this result with {}; only ids present in both are compared",
+                "the baseline {name} was scored with the model {}, this result with {}; only the overall index is compared",
                 base.model.id, card.model.id
             ));
         }
@@ -311,7 +314,7 @@ pub fn evaluate(
             index.clone(),
         )];
         let mut missing = Vec::new();
-        for bd in &base.domains {
+        for bd in base.domains.iter().filter(|_| same_model) {
             match card.domains.iter().find(|d| d.id == bd.id) {
                 Some(d) => compared.push((
                     d.id.clone(),
