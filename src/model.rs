@@ -359,10 +359,15 @@ fn flow_depth(text: &str) -> usize {
 fn yaml_message(e: &serde_yaml::Error) -> String {
     let msg = e.to_string();
     // serde_yaml appends " at line L column C"; the location is printed separately.
-    match msg.find(" at line ") {
+    let msg = match msg.find(" at line ") {
         Some(i) => msg[..i].to_string(),
         None => msg,
-    }
+    };
+    // Rust type names mean nothing to a model's author.
+    msg.replace("expected u8", "expected a whole number from 0 to 100")
+        .replace("expected u32", "expected a whole number")
+        .replace(" as u128", "")
+        .replace(" as i128", "")
 }
 
 /// Every problem found in one model file.

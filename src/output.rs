@@ -137,31 +137,46 @@ fn set_permissions(tmp: &Path, dest: &Path) {
     let _ = (tmp, dest);
 }
 
+impl Output {
+    /// Says where a write failed ("cannot write to stdout: No space left on device"), keeping
+    /// the error's kind so that a closed pipe is still recognised as one.
+    fn located(&self, e: io::Error) -> io::Error {
+        let place = match self {
+            Output::Stdout(_) => "stdout".to_string(),
+            Output::Special(_, p) | Output::File { dest: p, .. } => p.display().to_string(),
+        };
+        io::Error::new(e.kind(), format!("cannot write to {place}: {e}"))
+    }
+}
+
 impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
+        let r = match self {
             Output::Stdout(w) => w.write(buf),
             Output::Special(w, _) => w.write(buf),
             Output::File { tmp, .. } => tmp.write(buf),
-        }
+        };
+        r.map_err(|e| self.located(e))
     }
 
     // serde_json writes token by token: straight to the buffer's fast path, not through the
     // default loop over `write`.
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        match self {
+        let r = match self {
             Output::Stdout(w) => w.write_all(buf),
             Output::Special(w, _) => w.write_all(buf),
             Output::File { tmp, .. } => tmp.write_all(buf),
-        }
+        };
+        r.map_err(|e| self.located(e))
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        match self {
+        let r = match self {
             Output::Stdout(w) => w.flush(),
             Output::Special(w, _) => w.flush(),
             Output::File { tmp, .. } => tmp.flush(),
-        }
+        };
+        r.map_err(|e| self.located(e))
     }
 }
 

@@ -199,3 +199,11 @@ fn alias_bombs_and_huge_files_are_refused() {
     let huge = "#".repeat(5 << 20);
     assert!(problems(&huge).contains("the model is larger than 4 MiB"));
 }
+
+#[test]
+fn type_errors_speak_of_numbers_not_rust_types() {
+    assert_eq!(
+        problems(&GOOD.replace("levels: {min: 1, max: 5}", "levels: {min: -1, max: 5}")),
+        "the model bad.yaml has 1 problem:\n  bad.yaml:6: levels.min: invalid type: integer `-1`, expected a whole number from 0 to 100"
+    );
+}
