@@ -182,6 +182,15 @@ impl Model {
             })
     }
 
+    /// The predicate names, quoted, for messages: `"Kurang", "Cukup", ...`.
+    pub fn predicate_names(&self) -> String {
+        self.predicates
+            .iter()
+            .map(|p| format!("{:?}", p.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// Finds a predicate band by name, case-insensitively.
     pub fn predicate_named(&self, name: &str) -> Option<&Predicate> {
         let want = name.trim().to_lowercase();

@@ -255,12 +255,7 @@ pub fn evaluate(
             format!(
                 "--min-predicate {name:?}: the model {} has the predicates {}",
                 model.id,
-                model
-                    .predicates
-                    .iter()
-                    .map(|p| format!("{:?}", p.name))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                model.predicate_names()
             )
         })?;
         let have = rank(&card.predicate).unwrap_or(0);

@@ -267,12 +267,7 @@ fn target_of(model: &Model, args: &GapArgs) -> anyhow::Result<(Exact, Option<Str
             format!(
                 "--target-predicate {name:?}: the model {} has the predicates {}",
                 model.id,
-                model
-                    .predicates
-                    .iter()
-                    .map(|p| format!("{:?}", p.name))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                model.predicate_names()
             )
         })?;
         return Ok((p.min.clone(), Some(p.name.clone())));

@@ -174,23 +174,7 @@ pub fn render(report: &Report, model: &Model) -> String {
     if report.disagreements.is_empty() {
         let _ = writeln!(o, "{}", l.none);
     } else {
-        let rows: Vec<Vec<String>> = report
-            .disagreements
-            .iter()
-            .map(|d| {
-                let i = &card.indicators[d.indicator];
-                vec![
-                    i.id.clone(),
-                    i.name.clone(),
-                    d.answers
-                        .iter()
-                        .map(|(o, lv)| format!("{o} {lv}"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    d.used.clone(),
-                ]
-            })
-            .collect();
+        let rows = super::disagreement_rows(report, card);
         o.push_str(&table(
             &[l.id, l.indicator, l.levels_given, l.used],
             &rows,

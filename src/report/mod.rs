@@ -538,6 +538,28 @@ pub fn parse_target(model: &Model, text: &str) -> anyhow::Result<Exact> {
     Ok(value)
 }
 
+/// The disagreement table's rows (id, name, each OPD's level, the level used), shared by the
+/// HTML and Markdown reports.
+pub fn disagreement_rows(report: &Report, card: &Scorecard) -> Vec<Vec<String>> {
+    report
+        .disagreements
+        .iter()
+        .map(|d| {
+            let i = &card.indicators[d.indicator];
+            vec![
+                i.id.clone(),
+                i.name.clone(),
+                d.answers
+                    .iter()
+                    .map(|(o, lv)| format!("{o} {lv}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                d.used.clone(),
+            ]
+        })
+        .collect()
+}
+
 /// A date from days since 1970-01-01 (proleptic Gregorian), as `YYYY-MM-DD`.
 pub fn civil_date(days: i64) -> String {
     // Howard Hinnant's days_from_civil inverse.
