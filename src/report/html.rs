@@ -356,23 +356,7 @@ pub fn render(report: &Report, model: &Model) -> String {
 
     // Indicators.
     let _ = writeln!(o, "<h2>{}</h2>", escape(l.indicators));
-    let rows: Vec<Vec<String>> = card
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(k, i)| {
-            vec![
-                i.id.clone(),
-                i.name.clone(),
-                i.level.to_string(),
-                i.level_name.clone().unwrap_or_else(|| "-".into()),
-                i.weight.to_string(),
-                report.points(&i.contribution.value()),
-                report.opd_levels(k),
-                report.evidence[k].join("; "),
-            ]
-        })
-        .collect();
+    let rows = super::indicator_rows(report, card);
     table(
         &mut o,
         &[

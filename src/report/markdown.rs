@@ -115,23 +115,7 @@ pub fn render(report: &Report, model: &Model) -> String {
     }
 
     let _ = writeln!(o, "\n## {}\n", l.indicators);
-    let rows: Vec<Vec<String>> = card
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(k, i)| {
-            vec![
-                i.id.clone(),
-                i.name.clone(),
-                i.level.to_string(),
-                i.level_name.clone().unwrap_or_else(|| "-".into()),
-                i.weight.to_string(),
-                report.points(&i.contribution.value()),
-                report.opd_levels(k),
-                report.evidence[k].join("; "),
-            ]
-        })
-        .collect();
+    let rows = super::indicator_rows(report, card);
     o.push_str(&table(
         &[
             l.id,

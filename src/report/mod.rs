@@ -538,6 +538,27 @@ pub fn parse_target(model: &Model, text: &str) -> anyhow::Result<Exact> {
     Ok(value)
 }
 
+/// The indicator table's rows (id, name, level, level name, weight, points, OPD levels,
+/// evidence), shared by the HTML and Markdown reports.
+pub fn indicator_rows(report: &Report, card: &Scorecard) -> Vec<Vec<String>> {
+    card.indicators
+        .iter()
+        .enumerate()
+        .map(|(k, i)| {
+            vec![
+                i.id.clone(),
+                i.name.clone(),
+                i.level.to_string(),
+                i.level_name.clone().unwrap_or_else(|| "-".into()),
+                i.weight.to_string(),
+                report.points(&i.contribution.value()),
+                report.opd_levels(k),
+                report.evidence[k].join("; "),
+            ]
+        })
+        .collect()
+}
+
 /// The disagreement table's rows (id, name, each OPD's level, the level used), shared by the
 /// HTML and Markdown reports.
 pub fn disagreement_rows(report: &Report, card: &Scorecard) -> Vec<Vec<String>> {
