@@ -6,14 +6,15 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 
-use crate::decode::{self, Encoding};
-use crate::model::{Model, sha256_hex};
+use crate::decode::Encoding;
+use crate::intern::Interner;
+use crate::model::Model;
 use crate::stage::Stage;
+use crate::text_sheet::{self, Chunks, Opened, Record, TextSheet};
 use crate::workbook;
 
 /// At most this many problems are listed; the rest are counted.
@@ -390,8 +391,7 @@ impl Columns {
 pub const MAX_SHEET_BYTES: u64 = 256 << 20;
 /// A cell longer than this is refused (a note is a few sentences).
 pub const MAX_CELL_BYTES: usize = 64 << 10;
-/// A row with more columns than Excel allows is refused.
-pub const MAX_COLUMNS: usize = 16_384;
+pub use crate::text_sheet::{MAX_COLUMNS, MAX_LINE_BYTES};
 
 /// How to read the input files: forced encoding, delimiter, and the sheet of a workbook.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -429,47 +429,60 @@ pub fn load_with(
     reader.finish()
 }
 
-fn read_source(source: &Source) -> Result<Vec<u8>, String> {
-    let too_big = |n: u64| {
-        format!(
-            "the file is {} MiB; answer sheets larger than {} MiB are refused (is this really an answer sheet?)",
-            n >> 20,
-            MAX_SHEET_BYTES >> 20
-        )
-    };
-    let mut bytes = Vec::new();
-    let result = match source {
-        Source::Stdin => std::io::stdin()
-            .lock()
-            .take(MAX_SHEET_BYTES + 1)
-            .read_to_end(&mut bytes),
-        Source::File(p) => std::fs::File::open(p).and_then(|f| {
-            let len = f.metadata()?.len();
+fn too_big(n: u64) -> String {
+    format!(
+        "the file is {} MiB; answer sheets larger than {} MiB are refused (is this really an answer sheet?)",
+        n >> 20,
+        MAX_SHEET_BYTES >> 20
+    )
+}
+
+/// Opens an input: a file no larger than one chunk is read at once (no reading thread for the
+/// common one-OPD sheet); a larger file or stdin is read in chunks.
+fn open_source(source: &Source) -> Result<OpenInput, String> {
+    match source {
+        Source::Stdin => Ok(OpenInput::Reader(Box::new(std::io::stdin()))),
+        Source::File(p) => {
+            let mut f = std::fs::File::open(p).map_err(|e| format!("cannot read: {e}"))?;
+            let len = f.metadata().map_err(|e| format!("cannot read: {e}"))?.len();
             if len > MAX_SHEET_BYTES {
-                return Err(std::io::Error::other(too_big(len)));
+                return Err(too_big(len));
             }
-            // Sized once: growing by doubling would copy a large sheet several times.
-            bytes.reserve_exact(len as usize + 1);
-            f.take(MAX_SHEET_BYTES + 1).read_to_end(&mut bytes)
-        }),
-    };
-    result.map_err(|e| match e.kind() {
-        std::io::ErrorKind::Other => e.to_string(),
-        _ => format!("cannot read: {e}"),
-    })?;
-    if bytes.len() as u64 > MAX_SHEET_BYTES {
-        return Err(too_big(bytes.len() as u64));
+            if len as usize <= text_sheet::CHUNK {
+                let mut bytes = Vec::with_capacity(len as usize + 1);
+                f.by_ref()
+                    .take(MAX_SHEET_BYTES + 1)
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| format!("cannot read: {e}"))?;
+                if bytes.len() as u64 > MAX_SHEET_BYTES {
+                    return Err(too_big(bytes.len() as u64));
+                }
+                Ok(OpenInput::Bytes(bytes))
+            } else {
+                Ok(OpenInput::Reader(Box::new(f)))
+            }
+        }
     }
-    Ok(bytes)
+}
+
+/// Whether a header cell names a known column (for sniffing the delimiter).
+fn recognised(header: &str) -> bool {
+    Field::from_header(header).is_some()
+}
+
+enum OpenInput {
+    Bytes(Vec<u8>),
+    Reader(Box<dyn Read + Send>),
 }
 
 /// Accumulates answers across sheets, checking each row as it comes.
 pub struct SheetReader<'m> {
     model: &'m Model,
     /// Lower-cased ids and codes → indicator position.
-    lookup: HashMap<String, u16, BuildHasherDefault<Fnv>>,
+    lookup: IndicatorLookup,
     set: AnswerSet,
-    opd_index: HashMap<String, u32>,
+    /// Every spelling of an OPD name read so far → OPD.
+    opd_index: Interner,
     /// Whether any input was a workbook (so `--sheet` meant something).
     read_a_workbook: bool,
     /// OPD names ignoring case and spacing → OPD: `BAPPEDA` and `Bappeda ` are one OPD.
@@ -482,24 +495,65 @@ pub struct SheetReader<'m> {
     more: usize,
 }
 
-/// FNV-1a, for the indicator lookup: its keys are the model's ids, so the user's text is only
-/// ever looked up, never inserted, and std's flood-resistant hash buys nothing there.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
+/// Indicator ids and codes, ignoring case → indicator. Ids and codes of up to 8 ASCII bytes (all
+/// of the official models') are numbers in a small table: one multiply and a compare per row.
+struct IndicatorLookup {
+    /// `(key, indicator)`; key 0 is an empty slot (a key is never 0: its text is not empty).
+    short: Vec<(u64, u16)>,
+    long: Interner,
 }
 
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
+impl IndicatorLookup {
+    /// Room for the ids and codes of `indicators` indicators, the table at most a quarter full.
+    fn with_room(indicators: usize) -> Self {
+        IndicatorLookup {
+            short: vec![(0, 0); (8 * indicators).next_power_of_two().max(16)],
+            long: Interner::default(),
+        }
     }
 
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ b as u64).wrapping_mul(0x100_0000_01b3);
+    /// Up to 8 ASCII bytes, lower-cased, as a number.
+    fn short_key(text: &str) -> Option<u64> {
+        if text.is_empty() || text.len() > 8 || !text.is_ascii() {
+            return None;
+        }
+        Some(
+            text.bytes()
+                .rev()
+                .fold(0u64, |k, b| (k << 8) | b.to_ascii_lowercase() as u64),
+        )
+    }
+
+    fn slot(&self, key: u64) -> usize {
+        let bits = self.short.len().trailing_zeros();
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+    }
+
+    fn insert(&mut self, text: &str, indicator: u16) {
+        let Some(key) = Self::short_key(text) else {
+            self.long.insert(&text.to_lowercase(), indicator as u32);
+            return;
+        };
+        let mask = self.short.len() - 1;
+        let mut i = self.slot(key);
+        while self.short[i].0 != 0 && self.short[i].0 != key {
+            i = (i + 1) & mask;
+        }
+        self.short[i] = (key, indicator);
+    }
+
+    fn get(&self, text: &str, lower: &mut String) -> Option<u16> {
+        let Some(key) = Self::short_key(text) else {
+            return self.long.get(lowercase(text, lower)).map(|i| i as u16);
+        };
+        let mask = self.short.len() - 1;
+        let mut i = self.slot(key);
+        loop {
+            match self.short[i] {
+                (0, _) => return None,
+                (k, indicator) if k == key => return Some(indicator),
+                _ => i = (i + 1) & mask,
+            }
         }
     }
 }
@@ -507,6 +561,16 @@ impl Hasher for Fnv {
 /// Bit position of an (indicator, stage) pair in an OPD's [`SheetReader::answered`] words.
 fn answered_bit(indicator: u16, stage: Option<Stage>) -> usize {
     indicator as usize * (Stage::ALL.len() + 1) + stage.map_or(0, |s| s as usize + 1)
+}
+
+/// `str::trim`, deciding from the first and last byte when there is nothing to trim (most
+/// cells): it runs for every cell of every row.
+fn trim(cell: &str) -> &str {
+    match (cell.as_bytes().first(), cell.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => cell,
+        (None, _) => cell,
+        _ => cell.trim(),
+    }
 }
 
 /// `text` lower-cased, borrowing it when there is nothing to change and allocating only for
@@ -546,20 +610,20 @@ impl Place {
 
 impl<'m> SheetReader<'m> {
     pub fn new(model: &'m Model) -> Self {
-        let mut lookup = HashMap::default();
+        let mut lookup = IndicatorLookup::with_room(model.indicators.len());
         for (i, ind) in model.indicators.iter().enumerate() {
             // Model validation caps the count at MAX_INDICATORS.
             let i = i as u16;
-            lookup.insert(ind.id.to_lowercase(), i);
+            lookup.insert(&ind.id, i);
             if let Some(c) = &ind.code {
-                lookup.insert(c.to_lowercase(), i);
+                lookup.insert(c, i);
             }
         }
         SheetReader {
             model,
             lookup,
             set: AnswerSet::default(),
-            opd_index: HashMap::new(),
+            opd_index: Interner::default(),
             read_a_workbook: false,
             opd_by_key: HashMap::new(),
             answered: Vec::new(),
@@ -586,7 +650,7 @@ impl<'m> SheetReader<'m> {
     /// responsibility map), shown with the first spelling read, and a warning says so. The exact
     /// spelling is looked up first, so the usual row costs one hash lookup and no allocation.
     fn intern_opd(&mut self, name: &str) -> u32 {
-        if let Some(&i) = self.opd_index.get(name) {
+        if let Some(i) = self.opd_index.get(name) {
             return i;
         }
         let key = crate::owners::opd_key(name);
@@ -595,12 +659,12 @@ impl<'m> SheetReader<'m> {
                 "OPD {name:?} is taken as {:?} (the names differ only in case or spacing)",
                 self.set.opds[i as usize]
             ));
-            self.opd_index.insert(name.to_string(), i);
+            self.opd_index.insert(name, i);
             return i;
         }
         let i = self.set.opds.len() as u32;
         self.set.opds.push(name.to_string());
-        self.opd_index.insert(name.to_string(), i);
+        self.opd_index.insert(name, i);
         self.opd_by_key.insert(key, i);
         self.answered.resize(self.answered.len() + self.words, 0);
         i
@@ -618,8 +682,9 @@ impl<'m> SheetReader<'m> {
 
     /// Reads one input (file or stdin) with `options`.
     pub fn read_source(&mut self, source: &Source, options: &ReadOptions) {
-        match read_source(source) {
-            Ok(bytes) => self.read_with(source, &bytes, options),
+        match open_source(source) {
+            Ok(OpenInput::Bytes(bytes)) => self.read_with(source, &bytes, options),
+            Ok(OpenInput::Reader(reader)) => self.read_large(source, reader, options),
             Err(e) => self.problem(SheetProblem {
                 file: source.display(),
                 sheet: None,
@@ -638,97 +703,99 @@ impl<'m> SheetReader<'m> {
     /// Reads one sheet's bytes: a workbook (XLSX, ODS, XLS) or text in any encoding Excel writes.
     pub fn read_with(&mut self, source: &Source, bytes: &[u8], options: &ReadOptions) {
         let file = source.display();
-        let mut input = InputFile {
+        let mut read = InputFile {
             path: file.clone(),
-            sha256: sha256_hex(bytes),
+            sha256: String::new(),
             rows: 0,
         };
+        let place = Place {
+            file: file.clone(),
+            sheet: None,
+        };
+        let mut chunks = Chunks::slice(bytes);
         if bytes.len() as u64 > MAX_SHEET_BYTES {
-            self.problem(Place { file, sheet: None }.at(
-                0,
-                None,
-                format!(
-                    "the file is larger than {} MiB; is this really an answer sheet?",
-                    MAX_SHEET_BYTES >> 20
-                ),
-            ));
+            self.problem(place.at(0, None, too_big(bytes.len() as u64)));
         } else if workbook::is_workbook(bytes) {
-            self.read_a_workbook = true;
-            match workbook::read(bytes, options.sheet.as_deref()) {
-                Ok(sheet) => {
-                    let place = Place {
-                        file,
-                        sheet: Some(sheet.name),
-                    };
-                    let mut rows = sheet.rows.into_iter();
-                    let next = |record: &mut csv::StringRecord| {
-                        let (line, cells) = rows.next()?;
-                        record.clear();
-                        cells.iter().for_each(|c| record.push_field(c));
-                        Some(Ok(line))
-                    };
-                    self.table(source, &place, &mut input, next);
-                }
-                Err(msg) => self.problem(Place { file, sheet: None }.at(0, None, msg)),
-            }
+            self.read_workbook(source, bytes, options, &mut read);
         } else {
-            match decode::decode(bytes, options.encoding) {
-                Ok(decoded) => {
-                    if let Some(w) = decoded.warning {
+            match TextSheet::open(&mut chunks, options.encoding, options.delimiter, recognised) {
+                Ok(mut sheet) => {
+                    self.table(source, &place, &mut read, |record| {
+                        sheet.next_row(&mut chunks, record)
+                    });
+                    if let Some(w) = sheet.warning() {
                         self.set.warnings.push(format!("{file}: {w}"));
                     }
-                    let text = decoded.text.as_ref();
-                    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-                    let hint = decode::sep_hint(text);
-                    let delimiter = options.delimiter.or(hint).unwrap_or_else(|| {
-                        decode::sniff_delimiter(text, |h| Field::from_header(h).is_some())
-                    });
-                    if let Err((line, msg)) = check_line_shapes(text.as_bytes(), delimiter) {
-                        self.problem(Place { file, sheet: None }.at(line, None, msg));
-                        self.set.files.push(input);
-                        return;
-                    }
-                    if let Some(line) = unclosed_quote(text.as_bytes(), delimiter) {
-                        self.problem(Place { file, sheet: None }.at(
-                            line,
-                            None,
-                            "a quote (\") opens a cell here and is never closed, so every row after it would be read into that one cell; add the closing quote or remove this one".into(),
-                        ));
-                        self.set.files.push(input);
-                        return;
-                    }
-                    let mut rdr = csv::ReaderBuilder::new()
-                        .has_headers(false)
-                        .flexible(true)
-                        .delimiter(delimiter)
-                        .from_reader(text.as_bytes());
-                    let place = Place { file, sheet: None };
-                    let mut skip_hint = hint.is_some();
-                    // Line numbers come from byte offsets: the csv crate does not count the
-                    // blank lines it skips.
-                    let mut lines = LineCounter::new(text.as_bytes());
-                    let next = |record: &mut csv::StringRecord| loop {
-                        let read = rdr.read_record(record);
-                        if std::mem::take(&mut skip_hint) {
-                            continue;
-                        }
-                        return match read {
-                            Ok(false) => None,
-                            Ok(true) => {
-                                Some(Ok(record.position().map_or(0, |p| lines.line_at(p.byte()))))
-                            }
-                            Err(e) => {
-                                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
-                                Some(Err((line, csv_message(&e))))
-                            }
-                        };
-                    };
-                    self.table(source, &place, &mut input, next);
                 }
-                Err(msg) => self.problem(Place { file, sheet: None }.at(0, None, msg)),
+                Err((line, msg)) => self.problem(place.at(line, None, msg)),
             }
         }
-        self.set.files.push(input);
+        read.sha256 = chunks.sha256();
+        self.set.files.push(read);
+    }
+
+    /// Reads a sheet too large to read at once: a second thread reads, hashes and parses it
+    /// while this one checks the rows.
+    fn read_large(&mut self, source: &Source, reader: Box<dyn Read + Send>, options: &ReadOptions) {
+        let file = source.display();
+        let mut read = InputFile {
+            path: file.clone(),
+            sha256: String::new(),
+            rows: 0,
+        };
+        let place = Place {
+            file: file.clone(),
+            sheet: None,
+        };
+        let ((), digest) = text_sheet::read_on_a_thread(
+            reader,
+            MAX_SHEET_BYTES,
+            too_big,
+            options.encoding,
+            options.delimiter,
+            recognised,
+            |opened| match opened {
+                Opened::Workbook(bytes) => self.read_workbook(source, &bytes, options, &mut read),
+                Opened::Failed(line, msg) => self.problem(place.at(line, None, msg)),
+                Opened::Text(mut rows) => {
+                    self.table(source, &place, &mut read, |record| rows.next_row(record));
+                    if let Some(w) = rows.warning() {
+                        self.set.warnings.push(format!("{file}: {w}"));
+                    }
+                }
+            },
+        );
+        read.sha256 = digest.unwrap_or_default();
+        self.set.files.push(read);
+    }
+
+    /// A workbook's first or chosen sheet.
+    fn read_workbook(
+        &mut self,
+        source: &Source,
+        bytes: &[u8],
+        options: &ReadOptions,
+        read: &mut InputFile,
+    ) {
+        self.read_a_workbook = true;
+        let file = source.display();
+        match workbook::read(bytes, options.sheet.as_deref()) {
+            Ok(sheet) => {
+                let place = Place {
+                    file,
+                    sheet: Some(sheet.name),
+                };
+                let mut rows = sheet.rows.into_iter();
+                let next = |record: &mut Record| {
+                    let (line, cells) = rows.next()?;
+                    record.clear();
+                    cells.iter().for_each(|c| record.push_field(c));
+                    Some(Ok(line))
+                };
+                self.table(source, &place, read, next);
+            }
+            Err(msg) => self.problem(Place { file, sheet: None }.at(0, None, msg)),
+        }
     }
 
     /// Checks a header row and the answer rows after it. `next_row` reads the next row into
@@ -739,11 +806,11 @@ impl<'m> SheetReader<'m> {
         source: &Source,
         place: &Place,
         input: &mut InputFile,
-        mut next_row: impl FnMut(&mut csv::StringRecord) -> Option<Result<u64, (u64, String)>>,
+        mut next_row: impl FnMut(&mut Record) -> Option<Result<u64, (u64, String)>>,
     ) {
         let file_no = self.set.files.len() as u32;
         let problems_before = self.problems.len() + self.more;
-        let mut record = csv::StringRecord::new();
+        let mut record = Record::default();
         // The header is the first row with something in it.
         let header_line = loop {
             match next_row(&mut record) {
@@ -843,7 +910,7 @@ impl<'m> SheetReader<'m> {
                     continue;
                 }
             };
-            if record.iter().all(|f| f.trim().is_empty()) {
+            if record.iter().all(|f| trim(f).is_empty()) {
                 continue;
             }
             input.rows += 1;
@@ -865,12 +932,8 @@ impl<'m> SheetReader<'m> {
                 continue;
             }
             // Each known column's cell, trimmed once.
-            let cells = Field::ALL.map(|f| {
-                col(f)
-                    .and_then(|i| record.get(i))
-                    .map(str::trim)
-                    .unwrap_or("")
-            });
+            let cells =
+                Field::ALL.map(|f| col(f).and_then(|i| record.get(i)).map(trim).unwrap_or(""));
             let get = |f: Field| cells[f.slot()];
             // A row with no level, no evidence and no note is a template row left blank: not
             // answered. A level left empty beside evidence or a note is a mistake, reported below.
@@ -883,8 +946,8 @@ impl<'m> SheetReader<'m> {
 
             let ic = col(Field::Indicator).expect("checked above");
             let key = get(Field::Indicator);
-            let indicator = match self.lookup.get(lowercase(key, &mut lower)) {
-                Some(&i) => Some(i),
+            let indicator = match self.lookup.get(key, &mut lower) {
+                Some(i) => Some(i),
                 None => {
                     let shown: String = key.chars().take(40).collect();
                     let msg = if key.is_empty() {
@@ -1010,122 +1073,6 @@ impl<'m> SheetReader<'m> {
                 more: self.more,
             },
         )
-    }
-}
-
-/// A physical line longer than this is refused before parsing (a row of a few 64 KiB cells is
-/// far shorter).
-pub const MAX_LINE_BYTES: usize = 4 << 20;
-
-/// The line where a quoted cell opens and never closes (the csv crate would silently read the
-/// rest of the file into it). Quotes only open a cell at its start, as in Excel's CSV; `""`
-/// inside a quoted cell is an escaped quote.
-fn unclosed_quote(text: &[u8], delimiter: u8) -> Option<u64> {
-    if !text.contains(&b'"') {
-        return None;
-    }
-    let (mut line, mut opened_at) = (1u64, 0u64);
-    let (mut in_quotes, mut at_cell_start) = (false, true);
-    let mut i = 0;
-    while i < text.len() {
-        let b = text[i];
-        if in_quotes {
-            if b == b'"' {
-                if text.get(i + 1) == Some(&b'"') {
-                    i += 1;
-                } else {
-                    in_quotes = false;
-                }
-            } else if b == b'\n' {
-                line += 1;
-            }
-        } else if b == b'"' && at_cell_start {
-            in_quotes = true;
-            opened_at = line;
-        } else if b == b'\n' {
-            line += 1;
-        }
-        at_cell_start = !in_quotes && (b == delimiter || b == b'\n' || b == b'\r');
-        i += 1;
-    }
-    in_quotes.then_some(opened_at)
-}
-
-/// Refuses, before the CSV parser buffers them, lines with more delimiters than
-/// [`MAX_COLUMNS`] or longer than [`MAX_LINE_BYTES`]: one cheap pass that keeps hostile files
-/// (ten million commas, a gigabyte-long field) from costing memory.
-fn check_line_shapes(text: &[u8], delimiter: u8) -> Result<(), (u64, String)> {
-    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
-        if line.len() > MAX_LINE_BYTES {
-            return Err((
-                i as u64 + 1,
-                format!(
-                    "the line is {} MiB long; an answer sheet's lines are short (at most {} MiB), so this is not an answer sheet or a cell holds a whole document",
-                    line.len() >> 20,
-                    MAX_LINE_BYTES >> 20
-                ),
-            ));
-        }
-        // A line of n bytes has at most n + 1 fields: only long lines need counting.
-        if line.len() < MAX_COLUMNS {
-            continue;
-        }
-        let fields = line.iter().filter(|&&b| b == delimiter).count() + 1;
-        if fields > MAX_COLUMNS {
-            return Err((
-                i as u64 + 1,
-                format!(
-                    "the line has {fields} columns; an answer sheet has a handful (Excel allows at most {MAX_COLUMNS})"
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// 1-based line numbers of byte offsets, for offsets that only grow (one pass over the text).
-struct LineCounter<'a> {
-    text: &'a [u8],
-    offset: usize,
-    line: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(text: &'a [u8]) -> Self {
-        LineCounter {
-            text,
-            offset: 0,
-            line: 1,
-        }
-    }
-
-    fn line_at(&mut self, byte: u64) -> u64 {
-        let mut byte = (byte as usize).min(self.text.len());
-        // A record never starts with a line break: the csv crate may point at the `\n` of a
-        // CRLF or at blank lines it skipped.
-        while matches!(self.text.get(byte), Some(b'\r' | b'\n')) {
-            byte += 1;
-        }
-        if byte < self.offset {
-            // Not expected; count from the start rather than guess.
-            self.offset = 0;
-            self.line = 1;
-        }
-        self.line += self.text[self.offset..byte]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64;
-        self.offset = byte;
-        self.line
-    }
-}
-
-fn csv_message(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => {
-            "the text is not UTF-8; in Excel use Save As → \"CSV UTF-8 (Comma delimited)\"".into()
-        }
-        _ => format!("cannot read this row as CSV: {e}"),
     }
 }
 

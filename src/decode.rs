@@ -152,7 +152,7 @@ pub fn decode(bytes: &[u8], forced: Encoding) -> Result<Decoded<'_>, String> {
     })
 }
 
-fn binary_message(bytes: &[u8]) -> String {
+pub(crate) fn binary_message(bytes: &[u8]) -> String {
     let what = if bytes.starts_with(b"%PDF") {
         "a PDF"
     } else if bytes.starts_with(b"\x89PNG") || bytes.starts_with(b"\xFF\xD8\xFF") {

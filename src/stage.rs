@@ -66,7 +66,16 @@ impl FromStr for Stage {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Stage, String> {
-        // Read once per row of a staged sheet: short ASCII text is lower-cased on the stack.
+        // Read once per row of a staged sheet: the usual spellings first, then short ASCII text
+        // is lower-cased on the stack.
+        match text {
+            "mandiri" => return Ok(Stage::Mandiri),
+            "dokumen" => return Ok(Stage::Dokumen),
+            "interviu" => return Ok(Stage::Interviu),
+            "visitasi" => return Ok(Stage::Visitasi),
+            "akhir" => return Ok(Stage::Akhir),
+            _ => {}
+        }
         let text_trimmed = text.trim();
         let mut small = [0u8; 32];
         let owned;

@@ -495,7 +495,7 @@ fn huge_cells_and_absurd_column_counts_are_refused() {
     let e = read("wide.csv", &text, &ReadOptions::default()).unwrap_err();
     assert_eq!(
         e.problems[0].to_string(),
-        "wide.csv:1: the line has 100002 columns; an answer sheet has a handful (Excel allows at most 16384)"
+        "wide.csv:1: the row has more than 16384 columns; an answer sheet has a handful (Excel allows at most 16384)"
     );
 }
 
@@ -620,4 +620,124 @@ fn stdin_sheets_are_detected_too() {
         .stdout
         .clone();
     assert_eq!(json_index(&out), INDEX);
+}
+
+// ---- Large sheets: read in chunks, on a second thread --------------------------------------------
+
+/// A sheet over 1 MiB (so it is read in chunks on a second thread), with what makes chunk
+/// boundaries hard: CRLF, blank lines, quoted cells holding line breaks and `""`, accents.
+fn big_sheet() -> String {
+    let model = model();
+    let mut text = String::from("opd,indicator,level,note\r\n");
+    let mut k = 0u64;
+    for opd in 0..1200 {
+        for ind in &model.indicators {
+            k += 1;
+            let note = match k % 7 {
+                0 => "\"baris satu\r\nbaris \"\"dua\"\", café\"".to_string(),
+                3 => format!("catatan {k}"),
+                _ => String::new(),
+            };
+            text.push_str(&format!(
+                "Dinas {opd:03},{},{},{note}\r\n",
+                ind.id,
+                1 + k % 5
+            ));
+            if k % 97 == 0 {
+                text.push_str("\r\n\n");
+            }
+        }
+    }
+    text
+}
+
+/// Reads a sheet from a file, as `spbe score FILE` does.
+fn read_file(path: &Path, options: &ReadOptions) -> Result<AnswerSet, SheetErrors> {
+    let model = model();
+    let mut r = SheetReader::new(&model);
+    r.read_source(&Source::File(path.into()), options);
+    r.finish()
+}
+
+fn lines(set: &AnswerSet) -> Vec<u32> {
+    set.answers.iter().map(|a| a.line).collect()
+}
+
+#[test]
+fn a_large_sheet_read_in_chunks_gives_what_the_whole_sheet_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = big_sheet();
+    assert!(text.len() > 1 << 20, "{}", text.len());
+    let whole = read("big.csv", text.as_bytes(), &ReadOptions::default()).unwrap();
+    let path = write(dir.path(), "big.csv", text.as_bytes());
+    let chunked = read_file(&path, &ReadOptions::default()).unwrap();
+    assert_eq!(essence(&chunked), essence(&whole));
+    assert_eq!(lines(&chunked), lines(&whole));
+    assert_eq!(chunked.answers.len(), 1200 * 47);
+    // Lines count the line breaks inside notes (13 before row 97) and blank lines (two after
+    // row 97).
+    assert_eq!(chunked.answers[96].line, 1 + 97 + 13);
+    assert_eq!(chunked.answers[97].line, 1 + 97 + 13 + 3);
+    assert_eq!(
+        chunked.files[0].sha256,
+        spbe::model::sha256_hex(text.as_bytes())
+    );
+    assert_eq!(chunked.files[0].rows, 1200 * 47);
+    assert_eq!(
+        whole.note(&whole.answers[6]),
+        Some("baris satu\r\nbaris \"dua\", café")
+    );
+
+    // The same sheet in windows-1252 and in UTF-16 (Excel's "Unicode Text").
+    let (ansi, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+    let path = write(dir.path(), "ansi.csv", &ansi);
+    let set = read_file(&path, &ReadOptions::default()).unwrap();
+    assert_eq!(essence(&set), essence(&whole));
+    assert_eq!(
+        set.warnings,
+        vec![format!(
+            "{}: line 9 is not UTF-8, so the file was read as windows-1252 (Excel's \"CSV (Comma delimited)\"); if letters look wrong, save it in Excel as \"CSV UTF-8 (Comma delimited)\" or pass --encoding",
+            path.display()
+        )]
+    );
+    let path = write(dir.path(), "unicode.csv", &utf16le(&text));
+    let set = read_file(&path, &ReadOptions::default()).unwrap();
+    assert_eq!(essence(&set), essence(&whole));
+    assert_eq!(lines(&set), lines(&whole));
+}
+
+#[test]
+fn a_large_sheet_with_a_line_too_long_or_a_quote_never_closed_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = big_sheet().into_bytes();
+    let rows_line = text.iter().filter(|&&b| b == b'\n').count() + 1;
+    text.extend_from_slice(b"Dinas X,1,3,");
+    text.extend(std::iter::repeat_n(b'x', 5 << 20));
+    text.extend_from_slice(b"\r\nDinas Y,1,3,\r\n");
+    let path = write(dir.path(), "long.csv", &text);
+    let e = read_file(&path, &ReadOptions::default()).unwrap_err();
+    assert_eq!(
+        e.problems[0].to_string(),
+        format!(
+            "{}:{rows_line}: the line is 5 MiB long; an answer sheet's lines are short (at most 4 MiB), so this is not an answer sheet or a cell holds a whole document",
+            path.display()
+        )
+    );
+
+    let mut text = big_sheet().into_bytes();
+    let quote_line = text.iter().filter(|&&b| b == b'\n').count() + 1;
+    text.extend_from_slice(b"Dinas X,1,3,\"never closed\r\n");
+    text.extend_from_slice(&b"Dinas Y,2,3,\r\n".repeat(100_000));
+    let path = write(dir.path(), "quote.csv", &text);
+    let e = read_file(&path, &ReadOptions::default()).unwrap_err();
+    assert_eq!(
+        e.problems
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        vec![format!(
+            "{}:{quote_line}: a quote (\") opens a cell here and is never closed, so every row after it would be read into that one cell; add the closing quote or remove this one",
+            path.display()
+        )]
+    );
 }
