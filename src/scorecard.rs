@@ -2,10 +2,12 @@
 //! (`schema_version` 1). Built from a model, the answers and the scoring core; every renderer
 //! (table, JSON, CSV, Markdown) and every later command reads this one structure.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
-use crate::answers::{AnswerSet, InputFile};
-use crate::consolidate::{Combine, Consolidated, OwnedLevels, consolidate, consolidate_by_owner};
+use crate::answers::{Answer, AnswerSet, InputFile};
+use crate::consolidate::{Combine, Consolidated, Tally, by_owner, one};
 use crate::exact::{self, Decimal, Exact};
 use crate::model::{Model, Status};
 use crate::owners::OwnerMap;
@@ -135,7 +137,7 @@ pub struct IndicatorResult {
     /// True when nobody answered and the lowest level was filled in.
     pub filled: bool,
     /// The OPD that answered, in reading order.
-    pub opds: Vec<String>,
+    pub opds: Vec<Arc<str>>,
     /// Each OPD's own level.
     pub answers: Vec<OpdLevel>,
     /// The lowest and highest level any OPD gave; null when nobody answered.
@@ -157,7 +159,8 @@ pub struct IndicatorResult {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct OpdLevel {
-    pub opd: String,
+    /// Shared by every answer of the OPD: a scorecard may hold a million answers.
+    pub opd: Arc<str>,
     pub level: u8,
 }
 
@@ -187,6 +190,39 @@ pub struct Consolidation {
     pub fell_back: Vec<bool>,
 }
 
+/// The answers that score, grouped per indicator in reading order as `(OPD position in
+/// `set.opds`, level)`: all of a set's answers, or the ones a stage selection keeps, with no copy
+/// of the set.
+#[derive(Debug, Clone)]
+pub struct Grouped<'a> {
+    pub set: &'a AnswerSet,
+    pub by_indicator: Vec<Vec<(u32, u8)>>,
+}
+
+impl<'a> Grouped<'a> {
+    /// Every answer of the set.
+    pub fn all(set: &'a AnswerSet, indicators: usize) -> Grouped<'a> {
+        Grouped::of(set, indicators, set.answers.iter())
+    }
+
+    /// The given answers of the set (in the order given).
+    pub fn of(
+        set: &'a AnswerSet,
+        indicators: usize,
+        answers: impl Iterator<Item = &'a Answer>,
+    ) -> Grouped<'a> {
+        let mut by_indicator = vec![Vec::new(); indicators];
+        for a in answers {
+            by_indicator[a.indicator as usize].push((a.opd, a.level));
+        }
+        Grouped { set, by_indicator }
+    }
+
+    fn levels(&self, i: usize) -> impl Iterator<Item = u8> + '_ {
+        self.by_indicator[i].iter().map(|&(_, l)| l)
+    }
+}
+
 /// Consolidates the answers: with `combine` owner, by the responsibility map (no map: nobody
 /// owns anything, so the fallback decides everywhere); otherwise by the policy alone.
 pub fn consolidate_answers(
@@ -196,28 +232,42 @@ pub fn consolidate_answers(
     owners: Option<&OwnerMap>,
     fallback: Combine,
 ) -> Consolidation {
+    let grouped = Grouped::all(answers, model.indicators.len());
+    consolidate_grouped(model, &grouped, combine, owners, fallback)
+}
+
+/// [`consolidate_answers`] of grouped answers.
+pub fn consolidate_grouped(
+    model: &Model,
+    answers: &Grouped<'_>,
+    combine: Combine,
+    owners: Option<&OwnerMap>,
+    fallback: Combine,
+) -> Consolidation {
     let n = model.indicators.len();
     if combine != Combine::Owner {
         return Consolidation {
-            indicators: consolidate(model, &answers.levels_by_indicator(n), combine),
+            indicators: (0..n)
+                .map(|i| {
+                    let t = Tally::of(answers.levels(i));
+                    one(model, &t, &t, combine)
+                })
+                .collect(),
             fell_back: vec![false; n],
         };
     }
-    let owned: Vec<OwnedLevels> = answers
-        .opd_levels_by_indicator(n)
-        .iter()
-        .enumerate()
-        .map(|(i, given)| OwnedLevels {
-            owners: given
-                .iter()
-                .filter(|(opd, _)| owners.is_some_and(|m| m.is_owner(i, opd)))
-                .map(|(_, l)| *l)
-                .collect(),
-            all: given.iter().map(|(_, l)| *l).collect(),
+    let opds = &answers.set.opds;
+    let (indicators, fell_back) = (0..n)
+        .map(|i| {
+            let all = Tally::of(answers.levels(i));
+            let own = Tally::of(
+                answers.by_indicator[i]
+                    .iter()
+                    .filter(|&&(o, _)| owners.is_some_and(|m| m.is_owner(i, &opds[o as usize])))
+                    .map(|&(_, l)| l),
+            );
+            by_owner(model, &own, &all, fallback)
         })
-        .collect();
-    let (indicators, fell_back) = consolidate_by_owner(model, &owned, fallback)
-        .into_iter()
         .unzip();
     Consolidation {
         indicators,
@@ -259,8 +309,19 @@ impl Scorecard {
         options: Options,
         adjust: &Adjustments<'_>,
     ) -> Scorecard {
+        let grouped = Grouped::all(answers, model.indicators.len());
+        Scorecard::build_grouped(model, &grouped, options, adjust)
+    }
+
+    /// [`Scorecard::build_adjusted`] from grouped answers (such as a stage's selection).
+    pub fn build_grouped(
+        model: &Model,
+        answers: &Grouped<'_>,
+        options: Options,
+        adjust: &Adjustments<'_>,
+    ) -> Scorecard {
         let (owners, fallback) = (adjust.owners, adjust.fallback);
-        let mut c = consolidate_answers(model, answers, options.combine, owners, fallback);
+        let mut c = consolidate_grouped(model, answers, options.combine, owners, fallback);
         let mut applied = Vec::new();
         for &(i, level) in adjust.overrides {
             let ind = &mut c.indicators[i];
@@ -329,7 +390,7 @@ impl Scorecard {
 
     fn assemble(
         model: &Model,
-        answers: &AnswerSet,
+        grouped: &Grouped<'_>,
         consolidated: &[Consolidated],
         scores: &Scores,
         options: Options,
@@ -364,7 +425,9 @@ impl Scorecard {
                 index_rounded: Decimal::rounded(idx, d),
             })
             .collect();
-        let by_indicator = answers.opd_levels_by_indicator(model.indicators.len());
+        let answers = grouped.set;
+        // One shared copy of each OPD name, however many answers it gave.
+        let names: Vec<Arc<str>> = answers.opds.iter().map(|o| Arc::from(o.as_str())).collect();
         let indicators: Vec<IndicatorResult> = model
             .indicators
             .iter()
@@ -382,12 +445,15 @@ impl Scorecard {
                         .map(|l| model.level_name(i, l as u8).to_string()),
                     contribution: Decimal::exact(&scores.contributions[i]),
                     filled: c.filled,
-                    opds: by_indicator[i].iter().map(|(o, _)| o.to_string()).collect(),
-                    answers: by_indicator[i]
+                    opds: grouped.by_indicator[i]
                         .iter()
-                        .map(|(o, l)| OpdLevel {
-                            opd: o.to_string(),
-                            level: *l,
+                        .map(|&(o, _)| names[o as usize].clone())
+                        .collect(),
+                    answers: grouped.by_indicator[i]
+                        .iter()
+                        .map(|&(o, level)| OpdLevel {
+                            opd: names[o as usize].clone(),
+                            level,
                         })
                         .collect(),
                     min: c.min,
@@ -465,7 +531,7 @@ impl Scorecard {
         let mut names: Vec<&str> = self
             .indicators
             .iter()
-            .flat_map(|i| i.opds.iter().map(String::as_str))
+            .flat_map(|i| i.opds.iter().map(|o| &**o))
             .collect();
         names.sort_unstable();
         names.dedup();
