@@ -12,6 +12,7 @@ pub mod diff;
 pub mod effort;
 pub mod exact;
 pub mod i18n;
+pub mod json;
 pub mod model;
 pub mod opd;
 pub mod output;
