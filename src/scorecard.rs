@@ -202,16 +202,22 @@ pub struct Grouped<'a> {
 impl<'a> Grouped<'a> {
     /// Every answer of the set.
     pub fn all(set: &'a AnswerSet, indicators: usize) -> Grouped<'a> {
-        Grouped::of(set, indicators, set.answers.iter())
+        let mut counts = vec![0; indicators];
+        for a in &set.answers {
+            counts[a.indicator as usize] += 1;
+        }
+        Grouped::of(set, &counts, set.answers.iter())
     }
 
-    /// The given answers of the set (in the order given).
+    /// The given answers of the set (in the order given); `counts[i]`: how many there are for
+    /// indicator `i`.
     pub fn of(
         set: &'a AnswerSet,
-        indicators: usize,
+        counts: &[usize],
         answers: impl Iterator<Item = &'a Answer>,
     ) -> Grouped<'a> {
-        let mut by_indicator = vec![Vec::new(); indicators];
+        let mut by_indicator: Vec<Vec<(u32, u8)>> =
+            counts.iter().map(|&n| Vec::with_capacity(n)).collect();
         for a in answers {
             by_indicator[a.indicator as usize].push((a.opd, a.level));
         }

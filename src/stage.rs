@@ -109,8 +109,8 @@ pub struct Selection {
     /// Per indicator: the stage used; `None` when its answers carry no stage (or it has none).
     pub stages: Vec<Option<Stage>>,
     choice: Option<Stage>,
-    /// How many answers count.
-    pub kept: usize,
+    /// Per indicator: how many of its answers count.
+    pub kept: Vec<usize>,
     pub warnings: Vec<String>,
 }
 
@@ -128,39 +128,40 @@ impl Selection {
 
 /// Keeps, per indicator, the answers of the chosen stage, or of the latest stage present.
 pub fn select(set: &AnswerSet, indicators: usize, choice: Option<Stage>) -> Selection {
-    let mut stages: Vec<Option<Stage>> = vec![None; indicators];
-    let mut unstaged_count = 0usize;
+    // One pass: how many answers each indicator has at each stage (slots in the order of
+    // `Stage::ALL`, which is the declaration order; the last slot: unstaged).
+    let mut counts = vec![[0usize; Stage::ALL.len() + 1]; indicators];
     for a in &set.answers {
-        let i = a.indicator as usize;
-        if let Some(s) = a.stage {
-            let keep = match choice {
-                Some(c) => s == c,
-                None => stages[i].is_none_or(|cur| s > cur),
-            };
-            if keep {
-                stages[i] = Some(s);
-            }
-        } else {
-            unstaged_count += 1;
-        }
+        let slot = a.stage.map_or(Stage::ALL.len(), |s| s as usize);
+        counts[a.indicator as usize][slot] += 1;
     }
-    let mut sel = Selection {
-        stages,
-        choice,
-        kept: 0,
-        warnings: Vec::new(),
-    };
-    let mut dropped_unstaged = 0usize;
-    for a in &set.answers {
-        if sel.keeps(a) {
-            sel.kept += 1;
-        } else if a.stage.is_none() && sel.stages[a.indicator as usize].is_some() {
-            dropped_unstaged += 1;
-        }
-    }
-    let warnings = &mut sel.warnings;
+    let unstaged = |c: &[usize; 6]| c[Stage::ALL.len()];
+    let stages: Vec<Option<Stage>> = counts
+        .iter()
+        .map(|c| match choice {
+            Some(s) => (c[s as usize] > 0).then_some(s),
+            None => Stage::ALL.into_iter().rev().find(|&s| c[s as usize] > 0),
+        })
+        .collect();
+    let kept = counts
+        .iter()
+        .zip(&stages)
+        .map(|(c, stage)| match stage {
+            Some(s) => c[*s as usize],
+            None if choice.is_none() => unstaged(c),
+            None => 0,
+        })
+        .collect();
+    let unstaged_count: usize = counts.iter().map(unstaged).sum();
+    let dropped_unstaged: usize = counts
+        .iter()
+        .zip(&stages)
+        .filter(|(_, stage)| stage.is_some())
+        .map(|(c, _)| unstaged(c))
+        .sum();
+    let mut warnings = Vec::new();
     if let Some(c) = choice {
-        let missing = sel.stages.iter().filter(|s| s.is_none()).count();
+        let missing = stages.iter().filter(|s| s.is_none()).count();
         if unstaged_count > 0 {
             warnings.push(format!(
                 "--stage {c}: {unstaged_count} answer{} with no stage {} left out",
@@ -181,7 +182,12 @@ pub fn select(set: &AnswerSet, indicators: usize, choice: Option<Stage>) -> Sele
             if dropped_unstaged == 1 { "was" } else { "were" },
         ));
     }
-    sel
+    Selection {
+        stages,
+        choice,
+        kept,
+        warnings,
+    }
 }
 
 /// True when any answer carries a stage.
@@ -209,7 +215,7 @@ pub fn scorecard(
     }
     let sel = select(set, model.indicators.len(), choice);
     if let Some(c) = choice {
-        if sel.kept == 0 {
+        if sel.kept.iter().all(|&k| k == 0) {
             let present: Vec<&str> = Stage::ALL
                 .iter()
                 .filter(|s| set.answers.iter().any(|a| a.stage == Some(**s)))
@@ -221,9 +227,9 @@ pub fn scorecard(
             );
         }
     }
-    let n = model.indicators.len();
     let kept = set.answers.iter().filter(|a| sel.keeps(a));
-    let mut card = Scorecard::build_grouped(model, &Grouped::of(set, n, kept), options, adjust);
+    let grouped = Grouped::of(set, &sel.kept, kept);
+    let mut card = Scorecard::build_grouped(model, &grouped, options, adjust);
     for (ind, stage) in card.indicators.iter_mut().zip(&sel.stages) {
         ind.stage = *stage;
     }
@@ -280,11 +286,13 @@ mod tests {
         let sel = select(&s, 4, None);
         assert_eq!(sel.stages, vec![Some(Akhir), Some(Mandiri), None, None]);
         assert_eq!(kept(&s, &sel), vec![(0, 0, 2), (0, 1, 3), (1, 2, 2)]);
+        assert_eq!(sel.kept, vec![1, 1, 1, 0]);
         assert!(sel.warnings.is_empty());
 
         let sel = select(&s, 4, Some(Dokumen));
         assert_eq!(sel.stages, vec![Some(Dokumen), None, None, None]);
         assert_eq!(kept(&s, &sel), vec![(1, 0, 3)]);
+        assert_eq!(sel.kept, vec![1, 0, 0, 0]);
         assert_eq!(
             sel.warnings,
             vec![
