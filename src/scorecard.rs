@@ -2,6 +2,8 @@
 //! (`schema_version` 1). Built from a model, the answers and the scoring core; every renderer
 //! (table, JSON, CSV, Markdown) and every later command reads this one structure.
 
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -292,6 +294,26 @@ pub struct Adjustments<'a> {
     pub overrides: &'a [(usize, u8)],
 }
 
+/// Hashes an address (for [`Scorecard::opd_count`]): one multiplication, not SipHash.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
 /// How to score.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
@@ -534,10 +556,17 @@ impl Scorecard {
 
     /// The number of distinct OPD that answered.
     pub fn opd_count(&self) -> usize {
+        // A scorecard built here shares one name per OPD, so the names are first told apart by
+        // where they are stored (a million answers, few names: a small set of addresses). A
+        // scorecard read from JSON has a copy per answer; comparing the text after that keeps
+        // the count right either way.
+        let mut seen: HashSet<usize, BuildHasherDefault<AddressHasher>> = HashSet::default();
         let mut names: Vec<&str> = self
             .indicators
             .iter()
-            .flat_map(|i| i.opds.iter().map(|o| &**o))
+            .flat_map(|i| i.opds.iter())
+            .filter(|o| seen.insert(o.as_ptr() as usize))
+            .map(|o| &**o)
             .collect();
         names.sort_unstable();
         names.dedup();
@@ -547,5 +576,34 @@ impl Scorecard {
     /// The number of answers read.
     pub fn answer_count(&self) -> usize {
         self.indicators.iter().map(|i| i.answers.len()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opd_count_with_shared_and_with_copied_names() {
+        let model = Model::load("spbe-2020").unwrap();
+        let answer = |opd: u32, indicator: u16| Answer {
+            opd,
+            indicator,
+            level: 2,
+            file: 0,
+            line: 2,
+            stage: None,
+            remarks: None,
+        };
+        let set = AnswerSet {
+            opds: vec!["Bappeda".into(), "Diskominfo".into(), "Unused".into()],
+            answers: vec![answer(0, 0), answer(1, 0), answer(0, 1), answer(1, 5)],
+            ..AnswerSet::default()
+        };
+        let card = Scorecard::build(&model, &set, Options::default());
+        assert_eq!(card.opd_count(), 2);
+        let read: Scorecard = serde_json::from_str(&crate::json::to_string(&card)).unwrap();
+        assert_eq!(read.opd_count(), 2);
+        assert_eq!(read.answer_count(), 4);
     }
 }
