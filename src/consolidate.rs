@@ -3,6 +3,8 @@
 //! The criteria are cumulative and written over all OPD ("level 3 = in all OPD"), so the default
 //! is the level every answering OPD has reached: the minimum.
 
+use num_bigint::BigInt;
+
 use crate::exact::{self, Exact};
 use crate::model::Model;
 
@@ -58,13 +60,79 @@ pub struct Consolidated {
     pub max: Option<u8>,
 }
 
+/// How many answers gave each level: enough for the minimum, the maximum, the median and the
+/// exact mean, with no list of levels to collect or sort.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    counts: [u64; 256],
+    n: u64,
+}
+
+impl Default for Tally {
+    fn default() -> Tally {
+        Tally {
+            counts: [0; 256],
+            n: 0,
+        }
+    }
+}
+
+impl Tally {
+    pub fn of(levels: impl IntoIterator<Item = u8>) -> Tally {
+        let mut t = Tally::default();
+        for l in levels {
+            t.add(l);
+        }
+        t
+    }
+
+    pub fn add(&mut self, level: u8) {
+        self.counts[level as usize] += 1;
+        self.n += 1;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    pub fn min(&self) -> Option<u8> {
+        (0..=255u8).find(|&l| self.counts[l as usize] > 0)
+    }
+
+    pub fn max(&self) -> Option<u8> {
+        (0..=255u8).rev().find(|&l| self.counts[l as usize] > 0)
+    }
+
+    /// The middle level; with an even count, the lower of the two middle ones.
+    pub fn median(&self) -> Option<u8> {
+        let k = self.n.checked_sub(1)? / 2;
+        let mut seen = 0u64;
+        (0..=255u8).find(|&l| {
+            seen += self.counts[l as usize];
+            seen > k
+        })
+    }
+
+    /// The exact mean; `None` when empty.
+    pub fn mean(&self) -> Option<Exact> {
+        if self.n == 0 {
+            return None;
+        }
+        let sum: u64 = (0..256).map(|l| l as u64 * self.counts[l]).sum();
+        Some(Exact::new(BigInt::from(sum), BigInt::from(self.n)))
+    }
+}
+
 /// Consolidates the levels answered for each indicator (`answers[i]` = the OPD levels for
 /// indicator `i`, in any order). `Owner` needs to know who answered: see
 /// [`consolidate_by_owner`]; here, with no owners known, it is `min`.
 pub fn consolidate(model: &Model, answers: &[Vec<u8>], combine: Combine) -> Vec<Consolidated> {
     answers
         .iter()
-        .map(|levels| one(model, levels, levels, combine))
+        .map(|levels| {
+            let t = Tally::of(levels.iter().copied());
+            one(model, &t, &t, combine)
+        })
         .collect()
 }
 
@@ -89,45 +157,49 @@ pub fn consolidate_by_owner(
     answers
         .iter()
         .map(|a| {
-            if a.owners.is_empty() {
-                (one(model, &a.all, &a.all, fallback), !a.all.is_empty())
-            } else {
-                (one(model, &a.owners, &a.all, fallback), false)
-            }
+            let owners = Tally::of(a.owners.iter().copied());
+            let all = Tally::of(a.all.iter().copied());
+            by_owner(model, &owners, &all, fallback)
         })
         .collect()
 }
 
-/// Combines `levels` with `combine`; `all` gives the spread.
-fn one(model: &Model, levels: &[u8], all: &[u8], combine: Combine) -> Consolidated {
-    if levels.is_empty() {
+/// [`consolidate_by_owner`] for one indicator, from the tallies of its owners' answers and of
+/// every answer.
+pub fn by_owner(
+    model: &Model,
+    owners: &Tally,
+    all: &Tally,
+    fallback: Combine,
+) -> (Consolidated, bool) {
+    if owners.is_empty() {
+        (one(model, all, all, fallback), !all.is_empty())
+    } else {
+        (one(model, owners, all, fallback), false)
+    }
+}
+
+/// Combines the `levels` with `combine`; `all` gives the spread.
+pub fn one(model: &Model, levels: &Tally, all: &Tally, combine: Combine) -> Consolidated {
+    let (Some(lo), Some(hi)) = (levels.min(), levels.max()) else {
         return Consolidated {
             level: exact::int(model.min_level as i64),
             filled: true,
             min: None,
             max: None,
         };
-    }
-    let lo = *levels.iter().min().expect("non-empty");
-    let hi = *levels.iter().max().expect("non-empty");
+    };
     let level = match combine {
         Combine::Min | Combine::Owner => exact::int(lo as i64),
         Combine::Max => exact::int(hi as i64),
-        Combine::Median => {
-            let mut sorted = levels.to_vec();
-            sorted.sort_unstable();
-            exact::int(sorted[(sorted.len() - 1) / 2] as i64)
-        }
-        Combine::Mean => {
-            let sum: i64 = levels.iter().map(|&l| l as i64).sum();
-            exact::ratio(sum, levels.len() as i64)
-        }
+        Combine::Median => exact::int(levels.median().expect("non-empty") as i64),
+        Combine::Mean => levels.mean().expect("non-empty"),
     };
     Consolidated {
         level,
         filled: false,
-        min: all.iter().min().copied(),
-        max: all.iter().max().copied(),
+        min: all.min(),
+        max: all.max(),
     }
 }
 
@@ -190,6 +262,23 @@ mod tests {
         assert_eq!(levels, [int(4), int(5), int(5), int(1)]);
         let with_mean = consolidate_by_owner(&m, &answers, Combine::Mean);
         assert_eq!(with_mean[1].0.level, ratio(7, 2));
+    }
+
+    proptest::proptest! {
+        /// The tally gives what sorting the levels gave: lower middle, exact mean, extremes.
+        #[test]
+        fn the_tally_agrees_with_sorting(levels in proptest::collection::vec(0u8..=7, 0..60)) {
+            let t = Tally::of(levels.iter().copied());
+            let mut sorted = levels.clone();
+            sorted.sort_unstable();
+            proptest::prop_assert_eq!(t.min(), sorted.first().copied());
+            proptest::prop_assert_eq!(t.max(), sorted.last().copied());
+            let median = (!sorted.is_empty()).then(|| sorted[(sorted.len() - 1) / 2]);
+            proptest::prop_assert_eq!(t.median(), median);
+            let sum: i64 = levels.iter().map(|&l| l as i64).sum();
+            let mean = (!levels.is_empty()).then(|| ratio(sum, levels.len() as i64));
+            proptest::prop_assert_eq!(t.mean(), mean);
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod effort;
 pub mod exact;
 pub mod i18n;
 pub mod intern;
+pub mod json;
 pub mod model;
 pub mod opd;
 pub mod output;

@@ -12,6 +12,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -339,7 +340,7 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
                     answers: given
                         .iter()
                         .map(|(o, l)| OpdLevel {
-                            opd: o.to_string(),
+                            opd: Arc::from(*o),
                             level: *l,
                         })
                         .collect(),
@@ -590,7 +591,7 @@ mod tests {
         let levels: Vec<(&str, u8)> = a.disagreements[0]
             .answers
             .iter()
-            .map(|o| (o.opd.as_str(), o.level))
+            .map(|o| (&*o.opd, o.level))
             .collect();
         assert_eq!(levels, [("A", 2), ("C", 4), ("B", 3)]);
     }

@@ -2,10 +2,14 @@
 //! (`schema_version` 1). Built from a model, the answers and the scoring core; every renderer
 //! (table, JSON, CSV, Markdown) and every later command reads this one structure.
 
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
-use crate::answers::{AnswerSet, InputFile};
-use crate::consolidate::{Combine, Consolidated, OwnedLevels, consolidate, consolidate_by_owner};
+use crate::answers::{Answer, AnswerSet, InputFile};
+use crate::consolidate::{Combine, Consolidated, Tally, by_owner, one};
 use crate::exact::{self, Decimal, Exact};
 use crate::model::{Model, Status};
 use crate::owners::OwnerMap;
@@ -135,7 +139,7 @@ pub struct IndicatorResult {
     /// True when nobody answered and the lowest level was filled in.
     pub filled: bool,
     /// The OPD that answered, in reading order.
-    pub opds: Vec<String>,
+    pub opds: Vec<Arc<str>>,
     /// Each OPD's own level.
     pub answers: Vec<OpdLevel>,
     /// The lowest and highest level any OPD gave; null when nobody answered.
@@ -157,7 +161,8 @@ pub struct IndicatorResult {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct OpdLevel {
-    pub opd: String,
+    /// Shared by every answer of the OPD: a scorecard may hold a million answers.
+    pub opd: Arc<str>,
     pub level: u8,
 }
 
@@ -187,6 +192,45 @@ pub struct Consolidation {
     pub fell_back: Vec<bool>,
 }
 
+/// The answers that score, grouped per indicator in reading order as `(OPD position in
+/// `set.opds`, level)`: all of a set's answers, or the ones a stage selection keeps, with no copy
+/// of the set.
+#[derive(Debug, Clone)]
+pub struct Grouped<'a> {
+    pub set: &'a AnswerSet,
+    pub by_indicator: Vec<Vec<(u32, u8)>>,
+}
+
+impl<'a> Grouped<'a> {
+    /// Every answer of the set.
+    pub fn all(set: &'a AnswerSet, indicators: usize) -> Grouped<'a> {
+        let mut counts = vec![0; indicators];
+        for a in &set.answers {
+            counts[a.indicator as usize] += 1;
+        }
+        Grouped::of(set, &counts, set.answers.iter())
+    }
+
+    /// The given answers of the set (in the order given); `counts[i]`: how many there are for
+    /// indicator `i`.
+    pub fn of(
+        set: &'a AnswerSet,
+        counts: &[usize],
+        answers: impl Iterator<Item = &'a Answer>,
+    ) -> Grouped<'a> {
+        let mut by_indicator: Vec<Vec<(u32, u8)>> =
+            counts.iter().map(|&n| Vec::with_capacity(n)).collect();
+        for a in answers {
+            by_indicator[a.indicator as usize].push((a.opd, a.level));
+        }
+        Grouped { set, by_indicator }
+    }
+
+    fn levels(&self, i: usize) -> impl Iterator<Item = u8> + '_ {
+        self.by_indicator[i].iter().map(|&(_, l)| l)
+    }
+}
+
 /// Consolidates the answers: with `combine` owner, by the responsibility map (no map: nobody
 /// owns anything, so the fallback decides everywhere); otherwise by the policy alone.
 pub fn consolidate_answers(
@@ -196,28 +240,42 @@ pub fn consolidate_answers(
     owners: Option<&OwnerMap>,
     fallback: Combine,
 ) -> Consolidation {
+    let grouped = Grouped::all(answers, model.indicators.len());
+    consolidate_grouped(model, &grouped, combine, owners, fallback)
+}
+
+/// [`consolidate_answers`] of grouped answers.
+pub fn consolidate_grouped(
+    model: &Model,
+    answers: &Grouped<'_>,
+    combine: Combine,
+    owners: Option<&OwnerMap>,
+    fallback: Combine,
+) -> Consolidation {
     let n = model.indicators.len();
     if combine != Combine::Owner {
         return Consolidation {
-            indicators: consolidate(model, &answers.levels_by_indicator(n), combine),
+            indicators: (0..n)
+                .map(|i| {
+                    let t = Tally::of(answers.levels(i));
+                    one(model, &t, &t, combine)
+                })
+                .collect(),
             fell_back: vec![false; n],
         };
     }
-    let owned: Vec<OwnedLevels> = answers
-        .opd_levels_by_indicator(n)
-        .iter()
-        .enumerate()
-        .map(|(i, given)| OwnedLevels {
-            owners: given
-                .iter()
-                .filter(|(opd, _)| owners.is_some_and(|m| m.is_owner(i, opd)))
-                .map(|(_, l)| *l)
-                .collect(),
-            all: given.iter().map(|(_, l)| *l).collect(),
+    let opds = &answers.set.opds;
+    let (indicators, fell_back) = (0..n)
+        .map(|i| {
+            let all = Tally::of(answers.levels(i));
+            let own = Tally::of(
+                answers.by_indicator[i]
+                    .iter()
+                    .filter(|&&(o, _)| owners.is_some_and(|m| m.is_owner(i, &opds[o as usize])))
+                    .map(|&(_, l)| l),
+            );
+            by_owner(model, &own, &all, fallback)
         })
-        .collect();
-    let (indicators, fell_back) = consolidate_by_owner(model, &owned, fallback)
-        .into_iter()
         .unzip();
     Consolidation {
         indicators,
@@ -234,6 +292,26 @@ pub struct Adjustments<'a> {
     pub fallback: Combine,
     /// What-if levels: `(indicator position, level)`.
     pub overrides: &'a [(usize, u8)],
+}
+
+/// Hashes an address (for [`Scorecard::opd_count`]): one multiplication, not SipHash.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
 }
 
 /// How to score.
@@ -259,8 +337,19 @@ impl Scorecard {
         options: Options,
         adjust: &Adjustments<'_>,
     ) -> Scorecard {
+        let grouped = Grouped::all(answers, model.indicators.len());
+        Scorecard::build_grouped(model, &grouped, options, adjust)
+    }
+
+    /// [`Scorecard::build_adjusted`] from grouped answers (such as a stage's selection).
+    pub fn build_grouped(
+        model: &Model,
+        answers: &Grouped<'_>,
+        options: Options,
+        adjust: &Adjustments<'_>,
+    ) -> Scorecard {
         let (owners, fallback) = (adjust.owners, adjust.fallback);
-        let mut c = consolidate_answers(model, answers, options.combine, owners, fallback);
+        let mut c = consolidate_grouped(model, answers, options.combine, owners, fallback);
         let mut applied = Vec::new();
         for &(i, level) in adjust.overrides {
             let ind = &mut c.indicators[i];
@@ -329,7 +418,7 @@ impl Scorecard {
 
     fn assemble(
         model: &Model,
-        answers: &AnswerSet,
+        grouped: &Grouped<'_>,
         consolidated: &[Consolidated],
         scores: &Scores,
         options: Options,
@@ -364,7 +453,9 @@ impl Scorecard {
                 index_rounded: Decimal::rounded(idx, d),
             })
             .collect();
-        let by_indicator = answers.opd_levels_by_indicator(model.indicators.len());
+        let answers = grouped.set;
+        // One shared copy of each OPD name, however many answers it gave.
+        let names: Vec<Arc<str>> = answers.opds.iter().map(|o| Arc::from(o.as_str())).collect();
         let indicators: Vec<IndicatorResult> = model
             .indicators
             .iter()
@@ -382,12 +473,15 @@ impl Scorecard {
                         .map(|l| model.level_name(i, l as u8).to_string()),
                     contribution: Decimal::exact(&scores.contributions[i]),
                     filled: c.filled,
-                    opds: by_indicator[i].iter().map(|(o, _)| o.to_string()).collect(),
-                    answers: by_indicator[i]
+                    opds: grouped.by_indicator[i]
                         .iter()
-                        .map(|(o, l)| OpdLevel {
-                            opd: o.to_string(),
-                            level: *l,
+                        .map(|&(o, _)| names[o as usize].clone())
+                        .collect(),
+                    answers: grouped.by_indicator[i]
+                        .iter()
+                        .map(|&(o, level)| OpdLevel {
+                            opd: names[o as usize].clone(),
+                            level,
                         })
                         .collect(),
                     min: c.min,
@@ -462,10 +556,17 @@ impl Scorecard {
 
     /// The number of distinct OPD that answered.
     pub fn opd_count(&self) -> usize {
+        // A scorecard built here shares one name per OPD, so the names are first told apart by
+        // where they are stored (a million answers, few names: a small set of addresses). A
+        // scorecard read from JSON has a copy per answer; comparing the text after that keeps
+        // the count right either way.
+        let mut seen: HashSet<usize, BuildHasherDefault<AddressHasher>> = HashSet::default();
         let mut names: Vec<&str> = self
             .indicators
             .iter()
-            .flat_map(|i| i.opds.iter().map(String::as_str))
+            .flat_map(|i| i.opds.iter())
+            .filter(|o| seen.insert(o.as_ptr() as usize))
+            .map(|o| &**o)
             .collect();
         names.sort_unstable();
         names.dedup();
@@ -475,5 +576,34 @@ impl Scorecard {
     /// The number of answers read.
     pub fn answer_count(&self) -> usize {
         self.indicators.iter().map(|i| i.answers.len()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opd_count_with_shared_and_with_copied_names() {
+        let model = Model::load("spbe-2020").unwrap();
+        let answer = |opd: u32, indicator: u16| Answer {
+            opd,
+            indicator,
+            level: 2,
+            file: 0,
+            line: 2,
+            stage: None,
+            remarks: None,
+        };
+        let set = AnswerSet {
+            opds: vec!["Bappeda".into(), "Diskominfo".into(), "Unused".into()],
+            answers: vec![answer(0, 0), answer(1, 0), answer(0, 1), answer(1, 5)],
+            ..AnswerSet::default()
+        };
+        let card = Scorecard::build(&model, &set, Options::default());
+        assert_eq!(card.opd_count(), 2);
+        let read: Scorecard = serde_json::from_str(&crate::json::to_string(&card)).unwrap();
+        assert_eq!(read.opd_count(), 2);
+        assert_eq!(read.answer_count(), 4);
     }
 }

@@ -11,9 +11,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::answers::AnswerSet;
+use crate::answers::{Answer, AnswerSet};
 use crate::model::Model;
-use crate::scorecard::{Adjustments, Options, Scorecard};
+use crate::scorecard::{Adjustments, Grouped, Options, Scorecard};
 
 /// One stage of the yearly evaluation (spbe-facts.md §5), in the order they happen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -111,55 +111,66 @@ impl FromStr for Stage {
     }
 }
 
-/// The answers that count, and the stage each indicator was scored from.
+/// Which answers count, and the stage each indicator was scored from. Holds no copy of the
+/// answers: [`Selection::keeps`] says whether one counts.
 #[derive(Debug, Clone)]
 pub struct Selection {
-    pub answers: AnswerSet,
     /// Per indicator: the stage used; `None` when its answers carry no stage (or it has none).
     pub stages: Vec<Option<Stage>>,
+    choice: Option<Stage>,
+    /// Per indicator: how many of its answers count.
+    pub kept: Vec<usize>,
     pub warnings: Vec<String>,
+}
+
+impl Selection {
+    /// True when the answer counts: it has its indicator's stage, or, unstaged, its indicator
+    /// has no staged answer and no stage was chosen.
+    pub fn keeps(&self, a: &Answer) -> bool {
+        match (a.stage, self.stages[a.indicator as usize]) {
+            (Some(s), Some(used)) => s == used,
+            (None, None) => self.choice.is_none(),
+            (Some(_), None) | (None, Some(_)) => false,
+        }
+    }
 }
 
 /// Keeps, per indicator, the answers of the chosen stage, or of the latest stage present.
 pub fn select(set: &AnswerSet, indicators: usize, choice: Option<Stage>) -> Selection {
-    let mut stages: Vec<Option<Stage>> = vec![None; indicators];
+    // One pass: how many answers each indicator has at each stage (slots in the order of
+    // `Stage::ALL`, which is the declaration order; the last slot: unstaged).
+    let mut counts = vec![[0usize; Stage::ALL.len() + 1]; indicators];
     for a in &set.answers {
-        let i = a.indicator as usize;
-        if let Some(s) = a.stage {
-            let keep = match choice {
-                Some(c) => s == c,
-                None => stages[i].is_none_or(|cur| s > cur),
-            };
-            if keep {
-                stages[i] = Some(s);
-            }
-        }
+        let slot = a.stage.map_or(Stage::ALL.len(), |s| s as usize);
+        counts[a.indicator as usize][slot] += 1;
     }
-    let mut dropped_unstaged = 0usize;
-    // Only the kept answers are copied: a million staged rows keep a fifth of them.
-    let kept = set.answers.iter().filter(|a| {
-        let i = a.indicator as usize;
-        match (a.stage, stages[i]) {
-            (Some(s), Some(used)) => s == used,
-            (Some(_), None) => false,
-            (None, None) => choice.is_none(),
-            (None, Some(_)) => {
-                dropped_unstaged += 1;
-                false
-            }
-        }
-    });
-    let out = AnswerSet {
-        opds: set.opds.clone(),
-        answers: kept.cloned().collect(),
-        files: set.files.clone(),
-        warnings: set.warnings.clone(),
-        remarks: set.remarks.clone(),
-    };
+    let unstaged = |c: &[usize; 6]| c[Stage::ALL.len()];
+    let stages: Vec<Option<Stage>> = counts
+        .iter()
+        .map(|c| match choice {
+            Some(s) => (c[s as usize] > 0).then_some(s),
+            None => Stage::ALL.into_iter().rev().find(|&s| c[s as usize] > 0),
+        })
+        .collect();
+    let kept = counts
+        .iter()
+        .zip(&stages)
+        .map(|(c, stage)| match stage {
+            Some(s) => c[*s as usize],
+            None if choice.is_none() => unstaged(c),
+            None => 0,
+        })
+        .collect();
+    let unstaged_count: usize = counts.iter().map(unstaged).sum();
+    let dropped_unstaged: usize = counts
+        .iter()
+        .zip(&stages)
+        .filter(|(_, stage)| stage.is_some())
+        .map(|(c, _)| unstaged(c))
+        .sum();
     let mut warnings = Vec::new();
     if let Some(c) = choice {
         let missing = stages.iter().filter(|s| s.is_none()).count();
-        let unstaged_count = set.answers.iter().filter(|a| a.stage.is_none()).count();
         if unstaged_count > 0 {
             warnings.push(format!(
                 "--stage {c}: {unstaged_count} answer{} with no stage {} left out",
@@ -181,8 +192,9 @@ pub fn select(set: &AnswerSet, indicators: usize, choice: Option<Stage>) -> Sele
         ));
     }
     Selection {
-        answers: out,
         stages,
+        choice,
+        kept,
         warnings,
     }
 }
@@ -212,7 +224,7 @@ pub fn scorecard(
     }
     let sel = select(set, model.indicators.len(), choice);
     if let Some(c) = choice {
-        if sel.answers.answers.is_empty() {
+        if sel.kept.iter().all(|&k| k == 0) {
             let present: Vec<&str> = Stage::ALL
                 .iter()
                 .filter(|s| set.answers.iter().any(|a| a.stage == Some(**s)))
@@ -224,7 +236,9 @@ pub fn scorecard(
             );
         }
     }
-    let mut card = Scorecard::build_adjusted(model, &sel.answers, options, adjust);
+    let kept = set.answers.iter().filter(|a| sel.keeps(a));
+    let grouped = Grouped::of(set, &sel.kept, kept);
+    let mut card = Scorecard::build_grouped(model, &grouped, options, adjust);
     for (ind, stage) in card.indicators.iter_mut().zip(&sel.stages) {
         ind.stage = *stage;
     }
@@ -239,7 +253,6 @@ pub fn scorecard(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::answers::Answer;
 
     fn answer(opd: u32, indicator: u16, level: u8, stage: Option<Stage>) -> Answer {
         Answer {
@@ -261,10 +274,10 @@ mod tests {
         }
     }
 
-    fn kept(sel: &Selection) -> Vec<(u32, u16, u8)> {
-        sel.answers
-            .answers
+    fn kept(set: &AnswerSet, sel: &Selection) -> Vec<(u32, u16, u8)> {
+        set.answers
             .iter()
+            .filter(|a| sel.keeps(a))
             .map(|a| (a.opd, a.indicator, a.level))
             .collect()
     }
@@ -281,12 +294,14 @@ mod tests {
         ]);
         let sel = select(&s, 4, None);
         assert_eq!(sel.stages, vec![Some(Akhir), Some(Mandiri), None, None]);
-        assert_eq!(kept(&sel), vec![(0, 0, 2), (0, 1, 3), (1, 2, 2)]);
+        assert_eq!(kept(&s, &sel), vec![(0, 0, 2), (0, 1, 3), (1, 2, 2)]);
+        assert_eq!(sel.kept, vec![1, 1, 1, 0]);
         assert!(sel.warnings.is_empty());
 
         let sel = select(&s, 4, Some(Dokumen));
         assert_eq!(sel.stages, vec![Some(Dokumen), None, None, None]);
-        assert_eq!(kept(&sel), vec![(1, 0, 3)]);
+        assert_eq!(kept(&s, &sel), vec![(1, 0, 3)]);
+        assert_eq!(sel.kept, vec![1, 0, 0, 0]);
         assert_eq!(
             sel.warnings,
             vec![
@@ -303,7 +318,7 @@ mod tests {
             answer(1, 0, 1, None),
         ]);
         let sel = select(&s, 1, None);
-        assert_eq!(kept(&sel), vec![(0, 0, 4)]);
+        assert_eq!(kept(&s, &sel), vec![(0, 0, 4)]);
         assert_eq!(
             sel.warnings,
             vec![

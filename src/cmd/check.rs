@@ -150,8 +150,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             writeln!(out, "\n**{}**", report.summary)?;
         }
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &report)?;
-            writeln!(out)?;
+            crate::json::write(&mut out, &report)?;
         }
         Format::Csv => {
             let rows: Vec<Vec<String>> = report

@@ -135,8 +135,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
     let mut out = Output::create(args.output.output.as_deref(), &args.sides)?;
     match args.output.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &d)?;
-            writeln!(out)?;
+            crate::json::write(&mut out, &d)?;
         }
         Format::Table => report::table(&mut out, &view(&d))?,
         Format::Markdown => report::markdown(&mut out, &view(&d))?,

@@ -206,8 +206,7 @@ pub fn run(args: &GapArgs) -> anyhow::Result<u8> {
     let labels = args.output.labels();
     match args.output.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &report)?;
-            writeln!(out)?;
+            crate::json::write(&mut out, &report)?;
         }
         Format::Table => {
             for s in sections(&report, labels) {

@@ -73,8 +73,7 @@ pub fn run(args: &ModelsArgs) -> anyhow::Result<u8> {
         .collect();
     match args.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &rows)?;
-            writeln!(out)?;
+            crate::json::write(&mut out, &rows)?;
         }
         Format::Table => {
             writeln!(out, "{}", render::table::grid(&header, &cells))?;

@@ -94,8 +94,7 @@ pub fn run(args: &OpdArgs) -> anyhow::Result<u8> {
     let mut out = Output::create(args.output.output.as_deref(), &args.input.files())?;
     match args.output.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &report)?;
-            writeln!(out)?;
+            crate::json::write(&mut out, &report)?;
         }
         Format::Table => {
             let view = view(&model, &report);

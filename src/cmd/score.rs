@@ -1,10 +1,11 @@
 //! `spbe score`: the index of a set of answer sheets, with every domain, aspect and indicator.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 use clap::Args;
 
 use crate::cli::{Format, InputArgs, OutputArgs, SUCCESS, WhatIfArgs, warn};
+use crate::json;
 use crate::output::Output;
 use crate::render;
 use crate::score::PredicateBasis;
@@ -45,8 +46,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<u8> {
             render::table::scorecard_styled(&mut out, &model, &card, color, args.output.labels())?
         }
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &card)?;
-            writeln!(out)?;
+            json::write(&mut out, &card)?;
         }
         Format::Csv => {
             let bom = out.is_file();
@@ -58,5 +58,8 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<u8> {
     }
     out.finish()?;
     warn(&card.warnings);
+    // The process ends next: freeing a scorecard of a million answers one name at a time
+    // (~2.5 ms) would only delay the exit.
+    std::mem::forget(card);
     Ok(SUCCESS)
 }

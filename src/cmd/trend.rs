@@ -170,8 +170,7 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<u8> {
     let mut out = Output::create(args.output.output.as_deref(), &paths)?;
     match args.output.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &t)?;
-            writeln!(out)?;
+            crate::json::write(&mut out, &t)?;
         }
         Format::Table => report::table(&mut out, &view(&t))?,
         Format::Markdown => report::markdown(&mut out, &view(&t))?,

@@ -144,8 +144,7 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<u8> {
     let mut out = Output::create(None, &[])?;
     match args.format {
         ValidateFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &report)?;
-            writeln!(out)?;
+            crate::json::write(&mut out, &report)?;
         }
         ValidateFormat::Text => write_text(&mut out, &report)?,
     }

@@ -162,14 +162,18 @@ impl Report {
             .filter(|(_, i)| i.min != i.max)
             .map(|(k, i)| Disagreement {
                 indicator: k,
-                answers: i.answers.iter().map(|a| (a.opd.clone(), a.level)).collect(),
+                answers: i
+                    .answers
+                    .iter()
+                    .map(|a| (a.opd.to_string(), a.level))
+                    .collect(),
                 used: i.level.to_string(),
             })
             .collect();
         let mut by_opd: BTreeMap<&str, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
         for (k, i) in card.indicators.iter().enumerate() {
             for a in &i.answers {
-                let e = by_opd.entry(a.opd.as_str()).or_default();
+                let e = by_opd.entry(&*a.opd).or_default();
                 if e.0.last() != Some(&k) {
                     e.0.push(k);
                     if i.min != i.max {
