@@ -18,9 +18,10 @@ need() {
 need hyperfine /usr/bin/hyperfine hyperfine
 need /usr/bin/time /usr/bin/time time
 
-cargo build --release --quiet --bin spbe --example csv_pass --example bench_gen
+cargo build --release --quiet --bin spbe --example csv_pass --example reader_pass --example bench_gen
 spbe=target/release/spbe
 pass=target/release/examples/csv_pass
+reader=target/release/examples/reader_pass
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/spbe-bench.XXXXXX")
 if [ -z "${KEEP:-}" ]; then trap 'rm -rf "$dir"' EXIT; else echo "inputs kept in $dir"; fi
@@ -32,12 +33,15 @@ echo "1M-row file: $(wc -l <"$one") lines, $(($(stat -c %s "$one") / 1048576)) M
 
 hyperfine --warmup 2 --runs 10 --style basic --export-json "$dir/big.json" \
     -n csv-pass "$pass $one" \
+    -n spbe-reader-pass "$reader $one" \
     -n spbe-score "$spbe score $one --format json"
 python3 - "$dir/big.json" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
 p, s = r["csv-pass"]["median"], r["spbe-score"]["median"]
+q = r["spbe-reader-pass"]["median"]
 print(f"ratio spbe-score / csv-pass (median): {s / p:.2f}x  ({s * 1000:.0f} ms vs {p * 1000:.0f} ms)")
+print(f"spbe's reader alone (read, hash, parse; no checks): {q * 1000:.0f} ms ({q / p:.2f}x)")
 PY
 
 hyperfine --warmup 3 --runs 30 --style basic -N --export-json "$dir/small.json" \
