@@ -127,8 +127,8 @@ impl<'a> Chunks<'a> {
     /// The SHA-256 (hex) of the bytes read, once they all have been.
     pub fn sha256(self) -> String {
         match self.kind {
-            Kind::Slice { data, .. } => hex(&Sha256::digest(data)),
-            Kind::Read { hasher, .. } => hex(&hasher.finalize()),
+            Kind::Slice { data, .. } => crate::model::sha256_hex(data),
+            Kind::Read { hasher, .. } => crate::model::hex(&hasher.finalize()),
         }
     }
 
@@ -327,7 +327,7 @@ pub fn read_on_a_thread<T>(
             let mut chunks = Chunks::read(reader, max_bytes, too_big);
             let opened = match chunks.peek() {
                 Err(e) => Err((0, e)),
-                Ok(first) if workbook_bytes(first) => {
+                Ok(first) if crate::workbook::is_workbook(first) => {
                     let mut bytes = Vec::new();
                     loop {
                         match chunks.next_chunk() {
@@ -402,15 +402,6 @@ pub fn read_on_a_thread<T>(
             .unwrap_or_else(|_| Err("reading the file failed".into()));
         (out, digest)
     })
-}
-
-/// Whether a sheet's first bytes are a workbook's (XLSX/ODS zip or legacy XLS).
-fn workbook_bytes(first: &[u8]) -> bool {
-    crate::workbook::is_workbook(first)
-}
-
-fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// How the text's bytes become UTF-8, per row.
