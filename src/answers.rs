@@ -14,7 +14,7 @@ use crate::decode::Encoding;
 use crate::intern::Interner;
 use crate::model::Model;
 use crate::stage::Stage;
-use crate::text_sheet::{self, Chunks, Opened, Record, TextSheet};
+use crate::text_sheet::{self, Chunks, ListedRows, Opened, RowSource, SheetRows, TextSheet};
 use crate::workbook;
 
 /// At most this many problems are listed; the rest are counted.
@@ -719,11 +719,10 @@ impl<'m> SheetReader<'m> {
             self.read_workbook(source, bytes, options, &mut read);
         } else {
             match TextSheet::open(&mut chunks, options.encoding, options.delimiter, recognised) {
-                Ok(mut sheet) => {
-                    self.table(source, &place, &mut read, |record| {
-                        sheet.next_row(&mut chunks, record)
-                    });
-                    if let Some(w) = sheet.warning() {
+                Ok(sheet) => {
+                    let mut rows = SheetRows::new(sheet, &mut chunks);
+                    self.table(source, &place, &mut read, &mut rows);
+                    if let Some(w) = rows.sheet.warning() {
                         self.set.warnings.push(format!("{file}: {w}"));
                     }
                 }
@@ -758,7 +757,7 @@ impl<'m> SheetReader<'m> {
                 Opened::Workbook(bytes) => self.read_workbook(source, &bytes, options, &mut read),
                 Opened::Failed(line, msg) => self.problem(place.at(line, None, msg)),
                 Opened::Text(mut rows) => {
-                    self.table(source, &place, &mut read, |record| rows.next_row(record));
+                    self.table(source, &place, &mut read, &mut rows);
                     if let Some(w) = rows.warning() {
                         self.set.warnings.push(format!("{file}: {w}"));
                     }
@@ -785,35 +784,26 @@ impl<'m> SheetReader<'m> {
                     file,
                     sheet: Some(sheet.name),
                 };
-                let mut rows = sheet.rows.into_iter();
-                let next = |record: &mut Record| {
-                    let (line, cells) = rows.next()?;
-                    record.clear();
-                    cells.iter().for_each(|c| record.push_field(c));
-                    Some(Ok(line))
-                };
-                self.table(source, &place, read, next);
+                let mut rows = ListedRows::new(sheet.rows.into_iter());
+                self.table(source, &place, read, &mut rows);
             }
             Err(msg) => self.problem(Place { file, sheet: None }.at(0, None, msg)),
         }
     }
 
-    /// Checks a header row and the answer rows after it. `next_row` reads the next row into
-    /// the record it is given (one record reused for the whole sheet) and returns its line,
-    /// a located error, or `None` at the end.
+    /// Checks a header row and the answer rows after it.
     fn table(
         &mut self,
         source: &Source,
         place: &Place,
         input: &mut InputFile,
-        mut next_row: impl FnMut(&mut Record) -> Option<Result<u64, (u64, String)>>,
+        rows: &mut impl RowSource,
     ) {
         let file_no = self.set.files.len() as u32;
         let problems_before = self.problems.len() + self.more;
-        let mut record = Record::default();
         // The header is the first row with something in it.
-        let header_line = loop {
-            match next_row(&mut record) {
+        let (header_line, header) = loop {
+            match rows.next_row() {
                 None => {
                     self.problem(place.at(0, None, "the file is empty; an answer sheet needs a header row with the columns indicator and level".into()));
                     return;
@@ -822,11 +812,12 @@ impl<'m> SheetReader<'m> {
                     self.problem(place.at(line, None, msg));
                     return;
                 }
-                Some(Ok(_)) if record.iter().all(|f| f.trim().is_empty()) => continue,
-                Some(Ok(line)) => break line,
+                Some(Ok((_, cells))) if cells.iter().all(|f| f.trim().is_empty()) => continue,
+                Some(Ok((line, cells))) => {
+                    break (line, cells.iter().map(str::to_string).collect::<Vec<_>>());
+                }
             }
         };
-        let header = record.clone();
         if header.len() > MAX_COLUMNS {
             self.problem(place.at(
                 header_line,
@@ -902,9 +893,9 @@ impl<'m> SheetReader<'m> {
         let mut answered = 0u64;
         let mut lower = String::new();
 
-        while let Some(row) = next_row(&mut record) {
-            let line = match row {
-                Ok(line) => line,
+        while let Some(row) = rows.next_row() {
+            let (line, record) = match row {
+                Ok(row) => row,
                 Err((line, msg)) => {
                     self.problem(place.at(line, None, msg));
                     continue;

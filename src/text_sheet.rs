@@ -1,11 +1,14 @@
 //! Text answer sheets read in chunks, at about the speed of the CSV parser alone.
 //!
-//! A sheet is read in [`CHUNK`]-sized pieces: a second thread reads and hashes (SHA-256, for the
-//! result's receipt) while this one parses, so memory does not grow with the file and hashing
-//! costs no wall time. The parser is `csv_core` driven directly: rows come out as [`Record`]s
-//! (one reused buffer), line numbers count blank lines and CRLF correctly, and the limits that
-//! keep hostile files cheap (line length, columns, row size, an unclosed quote) are checked as
-//! the bytes go by. Encodings are those Excel writes (see [`crate::decode`]).
+//! A sheet is read in [`CHUNK`]-sized pieces, so memory does not grow with the file. A sheet
+//! larger than one chunk is read, hashed (SHA-256, for the result's receipt) and parsed on a
+//! second thread ([`read_on_a_thread`]) while this one checks the rows. The parser is `csv_core`
+//! driven directly; each row's cells are appended to a [`Record`] (one row, or a batch of
+//! `BATCH_ROWS` rows handed over from the reading thread) and read in place through
+//! [`RowSource`], so a row's text is copied once after parsing. Line numbers count blank lines
+//! and CRLF correctly, and the limits that keep hostile files cheap (line length, columns, row
+//! size, an unclosed quote) are checked as the bytes go by. Encodings are those Excel writes
+//! (see [`crate::decode`]).
 
 use std::io::Read;
 use std::sync::mpsc;
@@ -24,7 +27,8 @@ pub const MAX_COLUMNS: usize = 16_384;
 /// A row (all its cells, which may span lines inside quotes) longer than this is refused.
 pub const MAX_RECORD_BYTES: usize = 16 << 20;
 
-/// One row's cells: their text one after another, and where each ends. Reused row after row.
+/// Cells one after another: their text, and where each ends. One row (the slice path, a
+/// workbook) or a batch of rows (the reading thread appends rows to it). Reused.
 #[derive(Debug, Clone, Default)]
 pub struct Record {
     text: String,
@@ -42,6 +46,39 @@ impl Record {
         self.ends.push(self.text.len());
     }
 
+    /// The cells from the `first`-th on: the row appended last when `first` was
+    /// [`Record::cell_count`] before it was read.
+    pub fn cells_from(&self, first: usize) -> Cells<'_> {
+        Cells {
+            text: &self.text,
+            start: if first == 0 { 0 } else { self.ends[first - 1] },
+            ends: &self.ends[first..],
+        }
+    }
+
+    pub fn cell_count(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Drops the cells from the `first`-th on.
+    fn truncate(&mut self, first: usize) {
+        let len = self.cells_from(first).start;
+        self.text.truncate(len);
+        self.ends.truncate(first);
+    }
+}
+
+/// One row's cells, borrowed from where they were read into.
+#[derive(Debug, Clone, Copy)]
+pub struct Cells<'a> {
+    text: &'a str,
+    /// Where the first cell starts in `text`.
+    start: usize,
+    /// Where each cell ends in `text`.
+    ends: &'a [usize],
+}
+
+impl<'a> Cells<'a> {
     pub fn len(&self) -> usize {
         self.ends.len()
     }
@@ -50,14 +87,74 @@ impl Record {
         self.ends.is_empty()
     }
 
-    pub fn get(&self, i: usize) -> Option<&str> {
+    pub fn get(&self, i: usize) -> Option<&'a str> {
         let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let start = if i == 0 { self.start } else { self.ends[i - 1] };
         self.text.get(start..end)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..self.len()).map(|i| self.get(i).unwrap_or(""))
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        let cells = *self;
+        (0..cells.len()).map(move |i| cells.get(i).unwrap_or(""))
+    }
+}
+
+/// Rows one at a time, whatever they are read from (a text sheet in memory or on another
+/// thread, a workbook's sheet).
+pub trait RowSource {
+    /// The next row: its line and cells, or a located problem; `None` at the end.
+    fn next_row(&mut self) -> Option<Result<(u64, Cells<'_>), (u64, String)>>;
+}
+
+/// A text sheet's rows, parsed here.
+pub struct SheetRows<'s, 'c> {
+    pub sheet: TextSheet,
+    pub chunks: &'s mut Chunks<'c>,
+    record: Record,
+}
+
+impl<'s, 'c> SheetRows<'s, 'c> {
+    pub fn new(sheet: TextSheet, chunks: &'s mut Chunks<'c>) -> Self {
+        SheetRows {
+            sheet,
+            chunks,
+            record: Record::default(),
+        }
+    }
+}
+
+impl RowSource for SheetRows<'_, '_> {
+    fn next_row(&mut self) -> Option<Result<(u64, Cells<'_>), (u64, String)>> {
+        self.record.clear();
+        Some(
+            self.sheet
+                .next_row(self.chunks, &mut self.record)?
+                .map(|line| (line, self.record.cells_from(0))),
+        )
+    }
+}
+
+/// A workbook sheet's rows: `(row number, cells)`.
+pub struct ListedRows<I> {
+    rows: I,
+    record: Record,
+}
+
+impl<I> ListedRows<I> {
+    pub fn new(rows: I) -> Self {
+        ListedRows {
+            rows,
+            record: Record::default(),
+        }
+    }
+}
+
+impl<I: Iterator<Item = (u64, Vec<String>)>> RowSource for ListedRows<I> {
+    fn next_row(&mut self) -> Option<Result<(u64, Cells<'_>), (u64, String)>> {
+        let (line, cells) = self.rows.next()?;
+        self.record.clear();
+        cells.iter().for_each(|c| self.record.push_field(c));
+        Some(Ok((line, self.record.cells_from(0))))
     }
 }
 
@@ -230,8 +327,8 @@ pub struct Rows {
 
 #[derive(Default)]
 struct Batch {
-    text: String,
-    ends: Vec<usize>,
+    /// The rows' cells, one row after another.
+    cells: Record,
     /// Per row: its line and number of cells, or a located problem.
     rows: Vec<Result<(u64, usize), (u64, String)>>,
 }
@@ -246,35 +343,28 @@ enum Message {
     End(Option<String>),
 }
 
-/// Rows per batch: enough to make a hand-over rare, few enough to stay in cache.
-const BATCH_ROWS: usize = 512;
+/// Rows per batch: enough to make a hand-over (a thread wake-up) rare, few enough for a batch
+/// (~250 KiB) to stay in cache.
+const BATCH_ROWS: usize = 4096;
 
-impl Rows {
-    /// The next row, as [`TextSheet::next_row`].
-    pub fn next_row(&mut self, record: &mut Record) -> Option<Result<u64, (u64, String)>> {
+impl RowSource for Rows {
+    /// The next row, read in place in the batch it came in.
+    fn next_row(&mut self) -> Option<Result<(u64, Cells<'_>), (u64, String)>> {
         loop {
             if let Some(row) = self.batch.rows.get(self.next) {
                 self.next += 1;
                 return Some(match row {
                     Ok((line, cells)) => {
-                        record.clear();
-                        let (start, end) = (self.cell, self.cell + cells);
-                        let base = if start == 0 {
-                            0
-                        } else {
-                            self.batch.ends[start - 1]
-                        };
-                        let stop = if end == 0 {
-                            0
-                        } else {
-                            self.batch.ends[end - 1]
-                        };
-                        record.text.push_str(&self.batch.text[base..stop]);
-                        record
-                            .ends
-                            .extend(self.batch.ends[start..end].iter().map(|e| e - base));
+                        let first = self.cell;
                         self.cell += cells;
-                        Ok(*line)
+                        let all = self.batch.cells.cells_from(first);
+                        Ok((
+                            *line,
+                            Cells {
+                                ends: &all.ends[..*cells],
+                                ..all
+                            },
+                        ))
                     }
                     Err(e) => Err(e.clone()),
                 });
@@ -301,7 +391,9 @@ impl Rows {
             }
         }
     }
+}
 
+impl Rows {
     /// The encoding warning, once every row has been read.
     pub fn warning(&self) -> Option<String> {
         self.warning.clone()
@@ -354,22 +446,19 @@ pub fn read_on_a_thread<T>(
             if send.send(Message::Text).is_err() {
                 return Err("reading stopped early".into());
             }
-            let mut record = Record::default();
             let mut batch = Batch::default();
-            while let Some(row) = sheet.next_row(&mut chunks, &mut record) {
-                match row {
-                    Ok(line) => {
-                        let base = batch.text.len();
-                        batch.text.push_str(&record.text);
-                        batch.ends.extend(record.ends.iter().map(|e| e + base));
-                        batch.rows.push(Ok((line, record.len())));
-                    }
-                    Err(e) => batch.rows.push(Err(e)),
+            loop {
+                let first = batch.cells.cell_count();
+                match sheet.next_row(&mut chunks, &mut batch.cells) {
+                    None => break,
+                    Some(Ok(line)) => batch
+                        .rows
+                        .push(Ok((line, batch.cells.cell_count() - first))),
+                    Some(Err(e)) => batch.rows.push(Err(e)),
                 }
                 if batch.rows.len() == BATCH_ROWS {
                     let mut next = recycled.try_recv().unwrap_or_default();
-                    next.text.clear();
-                    next.ends.clear();
+                    next.cells.clear();
                     next.rows.clear();
                     if send
                         .send(Message::Rows(std::mem::replace(&mut batch, next)))
@@ -765,16 +854,22 @@ impl TextSheet {
         )
     }
 
-    /// Reads the next row into `record`: its line, or a located problem. After a problem that
-    /// ends the sheet (binary data, a line too long, an unclosed quote) it returns `None`.
+    /// Reads the next row's cells onto the end of `record`: its line, or a located problem (and
+    /// nothing added). After a problem that ends the sheet (binary data, a line too long, an
+    /// unclosed quote) it returns `None`.
     pub fn next_row(
         &mut self,
         chunks: &mut Chunks<'_>,
         record: &mut Record,
     ) -> Option<Result<u64, (u64, String)>> {
         loop {
+            let first = record.cell_count();
             let row = self.next_record(chunks, record);
-            if std::mem::take(&mut self.skip_hint) && matches!(row, Some(Ok(_))) {
+            let skip = std::mem::take(&mut self.skip_hint) && matches!(row, Some(Ok(_)));
+            if skip || matches!(row, Some(Err(_))) {
+                record.truncate(first);
+            }
+            if skip {
                 continue;
             }
             return row;
@@ -913,9 +1008,9 @@ impl TextSheet {
         }
     }
 
-    /// Turns the parser's bytes into the row's text.
+    /// Turns the parser's bytes into the row's text, appended to `record`.
     fn row(&mut self, record: &mut Record, nout: usize, nend: usize) -> Result<(), (u64, String)> {
-        record.clear();
+        let base = record.text.len();
         let bytes = &self.out[..nout];
         let ends = &self.ends[..nend];
         let utf8 = match self.rows {
@@ -927,7 +1022,7 @@ impl TextSheet {
                 self.utf8_seen = Some(self.row_line);
             }
             record.text.push_str(text);
-            record.ends.extend_from_slice(ends);
+            record.ends.extend(ends.iter().map(|e| e + base));
             return Ok(());
         }
         let bad_line = || {
