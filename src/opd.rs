@@ -3,6 +3,10 @@
 //! and what the responsibility map leaves uncovered. Pure: the model, the answers, the map, the
 //! institution's consolidated levels and (optionally) a roadmap in; the report out.
 //!
+//! Only the answers that count ([`Counted`]: on staged sheets, the stage `spbe score` scored each
+//! indicator from) are an OPD's answers here; an answer a later stage superseded is neither shown
+//! nor weighed. An OPD whose answers were all left out still has its row: it sent a sheet.
+//!
 //! Arithmetic, all exact (weights `wᵢ` in the model's integer units, `T` = total units = 100 %):
 //! - OPD index = Σ levelᵢ × wᵢ / Σ wᵢ over the indicators the OPD answered or owns (renormalised
 //!   over the weight it covers), with levelᵢ its own answer, or the institution's level where it
@@ -16,12 +20,13 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::answers::{AnswerSet, InputFile};
+use crate::answers::InputFile;
 use crate::consolidate::Combine;
 use crate::exact::{self, Decimal, Exact};
 use crate::model::Model;
 use crate::owners::{OwnerMap, opd_key};
 use crate::scorecard::{ModelInfo, OpdLevel, SCHEMA_VERSION, Scorecard, Tool};
+use crate::stage::Counted;
 
 /// One step of a roadmap (from `spbe gap`): raise indicator `indicator` from `from` to `to`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +40,8 @@ pub struct RoadmapStep {
 /// What the OPD view is computed from.
 pub struct OpdInput<'a> {
     pub model: &'a Model,
-    pub answers: &'a AnswerSet,
+    /// The answers that count (as scored: the same stage selection).
+    pub answers: &'a Counted<'a>,
     pub owners: Option<&'a OwnerMap>,
     /// The institution's consolidated level per indicator (as scored).
     pub levels: &'a [Exact],
@@ -195,10 +201,21 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
             accs.len() - 1
         })
     };
+    // An OPD that sent any answer, at any stage, sent a sheet; only the answers that count are
+    // its answers.
+    let set = input.answers.set;
+    let mut slot_of: Vec<Option<usize>> = vec![None; set.opds.len()];
+    for a in &set.answers {
+        let o = a.opd as usize;
+        if slot_of[o].is_none() {
+            let k = slot(&mut accs, &set.opds[o]);
+            accs[k].sent = true;
+            slot_of[o] = Some(k);
+        }
+    }
     let mut answered_by: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for a in &input.answers.answers {
-        let k = slot(&mut accs, &input.answers.opds[a.opd as usize]);
-        accs[k].sent = true;
+    for a in input.answers.answers() {
+        let k = slot_of[a.opd as usize].expect("every OPD that answered has a slot");
         accs[k].answers.insert(a.indicator as usize, a.level);
         answered_by[a.indicator as usize].push(k);
     }
@@ -315,8 +332,9 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
     });
 
     // Disagreements: answered by several OPD, not unanimous; most points at stake first.
-    let by_indicator = input.answers.opd_levels_by_indicator(n);
-    let mut disagreements: Vec<(Exact, usize, Disagreement)> = by_indicator
+    let grouped = input.answers.grouped(n);
+    let mut disagreements: Vec<(Exact, usize, Disagreement)> = grouped
+        .by_indicator
         .iter()
         .enumerate()
         .filter_map(|(i, given)| {
@@ -339,9 +357,9 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
                     level: Decimal::exact(&input.levels[i]),
                     answers: given
                         .iter()
-                        .map(|(o, l)| OpdLevel {
-                            opd: Arc::from(*o),
-                            level: *l,
+                        .map(|&(o, l)| OpdLevel {
+                            opd: Arc::from(set.opds[o as usize].as_str()),
+                            level: l,
                         })
                         .collect(),
                     owners: input
@@ -453,7 +471,7 @@ pub fn id_list(model: &Model, ids: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::answers::{SheetReader, Source};
+    use crate::answers::{AnswerSet, SheetReader, Source};
     use crate::consolidate::{Combine, consolidate};
     use crate::exact::{int, ratio};
 
@@ -465,6 +483,11 @@ mod tests {
         let mut r = SheetReader::new(model);
         r.read(&Source::Stdin, csv.as_bytes());
         r.finish().unwrap()
+    }
+
+    /// Every answer of an unstaged set counts.
+    fn every(set: &AnswerSet) -> Counted<'_> {
+        Counted::new(set, 47, None).unwrap()
     }
 
     fn levels(model: &Model, set: &AnswerSet) -> Vec<Exact> {
@@ -500,7 +523,7 @@ mod tests {
         let lv = levels(&m, &set);
         let a = analyse(&OpdInput {
             model: &m,
-            answers: &set,
+            answers: &every(&set),
             owners: None,
             levels: &lv,
             roadmap: None,
@@ -536,7 +559,7 @@ mod tests {
         let lv = levels(&m, &set);
         let a = analyse(&OpdInput {
             model: &m,
-            answers: &set,
+            answers: &every(&set),
             owners: Some(&map),
             levels: &lv,
             roadmap: None,
@@ -568,7 +591,7 @@ mod tests {
         let lv = levels(&m, &set);
         let a = analyse(&OpdInput {
             model: &m,
-            answers: &set,
+            answers: &every(&set),
             owners: None,
             levels: &lv,
             roadmap: None,
@@ -621,7 +644,7 @@ mod tests {
         ];
         let a = analyse(&OpdInput {
             model: &m,
-            answers: &set,
+            answers: &every(&set),
             owners: Some(&map),
             levels: &lv,
             roadmap: Some(&steps),
@@ -668,7 +691,7 @@ mod tests {
             let own_levels: Vec<Exact> = own.iter().map(|&l| int(l as i64)).collect();
             proptest::prop_assert_eq!(&lv, &own_levels);
             let index = crate::score::score(&m, &lv).index;
-            let a = analyse(&OpdInput { model: &m, answers: &set, owners: Some(&map), levels: &lv, roadmap: None });
+            let a = analyse(&OpdInput { model: &m, answers: &every(&set), owners: Some(&map), levels: &lv, roadmap: None });
             let sole = row(&a, "Sole");
             proptest::prop_assert_eq!(sole.covered_weight.as_str(), "100.00");
             let fraction = format!("{}/{}", index.numer(), index.denom());

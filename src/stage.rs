@@ -5,6 +5,9 @@
 //! default each indicator takes the latest stage present among its answers (in the order
 //! mandiri → dokumen → interviu → visitasi → akhir). Answers with no stage are used only for an
 //! indicator that has no staged answer at all.
+//!
+//! [`Counted`] applies that rule for every command, so what `spbe opd` or `spbe report` shows as
+//! an OPD's answer is what `spbe score` scored.
 
 use std::fmt;
 use std::str::FromStr;
@@ -204,6 +207,79 @@ pub fn any_staged(set: &AnswerSet) -> bool {
     set.answers.iter().any(|a| a.stage.is_some())
 }
 
+/// The answers that count, by the rule of this module: the one place where every command that
+/// reads answer sheets (`score`, `gap`, `check`, `opd`, `report`, ...) learns which answers score,
+/// so that none of them shows an answer a later stage superseded.
+#[derive(Debug, Clone)]
+pub struct Counted<'a> {
+    pub set: &'a AnswerSet,
+    /// `None` when no answer carries a stage: every answer counts.
+    pub selection: Option<Selection>,
+}
+
+impl<'a> Counted<'a> {
+    /// Selects the answers of `choice`, or per indicator of the latest stage present. Errors:
+    /// `choice` on sheets with no stage column, and `choice` with no answer at that stage.
+    pub fn new(
+        set: &'a AnswerSet,
+        indicators: usize,
+        choice: Option<Stage>,
+    ) -> anyhow::Result<Counted<'a>> {
+        if !any_staged(set) {
+            if let Some(c) = choice {
+                anyhow::bail!(
+                    "--stage {c}: the answer sheets have no stage column; add a column \"stage\" ({}) or drop --stage",
+                    Stage::ACCEPTED
+                );
+            }
+            return Ok(Counted {
+                set,
+                selection: None,
+            });
+        }
+        let sel = select(set, indicators, choice);
+        if let Some(c) = choice {
+            if sel.kept.iter().all(|&k| k == 0) {
+                let present: Vec<&str> = Stage::ALL
+                    .iter()
+                    .filter(|s| set.answers.iter().any(|a| a.stage == Some(**s)))
+                    .map(|s| s.as_str())
+                    .collect();
+                anyhow::bail!(
+                    "--stage {c}: no answer has this stage; the sheets have: {}",
+                    present.join(", ")
+                );
+            }
+        }
+        Ok(Counted {
+            set,
+            selection: Some(sel),
+        })
+    }
+
+    /// True when the answer counts.
+    pub fn keeps(&self, a: &Answer) -> bool {
+        self.selection.as_ref().is_none_or(|s| s.keeps(a))
+    }
+
+    /// The answers that count, in reading order.
+    pub fn answers(&self) -> impl Iterator<Item = &'a Answer> + '_ {
+        self.set.answers.iter().filter(|a| self.keeps(a))
+    }
+
+    /// The answers that count, grouped per indicator (in reading order).
+    pub fn grouped(&self, indicators: usize) -> Grouped<'a> {
+        match &self.selection {
+            None => Grouped::all(self.set, indicators),
+            Some(sel) => Grouped::of(
+                self.set,
+                &sel.kept,
+                self.set.answers.iter().filter(|a| sel.keeps(a)),
+            ),
+        }
+    }
+}
+
 /// Selects the stage's answers and builds the scorecard, recording the stage per indicator.
 /// With `choice` set and no answer at that stage, it is an error.
 pub fn scorecard(
@@ -213,31 +289,11 @@ pub fn scorecard(
     choice: Option<Stage>,
     adjust: &Adjustments<'_>,
 ) -> anyhow::Result<Scorecard> {
-    if !any_staged(set) {
-        if let Some(c) = choice {
-            anyhow::bail!(
-                "--stage {c}: the answer sheets have no stage column; add a column \"stage\" ({}) or drop --stage",
-                Stage::ACCEPTED
-            );
-        }
+    let counted = Counted::new(set, model.indicators.len(), choice)?;
+    let Some(sel) = &counted.selection else {
         return Ok(Scorecard::build_adjusted(model, set, options, adjust));
-    }
-    let sel = select(set, model.indicators.len(), choice);
-    if let Some(c) = choice {
-        if sel.kept.iter().all(|&k| k == 0) {
-            let present: Vec<&str> = Stage::ALL
-                .iter()
-                .filter(|s| set.answers.iter().any(|a| a.stage == Some(**s)))
-                .map(|s| s.as_str())
-                .collect();
-            anyhow::bail!(
-                "--stage {c}: no answer has this stage; the sheets have: {}",
-                present.join(", ")
-            );
-        }
-    }
-    let kept = set.answers.iter().filter(|a| sel.keeps(a));
-    let grouped = Grouped::of(set, &sel.kept, kept);
+    };
+    let grouped = counted.grouped(model.indicators.len());
     let mut card = Scorecard::build_grouped(model, &grouped, options, adjust);
     for (ind, stage) in card.indicators.iter_mut().zip(&sel.stages) {
         ind.stage = *stage;
@@ -246,7 +302,7 @@ pub fn scorecard(
         Some(c) => c.as_str().to_string(),
         None => "latest".to_string(),
     });
-    card.warnings.extend(sel.warnings);
+    card.warnings.extend(sel.warnings.iter().cloned());
     Ok(card)
 }
 
@@ -324,6 +380,47 @@ mod tests {
             vec![
                 "1 answer with no stage was left out because the same indicator has staged answers; add a stage to them"
             ]
+        );
+    }
+
+    #[test]
+    fn counted_answers_are_the_selected_ones_or_all_of_an_unstaged_set() {
+        use Stage::*;
+        let s = set(vec![
+            answer(0, 0, 4, Some(Mandiri)),
+            answer(0, 0, 2, Some(Akhir)),
+            answer(1, 0, 3, Some(Mandiri)),
+            answer(1, 1, 1, Some(Mandiri)),
+            answer(1, 2, 2, None),
+        ]);
+        let c = Counted::new(&s, 3, None).unwrap();
+        let levels = |c: &Counted| -> Vec<(u32, u16, u8)> {
+            c.answers().map(|a| (a.opd, a.indicator, a.level)).collect()
+        };
+        assert_eq!(levels(&c), vec![(0, 0, 2), (1, 1, 1), (1, 2, 2)]);
+        assert_eq!(
+            c.grouped(3).by_indicator,
+            vec![vec![(0, 2)], vec![(1, 1)], vec![(1, 2)]]
+        );
+        let c = Counted::new(&s, 3, Some(Mandiri)).unwrap();
+        assert_eq!(
+            c.grouped(3).by_indicator,
+            vec![vec![(0, 4), (1, 3)], vec![(1, 1)], vec![]]
+        );
+        assert_eq!(
+            Counted::new(&s, 3, Some(Visitasi)).unwrap_err().to_string(),
+            "--stage visitasi: no answer has this stage; the sheets have: mandiri, akhir"
+        );
+
+        let plain = set(vec![answer(0, 0, 4, None), answer(1, 0, 1, None)]);
+        let c = Counted::new(&plain, 3, None).unwrap();
+        assert!(c.selection.is_none());
+        assert_eq!(levels(&c), vec![(0, 0, 4), (1, 0, 1)]);
+        assert!(
+            Counted::new(&plain, 3, Some(Akhir))
+                .unwrap_err()
+                .to_string()
+                .starts_with("--stage akhir: the answer sheets have no stage column;")
         );
     }
 

@@ -425,3 +425,320 @@ fn target_shares_the_gap_roadmap_out_to_owners() {
         "{table}"
     );
 }
+
+// ---- staged sheets: `spbe opd` counts the answers `spbe score` counts --------------------------
+
+/// 11: Diskominfo self-assessed 4, the assessors settled on 2 (akhir); Bappeda only
+/// self-assessed 3. 12: Diskominfo's akhir 3 supersedes Bappeda's mandiri 1. 13: a mandiri answer
+/// beside an unstaged one (left out). 14: only the document review (dokumen).
+const STAGED: &str = "opd,indicator,level,stage\n\
+    Diskominfo,11,4,mandiri\nDiskominfo,11,2,akhir\nBappeda,11,3,mandiri\n\
+    Bappeda,12,1,mandiri\nDiskominfo,12,3,akhir\n\
+    Diskominfo,13,3,mandiri\nBappeda,13,2,\nBappeda,14,2,dokumen\n";
+
+/// Per indicator 11 to 14: `spbe score`'s level and its OPD answers.
+fn scored(sheet: &str, extra: &[&str]) -> Vec<(String, String, String)> {
+    let v = json(spbe().args(["score", sheet, "-f", "json"]).args(extra));
+    v["indicators"].as_array().unwrap()[10..14]
+        .iter()
+        .map(|i| {
+            (
+                i["id"].as_str().unwrap().to_string(),
+                i["level"].to_string(),
+                i["answers"].to_string(),
+            )
+        })
+        .collect()
+}
+
+/// One OPD's row as `(id, answer, institution level, level used, points)` per indicator.
+fn indicators_of(v: &serde_json::Value, opd: &str) -> Vec<String> {
+    row_of(v, opd)["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            format!(
+                "{} answer {} institution {} used {} points {}",
+                i["id"].as_str().unwrap(),
+                i["answer"],
+                i["institution_level"],
+                i["level_used"],
+                i["points_to_gain"]
+            )
+        })
+        .collect()
+}
+
+fn row_of<'a>(v: &'a serde_json::Value, opd: &str) -> &'a serde_json::Value {
+    v["opds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["opd"] == opd)
+        .unwrap_or_else(|| panic!("no row for {opd}"))
+}
+
+#[test]
+fn opd_on_staged_sheets_shows_the_latest_stage_as_score_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = write(dir.path(), "staged.csv", STAGED);
+    // What `spbe score` counts: 11 → Diskominfo's akhir 2; 12 → Diskominfo's akhir 3; 13 →
+    // Diskominfo's mandiri 3 (Bappeda's unstaged 2 left out); 14 → Bappeda's dokumen 2.
+    assert_eq!(
+        scored(&sheet, &[]),
+        [
+            (
+                "11".into(),
+                "2".into(),
+                r#"[{"level":2,"opd":"Diskominfo"}]"#.into()
+            ),
+            (
+                "12".into(),
+                "3".into(),
+                r#"[{"level":3,"opd":"Diskominfo"}]"#.into()
+            ),
+            (
+                "13".into(),
+                "3".into(),
+                r#"[{"level":3,"opd":"Diskominfo"}]"#.into()
+            ),
+            (
+                "14".into(),
+                "2".into(),
+                r#"[{"level":2,"opd":"Bappeda"}]"#.into()
+            ),
+        ]
+    );
+    let (out, err) = run_ok(spbe().args(["opd", &sheet]));
+    // Diskominfo: (2 + 3 + 3) / 3 = 8/3 → 2.67 over 7.50 %; points 2.50 × (3 + 2 + 2) / 100.
+    // Bappeda: only 14 counts, 2.50 × 3 / 100. Nobody disagrees within what counts.
+    insta::assert_snapshot!(out, @r"
+    OPD view: Indeks SPBE (spbe-2020, version 2020, official)
+    Inputs: 1 sheet, 2 OPD; combine: min
+    Owners: no responsibility map (add --owners FILE to see owners and missing owners)
+    Institution index: 1.15  Kurang  (exact 1.15)
+
+    OPD, most index points to gain first
+    ┌────────────┬───────┬──────────┬──────────┬──────────────────────┬────────────────┐
+    │ OPD        ┆ Sheet ┆ Answered ┆ Covers % ┆ Index (renormalised) ┆ Points to gain │
+    ╞════════════╪═══════╪══════════╪══════════╪══════════════════════╪════════════════╡
+    │ Diskominfo ┆ yes   ┆ 11-13    ┆     7.50 ┆                 2.67 ┆         0.1750 │
+    │ Bappeda    ┆ yes   ┆ 14       ┆     2.50 ┆                 2.00 ┆         0.0750 │
+    └────────────┴───────┴──────────┴──────────┴──────────────────────┴────────────────┘
+
+    Disagreements, most index points at stake first
+    None: every indicator answered by several OPD got the same level from each.
+
+    Index (renormalised): the OPD's own levels (its answer, or the institution's level where it owns an indicator it did not answer), weighted over the indicators it answered or owns and divided by their weight (Covers %); it is not comparable with the institution's index.
+    Points to gain: Σ weight × (5 − institution level) / 100 over those indicators; an indicator several OPD cover counts in each of their rows.
+    ");
+    assert!(
+        err.ends_with(
+            "warning: 1 answer with no stage was left out because the same indicator has staged answers; add a stage to them\n"
+        ),
+        "{err}"
+    );
+
+    let v = json(spbe().args(["opd", &sheet, "-f", "json"]));
+    assert_eq!(
+        indicators_of(&v, "Diskominfo"),
+        [
+            "11 answer 2 institution 2 used 2 points 0.075",
+            "12 answer 3 institution 3 used 3 points 0.05",
+            "13 answer 3 institution 3 used 3 points 0.05",
+        ]
+    );
+    assert_eq!(
+        row_of(&v, "Diskominfo")["index_renormalised_fraction"],
+        "8/3"
+    );
+    assert_eq!(
+        row_of(&v, "Diskominfo")["points_to_gain"].to_string(),
+        "0.175"
+    );
+    assert_eq!(
+        indicators_of(&v, "Bappeda"),
+        ["14 answer 2 institution 2 used 2 points 0.075"]
+    );
+    assert_eq!(row_of(&v, "Bappeda")["answered"], serde_json::json!(["14"]));
+    assert_eq!(v["disagreements"], serde_json::json!([]));
+}
+
+#[test]
+fn opd_honours_stage_as_score_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = write(dir.path(), "staged.csv", STAGED);
+    // --stage mandiri: 11 → Diskominfo 4 and Bappeda 3 (min 3); 12 → Bappeda 1; 13 →
+    // Diskominfo 3; 14 has no mandiri answer (lowest level).
+    assert_eq!(
+        scored(&sheet, &["--stage", "mandiri"]),
+        [
+            (
+                "11".into(),
+                "3".into(),
+                r#"[{"level":4,"opd":"Diskominfo"},{"level":3,"opd":"Bappeda"}]"#.into()
+            ),
+            (
+                "12".into(),
+                "1".into(),
+                r#"[{"level":1,"opd":"Bappeda"}]"#.into()
+            ),
+            (
+                "13".into(),
+                "3".into(),
+                r#"[{"level":3,"opd":"Diskominfo"}]"#.into()
+            ),
+            ("14".into(), "1".into(), "[]".into()),
+        ]
+    );
+    let v = json(spbe().args(["opd", &sheet, "--stage", "mandiri", "-f", "json"]));
+    assert_eq!(v["index"].to_string(), "1.1");
+    // Bappeda: (3 + 1) / 2 = 2; points 2.50 × (2 + 4) / 100 = 0.15.
+    assert_eq!(
+        indicators_of(&v, "Bappeda"),
+        [
+            "11 answer 3 institution 3 used 3 points 0.05",
+            "12 answer 1 institution 1 used 1 points 0.1",
+        ]
+    );
+    assert_eq!(row_of(&v, "Bappeda")["index_renormalised_fraction"], "2/1");
+    // Diskominfo: (4 + 3) / 2 = 7/2; points 2.50 × (2 + 2) / 100 = 0.1.
+    assert_eq!(
+        indicators_of(&v, "Diskominfo"),
+        [
+            "11 answer 4 institution 3 used 4 points 0.05",
+            "13 answer 3 institution 3 used 3 points 0.05",
+        ]
+    );
+    assert_eq!(
+        row_of(&v, "Diskominfo")["index_renormalised_fraction"],
+        "7/2"
+    );
+    // The one disagreement within the self-assessment, with each OPD once.
+    let d = &v["disagreements"];
+    assert_eq!(d.as_array().unwrap().len(), 1, "{d}");
+    assert_eq!(d[0]["id"], "11");
+    assert_eq!(
+        (d[0]["min"].clone(), d[0]["max"].clone()),
+        (3.into(), 4.into())
+    );
+    assert_eq!(d[0]["level"], 3);
+    assert_eq!(d[0]["points_at_stake"].to_string(), "0.025");
+    assert_eq!(
+        d[0]["answers"],
+        serde_json::json!([{"opd": "Diskominfo", "level": 4}, {"opd": "Bappeda", "level": 3}])
+    );
+
+    // --stage akhir with a map: Bappeda has no akhir answer, but it did send a sheet; it owns 14,
+    // which nobody answered at akhir, so its row holds it to the institution's level 1.
+    let map = write(dir.path(), "owners.csv", "indicator,opd\n14,Bappeda\n");
+    let v = json(spbe().args([
+        "opd", &sheet, "--stage", "akhir", "--owners", &map, "-f", "json",
+    ]));
+    let bappeda = row_of(&v, "Bappeda");
+    assert_eq!(bappeda["sent_sheet"], true);
+    assert_eq!(bappeda["answered"], serde_json::json!([]));
+    assert_eq!(bappeda["owns"], serde_json::json!(["14"]));
+    assert_eq!(
+        indicators_of(&v, "Bappeda"),
+        ["14 answer null institution 1 used 1 points 0.1"]
+    );
+    assert_eq!(
+        indicators_of(&v, "Diskominfo"),
+        [
+            "11 answer 2 institution 2 used 2 points 0.075",
+            "12 answer 3 institution 3 used 3 points 0.05",
+        ]
+    );
+    assert_eq!(
+        v["missing"]["opds_without_sheet"],
+        serde_json::json!([]),
+        "Bappeda sent a sheet"
+    );
+    assert_eq!(
+        v["missing"]["opds_not_in_map"],
+        serde_json::json!(["Diskominfo"])
+    );
+    assert_eq!(v["disagreements"], serde_json::json!([]));
+
+    // --stage on sheets without a stage column is the same error as for spbe score.
+    let plain = write(dir.path(), "plain.csv", "opd,indicator,level\nA,1,2\n");
+    spbe()
+        .args(["opd", &plain, "--stage", "akhir"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "error: --stage akhir: the answer sheets have no stage column",
+        ));
+}
+
+#[test]
+fn roadmap_steps_go_to_the_opd_whose_answer_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    // Every indicator but 12 at the top level; on 12 Diskominfo's akhir 3 supersedes Bappeda's
+    // mandiri 1. Index 97.50 % × 5 + 2.50 % × 3 = 4.95; 4.975 needs one step, 12: 3→4.
+    let mut text = String::from("opd,indicator,level,stage\n");
+    for i in (1..=47).filter(|&i| i != 12) {
+        text.push_str(&format!("Lain,{i},5,\n"));
+    }
+    text.push_str("Bappeda,12,1,mandiri\nDiskominfo,12,3,akhir\n");
+    let sheet = write(dir.path(), "staged.csv", &text);
+    let v = json(spbe().args(["opd", &sheet, "--target", "4.975", "-f", "json"]));
+    assert_eq!(v["index"].to_string(), "4.95");
+    let steps = |opd: &str| row_of(&v, opd)["roadmap"].clone();
+    assert_eq!(
+        steps("Diskominfo"),
+        serde_json::json!([{"indicator": "12", "from": 3, "to": 4}])
+    );
+    assert_eq!(steps("Bappeda"), serde_json::json!([]));
+    assert_eq!(steps("Lain"), serde_json::json!([]));
+}
+
+#[test]
+fn opd_and_score_agree_on_the_staged_example_year() {
+    // tests/data/years/2025: every OPD answered at mandiri and akhir. `spbe opd` lists each OPD
+    // once per disagreement, exactly the akhir answers `spbe score` shows, and the same levels.
+    let score = json(spbe().args(["score", "tests/data/years/2025", "-f", "json"]));
+    let opd = json(spbe().args(["opd", "tests/data/years/2025", "-f", "json"]));
+    let from_score: Vec<(String, serde_json::Value, serde_json::Value)> = score["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["min"] != i["max"])
+        .map(|i| {
+            (
+                i["id"].as_str().unwrap().into(),
+                i["level"].clone(),
+                i["answers"].clone(),
+            )
+        })
+        .collect();
+    let mut from_opd: Vec<(String, serde_json::Value, serde_json::Value)> = opd["disagreements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["id"].as_str().unwrap().into(),
+                d["level"].clone(),
+                d["answers"].clone(),
+            )
+        })
+        .collect();
+    from_opd.sort_by_key(|(id, _, _)| id.parse::<u32>().unwrap());
+    assert_eq!(from_opd, from_score);
+    let ids: Vec<&str> = from_opd.iter().map(|(id, _, _)| id.as_str()).collect();
+    assert_eq!(ids, ["9", "11", "12", "31", "33", "42", "47"]);
+    // Every OPD's institution levels are the scored levels.
+    for row in opd["opds"].as_array().unwrap() {
+        for i in row["indicators"].as_array().unwrap() {
+            let k: usize = i["id"].as_str().unwrap().parse().unwrap();
+            assert_eq!(
+                i["institution_level"],
+                score["indicators"][k - 1]["level"],
+                "{i}"
+            );
+        }
+    }
+}

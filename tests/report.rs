@@ -791,3 +791,63 @@ fn the_output_name_must_say_the_format_written() {
             "error: -o {html}: the name says html but --format asks for xlsx; make them agree\n"
         ));
 }
+
+#[test]
+fn a_staged_report_shows_the_evidence_of_the_answers_that_count() {
+    // Diskominfo self-assessed 11 at 4 with a draft; the assessors settled on 2 with the signed
+    // regulation (akhir); Bappeda only self-assessed. By default only the akhir answer scores, so
+    // only its evidence and note are shown; with --stage mandiri, only the mandiri ones.
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = dir.path().join("staged.csv");
+    std::fs::write(
+        &sheet,
+        "opd,indicator,level,stage,evidence,note\n\
+         Diskominfo,11,4,mandiri,Perwal Arsitektur draft,klaim mandiri\n\
+         Diskominfo,11,2,akhir,Perwal Arsitektur,verdict asesor\n\
+         Bappeda,11,3,mandiri,RPJMD,\n",
+    )
+    .unwrap();
+    let sheet = sheet.display().to_string();
+    let row_11 = |extra: &[&str]| {
+        let md = stdout_of(
+            spbe()
+                .args(["report", &sheet, "-f", "markdown"])
+                .args(extra),
+        );
+        md.lines()
+            .find(|l| l.starts_with("| 11 |"))
+            .unwrap_or_else(|| panic!("no row for 11 in {md}"))
+            .to_string()
+    };
+    assert_eq!(
+        row_11(&[]),
+        "| 11 | Arsitektur SPBE | 2 | Terkelola | 2.50 | 0.0500 | Diskominfo 2 | Diskominfo: Perwal Arsitektur |"
+    );
+    assert_eq!(
+        row_11(&["--stage", "mandiri"]),
+        "| 11 | Arsitektur SPBE | 3 | Terdefinisi | 2.50 | 0.0750 | Diskominfo 4, Bappeda 3 | Diskominfo: Perwal Arsitektur draft; Bappeda: RPJMD |"
+    );
+
+    // The workbook's OPD sheet: one row per answer that counts, with that answer's own
+    // evidence and note.
+    let path = dir.path().join("laporan.xlsx");
+    spbe()
+        .args(["report", &sheet, "-o"])
+        .arg(&path)
+        .assert()
+        .success();
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    let opd = wb.worksheet_range("OPD").unwrap();
+    let rows: Vec<Vec<String>> = (1..opd.height())
+        .map(|r| {
+            [0, 1, 6, 7]
+                .iter()
+                .map(|&c| cell_str_loose(&opd[(r, c)]))
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [["Diskominfo", "11", "Perwal Arsitektur", "verdict asesor"]]
+    );
+}

@@ -172,3 +172,28 @@ fn xlsx_problems_name_the_cell() {
         stdout(&out)
     );
 }
+
+#[test]
+fn opd_disagree_only_within_one_stage() {
+    // A lowered its self-assessment of 11 from 4 to 2 at akhir, where B agrees: no disagreement.
+    // At mandiri A said 4 and B 1: that one is reported, naming the stage. Unstaged sheets keep
+    // the message without a stage (doubtful_answers_are_warnings_and_exit_zero).
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheet = String::from("opd,indicator,level,stage,evidence\n");
+    sheet.push_str("A,11,4,mandiri,x\nB,11,1,mandiri,x\nA,11,2,akhir,x\nB,11,2,akhir,x\n");
+    sheet.push_str("A,12,4,mandiri,x\nA,12,1,akhir,x\n");
+    for i in (1..=47).filter(|&i| i != 11 && i != 12) {
+        sheet.push_str(&format!("A,{i},1,akhir,x\n"));
+    }
+    std::fs::write(dir.path().join("staged.csv"), sheet).unwrap();
+    let out = spbe(dir.path())
+        .args(["validate", "staged.csv"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    insta::assert_snapshot!(stdout(&out), @r#"
+    staged.csv:2: warning: OPDs disagree on indicator 11 at stage mandiri by 3 levels: "A" says 4 here, "B" says 1 at staged.csv:3; agree on one level before submitting
+    model spbe-2020 (47 indicators): 1 file read, 51 answers from 2 OPDs: 0 errors, 1 warning
+    "#);
+}

@@ -15,7 +15,8 @@ use crate::output::Output;
 use crate::plan::{self, Lever, Roadmap};
 use crate::render::{self, Section};
 use crate::score::PredicateBasis;
-use crate::scorecard::{Scorecard, consolidate_answers};
+use crate::scorecard::{Scorecard, consolidate_grouped};
+use crate::stage::Counted;
 
 #[derive(Debug, Clone, Args)]
 #[command(
@@ -70,13 +71,21 @@ fn roadmap_to(model: &Model, card: &Scorecard, target: &str) -> anyhow::Result<V
 
 pub fn run(args: &OpdArgs) -> anyhow::Result<u8> {
     let (model, card, answers, owners) = args.input.scorecard_with_answers(args.predicate_basis)?;
+    // The answers the scorecard counted (the same stage choice), and their levels exactly (the
+    // scorecard's decimals are cut under combine mean).
+    let counted = Counted::new(&answers, model.indicators.len(), args.input.stage)?;
     let fallback = card.fallback.unwrap_or_default();
-    let levels: Vec<exact::Exact> =
-        consolidate_answers(&model, &answers, card.combine, owners.as_ref(), fallback)
-            .indicators
-            .into_iter()
-            .map(|c| c.level)
-            .collect();
+    let levels: Vec<exact::Exact> = consolidate_grouped(
+        &model,
+        &counted.grouped(model.indicators.len()),
+        card.combine,
+        owners.as_ref(),
+        fallback,
+    )
+    .indicators
+    .into_iter()
+    .map(|c| c.level)
+    .collect();
     let roadmap = match &args.target {
         Some(text) => Some(roadmap_to(&model, &card, text)?),
         None => None,
@@ -84,7 +93,7 @@ pub fn run(args: &OpdArgs) -> anyhow::Result<u8> {
     let report = OpdReport::build(
         &OpdInput {
             model: &model,
-            answers: &answers,
+            answers: &counted,
             owners: owners.as_ref(),
             levels: &levels,
             roadmap: roadmap.as_deref(),

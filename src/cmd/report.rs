@@ -12,6 +12,7 @@ use crate::model::Model;
 use crate::output::Output;
 use crate::report::{self, Report, ReportOptions};
 use crate::score::PredicateBasis;
+use crate::stage::Counted;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
@@ -139,7 +140,8 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<u8> {
         target,
     };
     let warnings = card.warnings.clone();
-    let report = Report::build(&model, &answers, card, options);
+    let counted = Counted::new(&answers, model.indicators.len(), args.input.stage)?;
+    let report = Report::build(&model, &counted, card, options);
     let mut out = Output::create(args.output.as_deref(), &args.input.files())?;
     match format {
         ReportFormat::Html => out.write_all(report::html::render(&report, &model).as_bytes())?,

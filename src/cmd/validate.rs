@@ -12,6 +12,7 @@ use crate::answers::{AnswerSet, MAX_PROBLEMS, SheetErrors, SheetProblem, SheetRe
 use crate::cli::{ERROR, ReadArgs, SUCCESS};
 use crate::model::{DEFAULT_MODEL, Model, ModelError};
 use crate::output::Output;
+use crate::stage::Stage;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ValidateFormat {
@@ -308,16 +309,26 @@ pub fn answer_warnings(
             ));
             continue;
         }
-        let lo = answers.iter().min_by_key(|a| a.level).expect("not empty");
-        let hi = answers.iter().max_by_key(|a| a.level).expect("not empty");
-        if hi.level - lo.level >= 2 {
+        // Answers are compared within one stage (unstaged ones among themselves): a
+        // self-assessment that the assessors' verdict lowered is no disagreement between OPD.
+        let mut stages: Vec<Option<Stage>> = answers.iter().map(|a| a.stage).collect();
+        stages.sort_unstable();
+        stages.dedup();
+        for stage in stages {
+            let same = || answers.iter().filter(|a| a.stage == stage);
+            let lo = same().min_by_key(|a| a.level).expect("not empty");
+            let hi = same().max_by_key(|a| a.level).expect("not empty");
+            if hi.level - lo.level < 2 {
+                continue;
+            }
             out.push(Finding::at(
                 w,
                 &path(hi),
                 hi.line.into(),
                 format!(
-                    "OPDs disagree on indicator {} by {} levels: {:?} says {} here, {:?} says {} at {}:{}; agree on one level before submitting",
+                    "OPDs disagree on indicator {}{} by {} levels: {:?} says {} here, {:?} says {} at {}:{}; agree on one level before submitting",
                     ind.id,
+                    stage.map(|s| format!(" at stage {s}")).unwrap_or_default(),
                     hi.level - lo.level,
                     set.opds[hi.opd as usize],
                     hi.level,

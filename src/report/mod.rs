@@ -12,13 +12,13 @@ pub mod xlsx;
 
 use std::collections::BTreeMap;
 
-use crate::answers::AnswerSet;
 use crate::exact::{self, Exact};
 use crate::i18n::{Labels, Lang};
 use crate::model::Model;
 use crate::plan;
 use crate::score::{PredicateBasis, predicate, score};
 use crate::scorecard::Scorecard;
+use crate::stage::Counted;
 
 /// The `method` of a roadmap from [`fewest_raises`]; rendered as `Labels::roadmap_method`.
 pub const FEWEST_RAISES: &str = "fewest-raises";
@@ -139,19 +139,22 @@ fn levels(card: &Scorecard) -> Vec<Exact> {
 impl Report {
     pub fn build(
         model: &Model,
-        answers: &AnswerSet,
+        answers: &Counted<'_>,
         card: Scorecard,
         options: ReportOptions,
     ) -> Report {
         let n = model.indicators.len();
         let mut evidence = vec![Vec::new(); n];
         let mut notes = vec![Vec::new(); n];
-        for a in &answers.answers {
-            let opd = &answers.opds[a.opd as usize];
-            if let Some(e) = answers.evidence(a).filter(|e| !e.trim().is_empty()) {
+        // Only the answers the scorecard counted: evidence of a superseded stage is not this
+        // level's evidence.
+        let set = answers.set;
+        for a in answers.answers() {
+            let opd = &set.opds[a.opd as usize];
+            if let Some(e) = set.evidence(a).filter(|e| !e.trim().is_empty()) {
                 evidence[a.indicator as usize].push(format!("{opd}: {e}"));
             }
-            if let Some(t) = answers.note(a).filter(|t| !t.trim().is_empty()) {
+            if let Some(t) = set.note(a).filter(|t| !t.trim().is_empty()) {
                 notes[a.indicator as usize].push(format!("{opd}: {t}"));
             }
         }
