@@ -12,7 +12,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map_err(|(line, e)| format!("{line}: {e}"))?;
     let mut record = Record::default();
     let mut rows = 0u64;
-    while let Some(row) = sheet.next_row(&mut chunks, &mut record) {
+    loop {
+        // `next_row` appends a row's cells: one row at a time here.
+        record.clear();
+        let Some(row) = sheet.next_row(&mut chunks, &mut record) else {
+            break;
+        };
         row.map_err(|(line, e)| format!("{line}: {e}"))?;
         rows += 1;
     }
