@@ -905,11 +905,16 @@ impl<'m> SheetReader<'m> {
                 continue;
             }
             input.rows += 1;
-            if let Some((i, f)) = record
-                .iter()
-                .enumerate()
-                .find(|(_, f)| f.len() > MAX_CELL_BYTES)
-            {
+            // No cell can be too long when the whole row is short (every row but a hostile one).
+            let too_long = (record.text_len() > MAX_CELL_BYTES)
+                .then(|| {
+                    record
+                        .iter()
+                        .enumerate()
+                        .find(|(_, f)| f.len() > MAX_CELL_BYTES)
+                })
+                .flatten();
+            if let Some((i, f)) = too_long {
                 let name = header_names.get(i).cloned().unwrap_or_default();
                 self.problem(place.at(
                     line,
@@ -1078,6 +1083,13 @@ fn indicator_range(model: &Model) -> String {
 /// Reads a level: a whole number in range, a level name of the indicator's scale, or Excel's
 /// dropdown form `3 - Terdefinisi`. The error says what is allowed.
 pub fn parse_level(model: &Model, indicator: usize, text: &str) -> Result<u8, String> {
+    // The usual cell, read once per row: one digit in range.
+    if let &[d @ b'0'..=b'9'] = text.as_bytes() {
+        let level = d - b'0';
+        if (model.min_level..=model.max_level).contains(&level) {
+            return Ok(level);
+        }
+    }
     let scale = &model.scales[model.indicators[indicator].scale];
     let allowed = || {
         format!(

@@ -87,6 +87,11 @@ impl<'a> Cells<'a> {
         self.ends.is_empty()
     }
 
+    /// The length of all the cells' text.
+    pub fn text_len(&self) -> usize {
+        self.ends.last().map_or(0, |&end| end - self.start)
+    }
+
     pub fn get(&self, i: usize) -> Option<&'a str> {
         let end = *self.ends.get(i)?;
         let start = if i == 0 { self.start } else { self.ends[i - 1] };
