@@ -16,7 +16,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
@@ -358,7 +358,7 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
                     answers: given
                         .iter()
                         .map(|&(o, l)| OpdLevel {
-                            opd: Arc::from(set.opds[o as usize].as_str()),
+                            opd: Rc::from(set.opds[o as usize].as_str()),
                             level: l,
                         })
                         .collect(),

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::Arc;
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
@@ -139,7 +139,7 @@ pub struct IndicatorResult {
     /// True when nobody answered and the lowest level was filled in.
     pub filled: bool,
     /// The OPD that answered, in reading order.
-    pub opds: Vec<Arc<str>>,
+    pub opds: Vec<Rc<str>>,
     /// Each OPD's own level.
     pub answers: Vec<OpdLevel>,
     /// The lowest and highest level any OPD gave; null when nobody answered.
@@ -161,8 +161,9 @@ pub struct IndicatorResult {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct OpdLevel {
-    /// Shared by every answer of the OPD: a scorecard may hold a million answers.
-    pub opd: Arc<str>,
+    /// Shared by every answer of the OPD: a scorecard may hold a million answers. `Rc`, not
+    /// `Arc`: a scorecard stays on one thread, and a plain count is cheaper to bump.
+    pub opd: Rc<str>,
     pub level: u8,
 }
 
@@ -455,7 +456,7 @@ impl Scorecard {
             .collect();
         let answers = grouped.set;
         // One shared copy of each OPD name, however many answers it gave.
-        let names: Vec<Arc<str>> = answers.opds.iter().map(|o| Arc::from(o.as_str())).collect();
+        let names: Vec<Rc<str>> = answers.opds.iter().map(|o| Rc::from(o.as_str())).collect();
         let indicators: Vec<IndicatorResult> = model
             .indicators
             .iter()
