@@ -742,3 +742,17 @@ fn opd_and_score_agree_on_the_staged_example_year() {
         }
     }
 }
+
+#[test]
+fn the_exact_index_is_shown_as_spbe_score_shows_it() {
+    // Indicator 11 (2.5 %) at level 5, the rest at 1: the index is exactly 1.1.
+    let dir = tempfile::tempdir().unwrap();
+    let sheet = write(dir.path(), "a.csv", "opd,indicator,level\nA,11,5\n");
+    let (opd, _) = run_ok(spbe().args(["opd", &sheet]));
+    let (score, _) = run_ok(spbe().args(["score", &sheet]));
+    assert!(
+        opd.contains("Institution index: 1.10  Kurang  (exact 1.10)\n"),
+        "{opd}"
+    );
+    assert!(score.contains("(exact 1.10; "), "{score}");
+}

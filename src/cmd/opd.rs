@@ -234,9 +234,13 @@ fn view(model: &Model, r: &OpdReport) -> View {
                 .into()
         }
     });
+    // As `spbe score` shows it: at least the model's decimals, "estimate" when it repeats.
+    let (index, exact) = exact::exact_text(&r.index.value(), model.decimals);
     heading.push(format!(
-        "Institution index: {}  {}  (exact {})",
-        r.index_rounded, r.predicate, r.index
+        "Institution index: {}  {}  ({} {index})",
+        r.index_rounded,
+        r.predicate,
+        if exact { "exact" } else { "estimate" }
     ));
 
     let mut sections = Vec::new();
