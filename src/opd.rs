@@ -686,7 +686,8 @@ mod tests {
             }
             let set = answers(&m, &csv);
             let map = OwnerMap::from_csv(&m, "o.csv", map.as_bytes()).unwrap();
-            let c = crate::scorecard::consolidate_answers(&m, &set, Combine::Owner, Some(&map), Combine::Min);
+            let all = crate::scorecard::Grouped::all(&set, m.indicators.len());
+            let c = crate::scorecard::consolidate_grouped(&m, &all, Combine::Owner, Some(&map), Combine::Min);
             let lv: Vec<Exact> = c.indicators.into_iter().map(|c| c.level).collect();
             let own_levels: Vec<Exact> = own.iter().map(|&l| int(l as i64)).collect();
             proptest::prop_assert_eq!(&lv, &own_levels);

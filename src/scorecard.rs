@@ -232,20 +232,10 @@ impl<'a> Grouped<'a> {
     }
 }
 
-/// Consolidates the answers: with `combine` owner, by the responsibility map (no map: nobody
-/// owns anything, so the fallback decides everywhere); otherwise by the policy alone.
-pub fn consolidate_answers(
-    model: &Model,
-    answers: &AnswerSet,
-    combine: Combine,
-    owners: Option<&OwnerMap>,
-    fallback: Combine,
-) -> Consolidation {
-    let grouped = Grouped::all(answers, model.indicators.len());
-    consolidate_grouped(model, &grouped, combine, owners, fallback)
-}
-
-/// [`consolidate_answers`] of grouped answers.
+/// Consolidates grouped answers: with `combine` owner, by the responsibility map (no map: nobody
+/// owns anything, so the fallback decides everywhere); otherwise by the policy alone. Give it the
+/// answers that count ([`crate::stage::Counted::grouped`]): on staged sheets, every answer of
+/// every stage would mix superseded levels in.
 pub fn consolidate_grouped(
     model: &Model,
     answers: &Grouped<'_>,
