@@ -240,7 +240,7 @@ impl<'a> Chunks<'a> {
             self.fetch()?;
             self.peeked = true;
             let head = self.bytes();
-            self.head = head[..head.len().min(16)].to_vec();
+            self.head = head[..head.len().min(decode::HEAD_BYTES)].to_vec();
         }
         Ok(self.bytes())
     }
