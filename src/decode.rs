@@ -152,17 +152,65 @@ pub fn decode(bytes: &[u8], forced: Encoding) -> Result<Decoded<'_>, String> {
     })
 }
 
+/// What to say about a file with NUL bytes, from its first bytes (at least [`HEAD_BYTES`] of
+/// them when the file has that many).
 pub(crate) fn binary_message(bytes: &[u8]) -> String {
     let what = if bytes.starts_with(b"%PDF") {
         "a PDF"
     } else if bytes.starts_with(b"\x89PNG") || bytes.starts_with(b"\xFF\xD8\xFF") {
         "an image"
+    } else if let Some((name, flag, bom)) = utf16_text(bytes) {
+        // With a BOM it is read as UTF-16 unless another --encoding was forced.
+        let how = if bom {
+            ""
+        } else {
+            " without a byte-order mark (every other byte is zero)"
+        };
+        return format!(
+            "this file looks like {name} text{how}; pass --encoding {flag} to read it, or save it in Excel as \"CSV UTF-8 (Comma delimited)\""
+        );
     } else {
         "binary data, not text"
     };
     format!(
         "this file is {what}; an answer sheet must be CSV (comma, semicolon or tab separated), XLSX or ODS"
     )
+}
+
+/// How many of a file's first bytes [`binary_message`] looks at.
+pub(crate) const HEAD_BYTES: usize = 64;
+
+/// Whether the first bytes look like UTF-16 text: after a BOM if there is one, read as 16-bit
+/// units (of the first [`HEAD_BYTES`] bytes, at least two units), no unit has a zero low byte
+/// (little-endian) or high byte (big-endian), and at least 7 in 8 are an ASCII letter, digit,
+/// punctuation, space, tab, CR or LF, i.e. a zero byte beside a printable one. The rest may be
+/// other letters (`é` is `E9 00`). Returns the encoding's name, its `--encoding` value and
+/// whether a BOM says so.
+fn utf16_text(bytes: &[u8]) -> Option<(&'static str, &'static str, bool)> {
+    let bom = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    let bytes = if bom { &bytes[2..] } else { bytes };
+    let head = &bytes[..bytes.len().min(HEAD_BYTES) & !1];
+    let units = head.len() / 2;
+    if units < 2 {
+        return None;
+    }
+    let text = |b: u8| b.is_ascii_graphic() || matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    // `low`: where in a unit its low byte (the ASCII letter) is.
+    let looks = |low: usize| {
+        let pairs = head.chunks_exact(2);
+        let ascii = pairs
+            .clone()
+            .filter(|u| u[1 - low] == 0 && text(u[low]))
+            .count();
+        pairs.clone().all(|u| u[low] != 0) && ascii * 8 >= units * 7
+    };
+    if looks(0) {
+        Some(("UTF-16LE", "utf-16le", bom))
+    } else if looks(1) {
+        Some(("UTF-16BE", "utf-16be", bom))
+    } else {
+        None
+    }
 }
 
 /// The 1-based line containing byte `offset`.
@@ -325,6 +373,53 @@ mod tests {
         );
         assert!(decode(b"\x01\x02\0x", Encoding::Auto).is_err());
         assert!(decode(b"\xFF\xFEa", Encoding::Auto).is_err());
+    }
+
+    fn utf16(text: &str, le: bool) -> Vec<u8> {
+        text.encode_utf16()
+            .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() })
+            .collect()
+    }
+
+    #[test]
+    fn utf16_without_a_bom_is_named() {
+        let text = "opd,indicator,level,note\r\nDinas Pariwisata – Budaya,45,3,café\r\n";
+        assert_eq!(
+            decode(&utf16(text, true), Encoding::Auto).unwrap_err(),
+            "this file looks like UTF-16LE text without a byte-order mark (every other byte is zero); pass --encoding utf-16le to read it, or save it in Excel as \"CSV UTF-8 (Comma delimited)\""
+        );
+        assert_eq!(
+            decode(&utf16(text, false), Encoding::Auto).unwrap_err(),
+            "this file looks like UTF-16BE text without a byte-order mark (every other byte is zero); pass --encoding utf-16be to read it, or save it in Excel as \"CSV UTF-8 (Comma delimited)\""
+        );
+        // Asked for, it reads.
+        let le = utf16(text, true);
+        assert_eq!(decode(&le, Encoding::Utf16le).unwrap().text, text);
+        // A letter beyond ASCII among the first units (`é` is E9 00) does not hide it.
+        let err = decode(&utf16("catatan,café,level\n", true), Encoding::Auto).unwrap_err();
+        assert!(err.contains("--encoding utf-16le"), "{err}");
+        // With a BOM but another encoding forced: UTF-16, with no word about a missing BOM.
+        let mut bom = b"\xFF\xFE".to_vec();
+        bom.extend(utf16(text, true));
+        assert_eq!(
+            decode(&bom, Encoding::Windows1252).unwrap_err(),
+            "this file looks like UTF-16LE text; pass --encoding utf-16le to read it, or save it in Excel as \"CSV UTF-8 (Comma delimited)\""
+        );
+        // Zero bytes in other places stay binary data: control bytes beside the zeros, zeros
+        // on both sides, too short to tell, mostly not ASCII.
+        for bytes in [
+            &b"\x01\0\x02\0\x03\0\x04\0"[..],
+            b"a\0b\0\0\0c\0d\0",
+            b"a\0",
+            b"\xE9\0\xE8\0\xE0\0a\0",
+            b"PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0",
+        ] {
+            assert_eq!(
+                decode(bytes, Encoding::Auto).unwrap_err(),
+                "this file is binary data, not text; an answer sheet must be CSV (comma, semicolon or tab separated), XLSX or ODS",
+                "{bytes:?}"
+            );
+        }
     }
 
     #[test]

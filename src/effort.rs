@@ -254,6 +254,10 @@ fn parse_csv(model: &Model, text: &str, shown: &str) -> anyhow::Result<(Exact, V
         .into_iter()
         .max_by_key(|d| first.bytes().filter(|b| b == d).count())
         .unwrap_or(b',');
+    // The parser would read the rest of the file into the cell of a quote never closed.
+    if let Some(line) = crate::text_sheet::unclosed_quote_line(text.as_bytes(), delimiter) {
+        bail!("{shown}:{line}: {}", crate::text_sheet::UNCLOSED_QUOTE);
+    }
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(true)

@@ -133,6 +133,13 @@ impl OwnerMap {
         } else {
             b','
         };
+        if let Some(line) = crate::text_sheet::unclosed_quote_line(bytes, delimiter) {
+            return Err(OwnersError::single(
+                file,
+                line,
+                crate::text_sheet::UNCLOSED_QUOTE.into(),
+            ));
+        }
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)

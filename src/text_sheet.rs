@@ -240,7 +240,7 @@ impl<'a> Chunks<'a> {
             self.fetch()?;
             self.peeked = true;
             let head = self.bytes();
-            self.head = head[..head.len().min(16)].to_vec();
+            self.head = head[..head.len().min(decode::HEAD_BYTES)].to_vec();
         }
         Ok(self.bytes())
     }
@@ -577,6 +577,27 @@ impl QuoteScan {
     }
 }
 
+/// What is wrong with a quote that opens a cell and is never closed, said at the quote's line.
+pub(crate) const UNCLOSED_QUOTE: &str = "a quote (\") opens a cell here and is never closed, so every row after it would be read into that one cell; add the closing quote or remove this one";
+
+/// The line of a quote that opens a cell in `text` and is never closed, following quoting as
+/// the CSV parser (`csv`, `csv_core`) does with `delimiter`: `None` when every quoted cell is
+/// closed. A UTF-8 BOM at the start is skipped, as the parser skips it. For the CSV files read
+/// whole (a responsibility map, an effort file), where the parser itself would silently read
+/// the rest of the file into one cell.
+pub(crate) fn unclosed_quote_line(text: &[u8], delimiter: u8) -> Option<u64> {
+    let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+    let mut quotes = QuoteScan {
+        state: Quotes::Outside {
+            at_cell_start: true,
+        },
+        opened: 0,
+        delimiter,
+    };
+    quotes.scan(text, 1);
+    (quotes.state == Quotes::Inside).then_some(quotes.opened)
+}
+
 /// Whether the bytes seen so far leave a quoted cell open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Quotes {
@@ -853,10 +874,7 @@ impl TextSheet {
     }
 
     fn unclosed_quote(&self) -> (u64, String) {
-        (
-            self.quotes.opened,
-            "a quote (\") opens a cell here and is never closed, so every row after it would be read into that one cell; add the closing quote or remove this one".into(),
-        )
+        (self.quotes.opened, UNCLOSED_QUOTE.into())
     }
 
     /// Reads the next row's cells onto the end of `record`: its line, or a located problem (and
@@ -1071,4 +1089,27 @@ fn long_line(len: usize) -> String {
         len >> 20,
         MAX_LINE_BYTES >> 20
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unclosed_quote_is_found_at_its_line() {
+        let open = |text: &str, d: u8| unclosed_quote_line(text.as_bytes(), d);
+        assert_eq!(open("a,b\n1,2\n", b','), None);
+        assert_eq!(open("a,b\n1,\"x\ny\"\n2,\"z\"\"\"\n", b','), None);
+        assert_eq!(open("a,b\n1,2\n3,\"never\n4,5\n", b','), Some(3));
+        assert_eq!(open("\u{feff}\"a,b\n1,2\n", b','), Some(1));
+        assert_eq!(open("a,b\r\n1,\"ok\"\r\n\"open\r\n", b','), Some(3));
+        // A quote inside a cell, or after its first byte, is text, as the parser reads it.
+        assert_eq!(open("a,b\n1,x\"y\n2, \"z\n", b','), None);
+        assert_eq!(open("a,b\n1,\"x\"y\"\n", b','), None);
+        // Which quote opens a cell depends on the delimiter.
+        assert_eq!(open("a;b\n1;\"x\n", b';'), Some(2));
+        assert_eq!(open("a;b\n1;\"x\n", b','), None);
+        // `""` inside a quoted cell is a quote, not the end.
+        assert_eq!(open("a\n\"x\"\"\n", b','), Some(2));
+    }
 }

@@ -199,6 +199,96 @@ fn effort_file_prices_steps_and_changes_the_plan() {
 }
 
 #[test]
+fn a_quote_never_closed_in_an_effort_csv_is_refused_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // A note column is ignored, so without the check the rules after line 3 silently vanished
+    // into its cell and the plan was the unit-effort one.
+    let bad = dir.path().join("effort.csv");
+    std::fs::write(
+        &bad,
+        "indicator,to,effort,note\n,,1,\n11,4,2,\"see the plan\n47,,30,\n46,,30,\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(&[
+        "gap",
+        CITY,
+        "--target",
+        "3",
+        "--effort",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        (code, stdout.as_str(), stderr),
+        (
+            2,
+            "",
+            format!(
+                "error: {}:3: a quote (\") opens a cell here and is never closed, so every row after it would be read into that one cell; add the closing quote or remove this one\n",
+                bad.display()
+            )
+        )
+    );
+    // The same file with `;` (Indonesian Excel) and CRLF.
+    let semi = dir.path().join("semi.csv");
+    std::fs::write(
+        &semi,
+        "indicator;to;effort\r\n;;1\r\n\"11;4;2\r\n47;;30\r\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run(&[
+        "gap",
+        CITY,
+        "--target",
+        "3",
+        "--effort",
+        semi.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with(&format!("error: {}:3: a quote (\") opens", semi.display())),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_quoted_effort_cell_may_hold_line_breaks() {
+    let dir = tempfile::tempdir().unwrap();
+    let effort = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        json(&[
+            "gap",
+            CITY,
+            "--target",
+            "3",
+            "--effort",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+    };
+    let (code, v) = effort(
+        "quoted.csv",
+        "indicator,to,effort,note\n,,1,\n11,4,2,\"see the plan,\npage \"\"2\"\"\"\n47,,30,\n46,,30,\n",
+    );
+    assert_eq!(code, 0);
+    let (_, plain) = effort(
+        "plain.csv",
+        "indicator,to,effort\n,,1\n11,4,2\n47,,30\n46,,30\n",
+    );
+    assert_eq!(v["steps"], plain["steps"]);
+    assert_eq!(v["total_effort"], plain["total_effort"]);
+    // The rules after the quoted cell count: 46 and 47 cost 30 a step, so the plan avoids them.
+    let steps = v["steps"].as_array().unwrap();
+    assert!(
+        steps
+            .iter()
+            .all(|s| s["indicator"] != "46" && s["indicator"] != "47"),
+        "{steps:?}"
+    );
+}
+
+#[test]
 fn bad_arguments_exit_two_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("effort.csv");

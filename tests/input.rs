@@ -622,6 +622,71 @@ fn stdin_sheets_are_detected_too() {
     assert_eq!(json_index(&out), INDEX);
 }
 
+#[test]
+fn utf16_without_a_bom_is_named_and_reads_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = write(dir.path(), "clean.csv", CLEAN.as_bytes());
+    let scored = |args: &[&str], path: &Path| {
+        let out = spbe()
+            .args(["score", "-f", "json"])
+            .args(args)
+            .arg(path)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        (v["index"].to_string(), v["indicators"].clone())
+    };
+    let want = scored(&[], &clean);
+    assert_eq!(want.0, INDEX);
+    for (flag, name, le) in [
+        ("utf-16le", "UTF-16LE", true),
+        ("utf-16be", "UTF-16BE", false),
+    ] {
+        // Saved without a BOM: `o\0p\0d\0...` (LE) or `\0o\0p\0d...` (BE).
+        let bytes: Vec<u8> = CLEAN
+            .encode_utf16()
+            .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() })
+            .collect();
+        let path = write(dir.path(), &format!("{flag}.csv"), &bytes);
+        let hint = format!(
+            "this file looks like {name} text without a byte-order mark (every other byte is zero); pass --encoding {flag} to read it, or save it in Excel as \"CSV UTF-8 (Comma delimited)\""
+        );
+        spbe()
+            .arg("score")
+            .arg(&path)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(format!(
+                "error: 1 problem in the answer sheets:\n  {}: {hint}\n",
+                path.display()
+            ));
+        spbe()
+            .arg("validate")
+            .arg(&path)
+            .assert()
+            .code(2)
+            .stdout(predicates::str::starts_with(format!(
+                "{}: error: {hint}\n",
+                path.display()
+            )));
+        assert_eq!(scored(&["--encoding", flag], &path), want, "{flag}");
+        // From stdin too.
+        let out = spbe()
+            .args(["score", "-f", "json", "--encoding", flag, "-"])
+            .write_stdin(bytes.clone())
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        assert_eq!(json_index(&out), INDEX);
+    }
+}
+
 // ---- Large sheets: read in chunks, on a second thread --------------------------------------------
 
 /// A sheet over 1 MiB (so it is read in chunks on a second thread), with what makes chunk
@@ -702,6 +767,24 @@ fn a_large_sheet_read_in_chunks_gives_what_the_whole_sheet_gives() {
     );
     let path = write(dir.path(), "unicode.csv", &utf16le(&text));
     let set = read_file(&path, &ReadOptions::default()).unwrap();
+    assert_eq!(essence(&set), essence(&whole));
+    assert_eq!(lines(&set), lines(&whole));
+
+    // And in UTF-16LE without a BOM: named as such, and read when asked for.
+    let path = write(dir.path(), "nobom.csv", &utf16le(&text)[2..]);
+    let e = read_file(&path, &ReadOptions::default()).unwrap_err();
+    assert_eq!(
+        e.problems[0].to_string(),
+        format!(
+            "{}: this file looks like UTF-16LE text without a byte-order mark (every other byte is zero); pass --encoding utf-16le to read it, or save it in Excel as \"CSV UTF-8 (Comma delimited)\"",
+            path.display()
+        )
+    );
+    let forced = ReadOptions {
+        encoding: Encoding::Utf16le,
+        ..ReadOptions::default()
+    };
+    let set = read_file(&path, &forced).unwrap();
     assert_eq!(essence(&set), essence(&whole));
     assert_eq!(lines(&set), lines(&whole));
 }

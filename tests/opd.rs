@@ -335,6 +335,85 @@ fn bad_map_rows_are_located() {
 }
 
 #[test]
+fn a_quote_never_closed_in_the_map_is_refused_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sheets, _) = owner_case(dir.path());
+    // Without the check, line 3's cell swallowed lines 4 and 5: C's name was the rest of the file.
+    let map = write(
+        dir.path(),
+        "quote.csv",
+        "indicator,opd,role\n36,A,owner\n40,\"C,owner\n36,B,contributor\n1,D\n",
+    );
+    for command in ["score", "opd"] {
+        spbe()
+            .args([command, &sheets, "--owners", &map, "--combine", "owner"])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(format!(
+                "error: 1 problem in the responsibility map {map}:\n  \
+                 {map}:3: a quote (\") opens a cell here and is never closed, so every row after it would be read into that one cell; add the closing quote or remove this one\n"
+            ));
+    }
+    // With `;`, and a BOM as Excel writes it: the line is still the quote's.
+    let map = write(
+        dir.path(),
+        "semi.csv",
+        "\u{feff}indicator;opd\n36;A\n\n40;C\n1;\"D\n2;E\n",
+    );
+    spbe()
+        .args(["opd", &sheets, "--owners", &map])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::ends_with(format!(
+            "{map}:5: a quote (\") opens a cell here and is never closed, so every row after it would be read into that one cell; add the closing quote or remove this one\n"
+        )));
+}
+
+#[test]
+fn a_quoted_map_cell_may_hold_commas_quotes_and_line_breaks() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheets = dir.path().join("sheets");
+    std::fs::create_dir(&sheets).unwrap();
+    let opd = "Dinas \"Kominfo\", Statistik\ndan Persandian";
+    write(
+        &sheets,
+        "a.csv",
+        &format!(
+            "opd,indicator,level\n\"{}\",36,4\nB,36,2\n",
+            opd.replace('"', "\"\"")
+        ),
+    );
+    let map = write(
+        dir.path(),
+        "owners.csv",
+        &format!(
+            "indicator,opd,role\n36,\"{}\",owner\n36,B,contributor\n",
+            opd.replace('"', "\"\"")
+        ),
+    );
+    let v = json(spbe().args([
+        "score",
+        &sheets.display().to_string(),
+        "--owners",
+        &map,
+        "--combine",
+        "owner",
+        "-f",
+        "json",
+    ]));
+    // 36 → its owner's 4, not min's 2; every other indicator is unanswered (level 1):
+    // 97.25 % × 1 + 2.75 % × 4 = 1.0825.
+    assert_eq!(v["index"].to_string(), "1.0825");
+    assert_eq!(v["indicators"][35]["owners"], serde_json::json!([opd]));
+    assert_eq!(
+        v["indicators"][35]["contributors"],
+        serde_json::json!(["B"])
+    );
+    assert_eq!(v["receipt"]["owners"]["rows"], 2);
+}
+
+#[test]
 fn the_docs_show_the_real_opd_rows() {
     let docs =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/opd.md")).unwrap();
