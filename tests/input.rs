@@ -824,3 +824,182 @@ fn a_large_sheet_with_a_line_too_long_or_a_quote_never_closed_names_the_line() {
         )]
     );
 }
+
+/// A sheet read whole (as a file of one chunk is) and in chunks on a second thread (as a larger
+/// file is): what each gives, problems and warnings with the same file name.
+fn whole_and_chunked(dir: &Path, bytes: &[u8], options: &ReadOptions) -> [String; 2] {
+    let path = write(dir, "sheet.csv", bytes);
+    let show = |r: SheetReader| {
+        let (set, errors) = r.finish_partial();
+        let rows: Vec<u64> = set.files.iter().map(|f| f.rows).collect();
+        format!(
+            "{:?}\n{:?}\n{rows:?}\n{:?}\n{}",
+            essence(&set),
+            lines(&set),
+            set.warnings,
+            errors
+        )
+    };
+    let model = model();
+    let mut whole = SheetReader::new(&model);
+    whole.read_with(&Source::File(path.clone()), bytes, options);
+    let mut chunked = SheetReader::new(&model);
+    chunked.read_source(&Source::File(path), options);
+    [show(whole), show(chunked)]
+}
+
+/// `n` answer rows, each its own OPD, `pad` bytes of note each.
+fn numbered_rows(n: usize, pad: usize) -> String {
+    (0..n)
+        .map(|k| format!("O{k},{},{},{}\n", k % 47 + 1, k % 5 + 1, "n".repeat(pad)))
+        .collect()
+}
+
+#[test]
+fn rows_on_either_side_of_a_batch_boundary_are_read_whole() {
+    // The reading thread hands rows over in batches of 4096 rows.
+    let dir = tempfile::tempdir().unwrap();
+    for n in [4095, 4096, 4097, 8192, 8193] {
+        let text = format!("opd,indicator,level,note\n{}", numbered_rows(n, 60));
+        assert!(text.len() > 256 << 10);
+        let [whole, chunked] =
+            whole_and_chunked(dir.path(), text.as_bytes(), &ReadOptions::default());
+        assert_eq!(chunked, whole, "{n} rows");
+        assert!(whole.contains(&format!("\n[{n}]\n")), "{n} rows: {whole}");
+    }
+}
+
+#[test]
+fn a_large_sheet_with_a_sep_line_and_blank_lines_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = numbered_rows(12_000, 20).replace(',', ";");
+    for head in ["sep=;\n", "sep=;\r\n\r\n\r\n", "\u{feff}\"sep=;\"\n\n"] {
+        let text = format!("{head}opd;indicator;level;note\n{rows}");
+        let [whole, chunked] =
+            whole_and_chunked(dir.path(), text.as_bytes(), &ReadOptions::default());
+        assert_eq!(chunked, whole, "{head:?}");
+        let set = read_file(&dir.path().join("sheet.csv"), &ReadOptions::default()).unwrap();
+        assert_eq!(set.answers.len(), 12_000);
+        let header = 1 + head.matches('\n').count() as u32;
+        assert_eq!(set.answers[0].line, header + 1, "{head:?}");
+        assert_eq!(set.answers[11_999].line, header + 12_000, "{head:?}");
+        // From stdin too (read in chunks like a large file).
+        let out = spbe()
+            .args(["score", "-f", "json", "-"])
+            .write_stdin(text.clone())
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let file = spbe()
+            .args(["score", "-f", "json"])
+            .arg(dir.path().join("sheet.csv"))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        assert_eq!(json_index(&out), json_index(&file), "{head:?}");
+    }
+}
+
+#[test]
+fn windows_1252_and_utf8_rows_mixed_in_one_batch_keep_their_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = b"opd,indicator,level,note\n".to_vec();
+    for k in 0..15_000 {
+        text.extend_from_slice(format!("O{k},{},{},", k % 47 + 1, k % 5 + 1).as_bytes());
+        match k % 3 {
+            0 => text.extend_from_slice(b"caf\xE9 \x80"),
+            1 => text.extend_from_slice("café € ✓".as_bytes()),
+            _ => text.extend_from_slice(b"\"a,\nb\""),
+        }
+        text.push(b'\n');
+    }
+    assert!(text.len() > 256 << 10);
+    let [whole, chunked] = whole_and_chunked(dir.path(), &text, &ReadOptions::default());
+    assert_eq!(chunked, whole);
+    let set = read_file(&dir.path().join("sheet.csv"), &ReadOptions::default()).unwrap();
+    let notes: Vec<&str> = set.answers[..3]
+        .iter()
+        .map(|a| set.note(a).unwrap())
+        .collect();
+    assert_eq!(notes, ["café €", "café € ✓", "a,\nb"]);
+    // The last row, 14 999, has 4 999 rows of two lines before it.
+    let last = &set.answers[14_999];
+    assert_eq!(
+        (set.note(last), last.line),
+        (Some("a,\nb"), 2 + 14_999 + 4_999)
+    );
+    assert!(
+        set.warnings[0].contains("the file mixes encodings"),
+        "{:?}",
+        set.warnings
+    );
+}
+
+#[test]
+fn long_cells_are_measured_in_large_sheets_too() {
+    // A row longer than 64 KiB in all is fine; one cell longer is refused, wherever the row is.
+    let dir = tempfile::tempdir().unwrap();
+    let cell = |n: usize| "c".repeat(n);
+    let mut text = String::from("opd,indicator,level,evidence,note\n");
+    text.push_str(&numbered_rows(5_000, 40).replace(",n", ",,n"));
+    text.push_str(&format!("A,1,3,{},{}\n", cell(40 << 10), cell(40 << 10)));
+    text.push_str(&format!("B,1,3,,{}\n", cell(64 << 10)));
+    text.push_str(&format!("C,1,3,,{}\n", cell((64 << 10) + 1)));
+    text.push_str(&format!("D,1,3,,\"{}\"\n", "é".repeat(32 << 10)));
+    text.push_str(&format!("E,1,3,,\"{}\"\n", "é".repeat((32 << 10) + 1)));
+    text.push_str(",,,,\n;;\n\n");
+    text.push_str(
+        &numbered_rows(5_000, 40)
+            .replace(",n", ",,n")
+            .replace('O', "P"),
+    );
+    let [whole, chunked] = whole_and_chunked(dir.path(), text.as_bytes(), &ReadOptions::default());
+    assert_eq!(chunked, whole);
+    let model = model();
+    let mut r = SheetReader::new(&model);
+    r.read_source(
+        &Source::File(dir.path().join("sheet.csv")),
+        &ReadOptions::default(),
+    );
+    let (set, errors) = r.finish_partial();
+    let problems: Vec<String> = errors
+        .problems
+        .iter()
+        .map(|p| format!("{}:{}", p.line, p.detail()))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            "5004:column \"note\": the cell is 64 KiB long; cells longer than 64 KiB are refused, shorten it",
+            "5006:column \"note\": the cell is 64 KiB long; cells longer than 64 KiB are refused, shorten it",
+        ]
+    );
+    assert_eq!(set.answers.len(), 10_000 + 3);
+    let last = set.answers.last().unwrap();
+    assert_eq!(
+        (set.opds[last.opd as usize].as_str(), last.line),
+        ("P4999", 5_009 + 5_000)
+    );
+}
+
+#[test]
+fn a_one_digit_level_reads_as_the_general_parser_reads_it() {
+    // One digit takes a short path; with spaces around it, the general one. Both must agree,
+    // in range or not, on a model whose levels start at 1 and one whose levels start at 0.
+    for id in ["spbe-2020", "spbe-2018"] {
+        let model = Model::load(id).unwrap();
+        for d in 0..=9 {
+            let short = spbe::answers::parse_level(&model, 0, &d.to_string());
+            let general = spbe::answers::parse_level(&model, 0, &format!(" {d} "));
+            assert_eq!(short, general, "{id} level {d}");
+            let in_range = (model.min_level..=model.max_level).contains(&d);
+            assert_eq!(short.is_ok(), in_range, "{id} level {d}");
+        }
+        assert_eq!(spbe::answers::parse_level(&model, 0, "03"), Ok(3));
+        assert!(spbe::answers::parse_level(&model, 0, "３").is_err());
+    }
+}
