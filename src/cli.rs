@@ -379,7 +379,7 @@ impl InputArgs {
         let (owners, fallback) = self.load_owners(&model)?;
         let answers = self.load_answers(&model)?;
         let overrides = what_if.overrides(&model)?;
-        let card = stage::scorecard(
+        let mut card = stage::scorecard(
             &model,
             &answers,
             Options {
@@ -393,6 +393,9 @@ impl InputArgs {
                 overrides: &overrides,
             },
         )?;
+        if let Some(map) = &owners {
+            card.warnings.extend(map.warnings.iter().cloned());
+        }
         if self.strict && !card.receipt.filled_at_lowest.is_empty() {
             anyhow::bail!(
                 "--strict: {} indicator(s) have no answer in any sheet: {}; answer them or drop --strict",

@@ -258,6 +258,19 @@ impl fmt::Display for Delimiter {
     }
 }
 
+/// The delimiter of a side CSV file (a responsibility map, an effort file) from its header line:
+/// whichever of `,` `;` and tab it holds most of (`,` when none or tied). Indonesian Excel writes
+/// `;`, "Unicode Text" writes tabs.
+pub fn header_delimiter(header: &str) -> u8 {
+    let count = |d: u8| header.bytes().filter(|&b| b == d).count();
+    [b';', b'\t'].into_iter().fold(
+        b',',
+        |best, d| {
+            if count(d) > count(best) { d } else { best }
+        },
+    )
+}
+
 /// Excel's hint line `sep=;`: the delimiter it names, if the text starts with one.
 pub fn sep_hint(text: &str) -> Option<u8> {
     let first = text.lines().next()?;

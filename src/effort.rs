@@ -95,9 +95,11 @@ impl Efforts {
         let shown = path.display().to_string();
         let bytes = crate::model::read_capped(path, 16 << 20)
             .with_context(|| format!("cannot read the effort file {shown}"))?;
-        let text = String::from_utf8(bytes).map_err(|_| {
-            anyhow::anyhow!("{shown}: the effort file is not UTF-8 text; save it as UTF-8")
-        })?;
+        // Encodings as for answer sheets (a BOM decides, else UTF-8, else windows-1252). Only
+        // numbers and ids are read from the file, so a guessed encoding needs no warning.
+        let decoded = crate::decode::decode(&bytes, crate::decode::Encoding::Auto)
+            .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+        let text = decoded.text;
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
@@ -249,11 +251,7 @@ fn parse_yaml(model: &Model, text: &str, shown: &str) -> anyhow::Result<(Exact, 
 fn parse_csv(model: &Model, text: &str, shown: &str) -> anyhow::Result<(Exact, Vec<Rule>)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Excel with Indonesian regional settings writes `;`; take the header's separator.
-    let first = text.lines().next().unwrap_or("");
-    let delimiter = [b',', b';', b'\t']
-        .into_iter()
-        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
-        .unwrap_or(b',');
+    let delimiter = crate::decode::header_delimiter(text.lines().next().unwrap_or(""));
     // The parser would read the rest of the file into the cell of a quote never closed.
     if let Some(line) = crate::text_sheet::unclosed_quote_line(text.as_bytes(), delimiter) {
         bail!("{shown}:{line}: {}", crate::text_sheet::UNCLOSED_QUOTE);

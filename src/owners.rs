@@ -49,6 +49,8 @@ pub struct OwnerMap {
     pub rows: Vec<Responsibility>,
     /// The file it came from, for the receipt.
     pub file: Option<InputFile>,
+    /// What the reader had to guess (a CSV map read as windows-1252), for the result's warnings.
+    pub warnings: Vec<String>,
 }
 
 /// The key two spellings of one OPD name share: case and runs of spaces do not matter, so
@@ -126,13 +128,17 @@ impl OwnerMap {
 
     /// Reads a CSV map. The header names the columns: `indicator` (or `indikator`), `opd` (or
     /// `perangkat_daerah`, `unit`) and optionally `role` (or `peran`). `;` works as a delimiter.
-    pub fn from_csv(model: &Model, file: &str, bytes: &[u8]) -> Result<OwnerMap, OwnersError> {
-        let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or(&[]);
-        let delimiter = if first_line.contains(&b';') && !first_line.contains(&b',') {
-            b';'
-        } else {
-            b','
-        };
+    pub fn from_csv(model: &Model, file: &str, raw_bytes: &[u8]) -> Result<OwnerMap, OwnersError> {
+        // Encodings as for answer sheets: a BOM decides (UTF-8, Excel's UTF-16 "Unicode Text"),
+        // else UTF-8, else windows-1252 with a warning.
+        let decoded = crate::decode::decode(raw_bytes, crate::decode::Encoding::Auto)
+            .map_err(|e| OwnersError::single(file, 0, e))?;
+        let text = decoded
+            .text
+            .strip_prefix('\u{feff}')
+            .unwrap_or(&decoded.text);
+        let bytes = text.as_bytes();
+        let delimiter = crate::decode::header_delimiter(text.lines().next().unwrap_or(""));
         if let Some(line) = crate::text_sheet::unclosed_quote_line(bytes, delimiter) {
             return Err(OwnersError::single(
                 file,
@@ -212,7 +218,15 @@ impl OwnerMap {
                 role: rc.map(cell),
             });
         }
-        check(model, file, raw, problems)
+        let mut map = check(model, file, raw, problems)?;
+        if decoded.warning.is_some() {
+            let valid = std::str::from_utf8(raw_bytes).map_or_else(|e| e.valid_up_to(), |_| 0);
+            let line = 1 + raw_bytes[..valid].iter().filter(|&&b| b == b'\n').count();
+            map.warnings.push(format!(
+                "responsibility map {file}: line {line} is not UTF-8, so the map was read as windows-1252 (Excel's \"CSV (Comma delimited)\"); if OPD names look wrong, save it in Excel as \"CSV UTF-8 (Comma delimited)\""
+            ));
+        }
+        Ok(map)
     }
 
     /// Reads a YAML map: a list of entries `{indicator: 36, opd: BKPSDM, role: owner}`.
@@ -441,7 +455,11 @@ fn check(
         });
     }
     if problems.is_empty() {
-        Ok(OwnerMap { rows, file: None })
+        Ok(OwnerMap {
+            rows,
+            file: None,
+            warnings: Vec::new(),
+        })
     } else {
         Err(OwnersError {
             file: file.to_string(),

@@ -697,3 +697,29 @@ fn a_semicolon_effort_csv_reads_like_a_comma_one() {
     assert_eq!(effort.to_string(), "13");
     assert_eq!(plan(&semi), (effort, steps));
 }
+
+#[test]
+fn an_effort_csv_saved_as_unicode_text_or_legacy_csv_prices_as_the_utf8_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "indicator,to,effort,note\n,,1,\n47,,30,catatan é\n46,,30,\n";
+    let plan = |name: &str, bytes: Vec<u8>| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        let p = p.display().to_string();
+        let (code, v) = json(&[
+            "gap", CITY, "--target", "3", "--effort", &p, "--format", "json",
+        ]);
+        assert_eq!(code, 0, "{name}");
+        (v["total_effort"].clone(), v["steps"].clone())
+    };
+    let utf8 = plan("utf8.csv", csv.into());
+    assert_eq!(utf8.0, serde_json::json!(9));
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(csv.encode_utf16().flat_map(u16::to_le_bytes));
+    assert_eq!(plan("unicode.csv", utf16), utf8);
+    let legacy: Vec<u8> = csv
+        .chars()
+        .map(|c| if c == 'é' { 0xE9 } else { c as u8 })
+        .collect();
+    assert_eq!(plan("legacy.csv", legacy), utf8);
+}

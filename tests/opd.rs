@@ -835,3 +835,83 @@ fn the_exact_index_is_shown_as_spbe_score_shows_it() {
     );
     assert!(score.contains("(exact 1.10; "), "{score}");
 }
+
+/// The owners of `sheets` read with `map` as `spbe score --combine owner` reports them, and the
+/// warnings about the map.
+fn owners_seen(sheets: &str, map: &Path) -> (Vec<String>, Vec<String>) {
+    let v = json(spbe().args([
+        "score",
+        sheets,
+        "--owners",
+        &map.display().to_string(),
+        "--combine",
+        "owner",
+        "--format",
+        "json",
+    ]));
+    let owners = v["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| format!("{}: {}", i["id"], i["owners"]))
+        .collect();
+    let warnings = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap().to_string())
+        .filter(|w| w.starts_with("responsibility map"))
+        .collect();
+    (owners, warnings)
+}
+
+#[test]
+fn a_map_saved_as_unicode_text_legacy_csv_or_with_tabs_reads_as_the_utf8_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let sheets = dir.path().join("sheets");
+    std::fs::create_dir(&sheets).unwrap();
+    write(
+        &sheets,
+        "a.csv",
+        "opd,indicator,level\nDinas Pariwisata dan Kebudayaan é,36,4\nBappeda,40,2\n",
+    );
+    let sheets = sheets.display().to_string();
+    let map = "indicator,opd,role\n36,Dinas Pariwisata dan Kebudayaan é,owner\n40,Bappeda,owner\n";
+    let at = |name: &str, bytes: Vec<u8>| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    };
+    let utf8 = owners_seen(&sheets, &at("utf8.csv", map.into()));
+    assert!(
+        utf8.0
+            .contains(&r#""36": ["Dinas Pariwisata dan Kebudayaan é"]"#.to_string())
+    );
+    assert_eq!(utf8.1, Vec::<String>::new());
+
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(map.encode_utf16().flat_map(u16::to_le_bytes));
+    assert_eq!(owners_seen(&sheets, &at("unicode.csv", utf16)), utf8);
+    let tabs = map.replace(',', "\t");
+    assert_eq!(owners_seen(&sheets, &at("tabs.csv", tabs.into())), utf8);
+    let semicolons = map.replace(',', ";");
+    assert_eq!(
+        owners_seen(&sheets, &at("semi.csv", semicolons.into())),
+        utf8
+    );
+
+    let legacy: Vec<u8> = map
+        .chars()
+        .map(|c| if c == 'é' { 0xE9 } else { c as u8 })
+        .collect();
+    let path = at("legacy.csv", legacy);
+    let (owners, warnings) = owners_seen(&sheets, &path);
+    assert_eq!(owners, utf8.0);
+    assert_eq!(
+        warnings,
+        vec![format!(
+            "responsibility map {}: line 2 is not UTF-8, so the map was read as windows-1252 (Excel's \"CSV (Comma delimited)\"); if OPD names look wrong, save it in Excel as \"CSV UTF-8 (Comma delimited)\"",
+            path.display()
+        )]
+    );
+}
