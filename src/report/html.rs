@@ -376,22 +376,7 @@ pub fn render(report: &Report, model: &Model) -> String {
 
     // OPD.
     let _ = writeln!(o, "<h2>{}</h2>", escape(l.opd_title));
-    let rows: Vec<Vec<String>> = report
-        .opds
-        .iter()
-        .map(|r| {
-            vec![
-                r.opd.clone(),
-                r.indicators.len().to_string(),
-                r.indicators.join(", "),
-                if r.disagreements.is_empty() {
-                    "-".into()
-                } else {
-                    r.disagreements.join(", ")
-                },
-            ]
-        })
-        .collect();
+    let rows = super::opd_rows(report);
     table(
         &mut o,
         &[l.opd, l.answered, l.indicators, l.disagreements],

@@ -132,22 +132,7 @@ pub fn render(report: &Report, model: &Model) -> String {
     ));
 
     let _ = writeln!(o, "\n## {}\n", l.opd_title);
-    let rows: Vec<Vec<String>> = report
-        .opds
-        .iter()
-        .map(|r| {
-            vec![
-                r.opd.clone(),
-                r.indicators.len().to_string(),
-                r.indicators.join(", "),
-                if r.disagreements.is_empty() {
-                    "-".into()
-                } else {
-                    r.disagreements.join(", ")
-                },
-            ]
-        })
-        .collect();
+    let rows = super::opd_rows(report);
     o.push_str(&table(
         &[l.opd, l.answered, l.indicators, l.disagreements],
         &rows,

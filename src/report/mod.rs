@@ -566,6 +566,27 @@ pub fn indicator_rows(report: &Report, card: &Scorecard) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The OPD table's rows (OPD, how many indicators it answered, which, where it disagrees with
+/// another OPD or `-`), shared by the HTML and Markdown reports.
+pub fn opd_rows(report: &Report) -> Vec<Vec<String>> {
+    report
+        .opds
+        .iter()
+        .map(|r| {
+            vec![
+                r.opd.clone(),
+                r.indicators.len().to_string(),
+                r.indicators.join(", "),
+                if r.disagreements.is_empty() {
+                    "-".into()
+                } else {
+                    r.disagreements.join(", ")
+                },
+            ]
+        })
+        .collect()
+}
+
 /// The disagreement table's rows (id, name, each OPD's level, the level used), shared by the
 /// HTML and Markdown reports.
 pub fn disagreement_rows(report: &Report, card: &Scorecard) -> Vec<Vec<String>> {
