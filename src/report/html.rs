@@ -302,17 +302,7 @@ pub fn render(report: &Report, model: &Model) -> String {
         if !rows.is_empty() {
             table(
                 &mut o,
-                &[
-                    l.step,
-                    l.id,
-                    l.indicator,
-                    l.from,
-                    l.to,
-                    l.gain,
-                    l.index_after,
-                    l.predicate_after,
-                    l.opd,
-                ],
+                &report.roadmap_header(),
                 &rows,
                 &[0, 3, 4, 5, 6],
                 &[],

@@ -96,21 +96,7 @@ pub fn render(report: &Report, model: &Model) -> String {
         }
         let rows = report.roadmap_rows();
         if !rows.is_empty() {
-            o.push_str(&table(
-                &[
-                    l.step,
-                    l.id,
-                    l.indicator,
-                    l.from,
-                    l.to,
-                    l.gain,
-                    l.index_after,
-                    l.predicate_after,
-                    l.opd,
-                ],
-                &rows,
-                &[0, 3, 4, 5, 6],
-            ));
+            o.push_str(&table(&report.roadmap_header(), &rows, &[0, 3, 4, 5, 6]));
         }
     }
 

@@ -343,6 +343,23 @@ impl Report {
         })
     }
 
+    /// The roadmap table's header, one label per cell of [`Report::roadmap_rows`]; shared by
+    /// the HTML, Markdown and XLSX reports.
+    pub fn roadmap_header(&self) -> [&'static str; 9] {
+        let l = self.labels();
+        [
+            l.step,
+            l.id,
+            l.indicator,
+            l.from,
+            l.to,
+            l.gain,
+            l.index_after,
+            l.predicate_after,
+            l.opd,
+        ]
+    }
+
     /// Roadmap rows as text cells: step, indicator id, name, from, to, gain, index after,
     /// predicate after, and the OPD that answered the indicator (who must act).
     pub fn roadmap_rows(&self) -> Vec<Vec<String>> {

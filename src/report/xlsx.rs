@@ -330,17 +330,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
     {
         let ws = wb.add_worksheet();
         ws.set_name(names[3])?;
-        let header = [
-            l.step,
-            l.id,
-            l.indicator,
-            l.from,
-            l.to,
-            l.gain,
-            l.index_after,
-            l.predicate_after,
-            l.opd,
-        ];
+        let header = report.roadmap_header();
         let steps = report
             .gap
             .as_ref()
