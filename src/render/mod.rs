@@ -44,6 +44,20 @@ pub fn owner_cell(i: &crate::scorecard::IndicatorResult) -> String {
     text
 }
 
+/// The OPD column: each OPD's answer as `Bappeda 3, BPKAD 4`, or the no-answer label where the
+/// level was filled in at the lowest.
+pub fn opd_levels_cell(i: &crate::scorecard::IndicatorResult, l: &Labels) -> String {
+    if i.filled {
+        l.no_answer.to_string()
+    } else {
+        i.answers
+            .iter()
+            .map(|a| format!("{} {}", a.opd, a.level))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// The first 12 characters of a hash, for people (a hash read from a JSON file may be anything,
 /// so this cuts on a character boundary).
 pub fn short_hash(h: &str) -> &str {
@@ -199,15 +213,6 @@ pub fn scorecard_view(model: &Model, card: &Scorecard, l: &Labels) -> ScorecardV
             .indicators
             .iter()
             .map(|i| {
-                let opds = if i.filled {
-                    l.no_answer.to_string()
-                } else {
-                    i.answers
-                        .iter()
-                        .map(|a| format!("{} {}", a.opd, a.level))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
                 let mut row = vec![
                     i.id.clone(),
                     i.name.clone(),
@@ -215,7 +220,7 @@ pub fn scorecard_view(model: &Model, card: &Scorecard, l: &Labels) -> ScorecardV
                     i.level_name.clone().unwrap_or_else(|| "-".into()),
                     i.weight.to_string(),
                     crate::exact::fixed(&i.contribution.value(), points_decimals),
-                    opds,
+                    opd_levels_cell(i, l),
                 ];
                 if with_owners {
                     row.push(owner_cell(i));

@@ -297,16 +297,7 @@ impl Report {
 
     /// The OPD answers of an indicator as `Bappeda 3, BPKAD 4`, or the no-answer label.
     pub fn opd_levels(&self, k: usize) -> String {
-        let i = &self.card.indicators[k];
-        if i.filled {
-            self.labels().no_answer.to_string()
-        } else {
-            i.answers
-                .iter()
-                .map(|a| format!("{} {}", a.opd, a.level))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
+        crate::render::opd_levels_cell(&self.card.indicators[k], self.labels())
     }
 
     /// The gap summary sentence.
