@@ -58,6 +58,38 @@ pub fn opd_levels_cell(i: &crate::scorecard::IndicatorResult, l: &Labels) -> Str
     }
 }
 
+/// The indicator table's leading columns, as `spbe score` and `spbe report` both show them: id,
+/// name, level, level name, weight, index points, the OPD levels.
+pub fn indicator_header(l: &Labels) -> Vec<&'static str> {
+    vec![
+        l.id,
+        l.indicator,
+        l.level,
+        l.level_name,
+        l.weight_pct,
+        l.points,
+        l.opd_levels,
+    ]
+}
+
+/// An indicator's cells under [`indicator_header`], its index points with `points_decimals`
+/// digits.
+pub fn indicator_cells(
+    i: &crate::scorecard::IndicatorResult,
+    points_decimals: u32,
+    l: &Labels,
+) -> Vec<String> {
+    vec![
+        i.id.clone(),
+        i.name.clone(),
+        i.level.to_string(),
+        i.level_name.clone().unwrap_or_else(|| "-".into()),
+        i.weight.to_string(),
+        crate::exact::fixed(&i.contribution.value(), points_decimals),
+        opd_levels_cell(i, l),
+    ]
+}
+
 /// The first 12 characters of a hash, for people (a hash read from a JSON file may be anything,
 /// so this cuts on a character boundary).
 pub fn short_hash(h: &str) -> &str {
@@ -191,15 +223,7 @@ pub fn scorecard_view(model: &Model, card: &Scorecard, l: &Labels) -> ScorecardV
     let points_decimals = model.weight_decimals() + 2;
     let staged = card.indicators.iter().any(|i| i.stage.is_some());
     let with_owners = card.indicators.iter().any(|i| i.owners.is_some());
-    let mut header = vec![
-        l.id,
-        l.indicator,
-        l.level,
-        l.level_name,
-        l.weight_pct,
-        l.points,
-        l.opd_levels,
-    ];
+    let mut header = indicator_header(l);
     if with_owners {
         header.push(l.owner);
     }
@@ -213,15 +237,7 @@ pub fn scorecard_view(model: &Model, card: &Scorecard, l: &Labels) -> ScorecardV
             .indicators
             .iter()
             .map(|i| {
-                let mut row = vec![
-                    i.id.clone(),
-                    i.name.clone(),
-                    i.level.to_string(),
-                    i.level_name.clone().unwrap_or_else(|| "-".into()),
-                    i.weight.to_string(),
-                    crate::exact::fixed(&i.contribution.value(), points_decimals),
-                    opd_levels_cell(i, l),
-                ];
+                let mut row = indicator_cells(i, points_decimals, l);
                 if with_owners {
                     row.push(owner_cell(i));
                 }

@@ -347,22 +347,7 @@ pub fn render(report: &Report, model: &Model) -> String {
     // Indicators.
     let _ = writeln!(o, "<h2>{}</h2>", escape(l.indicators));
     let rows = super::indicator_rows(report, card);
-    table(
-        &mut o,
-        &[
-            l.id,
-            l.indicator,
-            l.level,
-            l.level_name,
-            l.weight_pct,
-            l.points,
-            l.opd_levels,
-            l.evidence,
-        ],
-        &rows,
-        &[2, 4, 5],
-        &[7],
-    );
+    table(&mut o, &super::indicator_header(l), &rows, &[2, 4, 5], &[7]);
 
     // OPD.
     let _ = writeln!(o, "<h2>{}</h2>", escape(l.opd_title));

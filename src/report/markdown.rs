@@ -102,20 +102,7 @@ pub fn render(report: &Report, model: &Model) -> String {
 
     let _ = writeln!(o, "\n## {}\n", l.indicators);
     let rows = super::indicator_rows(report, card);
-    o.push_str(&table(
-        &[
-            l.id,
-            l.indicator,
-            l.level,
-            l.level_name,
-            l.weight_pct,
-            l.points,
-            l.opd_levels,
-            l.evidence,
-        ],
-        &rows,
-        &[2, 4, 5],
-    ));
+    o.push_str(&table(&super::indicator_header(l), &rows, &[2, 4, 5]));
 
     let _ = writeln!(o, "\n## {}\n", l.opd_title);
     let rows = super::opd_rows(report);

@@ -241,7 +241,12 @@ impl Report {
 
     /// Index points (level × weight / 100), with the digits they need.
     pub fn points(&self, x: &Exact) -> String {
-        exact::fixed(x, self.weight_decimals + 2)
+        exact::fixed(x, self.points_decimals())
+    }
+
+    /// The digits index points need: the weights' and 2 more (a level × weight / 100).
+    pub fn points_decimals(&self) -> u32 {
+        self.weight_decimals + 2
     }
 
     /// Aspect indices after the roadmap, when there is one.
@@ -553,23 +558,25 @@ pub fn parse_target(model: &Model, text: &str) -> anyhow::Result<Exact> {
     Ok(value)
 }
 
-/// The indicator table's rows (id, name, level, level name, weight, points, OPD levels,
-/// evidence), shared by the HTML and Markdown reports.
+/// The indicator table's header: the scorecard's columns ([`crate::render::indicator_header`]),
+/// then the evidence; shared by the HTML and Markdown reports.
+pub fn indicator_header(l: &Labels) -> Vec<&'static str> {
+    let mut header = crate::render::indicator_header(l);
+    header.push(l.evidence);
+    header
+}
+
+/// The indicator table's rows, under [`indicator_header`]; shared by the HTML and Markdown
+/// reports.
 pub fn indicator_rows(report: &Report, card: &Scorecard) -> Vec<Vec<String>> {
     card.indicators
         .iter()
         .enumerate()
         .map(|(k, i)| {
-            vec![
-                i.id.clone(),
-                i.name.clone(),
-                i.level.to_string(),
-                i.level_name.clone().unwrap_or_else(|| "-".into()),
-                i.weight.to_string(),
-                report.points(&i.contribution.value()),
-                report.opd_levels(k),
-                report.evidence[k].join("; "),
-            ]
+            let mut row =
+                crate::render::indicator_cells(i, report.points_decimals(), report.labels());
+            row.push(report.evidence[k].join("; "));
+            row
         })
         .collect()
 }
