@@ -58,6 +58,27 @@ pub fn opd_levels_cell(i: &crate::scorecard::IndicatorResult, l: &Labels) -> Str
     }
 }
 
+/// A domain's row: id, name, weight, rounded index.
+pub fn domain_row(d: &crate::scorecard::DomainResult) -> Vec<String> {
+    vec![
+        d.id.clone(),
+        d.name.clone(),
+        d.weight.to_string(),
+        d.index_rounded.to_string(),
+    ]
+}
+
+/// An aspect's row: id, name, its domain's id when `with_domain`, weight, rounded index.
+pub fn aspect_row(a: &crate::scorecard::AspectResult, with_domain: bool) -> Vec<String> {
+    let mut row = vec![a.id.clone(), a.name.clone()];
+    if with_domain {
+        row.push(a.domain.clone().unwrap_or_default());
+    }
+    row.push(a.weight.to_string());
+    row.push(a.index_rounded.to_string());
+    row
+}
+
 /// The indicator table's leading columns, as `spbe score` and `spbe report` both show them: id,
 /// name, level, level name, weight, index points, the OPD levels.
 pub fn indicator_header(l: &Labels) -> Vec<&'static str> {
@@ -182,18 +203,7 @@ pub fn scorecard_view(model: &Model, card: &Scorecard, l: &Labels) -> ScorecardV
         sections.push(Section {
             title: l.domains.into(),
             header: vec![l.id, l.domain, l.weight_pct, l.index],
-            rows: card
-                .domains
-                .iter()
-                .map(|d| {
-                    vec![
-                        d.id.clone(),
-                        d.name.clone(),
-                        d.weight.to_string(),
-                        d.index_rounded.to_string(),
-                    ]
-                })
-                .collect(),
+            rows: card.domains.iter().map(domain_row).collect(),
             numeric: vec![2, 3],
         });
     }
@@ -208,15 +218,7 @@ pub fn scorecard_view(model: &Model, card: &Scorecard, l: &Labels) -> ScorecardV
         rows: card
             .aspects
             .iter()
-            .map(|a| {
-                let mut row = vec![a.id.clone(), a.name.clone()];
-                if with_domain {
-                    row.push(a.domain.clone().unwrap_or_default());
-                }
-                row.push(a.weight.to_string());
-                row.push(a.index_rounded.to_string());
-                row
-            })
+            .map(|a| aspect_row(a, with_domain))
             .collect(),
         numeric: if with_domain { vec![3, 4] } else { vec![2, 3] },
     });

@@ -7,6 +7,7 @@ use num_traits::ToPrimitive;
 
 use crate::exact::{self, Exact};
 use crate::model::Model;
+use crate::render;
 use crate::report::svg::{self, Axis, Band, Bar, Series, escape};
 use crate::report::{GapKind, Report};
 
@@ -318,22 +319,8 @@ pub fn render(report: &Report, model: &Model) -> String {
         let rows: Vec<Vec<String>> = card
             .domains
             .iter()
-            .map(|d| {
-                vec![
-                    d.id.clone(),
-                    d.name.clone(),
-                    d.weight.to_string(),
-                    d.index_rounded.to_string(),
-                ]
-            })
-            .chain(card.aspects.iter().map(|a| {
-                vec![
-                    a.id.clone(),
-                    a.name.clone(),
-                    a.weight.to_string(),
-                    a.index_rounded.to_string(),
-                ]
-            }))
+            .map(render::domain_row)
+            .chain(card.aspects.iter().map(|a| render::aspect_row(a, false)))
             .collect();
         table(
             &mut o,

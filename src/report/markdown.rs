@@ -58,12 +58,7 @@ pub fn render(report: &Report, model: &Model) -> String {
         rows.push(r);
     }
     for (k, a) in card.aspects.iter().enumerate() {
-        let mut r = vec![
-            a.id.clone(),
-            a.name.clone(),
-            a.weight.to_string(),
-            a.index_rounded.to_string(),
-        ];
+        let mut r = crate::render::aspect_row(a, false);
         if let Some(g) = gap {
             let row = &g.rows[card.domains.len() + k];
             r.push(
