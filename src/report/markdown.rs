@@ -4,8 +4,8 @@
 use std::fmt::Write;
 
 use crate::model::Model;
-use crate::render::markdown::table;
-use crate::report::{GapKind, Report};
+use crate::render::{self, markdown::table};
+use crate::report::Report;
 
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
@@ -35,18 +35,24 @@ pub fn render(report: &Report, model: &Model) -> String {
         let _ = writeln!(o, "\n> {}", cell(w));
     }
 
-    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut rows: Vec<Vec<String>> = card
+        .domains
+        .iter()
+        .map(|d| {
+            vec![
+                format!("**{}**", d.id),
+                format!("**{}**", cell(&d.name)),
+                d.weight.to_string(),
+                d.index_rounded.to_string(),
+            ]
+        })
+        .chain(card.aspects.iter().map(|a| render::aspect_row(a, false)))
+        .collect();
     let gap = report.gap.as_ref();
-    for (k, d) in card.domains.iter().enumerate() {
-        let mut r = vec![
-            format!("**{}**", d.id),
-            format!("**{}**", cell(&d.name)),
-            d.weight.to_string(),
-            d.index_rounded.to_string(),
-        ];
-        if let Some(g) = gap {
-            let row = &g.rows[k];
-            debug_assert!(row.kind == GapKind::Domain && row.id == d.id);
+    if let Some(g) = gap {
+        // The gap rows are the domains then the aspects (see `gap_rows`), as the rows above.
+        debug_assert_eq!(g.rows.len(), rows.len());
+        for (r, row) in rows.iter_mut().zip(&g.rows) {
             r.push(
                 row.gap
                     .as_ref()
@@ -55,21 +61,6 @@ pub fn render(report: &Report, model: &Model) -> String {
             );
             r.push(report.points(&row.points_available));
         }
-        rows.push(r);
-    }
-    for (k, a) in card.aspects.iter().enumerate() {
-        let mut r = crate::render::aspect_row(a, false);
-        if let Some(g) = gap {
-            let row = &g.rows[card.domains.len() + k];
-            r.push(
-                row.gap
-                    .as_ref()
-                    .map(|x| report.fixed(x))
-                    .unwrap_or_default(),
-            );
-            r.push(report.points(&row.points_available));
-        }
-        rows.push(r);
     }
     let mut header = vec![l.id, l.name, l.weight_pct, l.index];
     let mut numeric = vec![2, 3];
