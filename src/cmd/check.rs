@@ -197,6 +197,42 @@ fn index_line(model: &Model, text: &str, flag: &str) -> anyhow::Result<Exact> {
     Ok(x)
 }
 
+/// The `fail-under` or `warn-under` gate: the verdict `below` when the exact index is under the
+/// line `text`, a pass otherwise.
+fn index_gate(
+    model: &Model,
+    card: &Scorecard,
+    gate: &'static str,
+    text: &str,
+    below: Verdict,
+) -> anyhow::Result<GateResult> {
+    let x = index_line(model, text, &format!("--{gate}"))?;
+    let xt = exact::exact_text(&x, model.decimals).0;
+    let shown = format!("{} ({})", card.index, card.index_rounded);
+    let (verdict, message) = if card.index.value() < x {
+        let aside = if below == Verdict::Warn {
+            " (a warning, not a failure)"
+        } else {
+            ""
+        };
+        (
+            below,
+            format!("{gate} {xt}: the index {shown} is below {xt}{aside}"),
+        )
+    } else {
+        (
+            Verdict::Pass,
+            format!("{gate} {xt}: the index {shown} is at least {xt}"),
+        )
+    };
+    Ok(GateResult {
+        gate,
+        verdict,
+        fell: Vec::new(),
+        message,
+    })
+}
+
 fn threshold(text: &str, flag: &str) -> anyhow::Result<Exact> {
     let x = exact::parse_decimal(text)
         .with_context(|| format!("{flag} {text:?}: write an index such as 2.6 or 3"))?;
@@ -223,29 +259,11 @@ pub fn evaluate(
     args: &CheckArgs,
     baseline: Option<&Scorecard>,
 ) -> anyhow::Result<CheckReport> {
-    let index = card.index.value();
-    let shown = format!("{} ({})", card.index, card.index_rounded);
     let mut gates = Vec::new();
     let mut warnings = card.warnings.clone();
 
     if let Some(text) = &args.fail_under {
-        let x = index_line(model, text, "--fail-under")?;
-        let xt = exact::exact_text(&x, model.decimals).0;
-        gates.push(if index < x {
-            GateResult {
-                gate: "fail-under",
-                verdict: Verdict::Fail,
-                fell: Vec::new(),
-                message: format!("fail-under {xt}: the index {shown} is below {xt}"),
-            }
-        } else {
-            GateResult {
-                gate: "fail-under",
-                verdict: Verdict::Pass,
-                fell: Vec::new(),
-                message: format!("fail-under {xt}: the index {shown} is at least {xt}"),
-            }
-        });
+        gates.push(index_gate(model, card, "fail-under", text, Verdict::Fail)?);
     }
 
     if let Some(name) = &args.min_predicate {
@@ -305,7 +323,7 @@ pub fn evaluate(
             "index".into(),
             "index".into(),
             base.index.value(),
-            index.clone(),
+            card.index.value(),
         )];
         let mut missing = Vec::new();
         for bd in base.domains.iter().filter(|_| same_model) {
@@ -380,25 +398,7 @@ pub fn evaluate(
     }
 
     if let Some(text) = &args.warn_under {
-        let x = index_line(model, text, "--warn-under")?;
-        let xt = exact::exact_text(&x, model.decimals).0;
-        gates.push(if index < x {
-            GateResult {
-                gate: "warn-under",
-                verdict: Verdict::Warn,
-                fell: Vec::new(),
-                message: format!(
-                    "warn-under {xt}: the index {shown} is below {xt} (a warning, not a failure)"
-                ),
-            }
-        } else {
-            GateResult {
-                gate: "warn-under",
-                verdict: Verdict::Pass,
-                fell: Vec::new(),
-                message: format!("warn-under {xt}: the index {shown} is at least {xt}"),
-            }
-        });
+        gates.push(index_gate(model, card, "warn-under", text, Verdict::Warn)?);
     }
 
     let failed = gates.iter().filter(|g| g.verdict == Verdict::Fail).count();
