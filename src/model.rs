@@ -695,6 +695,13 @@ enum Seg {
     Index(usize),
 }
 
+/// The path of something inside the node at `path`: `path` followed by `tail`.
+fn child_path(path: &[Seg], tail: &[Seg]) -> Vec<Seg> {
+    let mut child = path.to_vec();
+    child.extend_from_slice(tail);
+    child
+}
+
 fn path_text(path: &[Seg]) -> String {
     let mut s = String::new();
     for seg in path {
@@ -912,9 +919,7 @@ impl Validator<'_> {
                           domain: Option<usize>,
                           aspects: &mut Vec<(Aspect, Node)>,
                           indicators: &mut Vec<(Indicator, Node)>| {
-            let mut wp = path.clone();
-            wp.push(Key("weight"));
-            let weight = v.weight(&wp, &a.weight);
+            let weight = v.weight(&child_path(&path, &[Key("weight")]), &a.weight);
             let ai = aspects.len();
             aspects.push((
                 Aspect {
@@ -929,24 +934,19 @@ impl Validator<'_> {
                 },
             ));
             if a.indicators.is_empty() {
-                let mut p = path.clone();
-                p.push(Key("indicators"));
-                v.problem(&p, format!("aspect {} has no indicators", a.id.0));
+                v.problem(
+                    &child_path(&path, &[Key("indicators")]),
+                    format!("aspect {} has no indicators", a.id.0),
+                );
             }
             for (k, ind) in a.indicators.iter().enumerate() {
-                let mut ip = path.clone();
-                ip.push(Key("indicators"));
-                ip.push(Index(k));
-                let mut wp = ip.clone();
-                wp.push(Key("weight"));
-                let weight = v.weight(&wp, &ind.weight);
+                let ip = child_path(&path, &[Key("indicators"), Index(k)]);
+                let weight = v.weight(&child_path(&ip, &[Key("weight")]), &ind.weight);
                 let scale = match scale_index.get(ind.scale.as_str()) {
                     Some(s) => *s,
                     None => {
-                        let mut sp = ip.clone();
-                        sp.push(Key("scale"));
                         v.problem(
-                            &sp,
+                            &child_path(&ip, &[Key("scale")]),
                             format!(
                                 "indicator {} names scale {:?}, which is not defined; defined scales: {}",
                                 ind.id.0,
@@ -990,9 +990,7 @@ impl Validator<'_> {
             }
             for (i, d) in ds.iter().enumerate() {
                 let path = vec![Key("domains"), Index(i)];
-                let mut wp = path.clone();
-                wp.push(Key("weight"));
-                let weight = self.weight(&wp, &d.weight);
+                let weight = self.weight(&child_path(&path, &[Key("weight")]), &d.weight);
                 let di = domains.len();
                 domains.push((
                     Domain {
@@ -1006,14 +1004,13 @@ impl Validator<'_> {
                     },
                 ));
                 if d.aspects.is_empty() {
-                    let mut p = path.clone();
-                    p.push(Key("aspects"));
-                    self.problem(&p, format!("domain {} has no aspects", d.id.0));
+                    self.problem(
+                        &child_path(&path, &[Key("aspects")]),
+                        format!("domain {} has no aspects", d.id.0),
+                    );
                 }
                 for (j, a) in d.aspects.iter().enumerate() {
-                    let mut ap = path.clone();
-                    ap.push(Key("aspects"));
-                    ap.push(Index(j));
+                    let ap = child_path(&path, &[Key("aspects"), Index(j)]);
                     add_aspect(self, a, ap, Some(di), &mut aspects, &mut indicators);
                 }
             }
@@ -1061,8 +1058,7 @@ impl Validator<'_> {
             .collect::<Vec<_>>();
         let mut dupes = Vec::new();
         for (id, path, kind) in &all_ids {
-            let mut idp = (*path).clone();
-            idp.push(Key("id"));
+            let idp = child_path(path, &[Key("id")]);
             if id.is_empty() {
                 dupes.push((idp, format!("the {kind} id is empty")));
                 continue;
@@ -1078,9 +1074,8 @@ impl Validator<'_> {
             if let Some(code) = &i.code {
                 let key = code.to_lowercase();
                 if key != i.id.to_lowercase() {
-                    let mut cp = n.path.clone();
-                    cp.push(Key("code"));
                     if let Some(first) = seen.insert(key, path_text(&n.path)) {
+                        let cp = child_path(&n.path, &[Key("code")]);
                         dupes.push((cp, format!("indicator code {code:?} is already used at {first}; codes must be unique")));
                     }
                 }
@@ -1145,10 +1140,8 @@ impl Validator<'_> {
                     .map(|(i, _)| i.weight)
                     .sum();
                 if sum != a.weight && sum > 0 {
-                    let mut wp = n.path.clone();
-                    wp.push(Key("weight"));
                     self.problem(
-                        &wp,
+                        &child_path(&n.path, &[Key("weight")]),
                         format!(
                             "aspect {} weighs {} but its indicators add up to {}; a parent's weight must equal the sum of its children's",
                             a.id,
@@ -1165,10 +1158,8 @@ impl Validator<'_> {
                     .map(|(a, _)| a.weight)
                     .sum();
                 if sum != d.weight && sum > 0 {
-                    let mut wp = n.path.clone();
-                    wp.push(Key("weight"));
                     self.problem(
-                        &wp,
+                        &child_path(&n.path, &[Key("weight")]),
                         format!(
                             "domain {} weighs {} but its aspects add up to {}; a parent's weight must equal the sum of its children's",
                             d.id,
