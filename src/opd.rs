@@ -501,6 +501,18 @@ mod tests {
         .collect()
     }
 
+    /// The analysis of every answer in `set` at the institution's levels (combine min), without a
+    /// roadmap.
+    fn analysis(m: &Model, set: &AnswerSet, owners: Option<&OwnerMap>) -> OpdAnalysis {
+        analyse(&OpdInput {
+            model: m,
+            answers: &every(set),
+            owners,
+            levels: &levels(m, set),
+            roadmap: None,
+        })
+    }
+
     fn row<'a>(a: &'a OpdAnalysis, opd: &str) -> &'a OpdRow {
         a.opds.iter().find(|r| r.opd == opd).unwrap()
     }
@@ -520,14 +532,7 @@ mod tests {
             "opd,indicator,level\nBappeda,11,3\nBappeda,12,3\nBappeda,13,3\nBappeda,14,2\n\
              Bappeda,32,4\nBappeda,33,3\nDiskominfo,11,2\n",
         );
-        let lv = levels(&m, &set);
-        let a = analyse(&OpdInput {
-            model: &m,
-            answers: &every(&set),
-            owners: None,
-            levels: &lv,
-            roadmap: None,
-        });
+        let a = analysis(&m, &set, None);
         let b = row(&a, "Bappeda");
         assert_eq!(ratio(4675, 1550), ratio(187, 62));
         assert_eq!(b.index_renormalised_fraction.as_deref(), Some("187/62"));
@@ -556,14 +561,7 @@ mod tests {
             b"indicator,opd\n36,BKPSDM\n25,bkpsdm\n1,Bagian Hukum\n",
         )
         .unwrap();
-        let lv = levels(&m, &set);
-        let a = analyse(&OpdInput {
-            model: &m,
-            answers: &every(&set),
-            owners: Some(&map),
-            levels: &lv,
-            roadmap: None,
-        });
+        let a = analysis(&m, &set, Some(&map));
         let b = row(&a, "BKPSDM");
         assert_eq!(b.owns, ["25", "36"]);
         assert_eq!(b.answered, ["25"]);
@@ -588,14 +586,7 @@ mod tests {
             "opd,indicator,level\nA,1,1\nB,1,4\nA,11,2\nB,11,3\nA,45,2\nC,45,4\nB,45,3\n\
              B,13,2\nA,13,3\nA,12,1\nC,12,2\nA,14,3\nB,14,3\n",
         );
-        let lv = levels(&m, &set);
-        let a = analyse(&OpdInput {
-            model: &m,
-            answers: &every(&set),
-            owners: None,
-            levels: &lv,
-            roadmap: None,
-        });
+        let a = analysis(&m, &set, None);
         let order: Vec<(&str, &str)> = a
             .disagreements
             .iter()
