@@ -225,11 +225,15 @@ pub fn least_effort(levers: &[Lever], need: i64, effort: impl Fn(usize, u8) -> u
         state = before as usize;
     }
     debug_assert_eq!(state, 0);
-    let steps = levers
+    Roadmap::Reach(order(steps_of(levers, &counts, &effort)))
+}
+
+/// The one-level steps that raise lever `i` by `counts[i]` levels from its level, lever by lever.
+fn steps_of(levers: &[Lever], counts: &[u8], effort: &dyn Fn(usize, u8) -> u64) -> Vec<Step> {
+    levers
         .iter()
         .enumerate()
         .flat_map(|(i, l)| {
-            let effort = &effort;
             (l.level + 1..=l.level + counts[i]).map(move |to| Step {
                 indicator: i,
                 from: to - 1,
@@ -238,8 +242,7 @@ pub fn least_effort(levers: &[Lever], need: i64, effort: impl Fn(usize, u8) -> u
                 effort: effort(i, to),
             })
         })
-        .collect();
-    Roadmap::Reach(order(steps))
+        .collect()
 }
 
 /// The gcd of the weights that can still move (1 when none can).
@@ -288,19 +291,7 @@ mod tests {
         let mut best: Option<Key> = None;
         let mut counts = vec![0u8; levers.len()];
         loop {
-            let steps: Vec<Step> = levers
-                .iter()
-                .enumerate()
-                .flat_map(|(i, l)| {
-                    (l.level + 1..=l.level + counts[i]).map(move |to| Step {
-                        indicator: i,
-                        from: to - 1,
-                        to,
-                        gain: l.weight,
-                        effort: effort(i, to),
-                    })
-                })
-                .collect();
+            let steps = steps_of(levers, &counts, effort);
             let gain: u64 = steps.iter().map(|s| s.gain).sum();
             if gain as i64 >= need {
                 let k = Key::of(&steps);
