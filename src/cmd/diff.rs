@@ -181,6 +181,18 @@ fn node_rows(nodes: &[NodeChange]) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The domains' or the aspects' changes as a table: `kind` names the name column.
+fn node_section(title: &str, kind: &str, nodes: &[NodeChange]) -> Section {
+    Section {
+        title: title.into(),
+        header: ["ID", kind, "Old", "New", "Change"]
+            .map(String::from)
+            .to_vec(),
+        rows: node_rows(nodes),
+        numeric: vec![2, 3, 4],
+    }
+}
+
 /// The human-readable comparison.
 pub fn view(d: &Diff) -> Report {
     let mut heading = vec![side_line("Old", &d.old), side_line("New", &d.new)];
@@ -209,23 +221,9 @@ pub fn view(d: &Diff) -> Report {
     let mut sections = Vec::new();
     if d.same_model {
         if !d.domains.is_empty() {
-            sections.push(Section {
-                title: "Domains".into(),
-                header: ["ID", "Domain", "Old", "New", "Change"]
-                    .map(String::from)
-                    .to_vec(),
-                rows: node_rows(&d.domains),
-                numeric: vec![2, 3, 4],
-            });
+            sections.push(node_section("Domains", "Domain", &d.domains));
         }
-        sections.push(Section {
-            title: "Aspects".into(),
-            header: ["ID", "Aspect", "Old", "New", "Change"]
-                .map(String::from)
-                .to_vec(),
-            rows: node_rows(&d.aspects),
-            numeric: vec![2, 3, 4],
-        });
+        sections.push(node_section("Aspects", "Aspect", &d.aspects));
         let level = |l: &crate::exact::Decimal, filled: bool| {
             if filled {
                 format!("{l} (no answer)")
