@@ -132,6 +132,15 @@ pub fn what_if_line(overrides: &[crate::scorecard::Override]) -> String {
     )
 }
 
+/// `Model: name (id, version v, status)` in the chosen language.
+pub fn model_line(card: &Scorecard, l: &Labels) -> String {
+    let m = &card.model;
+    format!(
+        "{}: {} ({}, version {}, {})",
+        l.model, m.name, m.id, m.version, m.status
+    )
+}
+
 /// `Inputs: 8 sheets, 52 answers from 8 OPD; combine: min` in the chosen language.
 pub fn inputs_line(card: &Scorecard, l: &Labels) -> String {
     format!(
@@ -157,10 +166,7 @@ pub fn inputs_line(card: &Scorecard, l: &Labels) -> String {
 /// Builds the human-readable view of a scorecard, labelled in the chosen language.
 pub fn scorecard_view(model: &Model, card: &Scorecard, l: &Labels) -> ScorecardView {
     let mut heading = vec![
-        format!(
-            "{}: {} ({}, version {}, {})",
-            l.model, card.model.name, card.model.id, card.model.version, card.model.status
-        ),
+        model_line(card, l),
         format!("{}: {}", l.source, card.model.source),
         inputs_line(card, l),
     ];

@@ -269,15 +269,7 @@ impl Report {
 
     /// `Model: name (id, version v, status)`.
     pub fn model_line(&self) -> String {
-        let m = &self.card.model;
-        format!(
-            "{}: {} ({}, version {}, {})",
-            self.labels().model,
-            m.name,
-            m.id,
-            m.version,
-            m.status
-        )
+        crate::render::model_line(&self.card, self.labels())
     }
 
     /// Headline number: the rounded index.
