@@ -214,7 +214,7 @@ fn utf16_text(bytes: &[u8]) -> Option<(&'static str, &'static str, bool)> {
 }
 
 /// The 1-based line containing byte `offset`.
-fn line_of(bytes: &[u8], offset: usize) -> u64 {
+pub(crate) fn line_of(bytes: &[u8], offset: usize) -> u64 {
     bytes[..offset.min(bytes.len())]
         .iter()
         .filter(|&&b| b == b'\n')
@@ -256,19 +256,6 @@ impl fmt::Display for Delimiter {
             b => write!(f, "{}", b as char),
         }
     }
-}
-
-/// The delimiter of a side CSV file (a responsibility map, an effort file) from its header line:
-/// whichever of `,` `;` and tab it holds most of (`,` when none or tied). Indonesian Excel writes
-/// `;`, "Unicode Text" writes tabs.
-pub fn header_delimiter(header: &str) -> u8 {
-    let count = |d: u8| header.bytes().filter(|&b| b == d).count();
-    [b';', b'\t'].into_iter().fold(
-        b',',
-        |best, d| {
-            if count(d) > count(best) { d } else { best }
-        },
-    )
 }
 
 /// Excel's hint line `sep=;`: the delimiter it names, if the text starts with one.

@@ -250,8 +250,11 @@ fn parse_yaml(model: &Model, text: &str, shown: &str) -> anyhow::Result<(Exact, 
 
 fn parse_csv(model: &Model, text: &str, shown: &str) -> anyhow::Result<(Exact, Vec<Rule>)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    // Excel with Indonesian regional settings writes `;`; take the header's separator.
-    let delimiter = crate::decode::header_delimiter(text.lines().next().unwrap_or(""));
+    // Excel with Indonesian regional settings writes `;`: as for answer sheets, the delimiter
+    // that splits the header into the most known column names.
+    let delimiter = crate::decode::sniff_delimiter(text, |name| {
+        ["indicator", "to", "effort"].contains(&name.trim().to_ascii_lowercase().as_str())
+    });
     // The parser would read the rest of the file into the cell of a quote never closed.
     if let Some(line) = crate::text_sheet::unclosed_quote_line(text.as_bytes(), delimiter) {
         bail!("{shown}:{line}: {}", crate::text_sheet::UNCLOSED_QUOTE);

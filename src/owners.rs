@@ -62,6 +62,24 @@ pub fn opd_key(name: &str) -> String {
         .to_lowercase()
 }
 
+/// A column of a CSV responsibility map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MapColumn {
+    Indicator,
+    Opd,
+    Role,
+}
+
+/// The column a header name means, in any case, with spaces, `_` or `-` between words.
+fn column_of(name: &str) -> Option<MapColumn> {
+    match name.trim().to_lowercase().replace([' ', '-'], "_").as_str() {
+        "indicator" | "indikator" => Some(MapColumn::Indicator),
+        "opd" | "perangkat_daerah" | "unit" => Some(MapColumn::Opd),
+        "role" | "peran" => Some(MapColumn::Role),
+        _ => None,
+    }
+}
+
 impl OwnerMap {
     /// The owners of indicator `i`, in map order.
     pub fn owners(&self, indicator: usize) -> Vec<&str> {
@@ -127,18 +145,17 @@ impl OwnerMap {
     }
 
     /// Reads a CSV map. The header names the columns: `indicator` (or `indikator`), `opd` (or
-    /// `perangkat_daerah`, `unit`) and optionally `role` (or `peran`). `;` works as a delimiter.
+    /// `perangkat_daerah`, `unit`) and optionally `role` (or `peran`). `;` or tab works as the
+    /// delimiter.
     pub fn from_csv(model: &Model, file: &str, raw_bytes: &[u8]) -> Result<OwnerMap, OwnersError> {
         // Encodings as for answer sheets: a BOM decides (UTF-8, Excel's UTF-16 "Unicode Text"),
         // else UTF-8, else windows-1252 with a warning.
         let decoded = crate::decode::decode(raw_bytes, crate::decode::Encoding::Auto)
             .map_err(|e| OwnersError::single(file, 0, e))?;
-        let text = decoded
-            .text
-            .strip_prefix('\u{feff}')
-            .unwrap_or(&decoded.text);
+        let text = &decoded.text;
         let bytes = text.as_bytes();
-        let delimiter = crate::decode::header_delimiter(text.lines().next().unwrap_or(""));
+        // As for answer sheets: the delimiter that splits the header into the most known names.
+        let delimiter = crate::decode::sniff_delimiter(text, |name| column_of(name).is_some());
         if let Some(line) = crate::text_sheet::unclosed_quote_line(bytes, delimiter) {
             return Err(OwnersError::single(
                 file,
@@ -165,15 +182,10 @@ impl OwnerMap {
             Some(Ok(h)) => h,
         };
         let names: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
-        let find = |aliases: &[&str]| {
-            names.iter().position(|n| {
-                let key = n.to_lowercase().replace([' ', '-'], "_");
-                aliases.contains(&key.as_str())
-            })
-        };
-        let ic = find(&["indicator", "indikator"]);
-        let oc = find(&["opd", "perangkat_daerah", "unit"]);
-        let rc = find(&["role", "peran"]);
+        let find = |column: MapColumn| names.iter().position(|n| column_of(n) == Some(column));
+        let ic = find(MapColumn::Indicator);
+        let oc = find(MapColumn::Opd);
+        let rc = find(MapColumn::Role);
         let mut missing = Vec::new();
         if ic.is_none() {
             missing.push("indicator (or indikator)");
@@ -221,7 +233,7 @@ impl OwnerMap {
         let mut map = check(model, file, raw, problems)?;
         if decoded.warning.is_some() {
             let valid = std::str::from_utf8(raw_bytes).map_or_else(|e| e.valid_up_to(), |_| 0);
-            let line = 1 + raw_bytes[..valid].iter().filter(|&&b| b == b'\n').count();
+            let line = crate::decode::line_of(raw_bytes, valid);
             map.warnings.push(format!(
                 "responsibility map {file}: line {line} is not UTF-8, so the map was read as windows-1252 (Excel's \"CSV (Comma delimited)\"); if OPD names look wrong, save it in Excel as \"CSV UTF-8 (Comma delimited)\""
             ));
