@@ -589,6 +589,19 @@ fn lowercase<'a>(text: &'a str, buf: &'a mut String) -> &'a str {
     buf
 }
 
+/// The record of one input about to be read, and where its rows are, for messages.
+fn started(source: &Source) -> (InputFile, Place) {
+    let file = source.display();
+    (
+        InputFile {
+            path: file.clone(),
+            sha256: String::new(),
+            rows: 0,
+        },
+        Place { file, sheet: None },
+    )
+}
+
 /// Where one sheet's rows come from, for messages.
 struct Place {
     file: String,
@@ -702,16 +715,7 @@ impl<'m> SheetReader<'m> {
 
     /// Reads one sheet's bytes: a workbook (XLSX, ODS, XLS) or text in any encoding Excel writes.
     pub fn read_with(&mut self, source: &Source, bytes: &[u8], options: &ReadOptions) {
-        let file = source.display();
-        let mut read = InputFile {
-            path: file.clone(),
-            sha256: String::new(),
-            rows: 0,
-        };
-        let place = Place {
-            file: file.clone(),
-            sheet: None,
-        };
+        let (mut read, place) = started(source);
         let mut chunks = Chunks::slice(bytes);
         if bytes.len() as u64 > MAX_SHEET_BYTES {
             self.problem(place.at(0, None, too_big(bytes.len() as u64)));
@@ -719,13 +723,12 @@ impl<'m> SheetReader<'m> {
             self.read_workbook(source, bytes, options, &mut read);
         } else {
             match TextSheet::open(&mut chunks, options.encoding, options.delimiter, recognised) {
-                Ok(sheet) => {
-                    let mut rows = SheetRows::new(sheet, &mut chunks);
-                    self.table(source, &place, &mut read, &mut rows);
-                    if let Some(w) = rows.sheet.warning() {
-                        self.set.warnings.push(format!("{file}: {w}"));
-                    }
-                }
+                Ok(sheet) => self.text_table(
+                    source,
+                    &place,
+                    &mut read,
+                    &mut SheetRows::new(sheet, &mut chunks),
+                ),
                 Err((line, msg)) => self.problem(place.at(line, None, msg)),
             }
         }
@@ -736,16 +739,7 @@ impl<'m> SheetReader<'m> {
     /// Reads a sheet too large to read at once: a second thread reads, hashes and parses it
     /// while this one checks the rows.
     fn read_large(&mut self, source: &Source, reader: Box<dyn Read + Send>, options: &ReadOptions) {
-        let file = source.display();
-        let mut read = InputFile {
-            path: file.clone(),
-            sha256: String::new(),
-            rows: 0,
-        };
-        let place = Place {
-            file: file.clone(),
-            sheet: None,
-        };
+        let (mut read, place) = started(source);
         let ((), digest) = text_sheet::read_on_a_thread(
             reader,
             MAX_SHEET_BYTES,
@@ -756,16 +750,25 @@ impl<'m> SheetReader<'m> {
             |opened| match opened {
                 Opened::Workbook(bytes) => self.read_workbook(source, &bytes, options, &mut read),
                 Opened::Failed(line, msg) => self.problem(place.at(line, None, msg)),
-                Opened::Text(mut rows) => {
-                    self.table(source, &place, &mut read, &mut rows);
-                    if let Some(w) = rows.warning() {
-                        self.set.warnings.push(format!("{file}: {w}"));
-                    }
-                }
+                Opened::Text(mut rows) => self.text_table(source, &place, &mut read, &mut rows),
             },
         );
         read.sha256 = digest.unwrap_or_default();
         self.set.files.push(read);
+    }
+
+    /// A text sheet's rows, then the warning about its encoding if one was guessed.
+    fn text_table(
+        &mut self,
+        source: &Source,
+        place: &Place,
+        input: &mut InputFile,
+        rows: &mut impl RowSource,
+    ) {
+        self.table(source, place, input, rows);
+        if let Some(w) = rows.encoding_warning() {
+            self.set.warnings.push(format!("{}: {w}", place.file));
+        }
     }
 
     /// A workbook's first or chosen sheet.

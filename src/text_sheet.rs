@@ -109,6 +109,11 @@ impl<'a> Cells<'a> {
 pub trait RowSource {
     /// The next row: its line and cells, or a located problem; `None` at the end.
     fn next_row(&mut self) -> Option<Result<(u64, Cells<'_>), (u64, String)>>;
+
+    /// The warning about a guessed encoding, once every row has been read.
+    fn encoding_warning(&self) -> Option<String> {
+        None
+    }
 }
 
 /// A text sheet's rows, parsed here.
@@ -136,6 +141,10 @@ impl RowSource for SheetRows<'_, '_> {
                 .next_row(self.chunks, &mut self.record)?
                 .map(|line| (line, self.record.cells_from(0))),
         )
+    }
+
+    fn encoding_warning(&self) -> Option<String> {
+        self.sheet.warning()
     }
 }
 
@@ -400,11 +409,8 @@ impl RowSource for Rows {
             }
         }
     }
-}
 
-impl Rows {
-    /// The encoding warning, once every row has been read.
-    pub fn warning(&self) -> Option<String> {
+    fn encoding_warning(&self) -> Option<String> {
         self.warning.clone()
     }
 }
