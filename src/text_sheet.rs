@@ -118,8 +118,8 @@ pub trait RowSource {
 
 /// A text sheet's rows, parsed here.
 pub struct SheetRows<'s, 'c> {
-    pub sheet: TextSheet,
-    pub chunks: &'s mut Chunks<'c>,
+    sheet: TextSheet,
+    chunks: &'s mut Chunks<'c>,
     record: Record,
 }
 
