@@ -12,8 +12,8 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use spbe::model::Model;
-use spbe::stage::Stage;
+use spbe::core::model::Model;
+use spbe::core::stage::Stage;
 
 const SEED: u64 = 0x5EB3_2020;
 const ROWS: u64 = 1_000_000;

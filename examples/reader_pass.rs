@@ -1,8 +1,8 @@
 //! spbe's own reading of a sheet without the checks: chunks, hashing, parsing into records.
 //! `bench/run.sh` times it beside the bare csv pass to show where the rest of the time goes.
 
-use spbe::decode::Encoding;
-use spbe::text_sheet::{Chunks, Record, TextSheet};
+use spbe::input::decode::Encoding;
+use spbe::input::text_sheet::{Chunks, Record, TextSheet};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args().nth(1).ok_or("usage: reader_pass FILE")?;

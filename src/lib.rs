@@ -1,30 +1,12 @@
 //! `spbe`: Indonesia's SPBE e-government maturity index, computed exactly.
 //!
-//! The scoring core ([`score`], [`consolidate`]) is pure; [`model`] and [`answers`] read input,
-//! [`render`] and [`output`] write it, [`cmd`] holds one module per subcommand.
+//! Four rooms, arrows pointing inward only (`cmd` → `input`/`output` → `core`):
+//! [`core`] is pure (model and answers in, exact numbers out; no I/O, no clap, no JSON);
+//! [`input`] reads files (model YAML, answer sheets, side files); [`output`] writes them (one
+//! exporter per format, the `-o` destination, terminal and language); [`cmd`] holds one short
+//! module per subcommand. See docs/architecture.md.
 
-pub mod answers;
-pub mod cli;
 pub mod cmd;
-pub mod consolidate;
-pub mod decode;
-pub mod diff;
-pub mod effort;
-pub mod exact;
-pub mod i18n;
-pub mod intern;
-pub mod json;
-pub mod model;
-pub mod opd;
+pub mod core;
+pub mod input;
 pub mod output;
-pub mod owners;
-pub mod plan;
-pub mod render;
-pub mod report;
-pub mod score;
-pub mod scorecard;
-pub mod stage;
-pub mod term;
-pub mod text_sheet;
-pub mod trend;
-pub mod workbook;

@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    spbe::cli::main()
+    spbe::cmd::args::main()
 }

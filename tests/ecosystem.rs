@@ -83,7 +83,7 @@ fn a_subcommand_has_its_own_man_page() {
 #[test]
 fn the_committed_schema_is_the_generated_one() {
     let committed = fs::read_to_string("indicators/model.schema.json").unwrap();
-    let generated = spbe::model::json_schema();
+    let generated = spbe::input::model::json_schema();
     assert!(
         committed == generated,
         "indicators/model.schema.json is stale; regenerate it with\n  cargo run -- schema -o indicators/model.schema.json"
@@ -93,7 +93,8 @@ fn the_committed_schema_is_the_generated_one() {
 
 #[test]
 fn the_schema_is_draft_07_and_describes_the_format() {
-    let schema: serde_json::Value = serde_json::from_str(&spbe::model::json_schema()).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&spbe::input::model::json_schema()).unwrap();
     assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
     assert_eq!(schema["additionalProperties"], false);
     let required: Vec<&str> = schema["required"]
@@ -133,7 +134,7 @@ fn the_schema_is_draft_07_and_describes_the_format() {
 
 #[test]
 fn every_embedded_model_points_editors_at_the_schema() {
-    for (id, text) in spbe::model::EMBEDDED {
+    for (id, text) in spbe::input::model::EMBEDDED {
         assert_eq!(
             text.lines().next(),
             Some("# yaml-language-server: $schema=model.schema.json"),
@@ -162,8 +163,11 @@ fn init_creates_a_starter_folder() {
     assert!(out.contains("sheets/dinas-kesehatan.csv"), "{out}");
 
     let model = read(&dir, "model.yaml");
-    assert_eq!(model, spbe::model::EMBEDDED[0].1);
-    assert_eq!(read(&dir, "model.schema.json"), spbe::model::json_schema());
+    assert_eq!(model, spbe::input::model::EMBEDDED[0].1);
+    assert_eq!(
+        read(&dir, "model.schema.json"),
+        spbe::input::model::json_schema()
+    );
     assert!(read(&dir, "README.md").contains("spbe score sheets --model model.yaml"));
     assert!(read(&dir, "ci/spbe.yml").contains("spbe score sheets --model model.yaml"));
 
@@ -291,7 +295,7 @@ fn init_rejects_bad_opd_names_and_a_file_as_folder() {
 fn init_copies_a_custom_model_and_adds_the_schema_line() {
     let tmp = tempfile::tempdir().unwrap();
     let custom = tmp.path().join("custom.yaml");
-    let text = spbe::model::EMBEDDED[0]
+    let text = spbe::input::model::EMBEDDED[0]
         .1
         .lines()
         .skip(1)

@@ -4,7 +4,7 @@
 
 use assert_cmd::Command;
 use clap::CommandFactory;
-use spbe::cli::Cli;
+use spbe::cmd::args::Cli;
 
 /// Every command path: `[]` for spbe itself, `["score"]`, ... (nested subcommands included).
 fn command_paths() -> Vec<Vec<String>> {

@@ -5,10 +5,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use spbe::answers::{AnswerSet, ReadOptions, SheetErrors, SheetReader, Source};
-use spbe::decode::Encoding;
-use spbe::model::Model;
-use spbe::scorecard::{Options, Scorecard};
+use spbe::core::answers::AnswerSet;
+use spbe::core::model::Model;
+use spbe::core::scorecard::{Options, Scorecard};
+use spbe::input::decode::Encoding;
+use spbe::input::sheets::{ReadOptions, SheetErrors, SheetReader, Source};
 
 /// The clean sheet: UTF-8, comma, LF. It has a quoted note with a comma and one with a line
 /// break, a level name, the dropdown form, two OPDs and windows-1252-encodable accents.
@@ -745,7 +746,7 @@ fn a_large_sheet_read_in_chunks_gives_what_the_whole_sheet_gives() {
     assert_eq!(chunked.answers[97].line, 1 + 97 + 13 + 3);
     assert_eq!(
         chunked.files[0].sha256,
-        spbe::model::sha256_hex(text.as_bytes())
+        spbe::input::model::sha256_hex(text.as_bytes())
     );
     assert_eq!(chunked.files[0].rows, 1200 * 47);
     assert_eq!(
@@ -993,13 +994,13 @@ fn a_one_digit_level_reads_as_the_general_parser_reads_it() {
     for id in ["spbe-2020", "spbe-2018"] {
         let model = Model::load(id).unwrap();
         for d in 0..=9 {
-            let short = spbe::answers::parse_level(&model, 0, &d.to_string());
-            let general = spbe::answers::parse_level(&model, 0, &format!(" {d} "));
+            let short = spbe::input::sheets::parse_level(&model, 0, &d.to_string());
+            let general = spbe::input::sheets::parse_level(&model, 0, &format!(" {d} "));
             assert_eq!(short, general, "{id} level {d}");
             let in_range = (model.min_level..=model.max_level).contains(&d);
             assert_eq!(short.is_ok(), in_range, "{id} level {d}");
         }
-        assert_eq!(spbe::answers::parse_level(&model, 0, "03"), Ok(3));
-        assert!(spbe::answers::parse_level(&model, 0, "３").is_err());
+        assert_eq!(spbe::input::sheets::parse_level(&model, 0, "03"), Ok(3));
+        assert!(spbe::input::sheets::parse_level(&model, 0, "３").is_err());
     }
 }

@@ -1,7 +1,7 @@
 //! The model format: the embedded SPBE 2020 model is complete, and every validation rule reports
 //! its problem with the file, the YAML path and the line, all at once.
 
-use spbe::model::{Model, Status};
+use spbe::core::model::{Model, Status};
 
 #[test]
 fn the_embedded_2020_model_is_complete() {

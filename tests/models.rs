@@ -1,9 +1,10 @@
 //! The embedded models load and validate; Pemdi 2026 scores as computed by hand.
 
 use assert_cmd::Command;
-use spbe::exact::{Exact, fixed, int, ratio};
-use spbe::model::{EMBEDDED, Model, Status};
-use spbe::score::{PredicateBasis, predicate, score};
+use spbe::core::exact::{Exact, fixed, int, ratio};
+use spbe::core::model::{Model, Status};
+use spbe::core::score::{PredicateBasis, predicate, score};
+use spbe::input::model::EMBEDDED;
 
 fn levels(v: &[i64]) -> Vec<Exact> {
     v.iter().map(|&l| int(l)).collect()

@@ -113,7 +113,7 @@ fn example_city_opd_json() {
     );
     // The report reads back with its own types.
     let text = serde_json::to_string(&v).unwrap();
-    let back: spbe::opd::OpdReport = serde_json::from_str(&text).unwrap();
+    let back: spbe::core::opd::OpdReport = serde_json::from_str(&text).unwrap();
     assert_eq!(back.opds.len(), 11);
 }
 

@@ -3,10 +3,10 @@
 //! regulation's weights in hundredths of a percent give.
 
 use proptest::prelude::*;
-use spbe::consolidate::{Combine, consolidate};
-use spbe::exact::{self, Exact};
-use spbe::model::Model;
-use spbe::score::score;
+use spbe::core::consolidate::{Combine, consolidate};
+use spbe::core::exact::{self, Exact};
+use spbe::core::model::Model;
+use spbe::core::score::score;
 
 fn model() -> &'static Model {
     static M: std::sync::OnceLock<Model> = std::sync::OnceLock::new();

@@ -5,9 +5,9 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use proptest::prelude::*;
-use spbe::answers::{SheetReader, Source};
-use spbe::model::Model;
-use spbe::scorecard::{Options, Scorecard};
+use spbe::core::model::Model;
+use spbe::core::scorecard::{Options, Scorecard};
+use spbe::input::sheets::{SheetReader, Source};
 
 fn spbe(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("spbe").unwrap();

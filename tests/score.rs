@@ -211,7 +211,7 @@ fn receipt_names_every_input_with_its_hash_and_rows() {
     // sha256 of the bytes, checked against an independent implementation's known value.
     assert_eq!(
         r["inputs"][0]["sha256"],
-        spbe::model::sha256_hex(text.as_bytes()).as_str()
+        spbe::input::model::sha256_hex(text.as_bytes()).as_str()
     );
     assert_eq!(r["combine"], "min");
     assert_eq!(r["predicate_basis"], "exact");
@@ -402,7 +402,7 @@ fn output_never_replaces_any_file_the_command_reads() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let effort = write(d, "effort.yaml", "default: 1\n");
-    let model_copy = write(d, "model.yaml", spbe::model::EMBEDDED[0].1);
+    let model_copy = write(d, "model.yaml", spbe::input::model::EMBEDDED[0].1);
     let baseline = d.join("base.json").display().to_string();
     stdout_of(spbe().args([
         "score",

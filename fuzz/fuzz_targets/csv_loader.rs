@@ -2,11 +2,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use spbe::answers::{ReadOptions, SheetReader, Source};
-use spbe::model::Model;
+use spbe::input::sheets::{ReadOptions, SheetReader, Source};
+use spbe::core::model::Model;
 
 static MODEL: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
-use spbe::scorecard::{Options, Scorecard};
+use spbe::core::scorecard::{Options, Scorecard};
 
 fuzz_target!(|data: &[u8]| {
     let model = MODEL.get_or_init(|| Model::load("spbe-2020").expect("the embedded model loads"));
@@ -14,10 +14,10 @@ fuzz_target!(|data: &[u8]| {
     let (options, bytes) = match data.split_first() {
         Some((&b, rest)) if b < 8 => {
             let encodings = [
-                spbe::decode::Encoding::Utf8,
-                spbe::decode::Encoding::Utf16le,
-                spbe::decode::Encoding::Utf16be,
-                spbe::decode::Encoding::Windows1252,
+                spbe::input::decode::Encoding::Utf8,
+                spbe::input::decode::Encoding::Utf16le,
+                spbe::input::decode::Encoding::Utf16be,
+                spbe::input::decode::Encoding::Windows1252,
             ];
             let options = ReadOptions {
                 encoding: encodings[(b % 4) as usize],

@@ -3,16 +3,16 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use spbe::answers::{SheetReader, Source};
-use spbe::model::Model;
+use spbe::input::sheets::{SheetReader, Source};
+use spbe::core::model::Model;
 
 static MODEL: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
-    if !spbe::workbook::is_workbook(data) {
+    if !spbe::input::workbook::is_workbook(data) {
         return;
     }
-    let _ = spbe::workbook::read(data, None);
+    let _ = spbe::input::workbook::read(data, None);
     let model = MODEL.get_or_init(|| Model::load("spbe-2020").expect("the embedded model loads"));
     let mut reader = SheetReader::new(model);
     reader.read(&Source::File("fuzz.xlsx".into()), data);

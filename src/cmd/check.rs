@@ -8,13 +8,13 @@ use anyhow::{Context, bail};
 use clap::Args;
 use serde::Serialize;
 
-use crate::cli::{FAILURE, Format, InputArgs, OutputArgs, SUCCESS, warn};
-use crate::exact::{self, Decimal, Exact};
-use crate::model::Model;
-use crate::output::Output;
-use crate::render;
-use crate::score::PredicateBasis;
-use crate::scorecard::{ModelInfo, SCHEMA_VERSION, Scorecard, Tool};
+use crate::cmd::args::{FAILURE, Format, InputArgs, OutputArgs, SUCCESS, warn};
+use crate::core::exact::{self, Decimal, Exact};
+use crate::core::model::Model;
+use crate::core::score::PredicateBasis;
+use crate::core::scorecard::{ModelInfo, SCHEMA_VERSION, Scorecard, Tool};
+use crate::output::destination::Output;
+use crate::output::render;
 
 #[derive(Debug, Clone, Args)]
 #[command(after_help = "\
@@ -150,7 +150,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             writeln!(out, "\n**{}**", report.summary)?;
         }
         Format::Json => {
-            crate::json::write(&mut out, &report)?;
+            crate::output::json::write(&mut out, &report)?;
         }
         Format::Csv => {
             let rows: Vec<Vec<String>> = report

@@ -5,8 +5,8 @@ use std::io::Write;
 use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 
-use crate::cli::{Cli, SUCCESS};
-use crate::output::Output;
+use crate::cmd::args::{Cli, SUCCESS};
+use crate::output::destination::Output;
 
 #[derive(Debug, Clone, Args)]
 #[command(after_help = "Examples:

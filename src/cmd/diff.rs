@@ -7,16 +7,17 @@ use std::path::PathBuf;
 use anyhow::bail;
 use clap::Args;
 
-use crate::cli::{Format, OutputArgs, SUCCESS, warn};
+use crate::cmd::args::{Format, OutputArgs, SUCCESS, warn};
 use crate::cmd::result::{self, SheetOptions};
-use crate::consolidate::Combine;
-use crate::diff::{Diff, NodeChange, Side, diff, signed};
-use crate::model::{DEFAULT_MODEL, Model};
-use crate::output::{Output, neutralize};
-use crate::render::report::{self, Report, Section};
-use crate::score::PredicateBasis;
-use crate::scorecard::Options;
-use crate::stage::{self, Stage};
+use crate::core::consolidate::Combine;
+use crate::core::diff::{Diff, NodeChange, Side, diff, signed};
+use crate::core::model::Model;
+use crate::core::score::PredicateBasis;
+use crate::core::scorecard::Options;
+use crate::core::stage::{self, Stage};
+use crate::input::model::DEFAULT_MODEL;
+use crate::output::destination::{Output, neutralize};
+use crate::output::render::report::{self, Report, Section};
 
 #[derive(Debug, Clone, Args)]
 #[command(after_help = "Examples:
@@ -84,7 +85,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
                 );
             }
             let model = Model::load(&args.model)?;
-            let set = crate::answers::load(&model, &args.sides)?;
+            let set = crate::input::sheets::load(&model, &args.sides)?;
             if !stage::any_staged(&set) {
                 bail!(
                     "--stages {claim} {verdict}: the answer sheets have no stage column; add a column \"stage\" ({}) with a row per stage",
@@ -135,7 +136,7 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
     let mut out = Output::create(args.output.output.as_deref(), &args.sides)?;
     match args.output.format {
         Format::Json => {
-            crate::json::write(&mut out, &d)?;
+            crate::output::json::write(&mut out, &d)?;
         }
         Format::Table => report::table(&mut out, &view(&d))?,
         Format::Markdown => report::markdown(&mut out, &view(&d))?,
@@ -224,7 +225,7 @@ pub fn view(d: &Diff) -> Report {
             sections.push(node_section("Domains", "Domain", &d.domains));
         }
         sections.push(node_section("Aspects", "Aspect", &d.aspects));
-        let level = |l: &crate::exact::Decimal, filled: bool| {
+        let level = |l: &crate::core::exact::Decimal, filled: bool| {
             if filled {
                 format!("{l} (no answer)")
             } else {

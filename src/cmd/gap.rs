@@ -1,5 +1,5 @@
 //! `spbe gap`: how far the index is from a target, where the points are, and the cheapest
-//! roadmap of one-level steps that reaches it (planning itself is in [`crate::plan`]).
+//! roadmap of one-level steps that reaches it (planning itself is in [`crate::core::plan`]).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -9,17 +9,17 @@ use clap::Args;
 use num_traits::ToPrimitive;
 use serde::Serialize;
 
-use crate::cli::{FAILURE, Format, InputArgs, OutputArgs, SUCCESS, WhatIfArgs, warn};
-use crate::consolidate::Combine;
-use crate::effort::Efforts;
-use crate::exact::{self, Decimal, Exact};
-use crate::i18n::Labels;
-use crate::model::Model;
-use crate::output::Output;
-use crate::plan::{self, Lever, Roadmap};
-use crate::render;
-use crate::score::{PredicateBasis, predicate};
-use crate::scorecard::{ModelInfo, Override, SCHEMA_VERSION, Scorecard, Tool};
+use crate::cmd::args::{FAILURE, Format, InputArgs, OutputArgs, SUCCESS, WhatIfArgs, warn};
+use crate::core::consolidate::Combine;
+use crate::core::effort::Efforts;
+use crate::core::exact::{self, Decimal, Exact};
+use crate::core::model::Model;
+use crate::core::plan::{self, Lever, Roadmap};
+use crate::core::score::{PredicateBasis, predicate};
+use crate::core::scorecard::{ModelInfo, Override, SCHEMA_VERSION, Scorecard, Tool};
+use crate::output::destination::Output;
+use crate::output::i18n::Labels;
+use crate::output::render;
 
 #[derive(Debug, Clone, Args)]
 #[command(after_help = "\
@@ -206,7 +206,7 @@ pub fn run(args: &GapArgs) -> anyhow::Result<u8> {
     let labels = args.output.labels();
     match args.output.format {
         Format::Json => {
-            crate::json::write(&mut out, &report)?;
+            crate::output::json::write(&mut out, &report)?;
         }
         Format::Table => {
             for s in sections(&report, labels) {
@@ -235,7 +235,7 @@ pub fn run(args: &GapArgs) -> anyhow::Result<u8> {
         }
         Format::Csv => {
             let bom = out.is_file();
-            let s = roadmap_section(&report, &crate::i18n::EN);
+            let s = roadmap_section(&report, &crate::output::i18n::EN);
             render::csv::grid(&mut out, &s.header, &s.rows, bom)?;
         }
     }
@@ -279,7 +279,7 @@ fn target_of(model: &Model, args: &GapArgs) -> anyhow::Result<(Exact, Option<Str
 /// (`Baik` → its lower bound), within the model's level range. Shared by every command that takes
 /// a target (`gap`, `opd`, `report`).
 pub fn parse_target(model: &Model, text: &str) -> anyhow::Result<Exact> {
-    crate::report::parse_target(model, text)
+    crate::output::report::parse_target(model, text)
 }
 
 /// The exact index that meets `target` on the predicate basis: on the exact basis the target

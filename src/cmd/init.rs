@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::Args;
 
-use crate::cli::SUCCESS;
-use crate::model::{self, EMBEDDED, Model};
-use crate::output::Output;
-use crate::term;
+use crate::cmd::args::SUCCESS;
+use crate::core::model::Model;
+use crate::input::model::EMBEDDED;
+use crate::output::destination::Output;
+use crate::output::term;
 
 /// The line that makes editors check a model YAML against the schema beside it.
 pub const SCHEMA_LINE: &str = "# yaml-language-server: $schema=model.schema.json";
@@ -28,7 +29,7 @@ pub struct InitArgs {
     pub dir: PathBuf,
 
     /// The model to copy: an embedded model's id (see `spbe models`) or a model YAML file.
-    #[arg(long, short = 'm', value_name = "NAME|PATH", default_value = model::DEFAULT_MODEL)]
+    #[arg(long, short = 'm', value_name = "NAME|PATH", default_value = crate::input::model::DEFAULT_MODEL)]
     pub model: String,
 
     /// The OPD that answer, comma-separated; one answer-sheet template each. Without it, one
@@ -180,7 +181,7 @@ fn plan(model: &Model, model_text: &str, opds: &[(String, String)]) -> Vec<Plann
         },
         Planned {
             rel: "model.schema.json".into(),
-            content: model::json_schema().into_bytes(),
+            content: crate::input::model::json_schema().into_bytes(),
         },
     ];
     for (name, stem) in opds {

@@ -8,8 +8,8 @@ use clap::{Args, CommandFactory};
 use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, roman};
 
-use crate::cli::{Cli, SUCCESS};
-use crate::output::Output;
+use crate::cmd::args::{Cli, SUCCESS};
+use crate::output::destination::Output;
 
 #[derive(Debug, Clone, Args)]
 #[command(after_help = "Examples:

@@ -1,5 +1,6 @@
 //! One module per subcommand, each with its arguments and `run`.
 
+pub mod args;
 pub mod check;
 pub mod completions;
 pub mod diff;

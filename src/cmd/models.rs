@@ -4,10 +4,11 @@ use std::io::Write;
 
 use clap::Args;
 
-use crate::cli::{Format, SUCCESS};
-use crate::model::{EMBEDDED, Model};
-use crate::output::Output;
-use crate::render;
+use crate::cmd::args::{Format, SUCCESS};
+use crate::core::model::Model;
+use crate::input::model::EMBEDDED;
+use crate::output::destination::Output;
+use crate::output::render;
 
 #[derive(Debug, Clone, Args)]
 #[command(after_help = "Examples:
@@ -73,7 +74,7 @@ pub fn run(args: &ModelsArgs) -> anyhow::Result<u8> {
         .collect();
     match args.format {
         Format::Json => {
-            crate::json::write(&mut out, &rows)?;
+            crate::output::json::write(&mut out, &rows)?;
         }
         Format::Table => {
             writeln!(out, "{}", render::table::grid(&header, &cells))?;

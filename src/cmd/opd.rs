@@ -6,17 +6,17 @@ use std::io::Write;
 
 use clap::Args;
 
-use crate::cli::{Format, InputArgs, OutputArgs, SUCCESS, warn};
+use crate::cmd::args::{Format, InputArgs, OutputArgs, SUCCESS, warn};
 use crate::cmd::gap;
-use crate::exact;
-use crate::model::Model;
-use crate::opd::{OpdInput, OpdReport, RoadmapStep, id_list};
-use crate::output::Output;
-use crate::plan::{self, Lever, Roadmap};
-use crate::render::{self, Section};
-use crate::score::PredicateBasis;
-use crate::scorecard::{Scorecard, consolidate_grouped};
-use crate::stage::Counted;
+use crate::core::exact;
+use crate::core::model::Model;
+use crate::core::opd::{OpdInput, OpdReport, RoadmapStep, id_list};
+use crate::core::plan::{self, Lever, Roadmap};
+use crate::core::score::PredicateBasis;
+use crate::core::scorecard::{Scorecard, consolidate_grouped};
+use crate::core::stage::Counted;
+use crate::output::destination::Output;
+use crate::output::render::{self, Section};
 
 #[derive(Debug, Clone, Args)]
 #[command(
@@ -103,7 +103,7 @@ pub fn run(args: &OpdArgs) -> anyhow::Result<u8> {
     let mut out = Output::create(args.output.output.as_deref(), &args.input.files())?;
     match args.output.format {
         Format::Json => {
-            crate::json::write(&mut out, &report)?;
+            crate::output::json::write(&mut out, &report)?;
         }
         Format::Table => {
             let view = view(&model, &report);
@@ -200,7 +200,7 @@ struct View {
 }
 
 /// Roadmap steps as `11: 2→3, 12: 2→3`.
-fn steps_text(steps: &[crate::opd::Step]) -> String {
+fn steps_text(steps: &[crate::core::opd::Step]) -> String {
     steps
         .iter()
         .map(|s| format!("{}: {}→{}", s.indicator, s.from, s.to))

@@ -6,13 +6,13 @@ use std::path::Path;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
-use crate::cli::{InputArgs, SUCCESS, warn};
-use crate::i18n::Lang;
-use crate::model::Model;
-use crate::output::Output;
-use crate::report::{self, Report, ReportOptions};
-use crate::score::PredicateBasis;
-use crate::stage::Counted;
+use crate::cmd::args::{InputArgs, SUCCESS, warn};
+use crate::core::model::Model;
+use crate::core::score::PredicateBasis;
+use crate::core::stage::Counted;
+use crate::output::destination::Output;
+use crate::output::i18n::Lang;
+use crate::output::report::{self, Report, ReportOptions};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
@@ -85,7 +85,7 @@ pub struct ReportArgs {
 }
 
 /// The date of the newest input file, or today when every input came from stdin.
-fn data_date(inputs: &[crate::answers::InputFile]) -> String {
+fn data_date(inputs: &[crate::core::answers::InputFile]) -> String {
     inputs
         .iter()
         .filter_map(|f| std::fs::metadata(&f.path).ok()?.modified().ok())

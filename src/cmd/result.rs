@@ -5,12 +5,12 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 
-use crate::answers;
-use crate::consolidate::Combine;
-use crate::model::Model;
-use crate::score::PredicateBasis;
-use crate::scorecard::{Options, SCHEMA_VERSION, Scorecard};
-use crate::stage::{self, Stage};
+use crate::core::consolidate::Combine;
+use crate::core::model::Model;
+use crate::core::score::PredicateBasis;
+use crate::core::scorecard::{Options, SCHEMA_VERSION, Scorecard};
+use crate::core::stage::{self, Stage};
+use crate::input::sheets;
 
 /// How to score a side given as answer sheets.
 #[derive(Debug, Clone)]
@@ -35,7 +35,7 @@ pub fn read_json(path: &Path) -> anyhow::Result<Scorecard> {
             .context("cannot read stdin")?;
         s
     } else {
-        let bytes = crate::model::read_capped(path, 1 << 30)
+        let bytes = crate::input::model::read_capped(path, 1 << 30)
             .with_context(|| format!("cannot read {}", path.display()))?;
         String::from_utf8(bytes).map_err(|_| {
             anyhow::anyhow!("{}: not UTF-8 text, so not a JSON result", path.display())
@@ -77,7 +77,7 @@ pub fn load(path: &Path, opts: &SheetOptions) -> anyhow::Result<Scorecard> {
         return read_json(path);
     }
     let model = Model::load(&opts.model)?;
-    let set = answers::load(&model, &[path.to_path_buf()])?;
+    let set = sheets::load(&model, &[path.to_path_buf()])?;
     stage::scorecard(
         &model,
         &set,

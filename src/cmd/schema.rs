@@ -4,9 +4,8 @@ use std::io::Write;
 
 use clap::Args;
 
-use crate::cli::SUCCESS;
-use crate::model;
-use crate::output::Output;
+use crate::cmd::args::SUCCESS;
+use crate::output::destination::Output;
 
 #[derive(Debug, Clone, Args)]
 #[command(after_help = "Examples:
@@ -24,7 +23,7 @@ pub struct SchemaArgs {
 
 pub fn run(args: &SchemaArgs) -> anyhow::Result<u8> {
     let mut out = Output::create(args.output.as_deref(), &[])?;
-    out.write_all(model::json_schema().as_bytes())?;
+    out.write_all(crate::input::model::json_schema().as_bytes())?;
     out.finish()?;
     Ok(SUCCESS)
 }

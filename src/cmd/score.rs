@@ -4,12 +4,12 @@ use std::io::IsTerminal;
 
 use clap::Args;
 
-use crate::cli::{Format, InputArgs, OutputArgs, SUCCESS, WhatIfArgs, warn};
-use crate::json;
-use crate::output::Output;
-use crate::render;
-use crate::score::PredicateBasis;
-use crate::term;
+use crate::cmd::args::{Format, InputArgs, OutputArgs, SUCCESS, WhatIfArgs, warn};
+use crate::core::score::PredicateBasis;
+use crate::output::destination::Output;
+use crate::output::json;
+use crate::output::render;
+use crate::output::term;
 
 #[derive(Debug, Clone, Args)]
 #[command(

@@ -10,10 +10,11 @@ use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, Format, FormatBorder, Formula, Workbook,
 };
 
-use crate::cli::SUCCESS;
-use crate::decode::Delimiter;
-use crate::model::{DEFAULT_MODEL, Model};
-use crate::output::{Output, neutralize};
+use crate::cmd::args::SUCCESS;
+use crate::core::model::Model;
+use crate::input::decode::Delimiter;
+use crate::input::model::DEFAULT_MODEL;
+use crate::output::destination::{Output, neutralize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TemplateFormat {

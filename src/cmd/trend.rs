@@ -8,17 +8,17 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use clap::Args;
 
-use crate::cli::{Format, OutputArgs, SUCCESS};
+use crate::cmd::args::{Format, OutputArgs, SUCCESS};
 use crate::cmd::result::{self, SheetOptions};
-use crate::consolidate::Combine;
-use crate::diff::signed;
-use crate::exact::{self, Decimal, Exact, fixed};
-use crate::model::DEFAULT_MODEL;
-use crate::output::{Output, neutralize};
-use crate::render::report::{self, Report, Section};
-use crate::score::PredicateBasis;
-use crate::stage::Stage;
-use crate::trend::{Trend, YearResult, ceil_to, trend};
+use crate::core::consolidate::Combine;
+use crate::core::diff::signed;
+use crate::core::exact::{self, Decimal, Exact, fixed};
+use crate::core::score::PredicateBasis;
+use crate::core::stage::Stage;
+use crate::core::trend::{Trend, YearResult, ceil_to, trend};
+use crate::input::model::DEFAULT_MODEL;
+use crate::output::destination::{Output, neutralize};
+use crate::output::render::report::{self, Report, Section};
 
 #[derive(Debug, Clone, Args)]
 #[command(after_help = "Examples:
@@ -170,7 +170,7 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<u8> {
     let mut out = Output::create(args.output.output.as_deref(), &paths)?;
     match args.output.format {
         Format::Json => {
-            crate::json::write(&mut out, &t)?;
+            crate::output::json::write(&mut out, &t)?;
         }
         Format::Table => report::table(&mut out, &view(&t))?,
         Format::Markdown => report::markdown(&mut out, &view(&t))?,

@@ -8,11 +8,13 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use crate::answers::{AnswerSet, MAX_PROBLEMS, SheetErrors, SheetProblem, SheetReader};
-use crate::cli::{ERROR, ReadArgs, SUCCESS};
-use crate::model::{DEFAULT_MODEL, Model, ModelError};
-use crate::output::Output;
-use crate::stage::Stage;
+use crate::cmd::args::{ERROR, ReadArgs, SUCCESS};
+use crate::core::answers::AnswerSet;
+use crate::core::model::Model;
+use crate::core::stage::Stage;
+use crate::input::model::{DEFAULT_MODEL, ModelError};
+use crate::input::sheets::{MAX_PROBLEMS, SheetErrors, SheetProblem, SheetReader};
+use crate::output::destination::Output;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ValidateFormat {
@@ -145,7 +147,7 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<u8> {
     let mut out = Output::create(None, &[])?;
     match args.format {
         ValidateFormat::Json => {
-            crate::json::write(&mut out, &report)?;
+            crate::output::json::write(&mut out, &report)?;
         }
         ValidateFormat::Text => write_text(&mut out, &report)?,
     }
@@ -225,7 +227,7 @@ pub fn check(args: &ValidateArgs) -> anyhow::Result<Report> {
         }
     }
 
-    let sources = match crate::answers::expand_inputs(&args.inputs) {
+    let sources = match crate::input::sheets::expand_inputs(&args.inputs) {
         Ok(s) => s,
         Err(e) => {
             push_sheet_errors(&mut report, &e);
@@ -292,7 +294,7 @@ pub fn answer_warnings(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let w = Severity::Warning;
-    let path = |a: &crate::answers::Answer| set.files[a.file as usize].path.clone();
+    let path = |a: &crate::core::answers::Answer| set.files[a.file as usize].path.clone();
     let mut by_indicator = vec![Vec::new(); model.indicators.len()];
     for a in &set.answers {
         by_indicator[a.indicator as usize].push(a);

@@ -1,0 +1,526 @@
+//! The command line: argument groups shared by subcommands, dispatch, and the exit-code contract
+//! (0 success, 1 a gate failed, 2 an error; a closed pipe is success).
+
+use std::io;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::cmd;
+use crate::core::answers::AnswerSet;
+use crate::core::consolidate::Combine;
+use crate::core::model::Model;
+use crate::core::owners::OwnerMap;
+use crate::core::score::PredicateBasis;
+use crate::core::scorecard::{Adjustments, Options, Scorecard};
+use crate::core::stage::{self, Stage};
+use crate::input::decode::{Delimiter, Encoding};
+use crate::input::model::DEFAULT_MODEL;
+use crate::input::sheets::{self, ReadOptions};
+use crate::output::i18n::{Labels, Lang};
+use crate::output::term::{self, ColorChoice, Settings};
+
+/// Everything went as asked.
+pub const SUCCESS: u8 = 0;
+/// A gate failed (the index is below a threshold, a target cannot be reached).
+pub const FAILURE: u8 = 1;
+/// Bad arguments, unreadable or invalid input.
+pub const ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "spbe",
+    version,
+    about = "Compute the SPBE e-government maturity index exactly, as Kementerian PANRB does",
+    long_about = None,
+    after_help = "Exit status: 0 success, 1 a gate failed (check, or an unreachable gap target), 2 an error (bad arguments or input).\n\nExamples:\n  spbe score examples/kota-contoh\n  spbe score answers.csv --format json -o result.json\n  spbe gap examples/kota-contoh --target 3 --max-level 4\n  spbe check answers/ --fail-under 3 --baseline last-year.json\n  spbe opd examples/kota-contoh --owners examples/owners-kota-contoh.csv\n  spbe models"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// When to colour terminal output; NO_COLOR is honoured under `auto`. JSON, CSV and
+    /// Markdown are never coloured.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true, help_heading = "Global options")]
+    pub color: ColorChoice,
+
+    /// Draw tables with ASCII characters instead of box-drawing characters (old consoles).
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub ascii: bool,
+
+    /// Silence warnings (errors are still printed).
+    #[arg(
+        long,
+        short = 'q',
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = "Global options"
+    )]
+    pub quiet: bool,
+
+    /// Explain what the tool does on stderr: files read, model used, combine policy.
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count, help_heading = "Global options")]
+    pub verbose: u8,
+}
+
+impl Cli {
+    /// The global settings these flags ask for.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            color: self.color,
+            ascii: self.ascii,
+            quiet: self.quiet,
+            verbose: self.verbose,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Score answer sheets: the index, its predicate, every domain, aspect and indicator.
+    Score(cmd::score::ScoreArgs),
+    /// List the models embedded in this binary.
+    Models(cmd::models::ModelsArgs),
+    /// The gap to a target index and the cheapest roadmap of level steps that reaches it.
+    Gap(cmd::gap::GapArgs),
+    /// CI gates: fail (exit 1) when the index is below a line or fell since a baseline.
+    Check(cmd::check::CheckArgs),
+    /// Compare two results (e.g. last year and this year), or two stages with --stages.
+    Diff(cmd::diff::DiffArgs),
+    /// The index year by year, model changes marked, against the plan's yearly targets.
+    Trend(cmd::trend::TrendArgs),
+    /// Per OPD: what it answered or owns, its own index, the points it could still add;
+    /// disagreements between OPD; missing owners.
+    Opd(cmd::opd::OpdArgs),
+    /// Create a starter folder for an evaluation: model copy, answer-sheet templates, README, CI.
+    Init(cmd::init::InitArgs),
+    /// Print the JSON Schema of the model YAML format (for editors and CI checks).
+    Schema(cmd::schema::SchemaArgs),
+    /// Print a shell completion script.
+    Completions(cmd::completions::CompletionsArgs),
+    /// Print the man page (roff) of spbe or of one subcommand.
+    Man(cmd::man::ManArgs),
+    /// A report people read: HTML with charts, an Excel workbook, or Markdown.
+    Report(cmd::report::ReportArgs),
+    /// Write a blank answer sheet (CSV or XLSX with a level dropdown) for a model.
+    Template(cmd::template::TemplateArgs),
+    /// Check a model and answer sheets without scoring: every error and doubtful answer, located.
+    Validate(cmd::validate::ValidateArgs),
+}
+
+/// The answer sheets and how to read and consolidate them; shared by every command that scores.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// Answer sheets (CSV, TSV, XLSX, ODS) or folders of them; `-` reads stdin.
+    #[arg(value_name = "INPUT", required = true, value_hint = clap::ValueHint::AnyPath)]
+    pub inputs: Vec<PathBuf>,
+
+    /// An embedded model's id (see `spbe models`) or a model YAML file.
+    #[arg(long, short = 'm', value_name = "NAME|PATH", default_value = DEFAULT_MODEL)]
+    pub model: String,
+
+    /// How several OPD answers for one indicator become one level.
+    #[arg(long, value_enum, default_value_t = Combine::Min)]
+    pub combine: Combine,
+
+    /// Treat an indicator nobody answered as an error instead of scoring it at the lowest level.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Score only this assessment stage (mandiri, dokumen, interviu, visitasi, akhir; or self,
+    /// document, interview, visit, final). Default: each indicator from its latest stage present.
+    #[arg(long, value_name = "STAGE", value_parser = parse_stage)]
+    pub stage: Option<Stage>,
+
+    /// A responsibility map (CSV or YAML rows `indicator,opd[,role]`, role owner|contributor):
+    /// reports name each indicator's owner, and `--combine owner` takes the owner's answer.
+    #[arg(long, value_name = "FILE")]
+    pub owners: Option<PathBuf>,
+
+    /// With `--combine owner`: the policy used where the owner did not answer [default: min].
+    #[arg(long, value_enum, value_name = "POLICY")]
+    pub fallback: Option<Combine>,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+fn parse_stage(text: &str) -> Result<Stage, String> {
+    text.parse()
+}
+
+/// What-if levels (`spbe score`, `spbe gap`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct WhatIfArgs {
+    /// What if indicator ID had LEVEL: replaces its consolidated level (repeatable), e.g.
+    /// `--set 11=3 --set 12=3`. The output lists every level overridden.
+    #[arg(long = "set", value_name = "ID=LEVEL")]
+    pub set: Vec<String>,
+}
+
+impl WhatIfArgs {
+    /// The `--set` values as `(indicator position, level)`, checked against the model.
+    pub fn overrides(&self, model: &Model) -> anyhow::Result<Vec<(usize, u8)>> {
+        let mut out: Vec<(usize, u8)> = Vec::new();
+        for text in &self.set {
+            let Some((id, level)) = text.split_once('=') else {
+                anyhow::bail!("--set {text:?}: write ID=LEVEL, e.g. --set 11=3");
+            };
+            let Some(i) = model.find_indicator(id) else {
+                anyhow::bail!(
+                    "--set {text:?}: the model {} has no indicator {:?}; see the IDs in `spbe score` output",
+                    model.id,
+                    id.trim()
+                );
+            };
+            let level = sheets::parse_level(model, i, level)
+                .map_err(|e| anyhow::anyhow!("--set {text:?}: {e}"))?;
+            if out.iter().any(|&(j, _)| j == i) {
+                anyhow::bail!(
+                    "--set {text:?}: indicator {} is set twice; keep one --set per indicator",
+                    model.indicators[i].id
+                );
+            }
+            out.push((i, level));
+        }
+        Ok(out)
+    }
+}
+
+/// How to read answer-sheet files: encoding, delimiter and workbook sheet. Everything is detected
+/// unless forced; shared by every command that reads answer sheets.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReadArgs {
+    /// Force the text encoding of CSV sheets (default: a BOM decides, else UTF-8, falling back to
+    /// windows-1252 with a warning).
+    #[arg(long, value_enum, default_value_t = Encoding::Auto, value_name = "ENCODING")]
+    pub encoding: Encoding,
+
+    /// Force the CSV delimiter: `,` `;` `tab` or one character (default: Excel's `sep=` line,
+    /// else detected from the header row).
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<Delimiter>,
+
+    /// The sheet to read in XLSX/ODS workbooks (default: the first sheet).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+}
+
+impl ReadArgs {
+    pub fn options(&self) -> ReadOptions {
+        ReadOptions {
+            encoding: self.encoding,
+            delimiter: self.delimiter.map(|d| d.0),
+            sheet: self.sheet.clone(),
+        }
+    }
+}
+
+/// Output choice shared by every command that prints results.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Write to this file instead of stdout (`-` is stdout). An input is never overwritten.
+    #[arg(long, short = 'o', value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub output: Option<PathBuf>,
+
+    /// Language of the labels in tables and Markdown (JSON and CSV keep English field names);
+    /// default: Indonesian when LC_ALL, LC_MESSAGES or LANG starts with `id`, else English.
+    #[arg(long, value_enum, value_name = "LANG")]
+    pub lang: Option<Lang>,
+}
+
+impl OutputArgs {
+    /// The labels in the chosen (or the environment's) language.
+    pub fn labels(&self) -> &'static Labels {
+        Lang::or_env(self.lang).labels()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
+
+impl InputArgs {
+    /// Loads the model and the answers.
+    pub fn load(&self) -> anyhow::Result<(Model, AnswerSet)> {
+        let model = self.load_model()?;
+        let answers = self.load_answers(&model)?;
+        Ok((model, answers))
+    }
+
+    /// Loads the model named by `--model` (and says which with `-v`).
+    pub fn load_model(&self) -> anyhow::Result<Model> {
+        let model = Model::load(&self.model)?;
+        term::verbose(format!(
+            "model {} ({} version {}, {}) from {}, sha256 {}",
+            model.id, model.name, model.version, model.status, model.origin, model.sha256
+        ));
+        Ok(model)
+    }
+
+    /// Reads the answer sheets (and says what was read with `-v`).
+    pub fn load_answers(&self, model: &Model) -> anyhow::Result<AnswerSet> {
+        let answers = sheets::load_with(model, &self.inputs, &self.read.options())?;
+        for f in &answers.files {
+            term::verbose(format!(
+                "read {}: {} answer row{}, sha256 {}",
+                f.path,
+                f.rows,
+                if f.rows == 1 { "" } else { "s" },
+                f.sha256
+            ));
+        }
+        term::verbose(format!(
+            "{} answers from {} OPD; combine {}: {}",
+            answers.answers.len(),
+            answers.opds.len(),
+            self.combine.as_str(),
+            combine_explained(self.combine)
+        ));
+        Ok(answers)
+    }
+
+    /// Every file this command reads (answer sheets and the responsibility map): an output
+    /// must not overwrite any of them.
+    pub fn files(&self) -> Vec<PathBuf> {
+        let mut files = self.inputs.clone();
+        files.extend(self.owners.clone());
+        // `--model` names an embedded model or a file; a file must not be overwritten either.
+        files.push(PathBuf::from(&self.model));
+        files
+    }
+
+    /// Checks `--combine owner`, `--owners` and `--fallback` together and reads the map.
+    /// Returns the map (if any) and the fallback policy.
+    pub fn load_owners(&self, model: &Model) -> anyhow::Result<(Option<OwnerMap>, Combine)> {
+        match (self.combine, self.fallback) {
+            (_, Some(Combine::Owner)) => anyhow::bail!(
+                "--fallback owner makes no sense: the fallback decides where the owner did not answer; use min, max, median or mean"
+            ),
+            (Combine::Owner, _) if self.owners.is_none() => anyhow::bail!(
+                "--combine owner needs a responsibility map: add --owners FILE (rows indicator,opd,role)"
+            ),
+            (c, Some(_)) if c != Combine::Owner => anyhow::bail!(
+                "--fallback only applies with --combine owner; drop it or add --combine owner"
+            ),
+            _ => {}
+        }
+        let Some(path) = &self.owners else {
+            return Ok((None, Combine::Min));
+        };
+        // A map inside a sheet folder would be read as an answer sheet too.
+        if let (Some(dir), Ok(_)) = (path.parent(), std::fs::metadata(path)) {
+            let dir = std::fs::canonicalize(if dir.as_os_str().is_empty() {
+                std::path::Path::new(".")
+            } else {
+                dir
+            });
+            let is_csv = path
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("csv"));
+            for input in &self.inputs {
+                if is_csv
+                    && input.is_dir()
+                    && std::fs::canonicalize(input).ok() == dir.as_ref().ok().cloned()
+                {
+                    anyhow::bail!(
+                        "the responsibility map {} is inside the sheet folder {}, which reads every *.csv in it as an answer sheet; move the map out of the folder",
+                        path.display(),
+                        input.display()
+                    );
+                }
+            }
+        }
+        let map = OwnerMap::load(model, path)?;
+        Ok((Some(map), self.fallback.unwrap_or(Combine::Min)))
+    }
+
+    /// Loads, scores and applies `--strict`.
+    pub fn scorecard(&self, basis: PredicateBasis) -> anyhow::Result<(Model, Scorecard)> {
+        let (model, card, _, _) = self.scorecard_full(basis, &WhatIfArgs::default())?;
+        Ok((model, card))
+    }
+
+    /// Like [`InputArgs::scorecard`], with the what-if levels of `--set` put in before scoring.
+    pub fn scorecard_what_if(
+        &self,
+        basis: PredicateBasis,
+        what_if: &WhatIfArgs,
+    ) -> anyhow::Result<(Model, Scorecard)> {
+        let (model, card, _, _) = self.scorecard_full(basis, what_if)?;
+        Ok((model, card))
+    }
+
+    /// [`InputArgs::scorecard`], also returning the answers and the responsibility map.
+    #[allow(clippy::type_complexity)]
+    pub fn scorecard_with_answers(
+        &self,
+        basis: PredicateBasis,
+    ) -> anyhow::Result<(Model, Scorecard, AnswerSet, Option<OwnerMap>)> {
+        self.scorecard_full(basis, &WhatIfArgs::default())
+    }
+
+    /// Loads the model, the responsibility map and the answers; scores them with the stage
+    /// choice, the owners and the what-if levels; applies `--strict`.
+    #[allow(clippy::type_complexity)]
+    fn scorecard_full(
+        &self,
+        basis: PredicateBasis,
+        what_if: &WhatIfArgs,
+    ) -> anyhow::Result<(Model, Scorecard, AnswerSet, Option<OwnerMap>)> {
+        let model = self.load_model()?;
+        let (owners, fallback) = self.load_owners(&model)?;
+        let answers = self.load_answers(&model)?;
+        let overrides = what_if.overrides(&model)?;
+        let mut card = stage::scorecard(
+            &model,
+            &answers,
+            Options {
+                combine: self.combine,
+                basis,
+            },
+            self.stage,
+            &Adjustments {
+                owners: owners.as_ref(),
+                fallback,
+                overrides: &overrides,
+            },
+        )?;
+        if let Some(map) = &owners {
+            card.warnings.extend(map.warnings.iter().cloned());
+        }
+        if self.strict && !card.receipt.filled_at_lowest.is_empty() {
+            anyhow::bail!(
+                "--strict: {} indicator(s) have no answer in any sheet: {}; answer them or drop --strict",
+                card.receipt.filled_at_lowest.len(),
+                card.receipt.filled_at_lowest.join(", ")
+            );
+        }
+        Ok((model, card, answers, owners))
+    }
+}
+
+/// What a combine policy does, for `-v`.
+fn combine_explained(c: Combine) -> &'static str {
+    match c {
+        Combine::Min => "an indicator takes the lowest level any OPD gave",
+        Combine::Max => "an indicator takes the highest level any OPD gave",
+        Combine::Median => {
+            "an indicator takes the middle OPD level (the lower middle one for an even count)"
+        }
+        Combine::Mean => {
+            "an indicator takes the exact mean of the OPD levels (an estimate: the ministry scores whole levels)"
+        }
+        Combine::Owner => {
+            "an indicator takes its owner's level (--owners), the fallback policy where the owner did not answer"
+        }
+    }
+}
+
+/// Parses the command line, runs it, and maps the outcome to the exit-code contract.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { ERROR } else { SUCCESS };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    term::init(cli.settings());
+    let result = match &cli.command {
+        Command::Score(args) => cmd::score::run(args),
+        Command::Models(args) => cmd::models::run(args),
+        Command::Gap(args) => cmd::gap::run(args),
+        Command::Check(args) => cmd::check::run(args),
+        Command::Diff(args) => cmd::diff::run(args),
+        Command::Trend(args) => cmd::trend::run(args),
+        Command::Opd(args) => cmd::opd::run(args),
+        Command::Init(args) => cmd::init::run(args),
+        Command::Schema(args) => cmd::schema::run(args),
+        Command::Completions(args) => cmd::completions::run(args),
+        Command::Man(args) => cmd::man::run(args),
+        Command::Report(args) => cmd::report::run(args),
+        Command::Template(args) => cmd::template::run(args),
+        Command::Validate(args) => cmd::validate::run(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(SUCCESS),
+        Err(e) => {
+            term::error(&format!("{e:#}"));
+            ExitCode::from(ERROR)
+        }
+    }
+}
+
+/// True when the error is a closed pipe (`spbe score … | head`), however deep: an io error, or
+/// one wrapped by serde_json or csv, which keep it inside their own error types.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    let pipe = Some(io::ErrorKind::BrokenPipe);
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>().map(io::Error::kind) == pipe
+            || c.downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == pipe
+            || c.downcast_ref::<csv::Error>().and_then(|e| match e.kind() {
+                csv::ErrorKind::Io(io) => Some(io.kind()),
+                _ => None,
+            }) == pipe
+    })
+}
+
+/// Prints warnings to stderr, one per line, unless `--quiet`.
+pub fn warn(warnings: &[String]) {
+    term::warn(warnings)
+}
+
+// The core's choices are plain enums; their command-line names and help live here, so the core
+// never depends on clap.
+impl ValueEnum for Combine {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[
+            Combine::Min,
+            Combine::Max,
+            Combine::Median,
+            Combine::Mean,
+            Combine::Owner,
+        ]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let help = match self {
+            Combine::Min => "The level every answering OPD has reached (the default)",
+            Combine::Max => "The highest level any OPD claims",
+            Combine::Median => {
+                "The middle answer; with an even count, the lower of the two middle ones"
+            }
+            Combine::Mean => {
+                "The exact average: an estimate, since the ministry scores whole levels"
+            }
+            Combine::Owner => {
+                "The owner's answer from the responsibility map (`--owners FILE`); where the owner did not answer, the `--fallback` policy (default min)"
+            }
+        };
+        Some(clap::builder::PossibleValue::new(self.as_str()).help(help))
+    }
+}
+
+impl ValueEnum for PredicateBasis {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[PredicateBasis::Exact, PredicateBasis::Rounded]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
+}

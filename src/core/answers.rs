@@ -1,0 +1,87 @@
+//! Answers: one OPD's level for one indicator, and every answer of an institution with the OPD
+//! names interned. Plain data, read by [`crate::input::sheets`] and consumed by the core.
+
+use std::num::NonZeroU32;
+
+use crate::core::stage::Stage;
+
+/// One OPD's answer for one indicator: 20 bytes, so a million answers take 20 MB.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// Index into [`AnswerSet::opds`].
+    pub opd: u32,
+    /// Index into the model's indicators (a model has at most
+    /// [`crate::core::model::MAX_INDICATORS`]).
+    pub indicator: u16,
+    pub level: u8,
+    /// The assessment stage of the answer, from the optional `stage` column.
+    pub stage: Option<Stage>,
+    /// Index into [`AnswerSet::files`] and the 1-based line of the row.
+    pub file: u32,
+    pub line: u32,
+    /// Where the evidence and note columns are in [`AnswerSet::remarks`], when either is filled
+    /// in (most rows have neither); read them with [`AnswerSet::evidence`] and
+    /// [`AnswerSet::note`].
+    pub remarks: Option<NonZeroU32>,
+}
+
+/// The free-text cells of an answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Remarks {
+    pub evidence: Option<Box<str>>,
+    pub note: Option<Box<str>>,
+}
+
+/// What was read from one input.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct InputFile {
+    pub path: String,
+    pub sha256: String,
+    pub rows: u64,
+}
+
+/// Every answer from every input, with the OPD names interned.
+#[derive(Debug, Clone, Default)]
+pub struct AnswerSet {
+    pub opds: Vec<String>,
+    pub answers: Vec<Answer>,
+    pub files: Vec<InputFile>,
+    /// Things worth saying that are not errors (an encoding that was guessed).
+    pub warnings: Vec<String>,
+    /// The evidence and note of the answers that have them; [`Answer::remarks`] counts from 1.
+    pub remarks: Vec<Remarks>,
+}
+
+impl AnswerSet {
+    fn remarks_of(&self, a: &Answer) -> Option<&Remarks> {
+        self.remarks.get(a.remarks?.get() as usize - 1)
+    }
+
+    /// The answer's evidence cell, if filled in.
+    pub fn evidence(&self, a: &Answer) -> Option<&str> {
+        self.remarks_of(a)?.evidence.as_deref()
+    }
+
+    /// The answer's note cell, if filled in.
+    pub fn note(&self, a: &Answer) -> Option<&str> {
+        self.remarks_of(a)?.note.as_deref()
+    }
+
+    /// The answered levels per indicator, for [`crate::core::consolidate::consolidate`].
+    pub fn levels_by_indicator(&self, indicators: usize) -> Vec<Vec<u8>> {
+        let mut out = vec![Vec::new(); indicators];
+        for a in &self.answers {
+            out[a.indicator as usize].push(a.level);
+        }
+        out
+    }
+
+    /// `(OPD name, level)` per indicator, in the order the answers were read.
+    pub fn opd_levels_by_indicator(&self, indicators: usize) -> Vec<Vec<(&str, u8)>> {
+        let mut out = vec![Vec::new(); indicators];
+        for a in &self.answers {
+            out[a.indicator as usize].push((self.opds[a.opd as usize].as_str(), a.level));
+        }
+        out
+    }
+}

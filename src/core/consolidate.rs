@@ -1,0 +1,278 @@
+//! Consolidation: many OPD answers per indicator in, one level per indicator out. Pure.
+//!
+//! The criteria are cumulative and written over all OPD ("level 3 = in all OPD"), so the default
+//! is the level every answering OPD has reached: the minimum.
+
+use num_bigint::BigInt;
+
+use crate::core::exact::{self, Exact};
+use crate::core::model::Model;
+
+/// How several OPD answers for one indicator become the institution's level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Combine {
+    /// The level every answering OPD has reached (the default).
+    #[default]
+    Min,
+    /// The highest level any OPD claims.
+    Max,
+    /// The middle answer; with an even count, the lower of the two middle ones.
+    Median,
+    /// The exact average: an estimate, since the ministry scores whole levels.
+    Mean,
+    /// The owner's answer from the responsibility map (`--owners FILE`); where the owner did not
+    /// answer, the `--fallback` policy (default min).
+    // The pure rule is `consolidate_by_owner`; `consolidate` alone, knowing no owners, uses min.
+    Owner,
+}
+
+impl Combine {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Combine::Min => "min",
+            Combine::Max => "max",
+            Combine::Median => "median",
+            Combine::Mean => "mean",
+            Combine::Owner => "owner",
+        }
+    }
+}
+
+/// One indicator after consolidation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Consolidated {
+    /// The institution's level (a whole number except under `mean`).
+    pub level: Exact,
+    /// True when nobody answered and the level is the model's lowest.
+    pub filled: bool,
+    pub min: Option<u8>,
+    pub max: Option<u8>,
+}
+
+/// How many answers gave each level: enough for the minimum, the maximum, the median and the
+/// exact mean, with no list of levels to collect or sort.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    counts: [u64; 256],
+    n: u64,
+}
+
+impl Default for Tally {
+    fn default() -> Tally {
+        Tally {
+            counts: [0; 256],
+            n: 0,
+        }
+    }
+}
+
+impl Tally {
+    pub fn of(levels: impl IntoIterator<Item = u8>) -> Tally {
+        let mut t = Tally::default();
+        for l in levels {
+            t.add(l);
+        }
+        t
+    }
+
+    pub fn add(&mut self, level: u8) {
+        self.counts[level as usize] += 1;
+        self.n += 1;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    pub fn min(&self) -> Option<u8> {
+        (0..=255u8).find(|&l| self.counts[l as usize] > 0)
+    }
+
+    pub fn max(&self) -> Option<u8> {
+        (0..=255u8).rev().find(|&l| self.counts[l as usize] > 0)
+    }
+
+    /// The middle level; with an even count, the lower of the two middle ones.
+    pub fn median(&self) -> Option<u8> {
+        let k = self.n.checked_sub(1)? / 2;
+        let mut seen = 0u64;
+        (0..=255u8).find(|&l| {
+            seen += self.counts[l as usize];
+            seen > k
+        })
+    }
+
+    /// The exact mean; `None` when empty.
+    pub fn mean(&self) -> Option<Exact> {
+        if self.n == 0 {
+            return None;
+        }
+        let sum: u64 = (0..256).map(|l| l as u64 * self.counts[l]).sum();
+        Some(Exact::new(BigInt::from(sum), BigInt::from(self.n)))
+    }
+}
+
+/// Consolidates the levels answered for each indicator (`answers[i]` = the OPD levels for
+/// indicator `i`, in any order). `Owner` needs to know who answered: see
+/// [`consolidate_by_owner`]; here, with no owners known, it is `min`.
+pub fn consolidate(model: &Model, answers: &[Vec<u8>], combine: Combine) -> Vec<Consolidated> {
+    answers
+        .iter()
+        .map(|levels| {
+            let t = Tally::of(levels.iter().copied());
+            one(model, &t, &t, combine)
+        })
+        .collect()
+}
+
+/// One indicator's answers split by who gave them, for [`consolidate_by_owner`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OwnedLevels {
+    /// The levels the indicator's owners answered (several owners may share one indicator).
+    pub owners: Vec<u8>,
+    /// Every level answered, owners' included.
+    pub all: Vec<u8>,
+}
+
+/// `--combine owner`: each indicator takes its owners' answer (several owners' answers combined
+/// with `fallback`); where no owner answered, every answer is combined with `fallback`. The flag
+/// is true where that fallback decided (someone answered, but no owner). `min`/`max` always
+/// span every answer, so a disagreement stays visible.
+pub fn consolidate_by_owner(
+    model: &Model,
+    answers: &[OwnedLevels],
+    fallback: Combine,
+) -> Vec<(Consolidated, bool)> {
+    answers
+        .iter()
+        .map(|a| {
+            let owners = Tally::of(a.owners.iter().copied());
+            let all = Tally::of(a.all.iter().copied());
+            by_owner(model, &owners, &all, fallback)
+        })
+        .collect()
+}
+
+/// [`consolidate_by_owner`] for one indicator, from the tallies of its owners' answers and of
+/// every answer.
+pub fn by_owner(
+    model: &Model,
+    owners: &Tally,
+    all: &Tally,
+    fallback: Combine,
+) -> (Consolidated, bool) {
+    if owners.is_empty() {
+        (one(model, all, all, fallback), !all.is_empty())
+    } else {
+        (one(model, owners, all, fallback), false)
+    }
+}
+
+/// Combines the `levels` with `combine`; `all` gives the spread.
+pub fn one(model: &Model, levels: &Tally, all: &Tally, combine: Combine) -> Consolidated {
+    let (Some(lo), Some(hi)) = (levels.min(), levels.max()) else {
+        return Consolidated {
+            level: exact::int(model.min_level as i64),
+            filled: true,
+            min: None,
+            max: None,
+        };
+    };
+    let level = match combine {
+        Combine::Min | Combine::Owner => exact::int(lo as i64),
+        Combine::Max => exact::int(hi as i64),
+        Combine::Median => exact::int(levels.median().expect("non-empty") as i64),
+        Combine::Mean => levels.mean().expect("non-empty"),
+    };
+    Consolidated {
+        level,
+        filled: false,
+        min: all.min(),
+        max: all.max(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::exact::{int, ratio};
+
+    fn levels_of(combine: Combine, answers: Vec<u8>) -> Exact {
+        let m = Model::load("spbe-2020").unwrap();
+        let mut all = vec![Vec::new(); m.indicators.len()];
+        all[0] = answers;
+        consolidate(&m, &all, combine)[0].level.clone()
+    }
+
+    #[test]
+    fn every_policy() {
+        let a = vec![4, 2, 3, 5];
+        assert_eq!(levels_of(Combine::Min, a.clone()), int(2));
+        assert_eq!(levels_of(Combine::Max, a.clone()), int(5));
+        assert_eq!(levels_of(Combine::Median, a.clone()), int(3)); // lower middle of 2,3,4,5
+        assert_eq!(levels_of(Combine::Median, vec![1, 4, 2]), int(2));
+        assert_eq!(levels_of(Combine::Mean, a), ratio(7, 2));
+        assert_eq!(levels_of(Combine::Mean, vec![1, 1, 2]), ratio(4, 3));
+    }
+
+    #[test]
+    fn unanswered_is_filled_at_the_lowest_level() {
+        let m = Model::load("spbe-2020").unwrap();
+        let mut all = vec![Vec::new(); m.indicators.len()];
+        all[1] = vec![3, 4];
+        let c = consolidate(&m, &all, Combine::Max);
+        assert!(c[0].filled);
+        assert_eq!(c[0].level, int(1));
+        assert_eq!((c[0].min, c[0].max), (None, None));
+        assert!(!c[1].filled);
+        assert_eq!((c[1].min, c[1].max), (Some(3), Some(4)));
+    }
+
+    #[test]
+    fn owner_answer_wins_and_fallback_decides_where_the_owner_is_silent() {
+        let m = Model::load("spbe-2020").unwrap();
+        let owned = |owners: Vec<u8>, all: Vec<u8>| OwnedLevels { owners, all };
+        let answers = vec![
+            owned(vec![4], vec![2, 4, 3]), // the owner said 4: taken, though others said less
+            owned(vec![], vec![2, 5]),     // no owner answered: the fallback decides
+            owned(vec![3, 5], vec![3, 5, 1]), // two owners: combined with the fallback
+            owned(vec![], vec![]),         // nobody answered: filled, not a fallback
+        ];
+        let with_min = consolidate_by_owner(&m, &answers, Combine::Min);
+        let levels: Vec<Exact> = with_min.iter().map(|(c, _)| c.level.clone()).collect();
+        assert_eq!(levels, [int(4), int(2), int(3), int(1)]);
+        let fell_back: Vec<bool> = with_min.iter().map(|(_, f)| *f).collect();
+        assert_eq!(fell_back, [false, true, false, false]);
+        assert_eq!((with_min[0].0.min, with_min[0].0.max), (Some(2), Some(4)));
+        assert!(with_min[3].0.filled);
+
+        let with_max = consolidate_by_owner(&m, &answers, Combine::Max);
+        let levels: Vec<Exact> = with_max.iter().map(|(c, _)| c.level.clone()).collect();
+        assert_eq!(levels, [int(4), int(5), int(5), int(1)]);
+        let with_mean = consolidate_by_owner(&m, &answers, Combine::Mean);
+        assert_eq!(with_mean[1].0.level, ratio(7, 2));
+    }
+
+    proptest::proptest! {
+        /// The tally gives what sorting the levels gave: lower middle, exact mean, extremes.
+        #[test]
+        fn the_tally_agrees_with_sorting(levels in proptest::collection::vec(0u8..=7, 0..60)) {
+            let t = Tally::of(levels.iter().copied());
+            let mut sorted = levels.clone();
+            sorted.sort_unstable();
+            proptest::prop_assert_eq!(t.min(), sorted.first().copied());
+            proptest::prop_assert_eq!(t.max(), sorted.last().copied());
+            let median = (!sorted.is_empty()).then(|| sorted[(sorted.len() - 1) / 2]);
+            proptest::prop_assert_eq!(t.median(), median);
+            let sum: i64 = levels.iter().map(|&l| l as i64).sum();
+            let mean = (!levels.is_empty()).then(|| ratio(sum, levels.len() as i64));
+            proptest::prop_assert_eq!(t.mean(), mean);
+        }
+    }
+
+    #[test]
+    fn owner_without_owners_is_min() {
+        assert_eq!(levels_of(Combine::Owner, vec![4, 2, 3]), int(2));
+    }
+}

@@ -1,0 +1,695 @@
+//! The OPD view (`spbe opd`): who answered or owns what, each OPD's own index renormalised over
+//! the indicators it covers, the index points its indicators could still add, where OPD disagree,
+//! and what the responsibility map leaves uncovered. Pure: the model, the answers, the map, the
+//! institution's consolidated levels and (optionally) a roadmap in; the report out.
+//!
+//! Only the answers that count ([`Counted`]: on staged sheets, the stage `spbe score` scored each
+//! indicator from) are an OPD's answers here; an answer a later stage superseded is neither shown
+//! nor weighed. An OPD whose answers were all left out still has its row: it sent a sheet.
+//!
+//! Arithmetic, all exact (weights `wᵢ` in the model's integer units, `T` = total units = 100 %):
+//! - OPD index = Σ levelᵢ × wᵢ / Σ wᵢ over the indicators the OPD answered or owns (renormalised
+//!   over the weight it covers), with levelᵢ its own answer, or the institution's level where it
+//!   owns an indicator it did not answer;
+//! - points to gain = Σ wᵢ × (max level − institution levelᵢ) / T over the same indicators;
+//! - points at stake in a disagreement = wᵢ × (max answer − min answer) / T.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::answers::InputFile;
+use crate::core::consolidate::Combine;
+use crate::core::exact::{self, Decimal, Exact};
+use crate::core::model::Model;
+use crate::core::owners::{OwnerMap, opd_key};
+use crate::core::scorecard::{ModelInfo, OpdLevel, SCHEMA_VERSION, Scorecard, Tool};
+use crate::core::stage::Counted;
+
+/// One step of a roadmap (from `spbe gap`): raise indicator `indicator` from `from` to `to`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoadmapStep {
+    /// Index into the model's indicators.
+    pub indicator: usize,
+    pub from: u8,
+    pub to: u8,
+}
+
+/// What the OPD view is computed from.
+pub struct OpdInput<'a> {
+    pub model: &'a Model,
+    /// The answers that count (as scored: the same stage selection).
+    pub answers: &'a Counted<'a>,
+    pub owners: Option<&'a OwnerMap>,
+    /// The institution's consolidated level per indicator (as scored).
+    pub levels: &'a [Exact],
+    /// Roadmap steps to share out among the OPD; `None` leaves the roadmap out.
+    pub roadmap: Option<&'a [RoadmapStep]>,
+}
+
+/// The JSON contract of `spbe opd --format json` (`schema_version` 1).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OpdReport {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub model: ModelInfo,
+    pub combine: Combine,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<Combine>,
+    /// The institution's exact index and its rounded form, as `spbe score` gives them.
+    pub index: Decimal,
+    pub index_rounded: Decimal,
+    pub predicate: String,
+    /// One row per OPD (answered or named in the map), most index points to gain first.
+    pub opds: Vec<OpdRow>,
+    /// Indicators several OPD answered differently, most index points at stake first.
+    pub disagreements: Vec<Disagreement>,
+    /// What the responsibility map leaves uncovered; null without a map.
+    pub missing: Option<MissingOwners>,
+    /// Roadmap steps no OPD could be named for (no owner, no answer); absent without a roadmap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unassigned_steps: Option<Vec<Step>>,
+    pub warnings: Vec<String>,
+    pub inputs: Vec<InputFile>,
+    pub owners_file: Option<InputFile>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OpdRow {
+    pub opd: String,
+    /// True when the OPD sent at least one answer.
+    pub sent_sheet: bool,
+    /// Ids of the indicators it answered, in model order.
+    pub answered: Vec<String>,
+    /// Ids of the indicators the map makes it owner of (empty without a map).
+    pub owns: Vec<String>,
+    /// Ids of the indicators the map makes it contributor to.
+    pub contributes: Vec<String>,
+    /// Σ weight (percent) of the indicators it answered or owns: what its index is renormalised over.
+    pub covered_weight: Decimal,
+    /// The OPD's own index, renormalised over `covered_weight`; null when it covers nothing.
+    pub index_renormalised: Option<Decimal>,
+    pub index_renormalised_rounded: Option<Decimal>,
+    /// The same as an exact fraction, e.g. `187/62` (its decimal may not terminate).
+    pub index_renormalised_fraction: Option<String>,
+    /// False when `index_renormalised` had to be cut at 12 decimals.
+    pub index_renormalised_exact: bool,
+    /// Σ weight × (max level − institution level) / 100 over its indicators.
+    pub points_to_gain: Decimal,
+    pub indicators: Vec<OpdIndicator>,
+    /// The roadmap steps that fall to it; absent without a roadmap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roadmap: Option<Vec<Step>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OpdIndicator {
+    pub id: String,
+    pub weight: Decimal,
+    /// The OPD's own answer; null when it owns the indicator but did not answer.
+    pub answer: Option<u8>,
+    pub owner: bool,
+    /// The institution's consolidated level.
+    pub institution_level: Decimal,
+    /// The level counted in the OPD's index: its answer, else the institution's level.
+    pub level_used: Decimal,
+    pub points_to_gain: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Step {
+    pub indicator: String,
+    pub from: u8,
+    pub to: u8,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Disagreement {
+    pub id: String,
+    pub name: String,
+    pub weight: Decimal,
+    pub min: u8,
+    pub max: u8,
+    /// Index points between the lowest and the highest answer: weight × (max − min) / 100.
+    pub points_at_stake: Decimal,
+    /// The institution's consolidated level.
+    pub level: Decimal,
+    /// Each OPD's level, in reading order.
+    pub answers: Vec<OpdLevel>,
+    /// The owners from the map; null without a map.
+    pub owners: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct MissingOwners {
+    /// Model indicators no row of the map makes anyone owner of.
+    pub indicators_without_owner: Vec<String>,
+    /// OPD the map names that sent no answer.
+    pub opds_without_sheet: Vec<String>,
+    /// OPD that answered but the map does not name.
+    pub opds_not_in_map: Vec<String>,
+}
+
+/// The analysis part of the report: rows, disagreements, missing owners, unassigned steps.
+pub struct OpdAnalysis {
+    pub opds: Vec<OpdRow>,
+    pub disagreements: Vec<Disagreement>,
+    pub missing: Option<MissingOwners>,
+    pub unassigned_steps: Option<Vec<Step>>,
+}
+
+struct Acc {
+    name: String,
+    answers: HashMap<usize, u8>,
+    owns: Vec<usize>,
+    contributes: Vec<usize>,
+    sent: bool,
+    in_map: bool,
+    steps: Vec<Step>,
+}
+
+/// Computes the OPD view.
+pub fn analyse(input: &OpdInput) -> OpdAnalysis {
+    let model = input.model;
+    let n = model.indicators.len();
+    let total = exact::int(model.total_units() as i64);
+    let max = exact::int(model.max_level as i64);
+    let weight_text = |i: usize| {
+        Decimal::rounded(
+            &model.percent(model.indicators[i].weight),
+            model.weight_decimals(),
+        )
+    };
+    let w = |i: usize| exact::int(model.indicators[i].weight as i64);
+
+    // Every OPD, from the sheets first (their spelling wins), then the map.
+    let mut accs: Vec<Acc> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut slot = |accs: &mut Vec<Acc>, name: &str| -> usize {
+        *by_key.entry(opd_key(name)).or_insert_with(|| {
+            accs.push(Acc {
+                name: name.to_string(),
+                answers: HashMap::new(),
+                owns: Vec::new(),
+                contributes: Vec::new(),
+                sent: false,
+                in_map: false,
+                steps: Vec::new(),
+            });
+            accs.len() - 1
+        })
+    };
+    // An OPD that sent any answer, at any stage, sent a sheet; only the answers that count are
+    // its answers.
+    let set = input.answers.set;
+    let mut slot_of: Vec<Option<usize>> = vec![None; set.opds.len()];
+    for a in &set.answers {
+        let o = a.opd as usize;
+        if slot_of[o].is_none() {
+            let k = slot(&mut accs, &set.opds[o]);
+            accs[k].sent = true;
+            slot_of[o] = Some(k);
+        }
+    }
+    let mut answered_by: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for a in input.answers.answers() {
+        let k = slot_of[a.opd as usize].expect("every OPD that answered has a slot");
+        accs[k].answers.insert(a.indicator as usize, a.level);
+        answered_by[a.indicator as usize].push(k);
+    }
+    let mut owned_by: Vec<Vec<usize>> = vec![Vec::new(); n];
+    if let Some(map) = input.owners {
+        for r in &map.rows {
+            let k = slot(&mut accs, &r.opd);
+            accs[k].in_map = true;
+            match r.role {
+                crate::core::owners::Role::Owner => {
+                    accs[k].owns.push(r.indicator);
+                    owned_by[r.indicator].push(k);
+                }
+                crate::core::owners::Role::Contributor => accs[k].contributes.push(r.indicator),
+            }
+        }
+    }
+
+    // The roadmap falls to the owners, else to the OPD that answered.
+    let unassigned_steps = input.roadmap.map(|steps| {
+        let mut unassigned = Vec::new();
+        for s in steps {
+            let step = Step {
+                indicator: model.indicators[s.indicator].id.clone(),
+                from: s.from,
+                to: s.to,
+            };
+            let to = if !owned_by[s.indicator].is_empty() {
+                &owned_by[s.indicator]
+            } else {
+                &answered_by[s.indicator]
+            };
+            for &k in to {
+                accs[k].steps.push(step.clone());
+            }
+            if to.is_empty() {
+                unassigned.push(step);
+            }
+        }
+        unassigned
+    });
+
+    let ids = |v: &[usize]| -> Vec<String> {
+        let mut v = v.to_vec();
+        v.sort_unstable();
+        v.dedup();
+        v.into_iter()
+            .map(|i| model.indicators[i].id.clone())
+            .collect()
+    };
+    let mut rows: Vec<(Exact, OpdRow)> = accs
+        .iter()
+        .map(|acc| {
+            let mut answered: Vec<usize> = acc.answers.keys().copied().collect();
+            answered.sort_unstable();
+            let mut covered: Vec<usize> = answered.iter().chain(&acc.owns).copied().collect();
+            covered.sort_unstable();
+            covered.dedup();
+            let mut weight_sum = exact::int(0);
+            let mut weighted = exact::int(0);
+            let mut gain = exact::int(0);
+            let indicators: Vec<OpdIndicator> = covered
+                .iter()
+                .map(|&i| {
+                    let institution = &input.levels[i];
+                    let answer = acc.answers.get(&i).copied();
+                    let used = answer
+                        .map(|l| exact::int(l as i64))
+                        .unwrap_or_else(|| institution.clone());
+                    let points = w(i) * (&max - institution) / &total;
+                    weight_sum += w(i);
+                    weighted += &used * w(i);
+                    gain += &points;
+                    OpdIndicator {
+                        id: model.indicators[i].id.clone(),
+                        weight: weight_text(i),
+                        answer,
+                        owner: acc.owns.contains(&i),
+                        institution_level: Decimal::exact(institution),
+                        level_used: Decimal::exact(&used),
+                        points_to_gain: Decimal::exact(&points),
+                    }
+                })
+                .collect();
+            let index = (!covered.is_empty()).then(|| &weighted / &weight_sum);
+            let row = OpdRow {
+                opd: acc.name.clone(),
+                sent_sheet: acc.sent,
+                answered: ids(&answered),
+                owns: ids(&acc.owns),
+                contributes: ids(&acc.contributes),
+                covered_weight: Decimal::rounded(
+                    &(&weight_sum / exact::int(model.units_per_percent as i64)),
+                    model.weight_decimals(),
+                ),
+                index_renormalised: index.as_ref().map(Decimal::exact),
+                index_renormalised_rounded: index
+                    .as_ref()
+                    .map(|x| Decimal::rounded(x, model.decimals)),
+                index_renormalised_fraction: index
+                    .as_ref()
+                    .map(|x| format!("{}/{}", x.numer(), x.denom())),
+                index_renormalised_exact: index.as_ref().is_none_or(|x| exact::exact_text(x, 0).1),
+                points_to_gain: Decimal::exact(&gain),
+                indicators,
+                roadmap: input.roadmap.map(|_| acc.steps.clone()),
+            };
+            (gain, row)
+        })
+        .collect();
+    rows.sort_by(|(ga, a), (gb, b)| {
+        gb.cmp(ga)
+            .then_with(|| a.opd.to_lowercase().cmp(&b.opd.to_lowercase()))
+    });
+
+    // Disagreements: answered by several OPD, not unanimous; most points at stake first.
+    let grouped = input.answers.grouped(n);
+    let mut disagreements: Vec<(Exact, usize, Disagreement)> = grouped
+        .by_indicator
+        .iter()
+        .enumerate()
+        .filter_map(|(i, given)| {
+            let lo = given.iter().map(|(_, l)| *l).min()?;
+            let hi = given.iter().map(|(_, l)| *l).max()?;
+            if lo == hi {
+                return None;
+            }
+            let stake = w(i) * exact::int((hi - lo) as i64) / &total;
+            Some((
+                stake.clone(),
+                i,
+                Disagreement {
+                    id: model.indicators[i].id.clone(),
+                    name: model.indicators[i].name.clone(),
+                    weight: weight_text(i),
+                    min: lo,
+                    max: hi,
+                    points_at_stake: Decimal::exact(&stake),
+                    level: Decimal::exact(&input.levels[i]),
+                    answers: given
+                        .iter()
+                        .map(|&(o, l)| OpdLevel {
+                            opd: Rc::from(set.opds[o as usize].as_str()),
+                            level: l,
+                        })
+                        .collect(),
+                    owners: input
+                        .owners
+                        .map(|m| m.owners(i).into_iter().map(String::from).collect()),
+                },
+            ))
+        })
+        .collect();
+    disagreements.sort_by(|(sa, ia, _), (sb, ib, _)| match sb.cmp(sa) {
+        Ordering::Equal => ia.cmp(ib),
+        o => o,
+    });
+
+    let missing = input.owners.map(|_| MissingOwners {
+        indicators_without_owner: (0..n)
+            .filter(|&i| owned_by[i].is_empty())
+            .map(|i| model.indicators[i].id.clone())
+            .collect(),
+        opds_without_sheet: accs
+            .iter()
+            .filter(|a| a.in_map && !a.sent)
+            .map(|a| a.name.clone())
+            .collect(),
+        opds_not_in_map: accs
+            .iter()
+            .filter(|a| a.sent && !a.in_map)
+            .map(|a| a.name.clone())
+            .collect(),
+    });
+
+    OpdAnalysis {
+        opds: rows.into_iter().map(|(_, r)| r).collect(),
+        disagreements: disagreements.into_iter().map(|(_, _, d)| d).collect(),
+        missing,
+        unassigned_steps,
+    }
+}
+
+impl OpdReport {
+    /// The whole report: the analysis, with the institution's result from its scorecard.
+    pub fn build(input: &OpdInput, card: &Scorecard) -> OpdReport {
+        let a = analyse(input);
+        let mut warnings = card.warnings.clone();
+        if let Some(m) = &a.missing {
+            if !m.indicators_without_owner.is_empty() {
+                warnings.push(format!(
+                    "{} indicator{} no owner in the responsibility map: {}",
+                    m.indicators_without_owner.len(),
+                    if m.indicators_without_owner.len() == 1 {
+                        " has"
+                    } else {
+                        "s have"
+                    },
+                    m.indicators_without_owner.join(", ")
+                ));
+            }
+            if !m.opds_without_sheet.is_empty() {
+                warnings.push(format!(
+                    "OPD in the responsibility map sent no answer sheet: {}",
+                    m.opds_without_sheet.join(", ")
+                ));
+            }
+        }
+        OpdReport {
+            schema_version: SCHEMA_VERSION,
+            tool: Tool::this(),
+            model: card.model.clone(),
+            combine: card.combine,
+            fallback: card.fallback,
+            index: card.index.clone(),
+            index_rounded: card.index_rounded.clone(),
+            predicate: card.predicate.clone(),
+            opds: a.opds,
+            disagreements: a.disagreements,
+            missing: a.missing,
+            unassigned_steps: a.unassigned_steps,
+            warnings,
+            inputs: card.receipt.inputs.clone(),
+            owners_file: card.receipt.owners.clone(),
+        }
+    }
+}
+
+/// Indicator ids with runs of three or more consecutive model positions written `first-last`.
+pub fn id_list(model: &Model, ids: &[String]) -> String {
+    let pos: Vec<usize> = ids
+        .iter()
+        .filter_map(|id| model.find_indicator(id))
+        .collect();
+    let mut parts = Vec::new();
+    let mut k = 0;
+    while k < pos.len() {
+        let mut end = k;
+        while end + 1 < pos.len() && pos[end + 1] == pos[end] + 1 {
+            end += 1;
+        }
+        let id = |p: usize| model.indicators[pos[p]].id.as_str();
+        match end - k {
+            0 => parts.push(id(k).to_string()),
+            1 => parts.push(format!("{}, {}", id(k), id(end))),
+            _ => parts.push(format!("{}-{}", id(k), id(end))),
+        }
+        k = end + 1;
+    }
+    parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::answers::AnswerSet;
+    use crate::core::consolidate::{Combine, consolidate};
+    use crate::core::exact::{int, ratio};
+    use crate::input::sheets::{SheetReader, Source};
+
+    fn model() -> Model {
+        Model::load("spbe-2020").unwrap()
+    }
+
+    fn answers(model: &Model, csv: &str) -> AnswerSet {
+        let mut r = SheetReader::new(model);
+        r.read(&Source::Stdin, csv.as_bytes());
+        r.finish().unwrap()
+    }
+
+    /// Every answer of an unstaged set counts.
+    fn every(set: &AnswerSet) -> Counted<'_> {
+        Counted::new(set, 47, None).unwrap()
+    }
+
+    fn levels(model: &Model, set: &AnswerSet) -> Vec<Exact> {
+        consolidate(
+            model,
+            &set.levels_by_indicator(model.indicators.len()),
+            Combine::Min,
+        )
+        .into_iter()
+        .map(|c| c.level)
+        .collect()
+    }
+
+    /// The analysis of every answer in `set` at the institution's levels (combine min), without a
+    /// roadmap.
+    fn analysis(m: &Model, set: &AnswerSet, owners: Option<&OwnerMap>) -> OpdAnalysis {
+        analyse(&OpdInput {
+            model: m,
+            answers: &every(set),
+            owners,
+            levels: &levels(m, set),
+            roadmap: None,
+        })
+    }
+
+    fn row<'a>(a: &'a OpdAnalysis, opd: &str) -> &'a OpdRow {
+        a.opds.iter().find(|r| r.opd == opd).unwrap()
+    }
+
+    #[test]
+    fn renormalised_index_by_hand() {
+        // Bappeda answers 11, 12, 13 at 3, 14 at 2 (weight 2.50 % = 250 units each) and 32 at 4,
+        // 33 at 3 (2.75 % = 275 units each), as in the example city; Diskominfo says 2 for 11.
+        //   Σ w         = 4 × 250 + 2 × 275                   = 1550 units (15.50 %)
+        //   Σ level × w = (3+3+3+2) × 250 + (4+3) × 275 = 2750 + 1925 = 4675
+        //   index       = 4675 / 1550 = 187/62 = 3.0161290322580645… → 3.02 (renormalised)
+        // Institution levels (min): 11 → 2, 12 → 3, 13 → 3, 14 → 2, 32 → 4, 33 → 3, so
+        //   points to gain = (250 × (3+2+2+3) + 275 × (1+2)) / 10000 = (2500 + 825) / 10000 = 0.3325
+        let m = model();
+        let set = answers(
+            &m,
+            "opd,indicator,level\nBappeda,11,3\nBappeda,12,3\nBappeda,13,3\nBappeda,14,2\n\
+             Bappeda,32,4\nBappeda,33,3\nDiskominfo,11,2\n",
+        );
+        let a = analysis(&m, &set, None);
+        let b = row(&a, "Bappeda");
+        assert_eq!(ratio(4675, 1550), ratio(187, 62));
+        assert_eq!(b.index_renormalised_fraction.as_deref(), Some("187/62"));
+        assert_eq!(
+            b.index_renormalised_rounded.as_ref().unwrap().as_str(),
+            "3.02"
+        );
+        assert!(!b.index_renormalised_exact);
+        assert_eq!(b.covered_weight.as_str(), "15.50");
+        assert_eq!(b.points_to_gain.as_str(), "0.3325");
+        // Diskominfo covers only 11 at 2: its index is 2; 11 could add 2.50 × 3 / 100.
+        let d = row(&a, "Diskominfo");
+        assert_eq!(d.index_renormalised.as_ref().unwrap().value(), int(2));
+        assert_eq!(d.points_to_gain.as_str(), "0.075");
+        assert_eq!(a.opds[0].opd, "Bappeda"); // 0.3325 > 0.075
+        assert!(a.missing.is_none());
+    }
+
+    #[test]
+    fn an_owner_that_did_not_answer_is_held_to_the_institution_level() {
+        let m = model();
+        let set = answers(&m, "opd,indicator,level\nDiskominfo,36,3\nBKPSDM,25,2\n");
+        let map = OwnerMap::from_csv(
+            &m,
+            "o.csv",
+            b"indicator,opd\n36,BKPSDM\n25,bkpsdm\n1,Bagian Hukum\n",
+        )
+        .unwrap();
+        let a = analysis(&m, &set, Some(&map));
+        let b = row(&a, "BKPSDM");
+        assert_eq!(b.owns, ["25", "36"]);
+        assert_eq!(b.answered, ["25"]);
+        // 25: own answer 2 × 150; 36: institution level 3 (Diskominfo's answer) × 275.
+        // (2 × 150 + 3 × 275) / (150 + 275) = 1125 / 425 = 45/17
+        assert_eq!(ratio(2 * 150 + 3 * 275, 150 + 275), ratio(45, 17));
+        assert_eq!(b.index_renormalised_fraction.as_deref(), Some("45/17"));
+        let missing = a.missing.unwrap();
+        assert_eq!(missing.opds_without_sheet, ["Bagian Hukum"]);
+        assert_eq!(missing.opds_not_in_map, ["Diskominfo"]);
+        assert_eq!(missing.indicators_without_owner.len(), 47 - 3);
+        assert!(!missing.indicators_without_owner.contains(&"36".to_string()));
+    }
+
+    #[test]
+    fn disagreements_by_points_at_stake() {
+        let m = model();
+        // 1: spread 3 × 1.30 = 3.90; 11: spread 1 × 2.50; 45: spread 2 × 3.00 = 6.00;
+        // 12 and 13: same stake (1 × 2.50): model order breaks the tie; 14 is unanimous.
+        let set = answers(
+            &m,
+            "opd,indicator,level\nA,1,1\nB,1,4\nA,11,2\nB,11,3\nA,45,2\nC,45,4\nB,45,3\n\
+             B,13,2\nA,13,3\nA,12,1\nC,12,2\nA,14,3\nB,14,3\n",
+        );
+        let a = analysis(&m, &set, None);
+        let order: Vec<(&str, &str)> = a
+            .disagreements
+            .iter()
+            .map(|d| (d.id.as_str(), d.points_at_stake.as_str()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("45", "0.06"),
+                ("1", "0.039"),
+                ("11", "0.025"),
+                ("12", "0.025"),
+                ("13", "0.025")
+            ]
+        );
+        let levels: Vec<(&str, u8)> = a.disagreements[0]
+            .answers
+            .iter()
+            .map(|o| (&*o.opd, o.level))
+            .collect();
+        assert_eq!(levels, [("A", 2), ("C", 4), ("B", 3)]);
+    }
+
+    #[test]
+    fn roadmap_steps_fall_to_owners_else_to_who_answered() {
+        let m = model();
+        let set = answers(&m, "opd,indicator,level\nDiskominfo,36,3\nDiskominfo,1,2\n");
+        let map = OwnerMap::from_csv(&m, "o.csv", b"indicator,opd\n36,BKPSDM\n").unwrap();
+        let lv = levels(&m, &set);
+        let steps = [
+            RoadmapStep {
+                indicator: 35,
+                from: 3,
+                to: 4,
+            },
+            RoadmapStep {
+                indicator: 0,
+                from: 2,
+                to: 3,
+            },
+            RoadmapStep {
+                indicator: 46,
+                from: 1,
+                to: 2,
+            },
+        ];
+        let a = analyse(&OpdInput {
+            model: &m,
+            answers: &every(&set),
+            owners: Some(&map),
+            levels: &lv,
+            roadmap: Some(&steps),
+        });
+        let step = |i: &str, from, to| Step {
+            indicator: i.into(),
+            from,
+            to,
+        };
+        assert_eq!(row(&a, "BKPSDM").roadmap, Some(vec![step("36", 3, 4)]));
+        assert_eq!(row(&a, "Diskominfo").roadmap, Some(vec![step("1", 2, 3)]));
+        assert_eq!(a.unassigned_steps, Some(vec![step("47", 1, 2)]));
+    }
+
+    #[test]
+    fn id_lists_compress_runs() {
+        let m = model();
+        let ids: Vec<String> = ["1", "2", "3", "5", "6", "9"].map(String::from).to_vec();
+        assert_eq!(id_list(&m, &ids), "1-3, 5, 6, 9");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// One OPD that answered everything covers 100 %: its renormalised index is the
+        /// institution's index, and its points to gain are exactly max level − index. With the
+        /// map making it owner of everything, `combine owner` scores its answers whatever a second
+        /// OPD says.
+        #[test]
+        fn a_sole_owner_is_the_institution(
+            own in proptest::collection::vec(1u8..=5, 47),
+            other in proptest::collection::vec(1u8..=5, 47),
+        ) {
+            let m = model();
+            let mut csv = String::from("opd,indicator,level\n");
+            let mut map = String::from("indicator,opd\n");
+            for (i, (a, b)) in own.iter().zip(&other).enumerate() {
+                csv.push_str(&format!("Sole,{},{a}\nOther,{},{b}\n", i + 1, i + 1));
+                map.push_str(&format!("{},Sole\n", i + 1));
+            }
+            let set = answers(&m, &csv);
+            let map = OwnerMap::from_csv(&m, "o.csv", map.as_bytes()).unwrap();
+            let all = crate::core::scorecard::Grouped::all(&set, m.indicators.len());
+            let c = crate::core::scorecard::consolidate_grouped(&m, &all, Combine::Owner, Some(&map), Combine::Min);
+            let lv: Vec<Exact> = c.indicators.into_iter().map(|c| c.level).collect();
+            let own_levels: Vec<Exact> = own.iter().map(|&l| int(l as i64)).collect();
+            proptest::prop_assert_eq!(&lv, &own_levels);
+            let index = crate::core::score::score(&m, &lv).index;
+            let a = analyse(&OpdInput { model: &m, answers: &every(&set), owners: Some(&map), levels: &lv, roadmap: None });
+            let sole = row(&a, "Sole");
+            proptest::prop_assert_eq!(sole.covered_weight.as_str(), "100.00");
+            let fraction = format!("{}/{}", index.numer(), index.denom());
+            proptest::prop_assert_eq!(sole.index_renormalised_fraction.as_deref(), Some(fraction.as_str()));
+            proptest::prop_assert_eq!(sole.points_to_gain.value(), int(5) - index);
+        }
+    }
+}

@@ -1,0 +1,1178 @@
+//! Answer sheets: reading the OPD's CSV files into answers, with every problem located.
+//!
+//! A sheet has a header row; `indicator` and `level` are required, `opd`, `evidence` and `note`
+//! optional, under their English or Indonesian names. This is an input edge: it reads files and
+//! stdin, and reports problems as `file:line:column: message`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Read;
+use std::num::NonZeroU32;
+use std::path::{Path, PathBuf};
+
+use crate::core::answers::{Answer, AnswerSet, InputFile, Remarks};
+use crate::core::model::Model;
+use crate::core::stage::Stage;
+use crate::input::decode::Encoding;
+use crate::input::intern::Interner;
+use crate::input::text_sheet::{self, Chunks, ListedRows, Opened, RowSource, SheetRows, TextSheet};
+use crate::input::workbook;
+
+/// At most this many problems are listed; the rest are counted.
+pub const MAX_PROBLEMS: usize = 100;
+
+/// A problem in an answer sheet, located to the line and, where it applies, the column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetProblem {
+    pub file: String,
+    /// The sheet of a workbook: the location is then shown as Excel does (`Sheet1!C7`).
+    pub sheet: Option<String>,
+    /// 1-based line (a workbook's row number); 0 for the whole file.
+    pub line: u64,
+    /// 1-based column number and the header name of that column.
+    pub column: Option<(usize, String)>,
+    pub message: String,
+}
+
+impl SheetProblem {
+    /// Where the problem is: `file`, `file:line`, `file:line:column`, or for a workbook
+    /// `file:Sheet row 7` and `file:Sheet!C7` as Excel names cells.
+    pub fn location(&self) -> String {
+        match (&self.sheet, &self.column) {
+            _ if self.line == 0 => self.file.clone(),
+            (None, Some((n, _))) => format!("{}:{}:{}", self.file, self.line, n),
+            (None, None) => format!("{}:{}", self.file, self.line),
+            (Some(sheet), Some((n, _))) => format!(
+                "{}:{}!{}{}",
+                self.file,
+                sheet,
+                workbook::column_letters(*n),
+                self.line
+            ),
+            (Some(sheet), None) => format!("{}:{} row {}", self.file, sheet, self.line),
+        }
+    }
+
+    /// The message with the column's header name in front when there is one.
+    pub fn detail(&self) -> String {
+        match &self.column {
+            Some((_, name)) if self.line != 0 => format!("column {name:?}: {}", self.message),
+            _ => self.message.clone(),
+        }
+    }
+}
+
+impl fmt::Display for SheetProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location(), self.detail())
+    }
+}
+
+/// All the problems found in the answer sheets.
+#[derive(Debug, Clone, thiserror::Error)]
+pub struct SheetErrors {
+    pub problems: Vec<SheetProblem>,
+    /// Problems found beyond [`MAX_PROBLEMS`].
+    pub more: usize,
+}
+
+impl fmt::Display for SheetErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len() + self.more;
+        write!(
+            f,
+            "{n} problem{} in the answer sheets:",
+            if n == 1 { "" } else { "s" }
+        )?;
+        for p in &self.problems {
+            write!(f, "\n  {p}")?;
+        }
+        if self.more > 0 {
+            write!(f, "\n  … and {} more", self.more)?;
+        }
+        Ok(())
+    }
+}
+
+/// A place answers come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Source {
+    pub fn display(&self) -> String {
+        match self {
+            Source::Stdin => "<stdin>".into(),
+            Source::File(p) => p.display().to_string(),
+        }
+    }
+
+    /// The OPD name used when the sheet has no `opd` column: the file name's stem.
+    fn default_opd(&self) -> String {
+        match self {
+            Source::Stdin => "stdin".into(),
+            Source::File(p) => p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| p.display().to_string()),
+        }
+    }
+}
+
+/// Expands inputs: a directory means every answer sheet directly in it (see [`is_sheet_name`]),
+/// in name order; `-` is stdin.
+pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<Source>, SheetErrors> {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    let located = |path: &Path, message: String| SheetProblem {
+        file: path.display().to_string(),
+        sheet: None,
+        line: 0,
+        column: None,
+        message,
+    };
+    let mut stdin_taken = false;
+    for input in inputs {
+        if input.as_os_str() == "-" {
+            if std::mem::replace(&mut stdin_taken, true) {
+                problems.push(located(
+                    input,
+                    "stdin (-) is given twice; it can be read only once".into(),
+                ));
+            } else {
+                out.push(Source::Stdin);
+            }
+            continue;
+        }
+        if input
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+        {
+            problems.push(located(
+                input,
+                "a JSON file is a saved result, not an answer sheet; compare results with `spbe diff`, `spbe trend` or `spbe check --baseline`".into(),
+            ));
+            continue;
+        }
+        match std::fs::metadata(input) {
+            Ok(meta) if meta.is_dir() => {
+                let mut files: Vec<PathBuf> = match std::fs::read_dir(input) {
+                    Ok(rd) => rd
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| p.is_file() && is_sheet_name(p))
+                        .collect(),
+                    Err(e) => {
+                        problems.push(located(input, format!("cannot list the folder: {e}")));
+                        continue;
+                    }
+                };
+                files.sort();
+                if files.is_empty() {
+                    problems.push(located(
+                        input,
+                        "the folder has no answer sheets (*.csv, *.tsv, *.xlsx, *.xls, *.ods)"
+                            .into(),
+                    ));
+                }
+                out.extend(files.into_iter().map(Source::File));
+            }
+            Ok(_) => out.push(Source::File(input.clone())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => problems.push(located(
+                input,
+                "no such file or folder; check the path".into(),
+            )),
+            Err(e) => problems.push(located(input, format!("cannot read: {e}"))),
+        }
+    }
+    // The same sheet given twice (directly, or also through its folder) would be read twice and
+    // every row reported as its own duplicate.
+    // One folder cannot list a file twice, so this costs nothing in the common one-input case.
+    let mut seen = std::collections::HashSet::new();
+    for source in out.iter().filter(|_| inputs.len() > 1) {
+        if let Source::File(p) = source {
+            let key = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+            if !seen.insert(key) {
+                problems.push(located(
+                    p,
+                    "this sheet is given twice (directly or through its folder); give each sheet once".into(),
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(SheetErrors { problems, more: 0 })
+    }
+}
+
+/// The file names a folder is scanned for: CSV/TSV text and workbooks, but not Excel's lock
+/// files (`~$name.xlsx`, present while the file is open) nor hidden files.
+pub fn is_sheet_name(p: &Path) -> bool {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    if name.starts_with("~$") || name.starts_with('.') {
+        return false;
+    }
+    p.extension().is_some_and(|x| {
+        ["csv", "tsv", "xlsx", "xlsm", "xls", "ods"]
+            .iter()
+            .any(|e| x.eq_ignore_ascii_case(e))
+    })
+}
+
+/// `s` cut to at most `max` bytes at a character boundary.
+fn clip(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// The columns a sheet may have. To add one: a variant, its place in [`Field::ALL`], its header
+/// names in [`Field::from_header`] and its display name in [`Field::name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    // In the order of `Field::ALL`: a field's discriminant is its slot.
+    Indicator,
+    Level,
+    Opd,
+    Evidence,
+    Note,
+    Stage,
+}
+
+impl Field {
+    const ALL: [Field; 6] = [
+        Field::Indicator,
+        Field::Level,
+        Field::Opd,
+        Field::Evidence,
+        Field::Note,
+        Field::Stage,
+    ];
+    /// Columns that every sheet must have.
+    const REQUIRED: [Field; 2] = [Field::Indicator, Field::Level];
+
+    fn from_header(name: &str) -> Option<Field> {
+        let key: String = name
+            .trim()
+            .trim_start_matches('\u{feff}')
+            .to_lowercase()
+            .split(|c: char| c.is_whitespace() || c == '_' || c == '-')
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("_");
+        Some(match key.as_str() {
+            "indicator" | "indikator" => Field::Indicator,
+            "level" | "tingkat" | "tingkat_kematangan" => Field::Level,
+            "opd" | "perangkat_daerah" | "unit" => Field::Opd,
+            "evidence" | "bukti" | "data_dukung" => Field::Evidence,
+            "note" | "penjelasan" | "catatan" => Field::Note,
+            "stage" | "tahap" | "tahapan" | "tahap_penilaian" => Field::Stage,
+            _ => return None,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Field::Indicator => "indicator (or indikator)",
+            Field::Level => "level (or tingkat)",
+            Field::Opd => "opd",
+            Field::Evidence => "evidence",
+            Field::Note => "note",
+            Field::Stage => "stage (or tahap)",
+        }
+    }
+
+    /// The field's place in [`Field::ALL`].
+    const fn slot(self) -> usize {
+        self as usize
+    }
+}
+
+/// Where each known column is in one sheet (0-based), from its header row.
+#[derive(Debug, Clone, Default)]
+struct Columns([Option<usize>; Field::ALL.len()]);
+
+impl Columns {
+    fn get(&self, f: Field) -> Option<usize> {
+        self.0[f.slot()]
+    }
+}
+
+/// Files larger than this are refused before reading: an answer sheet with a million rows is
+/// well under it.
+pub const MAX_SHEET_BYTES: u64 = 256 << 20;
+/// A cell longer than this is refused (a note is a few sentences).
+pub const MAX_CELL_BYTES: usize = 64 << 10;
+pub use crate::input::text_sheet::{MAX_COLUMNS, MAX_LINE_BYTES};
+
+/// How to read the input files: forced encoding, delimiter, and the sheet of a workbook.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    pub encoding: Encoding,
+    /// `None` detects it from `sep=` or the header line.
+    pub delimiter: Option<u8>,
+    /// `None` reads a workbook's first sheet.
+    pub sheet: Option<String>,
+}
+
+/// Reads answer sheets against a model. Reports every problem found (up to [`MAX_PROBLEMS`]).
+pub fn load(model: &Model, inputs: &[PathBuf]) -> Result<AnswerSet, SheetErrors> {
+    load_with(model, inputs, &ReadOptions::default())
+}
+
+/// [`load`] with explicit reading options.
+pub fn load_with(
+    model: &Model,
+    inputs: &[PathBuf],
+    options: &ReadOptions,
+) -> Result<AnswerSet, SheetErrors> {
+    let sources = expand_inputs(inputs)?;
+    let mut reader = SheetReader::new(model);
+    for source in &sources {
+        reader.read_source(source, options);
+    }
+    if let Some(name) = &options.sheet {
+        if !reader.read_a_workbook {
+            reader.set.warnings.push(format!(
+                "--sheet {name:?} was ignored: it picks a sheet of an .xlsx/.ods workbook, and no input is one"
+            ));
+        }
+    }
+    reader.finish()
+}
+
+fn too_big(n: u64) -> String {
+    format!(
+        "the file is {} MiB; answer sheets larger than {} MiB are refused (is this really an answer sheet?)",
+        n >> 20,
+        MAX_SHEET_BYTES >> 20
+    )
+}
+
+/// Opens an input: a file no larger than one chunk is read at once (no reading thread for the
+/// common one-OPD sheet); a larger file or stdin is read in chunks.
+fn open_source(source: &Source) -> Result<OpenInput, String> {
+    match source {
+        Source::Stdin => Ok(OpenInput::Reader(Box::new(std::io::stdin()))),
+        Source::File(p) => {
+            let mut f = std::fs::File::open(p).map_err(|e| format!("cannot read: {e}"))?;
+            let len = f.metadata().map_err(|e| format!("cannot read: {e}"))?.len();
+            if len > MAX_SHEET_BYTES {
+                return Err(too_big(len));
+            }
+            if len as usize <= text_sheet::CHUNK {
+                let mut bytes = Vec::with_capacity(len as usize + 1);
+                f.by_ref()
+                    .take(MAX_SHEET_BYTES + 1)
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| format!("cannot read: {e}"))?;
+                if bytes.len() as u64 > MAX_SHEET_BYTES {
+                    return Err(too_big(bytes.len() as u64));
+                }
+                Ok(OpenInput::Bytes(bytes))
+            } else {
+                Ok(OpenInput::Reader(Box::new(f)))
+            }
+        }
+    }
+}
+
+/// Whether a header cell names a known column (for sniffing the delimiter).
+fn recognised(header: &str) -> bool {
+    Field::from_header(header).is_some()
+}
+
+enum OpenInput {
+    Bytes(Vec<u8>),
+    Reader(Box<dyn Read + Send>),
+}
+
+/// Accumulates answers across sheets, checking each row as it comes.
+pub struct SheetReader<'m> {
+    model: &'m Model,
+    /// Lower-cased ids and codes → indicator position.
+    lookup: IndicatorLookup,
+    set: AnswerSet,
+    /// Every spelling of an OPD name read so far → OPD.
+    opd_index: Interner,
+    /// Whether any input was a workbook (so `--sheet` meant something).
+    read_a_workbook: bool,
+    /// OPD names ignoring case and spacing → OPD: `BAPPEDA` and `Bappeda ` are one OPD.
+    opd_by_key: HashMap<String, u32>,
+    /// Which (indicator, stage) each OPD has answered: one bit per pair, [`Self::words`] words
+    /// per OPD, to refuse a second answer without a map entry per row.
+    answered: Vec<u64>,
+    words: usize,
+    problems: Vec<SheetProblem>,
+    more: usize,
+}
+
+/// Indicator ids and codes, ignoring case → indicator. Ids and codes of up to 8 ASCII bytes (all
+/// of the official models') are numbers in a small table: one multiply and a compare per row.
+struct IndicatorLookup {
+    /// `(key, indicator)`; key 0 is an empty slot (a key is never 0: its text is not empty).
+    short: Vec<(u64, u16)>,
+    long: Interner,
+}
+
+impl IndicatorLookup {
+    /// Room for the ids and codes of `indicators` indicators, the table at most a quarter full.
+    fn with_room(indicators: usize) -> Self {
+        IndicatorLookup {
+            short: vec![(0, 0); (8 * indicators).next_power_of_two().max(16)],
+            long: Interner::default(),
+        }
+    }
+
+    /// Up to 8 ASCII bytes, lower-cased, as a number.
+    fn short_key(text: &str) -> Option<u64> {
+        if text.is_empty() || text.len() > 8 || !text.is_ascii() {
+            return None;
+        }
+        Some(
+            text.bytes()
+                .rev()
+                .fold(0u64, |k, b| (k << 8) | b.to_ascii_lowercase() as u64),
+        )
+    }
+
+    fn slot(&self, key: u64) -> usize {
+        let bits = self.short.len().trailing_zeros();
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+    }
+
+    fn insert(&mut self, text: &str, indicator: u16) {
+        let Some(key) = Self::short_key(text) else {
+            self.long.insert(&text.to_lowercase(), indicator as u32);
+            return;
+        };
+        let mask = self.short.len() - 1;
+        let mut i = self.slot(key);
+        while self.short[i].0 != 0 && self.short[i].0 != key {
+            i = (i + 1) & mask;
+        }
+        self.short[i] = (key, indicator);
+    }
+
+    fn get(&self, text: &str, lower: &mut String) -> Option<u16> {
+        let Some(key) = Self::short_key(text) else {
+            return self.long.get(lowercase(text, lower)).map(|i| i as u16);
+        };
+        let mask = self.short.len() - 1;
+        let mut i = self.slot(key);
+        loop {
+            match self.short[i] {
+                (0, _) => return None,
+                (k, indicator) if k == key => return Some(indicator),
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+}
+
+/// Bit position of an (indicator, stage) pair in an OPD's [`SheetReader::answered`] words.
+fn answered_bit(indicator: u16, stage: Option<Stage>) -> usize {
+    indicator as usize * (Stage::ALL.len() + 1) + stage.map_or(0, |s| s as usize + 1)
+}
+
+/// `str::trim`, deciding from the first and last byte when there is nothing to trim (most
+/// cells): it runs for every cell of every row.
+fn trim(cell: &str) -> &str {
+    match (cell.as_bytes().first(), cell.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => cell,
+        (None, _) => cell,
+        _ => cell.trim(),
+    }
+}
+
+/// `text` lower-cased, borrowing it when there is nothing to change and allocating only for
+/// non-ASCII text (same result as `str::to_lowercase`).
+fn lowercase<'a>(text: &'a str, buf: &'a mut String) -> &'a str {
+    if text.is_ascii() {
+        if !text.bytes().any(|b| b.is_ascii_uppercase()) {
+            return text;
+        }
+        buf.clear();
+        buf.push_str(text);
+        buf.make_ascii_lowercase();
+    } else {
+        *buf = text.to_lowercase();
+    }
+    buf
+}
+
+/// The record of one input about to be read, and where its rows are, for messages.
+fn started(source: &Source) -> (InputFile, Place) {
+    let file = source.display();
+    (
+        InputFile {
+            path: file.clone(),
+            sha256: String::new(),
+            rows: 0,
+        },
+        Place { file, sheet: None },
+    )
+}
+
+/// Where one sheet's rows come from, for messages.
+struct Place {
+    file: String,
+    /// The workbook sheet's name; `None` for a text file.
+    sheet: Option<String>,
+}
+
+impl Place {
+    fn at(&self, line: u64, column: Option<(usize, String)>, message: String) -> SheetProblem {
+        SheetProblem {
+            file: self.file.clone(),
+            sheet: self.sheet.clone(),
+            line,
+            column,
+            message,
+        }
+    }
+}
+
+impl<'m> SheetReader<'m> {
+    pub fn new(model: &'m Model) -> Self {
+        let mut lookup = IndicatorLookup::with_room(model.indicators.len());
+        for (i, ind) in model.indicators.iter().enumerate() {
+            // Model validation caps the count at MAX_INDICATORS.
+            let i = i as u16;
+            lookup.insert(&ind.id, i);
+            if let Some(c) = &ind.code {
+                lookup.insert(c, i);
+            }
+        }
+        SheetReader {
+            model,
+            lookup,
+            set: AnswerSet::default(),
+            opd_index: Interner::default(),
+            read_a_workbook: false,
+            opd_by_key: HashMap::new(),
+            answered: Vec::new(),
+            words: answered_bit(model.indicators.len() as u16, None).div_ceil(64),
+            problems: Vec::new(),
+            more: 0,
+        }
+    }
+
+    fn problem(&mut self, p: SheetProblem) {
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(p);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// The problems found so far (at most [`MAX_PROBLEMS`]).
+    pub fn problems(&self) -> &[SheetProblem] {
+        &self.problems
+    }
+
+    /// The OPD a name means. Names that differ only in case or spacing are one OPD (as in the
+    /// responsibility map), shown with the first spelling read, and a warning says so. The exact
+    /// spelling is looked up first, so the usual row costs one hash lookup and no allocation.
+    fn intern_opd(&mut self, name: &str) -> u32 {
+        if let Some(i) = self.opd_index.get(name) {
+            return i;
+        }
+        let key = crate::core::owners::opd_key(name);
+        if let Some(&i) = self.opd_by_key.get(&key) {
+            self.set.warnings.push(format!(
+                "OPD {name:?} is taken as {:?} (the names differ only in case or spacing)",
+                self.set.opds[i as usize]
+            ));
+            self.opd_index.insert(name, i);
+            return i;
+        }
+        let i = self.set.opds.len() as u32;
+        self.set.opds.push(name.to_string());
+        self.opd_index.insert(name, i);
+        self.opd_by_key.insert(key, i);
+        self.answered.resize(self.answered.len() + self.words, 0);
+        i
+    }
+
+    /// Marks the pair answered by `opd`; false when it already was.
+    fn first_answer(&mut self, opd: u32, indicator: u16, stage: Option<Stage>) -> bool {
+        let bit = answered_bit(indicator, stage);
+        let word = &mut self.answered[opd as usize * self.words + bit / 64];
+        let mask = 1u64 << (bit % 64);
+        let first = *word & mask == 0;
+        *word |= mask;
+        first
+    }
+
+    /// Reads one input (file or stdin) with `options`.
+    pub fn read_source(&mut self, source: &Source, options: &ReadOptions) {
+        match open_source(source) {
+            Ok(OpenInput::Bytes(bytes)) => self.read_with(source, &bytes, options),
+            Ok(OpenInput::Reader(reader)) => self.read_large(source, reader, options),
+            Err(e) => self.problem(SheetProblem {
+                file: source.display(),
+                sheet: None,
+                line: 0,
+                column: None,
+                message: e,
+            }),
+        }
+    }
+
+    /// Reads one sheet's bytes with the default options (detect everything).
+    pub fn read(&mut self, source: &Source, bytes: &[u8]) {
+        self.read_with(source, bytes, &ReadOptions::default());
+    }
+
+    /// Reads one sheet's bytes: a workbook (XLSX, ODS, XLS) or text in any encoding Excel writes.
+    pub fn read_with(&mut self, source: &Source, bytes: &[u8], options: &ReadOptions) {
+        let (mut read, place) = started(source);
+        let mut chunks = Chunks::slice(bytes);
+        if bytes.len() as u64 > MAX_SHEET_BYTES {
+            self.problem(place.at(0, None, too_big(bytes.len() as u64)));
+        } else if workbook::is_workbook(bytes) {
+            self.read_workbook(source, bytes, options, &mut read);
+        } else {
+            match TextSheet::open(&mut chunks, options.encoding, options.delimiter, recognised) {
+                Ok(sheet) => self.text_table(
+                    source,
+                    &place,
+                    &mut read,
+                    &mut SheetRows::new(sheet, &mut chunks),
+                ),
+                Err((line, msg)) => self.problem(place.at(line, None, msg)),
+            }
+        }
+        read.sha256 = chunks.sha256();
+        self.set.files.push(read);
+    }
+
+    /// Reads a sheet too large to read at once: a second thread reads, hashes and parses it
+    /// while this one checks the rows.
+    fn read_large(&mut self, source: &Source, reader: Box<dyn Read + Send>, options: &ReadOptions) {
+        let (mut read, place) = started(source);
+        let ((), digest) = text_sheet::read_on_a_thread(
+            reader,
+            MAX_SHEET_BYTES,
+            too_big,
+            options.encoding,
+            options.delimiter,
+            recognised,
+            |opened| match opened {
+                Opened::Workbook(bytes) => self.read_workbook(source, &bytes, options, &mut read),
+                Opened::Failed(line, msg) => self.problem(place.at(line, None, msg)),
+                Opened::Text(mut rows) => self.text_table(source, &place, &mut read, &mut rows),
+            },
+        );
+        read.sha256 = digest.unwrap_or_default();
+        self.set.files.push(read);
+    }
+
+    /// A text sheet's rows, then the warning about its encoding if one was guessed.
+    fn text_table(
+        &mut self,
+        source: &Source,
+        place: &Place,
+        input: &mut InputFile,
+        rows: &mut impl RowSource,
+    ) {
+        self.table(source, place, input, rows);
+        if let Some(w) = rows.encoding_warning() {
+            self.set.warnings.push(format!("{}: {w}", place.file));
+        }
+    }
+
+    /// A workbook's first or chosen sheet.
+    fn read_workbook(
+        &mut self,
+        source: &Source,
+        bytes: &[u8],
+        options: &ReadOptions,
+        read: &mut InputFile,
+    ) {
+        self.read_a_workbook = true;
+        let file = source.display();
+        match workbook::read(bytes, options.sheet.as_deref()) {
+            Ok(sheet) => {
+                let place = Place {
+                    file,
+                    sheet: Some(sheet.name),
+                };
+                let mut rows = ListedRows::new(sheet.rows.into_iter());
+                self.table(source, &place, read, &mut rows);
+            }
+            Err(msg) => self.problem(Place { file, sheet: None }.at(0, None, msg)),
+        }
+    }
+
+    /// Checks a header row and the answer rows after it.
+    fn table(
+        &mut self,
+        source: &Source,
+        place: &Place,
+        input: &mut InputFile,
+        rows: &mut impl RowSource,
+    ) {
+        let file_no = self.set.files.len() as u32;
+        let problems_before = self.problems.len() + self.more;
+        // The header is the first row with something in it.
+        let (header_line, header) = loop {
+            match rows.next_row() {
+                None => {
+                    self.problem(place.at(0, None, "the file is empty; an answer sheet needs a header row with the columns indicator and level".into()));
+                    return;
+                }
+                Some(Err((line, msg))) => {
+                    self.problem(place.at(line, None, msg));
+                    return;
+                }
+                Some(Ok((_, cells))) if cells.iter().all(|f| f.trim().is_empty()) => continue,
+                Some(Ok((line, cells))) => {
+                    break (line, cells.iter().map(str::to_string).collect::<Vec<_>>());
+                }
+            }
+        };
+        if header.len() > MAX_COLUMNS {
+            self.problem(place.at(
+                header_line,
+                None,
+                format!(
+                    "the header row has {} columns; an answer sheet has a handful (Excel allows at most {MAX_COLUMNS})",
+                    header.len()
+                ),
+            ));
+            return;
+        }
+        let mut columns = Columns::default();
+        let mut header_ok = true;
+        for (i, name) in header.iter().enumerate() {
+            if let Some(f) = Field::from_header(name) {
+                if let Some(first) = columns.get(f) {
+                    self.problem(place.at(
+                        header_line,
+                        Some((i + 1, name.trim().to_string())),
+                        format!(
+                            "column {} appears twice (also column {}); keep one",
+                            f.name(),
+                            first + 1
+                        ),
+                    ));
+                    header_ok = false;
+                } else {
+                    columns.0[f.slot()] = Some(i);
+                }
+            }
+        }
+        let header_names: Vec<String> = header
+            .iter()
+            .map(|h| {
+                let h = h.trim();
+                if h.len() > 80 {
+                    format!("{}…", clip(h, 80))
+                } else {
+                    h.to_string()
+                }
+            })
+            .collect();
+        for f in Field::REQUIRED {
+            if columns.get(f).is_none() {
+                let has: Vec<&str> = header_names
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|h| !h.is_empty())
+                    .take(20)
+                    .collect();
+                self.problem(place.at(
+                    header_line,
+                    None,
+                    format!(
+                        "missing column {}; the header row has: {}",
+                        f.name(),
+                        if has.is_empty() {
+                            "nothing".to_string()
+                        } else {
+                            has.join(", ")
+                        }
+                    ),
+                ));
+                header_ok = false;
+            }
+        }
+        if !header_ok {
+            return;
+        }
+        let col = |f: Field| columns.get(f);
+        let named = |i: usize| Some((i + 1, header_names[i].clone()));
+        let default_opd = source.default_opd();
+        let mut answered = 0u64;
+        let mut lower = String::new();
+
+        while let Some(row) = rows.next_row() {
+            let (line, record) = match row {
+                Ok(row) => row,
+                Err((line, msg)) => {
+                    self.problem(place.at(line, None, msg));
+                    continue;
+                }
+            };
+            if record.iter().all(|f| trim(f).is_empty()) {
+                continue;
+            }
+            input.rows += 1;
+            // No cell can be too long when the whole row is short (every row but a hostile one).
+            let too_long = (record.text_len() > MAX_CELL_BYTES)
+                .then(|| {
+                    record
+                        .iter()
+                        .enumerate()
+                        .find(|(_, f)| f.len() > MAX_CELL_BYTES)
+                })
+                .flatten();
+            if let Some((i, f)) = too_long {
+                let name = header_names.get(i).cloned().unwrap_or_default();
+                self.problem(place.at(
+                    line,
+                    Some((i + 1, name)),
+                    format!(
+                        "the cell is {} KiB long; cells longer than {} KiB are refused, shorten it",
+                        f.len() >> 10,
+                        MAX_CELL_BYTES >> 10
+                    ),
+                ));
+                continue;
+            }
+            // Each known column's cell, trimmed once.
+            let cells =
+                Field::ALL.map(|f| col(f).and_then(|i| record.get(i)).map(trim).unwrap_or(""));
+            let get = |f: Field| cells[f.slot()];
+            // A row with no level, no evidence and no note is a template row left blank: not
+            // answered. A level left empty beside evidence or a note is a mistake, reported below.
+            if get(Field::Level).is_empty()
+                && get(Field::Evidence).is_empty()
+                && get(Field::Note).is_empty()
+            {
+                continue;
+            }
+
+            let ic = col(Field::Indicator).expect("checked above");
+            let key = get(Field::Indicator);
+            let indicator = match self.lookup.get(key, &mut lower) {
+                Some(i) => Some(i),
+                None => {
+                    let shown: String = key.chars().take(40).collect();
+                    let msg = if key.is_empty() {
+                        "the indicator is empty; write the indicator's number (e.g. 11) or code (e.g. I11)".to_string()
+                    } else {
+                        format!(
+                            "unknown indicator {shown:?}; the model {} has indicators {}",
+                            self.model.id,
+                            indicator_range(self.model)
+                        )
+                    };
+                    self.problem(place.at(line, named(ic), msg));
+                    None
+                }
+            };
+            let lc = col(Field::Level).expect("checked above");
+            let level = indicator.and_then(|i| {
+                match parse_level(self.model, i as usize, get(Field::Level)) {
+                    Ok(l) => Some(l),
+                    Err(msg) => {
+                        self.problem(place.at(line, named(lc), msg));
+                        None
+                    }
+                }
+            });
+            let stage = match get(Field::Stage) {
+                "" => None,
+                text => match text.parse::<Stage>() {
+                    Ok(s) => Some(s),
+                    Err(msg) => {
+                        let sc = col(Field::Stage).expect("a value implies the column");
+                        self.problem(place.at(line, named(sc), msg));
+                        continue;
+                    }
+                },
+            };
+            let opd_name = match get(Field::Opd) {
+                "" => default_opd.as_str(),
+                name => name,
+            };
+            let opd = self.intern_opd(opd_name);
+            let (Some(indicator), Some(level)) = (indicator, level) else {
+                continue;
+            };
+            if !self.first_answer(opd, indicator, stage) {
+                if self.problems.len() >= MAX_PROBLEMS {
+                    self.more += 1;
+                    continue;
+                }
+                // Found by a scan: this is the error path, and it runs at most MAX_PROBLEMS times.
+                let first = self
+                    .set
+                    .answers
+                    .iter()
+                    .find(|a| a.opd == opd && a.indicator == indicator && a.stage == stage)
+                    .expect("a marked pair has its answer");
+                let (f, l) = (first.file, first.line);
+                let first = if f == file_no {
+                    format!("line {l}")
+                } else {
+                    format!("{}:{l}", self.set.files[f as usize].path)
+                };
+                self.problem(place.at(
+                    line,
+                    named(ic),
+                    format!(
+                        "OPD {:?} already answered indicator {}{} at {first}; keep one answer per OPD and indicator{}",
+                        self.set.opds[opd as usize],
+                        self.model.indicators[indicator as usize].id,
+                        stage.map(|s| format!(" at stage {s}")).unwrap_or_default(),
+                        if stage.is_some() { " and stage" } else { "" }
+                    ),
+                ));
+                continue;
+            }
+            answered += 1;
+            let text = |f: Field| Some(get(f)).filter(|s| !s.is_empty()).map(Box::from);
+            let remarks = Remarks {
+                evidence: text(Field::Evidence),
+                note: text(Field::Note),
+            };
+            let remarks = (remarks != Remarks::default()).then(|| {
+                self.set.remarks.push(remarks);
+                NonZeroU32::new(self.set.remarks.len() as u32).expect("counted from 1")
+            });
+            self.set.answers.push(Answer {
+                opd,
+                indicator,
+                level,
+                stage,
+                file: file_no,
+                // A sheet is at most MAX_SHEET_BYTES long, so its lines fit.
+                line: line as u32,
+                remarks,
+            });
+        }
+        if answered == 0 && self.problems.len() + self.more == problems_before {
+            self.problem(place.at(
+                header_line,
+                None,
+                "the sheet has a header but no answers; fill in the level column".into(),
+            ));
+        }
+    }
+
+    pub fn finish(self) -> Result<AnswerSet, SheetErrors> {
+        if self.problems.is_empty() {
+            Ok(self.set)
+        } else {
+            Err(SheetErrors {
+                problems: self.problems,
+                more: self.more,
+            })
+        }
+    }
+
+    /// Everything read, whatever the problems: for `spbe validate`, which reports both.
+    pub fn finish_partial(self) -> (AnswerSet, SheetErrors) {
+        (
+            self.set,
+            SheetErrors {
+                problems: self.problems,
+                more: self.more,
+            },
+        )
+    }
+}
+
+fn indicator_range(model: &Model) -> String {
+    let ids: Vec<&str> = model.indicators.iter().map(|i| i.id.as_str()).collect();
+    match (ids.first(), ids.last()) {
+        (Some(a), Some(b)) if ids.len() > 2 => format!("{a} to {b}"),
+        _ => ids.join(", "),
+    }
+}
+
+/// Reads a level: a whole number in range, a level name of the indicator's scale, or Excel's
+/// dropdown form `3 - Terdefinisi`. The error says what is allowed.
+pub fn parse_level(model: &Model, indicator: usize, text: &str) -> Result<u8, String> {
+    // The usual cell, read once per row: one digit in range.
+    if let &[d @ b'0'..=b'9'] = text.as_bytes() {
+        let level = d - b'0';
+        if (model.min_level..=model.max_level).contains(&level) {
+            return Ok(level);
+        }
+    }
+    let scale = &model.scales[model.indicators[indicator].scale];
+    let allowed = || {
+        format!(
+            "write a whole number from {} to {}, a level name ({}) or the dropdown form \"3 - {}\"",
+            model.min_level,
+            model.max_level,
+            scale.level_names.join(", "),
+            model.level_name(indicator, 3.clamp(model.min_level, model.max_level))
+        )
+    };
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(format!("the level is empty; {}", allowed()));
+    }
+    let same = |a: &str, b: &str| {
+        let norm = |s: &str| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
+        norm(a) == norm(b)
+    };
+    let digits_end = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    if digits_end > 0 {
+        let (num, rest) = t.split_at(digits_end);
+        let rest = rest.trim_start();
+        let in_range = |n: &str| -> Result<u8, String> {
+            match n.parse::<u32>() {
+                Ok(v) if v >= model.min_level as u32 && v <= model.max_level as u32 => Ok(v as u8),
+                _ => Err(format!(
+                    "level {n} is outside the model's range {} to {}; {}",
+                    model.min_level,
+                    model.max_level,
+                    allowed()
+                )),
+            }
+        };
+        if rest.is_empty() {
+            return in_range(num);
+        }
+        if rest.starts_with([',', '.']) && rest[1..].chars().all(|c| c.is_ascii_digit()) {
+            return Err(format!(
+                "level {t:?} is not a whole number; maturity levels have no fractions, {}",
+                allowed()
+            ));
+        }
+        if let Some(name) = rest.strip_prefix(['-', '–', '—', ':', '.']) {
+            let level = in_range(num)?;
+            let expected = model.level_name(indicator, level);
+            if same(name, expected) {
+                return Ok(level);
+            }
+            return Err(format!(
+                "level {t:?} does not match: level {level} of this indicator is {expected:?}; {}",
+                allowed()
+            ));
+        }
+    }
+    if let Some(pos) = scale.level_names.iter().position(|n| same(n, t)) {
+        return Ok(model.min_level + pos as u8);
+    }
+    Err(format!("{t:?} is not a level; {}", allowed()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> Model {
+        Model::load("spbe-2020").unwrap()
+    }
+
+    #[test]
+    fn one_answer_per_opd_indicator_and_stage_and_the_excess_is_counted() {
+        let m = model();
+        let mut text =
+            String::from("opd,indicator,stage,level\nA,1,mandiri,3\nA,1,akhir,3\nB,1,akhir,2\n");
+        for _ in 0..150 {
+            text.push_str("A,I1,Final,4\n");
+        }
+        let mut r = SheetReader::new(&m);
+        r.read(&Source::Stdin, text.as_bytes());
+        let err = r.finish().unwrap_err();
+        assert_eq!((err.problems.len(), err.more), (MAX_PROBLEMS, 50));
+        assert_eq!(
+            err.problems[99].to_string(),
+            "<stdin>:104:2: column \"indicator\": OPD \"A\" already answered indicator 1 at stage akhir at line 3; keep one answer per OPD and indicator and stage"
+        );
+    }
+
+    #[test]
+    fn an_answer_is_20_bytes() {
+        // Memory for a million-row sheet is mostly answers (bench/README.md).
+        assert_eq!(std::mem::size_of::<Answer>(), 20);
+    }
+
+    #[test]
+    fn field_slots_follow_all() {
+        for (i, f) in Field::ALL.iter().enumerate() {
+            assert_eq!(f.slot(), i, "{f:?}");
+        }
+    }
+
+    #[test]
+    fn levels_in_every_accepted_form() {
+        let m = model();
+        let i11 = m.find_indicator("11").unwrap();
+        let i32 = m.find_indicator("I32").unwrap();
+        assert_eq!(parse_level(&m, i11, " 3 "), Ok(3));
+        assert_eq!(parse_level(&m, i11, "Terdefinisi"), Ok(3));
+        assert_eq!(parse_level(&m, i11, "terpadu  dan terukur"), Ok(4));
+        assert_eq!(parse_level(&m, i11, "3 - Terdefinisi"), Ok(3));
+        assert_eq!(parse_level(&m, i11, "3 – terdefinisi"), Ok(3));
+        assert_eq!(parse_level(&m, i32, "3 - Transaksi"), Ok(3));
+        assert_eq!(parse_level(&m, i32, "Kolaborasi"), Ok(4));
+    }
+
+    #[test]
+    fn bad_levels_say_what_is_allowed() {
+        let m = model();
+        let i11 = m.find_indicator("11").unwrap();
+        let allowed = "write a whole number from 1 to 5, a level name (Rintisan, Terkelola, Terdefinisi, Terpadu dan Terukur, Optimum) or the dropdown form \"3 - Terdefinisi\"";
+        assert_eq!(
+            parse_level(&m, i11, "4,5"),
+            Err(format!(
+                "level \"4,5\" is not a whole number; maturity levels have no fractions, {allowed}"
+            ))
+        );
+        assert_eq!(
+            parse_level(&m, i11, "3.5"),
+            Err(format!(
+                "level \"3.5\" is not a whole number; maturity levels have no fractions, {allowed}"
+            ))
+        );
+        assert_eq!(
+            parse_level(&m, i11, "6"),
+            Err(format!(
+                "level 6 is outside the model's range 1 to 5; {allowed}"
+            ))
+        );
+        assert_eq!(
+            parse_level(&m, i11, "0"),
+            Err(format!(
+                "level 0 is outside the model's range 1 to 5; {allowed}"
+            ))
+        );
+        assert_eq!(
+            parse_level(&m, i11, ""),
+            Err(format!("the level is empty; {allowed}"))
+        );
+        assert_eq!(
+            parse_level(&m, i11, "3 - Transaksi"),
+            Err(format!(
+                "level \"3 - Transaksi\" does not match: level 3 of this indicator is \"Terdefinisi\"; {allowed}"
+            ))
+        );
+        assert_eq!(
+            parse_level(&m, i11, "tinggi"),
+            Err(format!("\"tinggi\" is not a level; {allowed}"))
+        );
+    }
+}

@@ -1,0 +1,118 @@
+//! The report as Markdown: the same content as the HTML report, as tables (the charts' numbers
+//! are the domain and aspect rows), for a wiki page or a CI job summary.
+
+use std::fmt::Write;
+
+use crate::core::model::Model;
+use crate::output::render::{self, markdown::table};
+use crate::output::report::Report;
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// The whole report as Markdown.
+pub fn render(report: &Report, model: &Model) -> String {
+    let l = report.labels();
+    let card = &report.card;
+    let mut o = String::new();
+    let _ = writeln!(o, "# {}\n", cell(&report.title));
+    let _ = writeln!(o, "- {}", cell(&report.model_line()));
+    let _ = writeln!(o, "- {}: {}", l.data_date, cell(&report.data_date));
+    let _ = writeln!(o, "- {}", cell(&report.inputs_line()));
+    let _ = writeln!(
+        o,
+        "\n**{}: {} {}** ({})",
+        l.index,
+        report.index_text(),
+        cell(&card.predicate),
+        cell(&report.exact_line())
+    );
+    if let Some(line) = report.gap_line() {
+        let _ = writeln!(o, "\n**{}**", cell(&line));
+    }
+    for w in &card.warnings {
+        let _ = writeln!(o, "\n> {}", cell(w));
+    }
+
+    let mut rows: Vec<Vec<String>> = card
+        .domains
+        .iter()
+        .map(|d| {
+            vec![
+                format!("**{}**", d.id),
+                format!("**{}**", cell(&d.name)),
+                d.weight.to_string(),
+                d.index_rounded.to_string(),
+            ]
+        })
+        .chain(card.aspects.iter().map(|a| render::aspect_row(a, false)))
+        .collect();
+    let gap = report.gap.as_ref();
+    if let Some(g) = gap {
+        // The gap rows are the domains then the aspects (see `gap_rows`), as the rows above.
+        debug_assert_eq!(g.rows.len(), rows.len());
+        for (r, row) in rows.iter_mut().zip(&g.rows) {
+            r.push(
+                row.gap
+                    .as_ref()
+                    .map(|x| report.fixed(x))
+                    .unwrap_or_default(),
+            );
+            r.push(report.points(&row.points_available));
+        }
+    }
+    let mut header = vec![l.id, l.name, l.weight_pct, l.index];
+    let mut numeric = vec![2, 3];
+    if gap.is_some() {
+        header.extend([l.gap, l.points_available]);
+        numeric.extend([4, 5]);
+    }
+    if card.domains.is_empty() {
+        let _ = writeln!(o, "\n## {}\n", l.aspects);
+    } else {
+        let _ = writeln!(o, "\n## {} & {}\n", l.domains, l.aspects);
+    }
+    o.push_str(&table(&header, &rows, &numeric));
+
+    if gap.is_some() {
+        let _ = writeln!(o, "\n## {}\n", l.roadmap);
+        if let Some(note) = report.roadmap_note() {
+            let _ = writeln!(o, "{}\n", cell(&note));
+        }
+        let rows = report.roadmap_rows();
+        if !rows.is_empty() {
+            o.push_str(&table(&report.roadmap_header(), &rows, &[0, 3, 4, 5, 6]));
+        }
+    }
+
+    let _ = writeln!(o, "\n## {}\n", l.indicators);
+    let rows = super::indicator_rows(report, card);
+    o.push_str(&table(&super::indicator_header(l), &rows, &[2, 4, 5]));
+
+    let _ = writeln!(o, "\n## {}\n", l.opd_title);
+    let rows = super::opd_rows(report);
+    o.push_str(&table(
+        &[l.opd, l.answered, l.indicators, l.disagreements],
+        &rows,
+        &[1],
+    ));
+
+    let _ = writeln!(o, "\n## {}\n", l.disagreement_title);
+    if report.disagreements.is_empty() {
+        let _ = writeln!(o, "{}", l.none);
+    } else {
+        let rows = super::disagreement_rows(report, card);
+        o.push_str(&table(
+            &[l.id, l.indicator, l.levels_given, l.used],
+            &rows,
+            &[3],
+        ));
+    }
+
+    o.push('\n');
+    for line in &crate::output::render::scorecard_view(model, card, l).receipt {
+        let _ = writeln!(o, "{}  ", cell(line.trim_start()));
+    }
+    o
+}

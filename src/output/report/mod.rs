@@ -1,0 +1,778 @@
+//! The report people read (`spbe report`): what it contains, built once from a model, the
+//! answers and the scorecard, then rendered as HTML (inline CSS and SVG), XLSX or Markdown.
+//!
+//! The gap part is a plain input, [`ReportGap`], so any planner can feed it. [`ReportGap::compute`]
+//! fills it without one: the gap rows need only arithmetic, and the roadmap is the provably
+//! fewest one-level raises (see [`fewest_raises`]).
+
+pub mod html;
+pub mod markdown;
+pub mod svg;
+pub mod xlsx;
+
+use std::collections::BTreeMap;
+
+use crate::core::exact::{self, Exact};
+use crate::core::model::Model;
+use crate::core::plan;
+use crate::core::score::{PredicateBasis, predicate, score};
+use crate::core::scorecard::Scorecard;
+use crate::core::stage::Counted;
+use crate::output::i18n::{Labels, Lang};
+
+/// The `method` of a roadmap from [`fewest_raises`]; rendered as `Labels::roadmap_method`.
+pub const FEWEST_RAISES: &str = "fewest-raises";
+
+/// Everything a report shows.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub title: String,
+    pub lang: Lang,
+    /// `YYYY-MM-DD`: the date of the data (the newest input file, or `--date`).
+    pub data_date: String,
+    pub card: Scorecard,
+    /// Per indicator, in model order: `OPD: evidence` and `OPD: note` texts.
+    pub evidence: Vec<Vec<String>>,
+    pub notes: Vec<Vec<String>>,
+    pub opds: Vec<OpdRow>,
+    pub disagreements: Vec<Disagreement>,
+    /// The predicate bands, ascending, as (name, min, max).
+    pub bands: Vec<(String, Exact, Exact)>,
+    pub min_level: u8,
+    pub max_level: u8,
+    pub decimals: u32,
+    /// Digits of weights (2 for 1.30 %).
+    pub weight_decimals: u32,
+    /// Exact aspect and domain indices, model order.
+    pub aspect_index: Vec<Exact>,
+    pub domain_index: Vec<Exact>,
+    /// Domains and aspects with the points still available, target or not.
+    pub headroom: Vec<GapRow>,
+    pub gap: Option<ReportGap>,
+}
+
+/// One OPD: what it answered and where it disagrees with another OPD.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpdRow {
+    pub opd: String,
+    /// Indicator ids answered, model order.
+    pub indicators: Vec<String>,
+    /// Indicator ids where another OPD gave a different level.
+    pub disagreements: Vec<String>,
+}
+
+/// An indicator where the OPD gave different levels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Disagreement {
+    /// Position in the model (and in `card.indicators`).
+    pub indicator: usize,
+    pub answers: Vec<(String, u8)>,
+    pub used: String,
+}
+
+/// The gap to a target and the way there: the plain input of the report's gap part.
+#[derive(Debug, Clone)]
+pub struct ReportGap {
+    pub target: Exact,
+    /// The predicate the target falls in.
+    pub target_predicate: String,
+    /// Target − index (≤ 0 when met).
+    pub gap: Exact,
+    /// The target is met on the exact index.
+    pub met: bool,
+    /// The target is at most the index with every indicator at the highest level.
+    pub reachable: bool,
+    /// Domains then aspects.
+    pub rows: Vec<GapRow>,
+    /// The roadmap; `None` when no plan was made (the section then says why).
+    pub steps: Option<Vec<ReportStep>>,
+    /// One sentence on how the steps were chosen.
+    pub method: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GapKind {
+    Domain,
+    Aspect,
+}
+
+/// A domain's or an aspect's distance to the target and the index points left in it.
+#[derive(Debug, Clone)]
+pub struct GapRow {
+    pub kind: GapKind,
+    pub id: String,
+    pub name: String,
+    pub index: Exact,
+    /// Target − index of this node; `None` without a target.
+    pub gap: Option<Exact>,
+    /// Σ weight × (max − level) / 100: index points still available in this node.
+    pub points_available: Exact,
+}
+
+/// One step of the roadmap: raise one indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportStep {
+    /// Position in the model.
+    pub indicator: usize,
+    pub from: u8,
+    pub to: u8,
+    /// Index points the step adds.
+    pub gain: Exact,
+    pub index_after: Exact,
+    pub predicate_after: String,
+}
+
+/// How to build a report.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub title: Option<String>,
+    pub lang: Lang,
+    pub data_date: String,
+    pub target: Option<Exact>,
+}
+
+/// The consolidated levels of the scorecard, exactly.
+fn levels(card: &Scorecard) -> Vec<Exact> {
+    card.indicators.iter().map(|i| i.level.value()).collect()
+}
+
+impl Report {
+    pub fn build(
+        model: &Model,
+        answers: &Counted<'_>,
+        card: Scorecard,
+        options: ReportOptions,
+    ) -> Report {
+        let n = model.indicators.len();
+        let mut evidence = vec![Vec::new(); n];
+        let mut notes = vec![Vec::new(); n];
+        // Only the answers the scorecard counted: evidence of a superseded stage is not this
+        // level's evidence.
+        let set = answers.set;
+        for a in answers.answers() {
+            let opd = &set.opds[a.opd as usize];
+            if let Some(e) = set.evidence(a).filter(|e| !e.trim().is_empty()) {
+                evidence[a.indicator as usize].push(format!("{opd}: {e}"));
+            }
+            if let Some(t) = set.note(a).filter(|t| !t.trim().is_empty()) {
+                notes[a.indicator as usize].push(format!("{opd}: {t}"));
+            }
+        }
+        let disagreements: Vec<Disagreement> = card
+            .indicators
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.min != i.max)
+            .map(|(k, i)| Disagreement {
+                indicator: k,
+                answers: i
+                    .answers
+                    .iter()
+                    .map(|a| (a.opd.to_string(), a.level))
+                    .collect(),
+                used: i.level.to_string(),
+            })
+            .collect();
+        let mut by_opd: BTreeMap<&str, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+        for (k, i) in card.indicators.iter().enumerate() {
+            for a in &i.answers {
+                let e = by_opd.entry(&*a.opd).or_default();
+                if e.0.last() != Some(&k) {
+                    e.0.push(k);
+                    if i.min != i.max {
+                        e.1.push(k);
+                    }
+                }
+            }
+        }
+        let id = |k: &usize| card.indicators[*k].id.clone();
+        let mut opds: Vec<OpdRow> = by_opd
+            .into_iter()
+            .map(|(opd, (ans, dis))| OpdRow {
+                opd: opd.to_string(),
+                indicators: ans.iter().map(id).collect(),
+                disagreements: dis.iter().map(id).collect(),
+            })
+            .collect();
+        opds.sort_by_cached_key(|r| r.opd.to_lowercase());
+        let lv = levels(&card);
+        let scores = score(model, &lv);
+        let headroom = gap_rows(model, &lv, None);
+        let gap = options
+            .target
+            .map(|t| ReportGap::compute(model, &card, t, card.predicate_basis));
+        let title = options
+            .title
+            .filter(|t| !t.trim().is_empty())
+            .unwrap_or_else(|| options.lang.labels().report_title.to_string());
+        Report {
+            title,
+            lang: options.lang,
+            data_date: options.data_date,
+            evidence,
+            notes,
+            opds,
+            disagreements,
+            bands: model
+                .predicates
+                .iter()
+                .map(|p| (p.name.clone(), p.min.clone(), p.max.clone()))
+                .collect(),
+            min_level: model.min_level,
+            max_level: model.max_level,
+            decimals: model.decimals,
+            weight_decimals: model.weight_decimals(),
+            aspect_index: scores.aspects,
+            domain_index: scores.domains,
+            headroom,
+            gap,
+            card,
+        }
+    }
+
+    pub fn labels(&self) -> &'static Labels {
+        self.lang.labels()
+    }
+
+    /// `x` rounded half up to the model's decimals.
+    pub fn fixed(&self, x: &Exact) -> String {
+        exact::fixed(x, self.decimals)
+    }
+
+    /// Index points (level × weight / 100), with the digits they need.
+    pub fn points(&self, x: &Exact) -> String {
+        exact::fixed(x, self.points_decimals())
+    }
+
+    /// The digits index points need: the weights' and 2 more (a level × weight / 100).
+    pub fn points_decimals(&self) -> u32 {
+        self.weight_decimals + 2
+    }
+
+    /// Aspect indices after the roadmap, when there is one.
+    pub fn aspects_after(&self, model: &Model) -> Option<Vec<Exact>> {
+        let steps = self.gap.as_ref()?.steps.as_ref()?;
+        if steps.is_empty() {
+            return None;
+        }
+        let mut lv = levels(&self.card);
+        for s in steps {
+            lv[s.indicator] = exact::int(s.to as i64);
+        }
+        Some(score(model, &lv).aspects)
+    }
+
+    /// The inputs line of the heading.
+    pub fn inputs_line(&self) -> String {
+        crate::output::render::inputs_line(&self.card, self.labels())
+    }
+
+    /// `Model: name (id, version v, status)`.
+    pub fn model_line(&self) -> String {
+        crate::output::render::model_line(&self.card, self.labels())
+    }
+
+    /// Headline number: the rounded index.
+    pub fn index_text(&self) -> String {
+        self.card.index_rounded.to_string()
+    }
+
+    /// The exact index and how the predicate was read.
+    pub fn exact_line(&self) -> String {
+        let l = self.labels();
+        format!(
+            "{} {}; {}",
+            if self.card.index_exact {
+                l.exact
+            } else {
+                l.estimate
+            },
+            exact::exact_text(&self.card.index.value(), self.decimals).0,
+            l.predicate_basis(self.card.predicate_basis)
+        )
+    }
+
+    /// The OPD answers of an indicator as `Bappeda 3, BPKAD 4`, or the no-answer label.
+    pub fn opd_levels(&self, k: usize) -> String {
+        crate::output::render::opd_levels_cell(&self.card.indicators[k], self.labels())
+    }
+
+    /// The gap summary sentence.
+    pub fn gap_line(&self) -> Option<String> {
+        let g = self.gap.as_ref()?;
+        let l = self.labels();
+        Some(format!(
+            "{}: {} ({}); {}: {}; {}: {}",
+            l.target,
+            exact::exact_text(&g.target, self.decimals).0,
+            g.target_predicate,
+            l.index,
+            exact::exact_text(&self.card.index.value(), self.decimals).0,
+            l.gap,
+            exact::exact_text(&g.gap, self.decimals).0,
+        ))
+    }
+
+    /// The status of the roadmap: met, unreachable, or the method.
+    pub fn roadmap_note(&self) -> Option<String> {
+        let g = self.gap.as_ref()?;
+        let l = self.labels();
+        Some(if g.met {
+            l.target_met.to_string()
+        } else if !g.reachable {
+            l.target_unreachable.to_string()
+        } else if g.steps.is_none() {
+            l.roadmap_none.to_string()
+        } else {
+            match g.method.as_deref() {
+                Some(FEWEST_RAISES) | None => l.roadmap_method.to_string(),
+                Some(other) => other.to_string(),
+            }
+        })
+    }
+
+    /// The roadmap table's header, one label per cell of [`Report::roadmap_rows`]; shared by
+    /// the HTML, Markdown and XLSX reports.
+    pub fn roadmap_header(&self) -> [&'static str; 9] {
+        let l = self.labels();
+        [
+            l.step,
+            l.id,
+            l.indicator,
+            l.from,
+            l.to,
+            l.gain,
+            l.index_after,
+            l.predicate_after,
+            l.opd,
+        ]
+    }
+
+    /// Roadmap rows as text cells: step, indicator id, name, from, to, gain, index after,
+    /// predicate after, and the OPD that answered the indicator (who must act).
+    pub fn roadmap_rows(&self) -> Vec<Vec<String>> {
+        let Some(steps) = self.gap.as_ref().and_then(|g| g.steps.as_ref()) else {
+            return Vec::new();
+        };
+        steps
+            .iter()
+            .enumerate()
+            .map(|(n, s)| {
+                let i = &self.card.indicators[s.indicator];
+                vec![
+                    (n + 1).to_string(),
+                    i.id.clone(),
+                    i.name.clone(),
+                    s.from.to_string(),
+                    s.to.to_string(),
+                    self.points(&s.gain),
+                    exact::exact_text(&s.index_after, self.decimals).0,
+                    s.predicate_after.clone(),
+                    i.opds.join(", "),
+                ]
+            })
+            .collect()
+    }
+}
+
+impl ReportGap {
+    /// The gap rows by arithmetic alone, and the fewest-raises roadmap when levels are whole.
+    pub fn compute(
+        model: &Model,
+        card: &Scorecard,
+        target: Exact,
+        basis: PredicateBasis,
+    ) -> ReportGap {
+        let lv = levels(card);
+        let scores = score(model, &lv);
+        let max = exact::int(model.max_level as i64);
+        let rows = gap_rows(model, &lv, Some(&target));
+        let threshold = crate::cmd::gap::exact_threshold(model, &target, basis);
+        let met = scores.index >= threshold;
+        let reachable = target <= max;
+        let whole: Option<Vec<u8>> = lv
+            .iter()
+            .map(|l| exact::as_whole(l).map(|x| x as u8))
+            .collect();
+        let steps = match whole {
+            Some(w) if reachable => Some(fewest_raises(model, &w, &threshold, basis)),
+            _ => None,
+        };
+        ReportGap {
+            target_predicate: model.predicate(&target).name.clone(),
+            gap: (&target - &scores.index).max(exact::int(0)),
+            target,
+            met,
+            reachable,
+            rows,
+            method: steps.as_ref().map(|_| FEWEST_RAISES.to_string()),
+            steps,
+        }
+    }
+}
+
+/// Every domain then every aspect: its index, its distance to `target` and the index points
+/// still available in it (Σ weight × (max − level) / 100). Needs no planner.
+pub fn gap_rows(model: &Model, levels: &[Exact], target: Option<&Exact>) -> Vec<GapRow> {
+    let scores = score(model, levels);
+    let max = exact::int(model.max_level as i64);
+    let total = exact::int(model.total_units() as i64);
+    // Σ weight units × (max − level), per aspect, then per domain.
+    let mut aspect_room = vec![exact::int(0); model.aspects.len()];
+    for (ind, l) in model.indicators.iter().zip(levels) {
+        aspect_room[ind.aspect] += (&max - l) * exact::int(ind.weight as i64);
+    }
+    let mut domain_room = vec![exact::int(0); model.domains.len()];
+    for (a, room) in model.aspects.iter().zip(&aspect_room) {
+        if let Some(d) = a.domain {
+            domain_room[d] += room;
+        }
+    }
+    let domains = model
+        .domains
+        .iter()
+        .zip(&scores.domains)
+        .zip(&domain_room)
+        .map(|((d, idx), room)| (GapKind::Domain, &d.id, &d.name, idx, room));
+    let aspects = model
+        .aspects
+        .iter()
+        .zip(&scores.aspects)
+        .zip(&aspect_room)
+        .map(|((a, idx), room)| (GapKind::Aspect, &a.id, &a.name, idx, room));
+    domains
+        .chain(aspects)
+        .map(|(kind, id, name, idx, room)| GapRow {
+            kind,
+            id: id.clone(),
+            name: name.clone(),
+            index: idx.clone(),
+            // As in `spbe gap`: a node above the target has no gap (0), not a negative one.
+            gap: target.map(|t| (t - idx).max(exact::int(0))),
+            points_available: room / &total,
+        })
+        .collect()
+}
+
+/// The fewest one-level raises that bring the exact index to at least `target`, grouped into
+/// one step per indicator (in the order the plan first raises it). Empty when the target is met
+/// or cannot be reached.
+///
+/// The raises are those of `spbe gap`'s planner ([`plan::fewest_steps`], where the argument for
+/// minimality lives), with no constraints, so the report and `spbe gap --target` agree.
+pub fn fewest_raises(
+    model: &Model,
+    levels: &[u8],
+    target: &Exact,
+    basis: PredicateBasis,
+) -> Vec<ReportStep> {
+    let levers: Vec<plan::Lever> = model
+        .indicators
+        .iter()
+        .zip(levels)
+        .map(|(ind, &level)| plan::Lever {
+            weight: ind.weight,
+            level,
+            cap: model.max_level,
+        })
+        .collect();
+    let total = model.total_units() as i64;
+    let current: i64 = levers
+        .iter()
+        .map(|l| l.weight as i64 * l.level as i64)
+        .sum();
+    let need = (target * exact::int(total)).ceil().to_integer();
+    let need = num_traits::ToPrimitive::to_i64(&need).unwrap_or(i64::MAX) - current;
+    let plan::Roadmap::Reach(steps) = plan::fewest_steps(&levers, need) else {
+        return Vec::new();
+    };
+    // Group the one-level steps per indicator, keeping the order of first appearance.
+    let mut order: Vec<usize> = Vec::new();
+    let mut raised = vec![0u8; levels.len()];
+    for s in &steps {
+        if raised[s.indicator] == 0 {
+            order.push(s.indicator);
+        }
+        raised[s.indicator] += 1;
+    }
+    let mut sum = current;
+    order
+        .into_iter()
+        .map(|k| {
+            let units = model.indicators[k].weight as i64 * raised[k] as i64;
+            sum += units;
+            let index = exact::ratio(sum, total);
+            ReportStep {
+                indicator: k,
+                from: levels[k],
+                to: levels[k] + raised[k],
+                gain: exact::ratio(units, total),
+                predicate_after: predicate(model, &index, basis).name.clone(),
+                index_after: index,
+            }
+        })
+        .collect()
+}
+
+/// Reads `--target`: a number (`3`, `3.5`, `3,5`) or a predicate name (`Baik` → its lower
+/// bound), within the model's level range.
+pub fn parse_target(model: &Model, text: &str) -> anyhow::Result<Exact> {
+    if let Some(p) = model.predicate_named(text) {
+        return Ok(p.min.clone());
+    }
+    let t = text.trim();
+    let value = exact::parse_decimal(t)
+        .or_else(|| {
+            if t.matches(',').count() == 1 {
+                exact::parse_decimal(&t.replace(',', "."))
+            } else {
+                None
+            }
+        })
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "--target {text:?} is neither a number nor a predicate; write an index such as 3.5 or one of: {}",
+                model
+                    .predicates
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?;
+    let (lo, hi) = (model.min_level, model.max_level);
+    if value < exact::int(lo as i64) || value > exact::int(hi as i64) {
+        anyhow::bail!(
+            "--target {text} is outside the index range {lo}..{hi} of the model {}; choose a target between {lo} and {hi}",
+            model.id
+        );
+    }
+    Ok(value)
+}
+
+/// The indicator table's header: the scorecard's columns ([`crate::output::render::indicator_header`]),
+/// then the evidence; shared by the HTML and Markdown reports.
+pub fn indicator_header(l: &Labels) -> Vec<&'static str> {
+    let mut header = crate::output::render::indicator_header(l);
+    header.push(l.evidence);
+    header
+}
+
+/// The indicator table's rows, under [`indicator_header`]; shared by the HTML and Markdown
+/// reports.
+pub fn indicator_rows(report: &Report, card: &Scorecard) -> Vec<Vec<String>> {
+    card.indicators
+        .iter()
+        .enumerate()
+        .map(|(k, i)| {
+            let mut row = crate::output::render::indicator_cells(
+                i,
+                report.points_decimals(),
+                report.labels(),
+            );
+            row.push(report.evidence[k].join("; "));
+            row
+        })
+        .collect()
+}
+
+/// The OPD table's rows (OPD, how many indicators it answered, which, where it disagrees with
+/// another OPD or `-`), shared by the HTML and Markdown reports.
+pub fn opd_rows(report: &Report) -> Vec<Vec<String>> {
+    report
+        .opds
+        .iter()
+        .map(|r| {
+            vec![
+                r.opd.clone(),
+                r.indicators.len().to_string(),
+                r.indicators.join(", "),
+                if r.disagreements.is_empty() {
+                    "-".into()
+                } else {
+                    r.disagreements.join(", ")
+                },
+            ]
+        })
+        .collect()
+}
+
+/// The disagreement table's rows (id, name, each OPD's level, the level used), shared by the
+/// HTML and Markdown reports.
+pub fn disagreement_rows(report: &Report, card: &Scorecard) -> Vec<Vec<String>> {
+    report
+        .disagreements
+        .iter()
+        .map(|d| {
+            let i = &card.indicators[d.indicator];
+            vec![
+                i.id.clone(),
+                i.name.clone(),
+                d.answers
+                    .iter()
+                    .map(|(o, lv)| format!("{o} {lv}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                d.used.clone(),
+            ]
+        })
+        .collect()
+}
+
+/// A date from days since 1970-01-01 (proleptic Gregorian), as `YYYY-MM-DD`.
+pub fn civil_date(days: i64) -> String {
+    // Howard Hinnant's days_from_civil inverse.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The UTC date of a file time.
+pub fn date_of(t: std::time::SystemTime) -> String {
+    let secs = match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => d.as_secs() as i64,
+        Err(e) => -(e.duration().as_secs() as i64),
+    };
+    civil_date(secs.div_euclid(86_400))
+}
+
+/// Checks `--date`: `YYYY-MM-DD`.
+pub fn parse_date(text: &str) -> anyhow::Result<String> {
+    let t = text.trim();
+    let b = t.as_bytes();
+    let ok = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && {
+            let year: u32 = t[..4].parse().unwrap_or(0);
+            let month: u32 = t[5..7].parse().unwrap_or(0);
+            let day: u32 = t[8..10].parse().unwrap_or(0);
+            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+            let days = match month {
+                1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+                4 | 6 | 9 | 11 => 30,
+                2 if leap => 29,
+                2 => 28,
+                _ => 0,
+            };
+            year >= 1 && (1..=days).contains(&day)
+        };
+    if !ok {
+        anyhow::bail!("--date {text:?} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-31");
+    }
+    Ok(t.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> Model {
+        Model::load("spbe-2020").unwrap()
+    }
+
+    #[test]
+    fn dates_must_exist() {
+        assert_eq!(parse_date("2024-02-29").unwrap(), "2024-02-29");
+        assert_eq!(parse_date(" 2026-03-31 ").unwrap(), "2026-03-31");
+        for bad in [
+            "2025-02-29",
+            "2025-02-30",
+            "2026-04-31",
+            "0000-01-01",
+            "2026-13-01",
+            "2026-1-01",
+            "31-03-2026",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(19_723), "2024-01-01");
+        assert_eq!(civil_date(20_513), "2026-03-01");
+        assert_eq!(civil_date(-1), "1969-12-31");
+    }
+
+    #[test]
+    fn targets_are_numbers_or_predicates_in_range() {
+        let m = model();
+        assert_eq!(parse_target(&m, "3").unwrap(), exact::int(3));
+        assert_eq!(parse_target(&m, "3,5").unwrap(), exact::ratio(7, 2));
+        assert_eq!(parse_target(&m, "baik").unwrap(), exact::ratio(13, 5));
+        let e = parse_target(&m, "6").unwrap_err().to_string();
+        assert!(e.contains("outside the index range 1..5"), "{e}");
+        let e = parse_target(&m, "tiga").unwrap_err().to_string();
+        assert!(
+            e.contains("Memuaskan, Sangat Baik") || e.contains("Kurang"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn fewest_raises_takes_the_heaviest_first_and_stops_at_the_target() {
+        let m = model();
+        // All level 1: index 1.00. Indicators 42-47 weigh 3.00 (heaviest): one raise each adds
+        // 0.03. Target 1.05 needs 2 raises of 0.03 (0.06 ≥ 0.05), and no single raise suffices.
+        let steps = fewest_raises(&m, &[1; 47], &exact::ratio(105, 100), PredicateBasis::Exact);
+        assert_eq!(steps.len(), 2);
+        assert_eq!((steps[0].indicator, steps[0].from, steps[0].to), (41, 1, 2));
+        assert_eq!((steps[1].indicator, steps[1].from, steps[1].to), (42, 1, 2));
+        assert_eq!(steps[1].index_after, exact::ratio(106, 100));
+        // Exactly reachable targets need no overshoot: 5.00 from all 1 raises everything to 5.
+        let all = fewest_raises(&m, &[1; 47], &exact::int(5), PredicateBasis::Exact);
+        assert_eq!(all.len(), 47);
+        assert!(all.iter().all(|s| s.to == 5));
+        assert_eq!(all.last().unwrap().index_after, exact::int(5));
+        assert_eq!(all.last().unwrap().predicate_after, "Memuaskan");
+        // Met already: nothing to do.
+        assert!(fewest_raises(&m, &[3; 47], &exact::int(3), PredicateBasis::Exact).is_empty());
+    }
+
+    /// Brute force on a small model: no plan with fewer raises reaches the target.
+    #[test]
+    fn fewest_raises_is_minimal_against_brute_force() {
+        let m = model();
+        let base: Vec<u8> = (0..47).map(|k| 1 + (k % 3) as u8).collect();
+        let lv: Vec<Exact> = base.iter().map(|&l| exact::int(l as i64)).collect();
+        let start = score(&m, &lv).index;
+        let total = m.total_units() as i64;
+        for extra in [1i64, 7, 30, 131, 300, 301] {
+            let target = &start + exact::ratio(extra, total);
+            let steps = fewest_raises(&m, &base, &target, PredicateBasis::Exact);
+            let raises: u32 = steps.iter().map(|s| (s.to - s.from) as u32).sum();
+            // The best k raises: sort every unit gain descending and count the prefix.
+            let mut gains: Vec<u64> = Vec::new();
+            for (k, ind) in m.indicators.iter().enumerate() {
+                for _ in base[k]..m.max_level {
+                    gains.push(ind.weight);
+                }
+            }
+            gains.sort_unstable_by(|a, b| b.cmp(a));
+            let need = extra as u64;
+            let mut sum = 0;
+            let best = gains
+                .iter()
+                .position(|g| {
+                    sum += g;
+                    sum >= need
+                })
+                .unwrap() as u32
+                + 1;
+            assert_eq!(raises, best, "extra {extra}");
+            assert!(steps.last().unwrap().index_after >= target);
+        }
+    }
+}
