@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use spbe::core::answers::AnswerSet;
+use spbe::core::evaluate::{Policy, evaluate};
 use spbe::core::model::Model;
-use spbe::core::scorecard::{Options, Scorecard};
+use spbe::core::scorecard::Scorecard;
 use spbe::input::decode::Encoding;
 use spbe::input::sheets::{ReadOptions, SheetErrors, SheetReader, Source};
 
@@ -57,7 +58,7 @@ fn essence(set: &AnswerSet) -> Vec<Essence> {
 }
 
 fn index(set: &AnswerSet) -> String {
-    Scorecard::build(&model(), set, Options::default())
+    Scorecard::of(&evaluate(&model(), set, Policy::default()).unwrap())
         .index
         .to_string()
 }

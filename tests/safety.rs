@@ -5,8 +5,9 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use proptest::prelude::*;
+use spbe::core::evaluate::{Policy, evaluate};
 use spbe::core::model::Model;
-use spbe::core::scorecard::{Options, Scorecard};
+use spbe::core::scorecard::Scorecard;
 use spbe::input::sheets::{SheetReader, Source};
 
 fn spbe(dir: &Path) -> Command {
@@ -130,7 +131,7 @@ fn scores_or_errors_cleanly(bytes: &[u8]) {
     r.read(&Source::File("any.csv".into()), bytes);
     match r.finish() {
         Ok(set) => {
-            let card = Scorecard::build(&model, &set, Options::default());
+            let card = Scorecard::of(&evaluate(&model, &set, Policy::default()).unwrap());
             assert!(!card.index.to_string().is_empty());
         }
         Err(e) => {

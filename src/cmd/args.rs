@@ -10,11 +10,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::cmd;
 use crate::core::answers::AnswerSet;
 use crate::core::consolidate::Combine;
+use crate::core::evaluate::{Evaluation, Policy, evaluate};
 use crate::core::model::Model;
 use crate::core::owners::OwnerMap;
 use crate::core::score::PredicateBasis;
-use crate::core::scorecard::{Adjustments, Options, Scorecard};
-use crate::core::stage::{self, Stage};
+use crate::core::stage::Stage;
 use crate::input::decode::{Delimiter, Encoding};
 use crate::input::model::DEFAULT_MODEL;
 use crate::input::sheets::{self, ReadOptions};
@@ -250,13 +250,6 @@ pub enum Format {
 }
 
 impl InputArgs {
-    /// Loads the model and the answers.
-    pub fn load(&self) -> anyhow::Result<(Model, AnswerSet)> {
-        let model = self.load_model()?;
-        let answers = self.load_answers(&model)?;
-        Ok((model, answers))
-    }
-
     /// Loads the model named by `--model` (and says which with `-v`).
     pub fn load_model(&self) -> anyhow::Result<Model> {
         let model = Model::load(&self.model)?;
@@ -344,68 +337,78 @@ impl InputArgs {
         Ok((Some(map), self.fallback.unwrap_or(Combine::Min)))
     }
 
-    /// Loads, scores and applies `--strict`.
-    pub fn scorecard(&self, basis: PredicateBasis) -> anyhow::Result<(Model, Scorecard)> {
-        let (model, card, _, _) = self.scorecard_full(basis, &WhatIfArgs::default())?;
-        Ok((model, card))
+    /// Loads the model, the responsibility map and the answers, and checks the what-if levels
+    /// against the model: everything [`Loaded::evaluate`] needs.
+    pub fn load(&self, basis: PredicateBasis, what_if: &WhatIfArgs) -> anyhow::Result<Loaded> {
+        self.load_with(self.load_model()?, basis, what_if)
     }
 
-    /// Like [`InputArgs::scorecard`], with the what-if levels of `--set` put in before scoring.
-    pub fn scorecard_what_if(
+    /// [`InputArgs::load`] with the model already loaded (a command that checks flags against
+    /// the model before reading any sheet).
+    pub fn load_with(
         &self,
+        model: Model,
         basis: PredicateBasis,
         what_if: &WhatIfArgs,
-    ) -> anyhow::Result<(Model, Scorecard)> {
-        let (model, card, _, _) = self.scorecard_full(basis, what_if)?;
-        Ok((model, card))
-    }
-
-    /// [`InputArgs::scorecard`], also returning the answers and the responsibility map.
-    #[allow(clippy::type_complexity)]
-    pub fn scorecard_with_answers(
-        &self,
-        basis: PredicateBasis,
-    ) -> anyhow::Result<(Model, Scorecard, AnswerSet, Option<OwnerMap>)> {
-        self.scorecard_full(basis, &WhatIfArgs::default())
-    }
-
-    /// Loads the model, the responsibility map and the answers; scores them with the stage
-    /// choice, the owners and the what-if levels; applies `--strict`.
-    #[allow(clippy::type_complexity)]
-    fn scorecard_full(
-        &self,
-        basis: PredicateBasis,
-        what_if: &WhatIfArgs,
-    ) -> anyhow::Result<(Model, Scorecard, AnswerSet, Option<OwnerMap>)> {
-        let model = self.load_model()?;
+    ) -> anyhow::Result<Loaded> {
         let (owners, fallback) = self.load_owners(&model)?;
         let answers = self.load_answers(&model)?;
         let overrides = what_if.overrides(&model)?;
-        let mut card = stage::scorecard(
-            &model,
-            &answers,
-            Options {
-                combine: self.combine,
-                basis,
-            },
-            self.stage,
-            &Adjustments {
-                owners: owners.as_ref(),
-                fallback,
-                overrides: &overrides,
-            },
-        )?;
-        if let Some(map) = &owners {
-            card.warnings.extend(map.warnings.iter().cloned());
+        Ok(Loaded {
+            model,
+            answers,
+            owners,
+            overrides,
+            combine: self.combine,
+            fallback,
+            basis,
+            stage: self.stage,
+            strict: self.strict,
+        })
+    }
+}
+
+/// What a command evaluates: the model, the answers, the side files and the policy flags.
+#[derive(Debug)]
+pub struct Loaded {
+    pub model: Model,
+    pub answers: AnswerSet,
+    pub owners: Option<OwnerMap>,
+    pub overrides: Vec<(usize, u8)>,
+    pub combine: Combine,
+    pub fallback: Combine,
+    pub basis: PredicateBasis,
+    pub stage: Option<Stage>,
+    pub strict: bool,
+}
+
+impl Loaded {
+    /// The policy the flags ask for.
+    pub fn policy(&self) -> Policy<'_> {
+        Policy {
+            combine: self.combine,
+            fallback: self.fallback,
+            basis: self.basis,
+            stage: self.stage,
+            owners: self.owners.as_ref(),
+            overrides: &self.overrides,
         }
-        if self.strict && !card.receipt.filled_at_lowest.is_empty() {
-            anyhow::bail!(
-                "--strict: {} indicator(s) have no answer in any sheet: {}; answer them or drop --strict",
-                card.receipt.filled_at_lowest.len(),
-                card.receipt.filled_at_lowest.join(", ")
-            );
+    }
+
+    /// Runs the one evaluation pipeline and applies `--strict`.
+    pub fn evaluate(&self) -> anyhow::Result<Evaluation<'_>> {
+        let ev = evaluate(&self.model, &self.answers, self.policy())?;
+        if self.strict {
+            let filled = ev.filled_ids();
+            if !filled.is_empty() {
+                anyhow::bail!(
+                    "--strict: {} indicator(s) have no answer in any sheet: {}; answer them or drop --strict",
+                    filled.len(),
+                    filled.join(", ")
+                );
+            }
         }
-        Ok((model, card, answers, owners))
+        Ok(ev)
     }
 }
 

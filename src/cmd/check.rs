@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 use serde::Serialize;
 
-use crate::cmd::args::{FAILURE, Format, InputArgs, OutputArgs, SUCCESS, warn};
+use crate::cmd::args::{FAILURE, Format, InputArgs, OutputArgs, SUCCESS, WhatIfArgs, warn};
 use crate::core::exact::{self, Decimal, Exact};
 use crate::core::model::Model;
 use crate::core::score::PredicateBasis;
@@ -126,12 +126,16 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             "spbe check needs at least one gate: --fail-under X, --min-predicate NAME, --baseline FILE or --warn-under X"
         );
     }
-    let (model, card) = args.input.scorecard(args.predicate_basis)?;
+    let loaded = args
+        .input
+        .load(args.predicate_basis, &WhatIfArgs::default())?;
+    let model = &loaded.model;
+    let card = Scorecard::of(&loaded.evaluate()?);
     let baseline = match &args.baseline {
         Some(path) => Some(read_baseline(path)?),
         None => None,
     };
-    let report = evaluate(&model, &card, args, baseline.as_ref())?;
+    let report = evaluate(model, &card, args, baseline.as_ref())?;
 
     let mut read = args.input.files();
     read.extend(args.baseline.clone());

@@ -11,9 +11,10 @@ use crate::cmd::args::{Format, OutputArgs, SUCCESS, warn};
 use crate::cmd::result::{self, SheetOptions};
 use crate::core::consolidate::Combine;
 use crate::core::diff::{Diff, NodeChange, Side, diff, signed};
+use crate::core::evaluate::{Policy, evaluate};
 use crate::core::model::Model;
 use crate::core::score::PredicateBasis;
-use crate::core::scorecard::Options;
+use crate::core::scorecard::Scorecard;
 use crate::core::stage::{self, Stage};
 use crate::input::model::DEFAULT_MODEL;
 use crate::output::destination::{Output, neutralize};
@@ -92,12 +93,16 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
                     Stage::ACCEPTED
                 );
             }
-            let options = Options {
-                combine: args.combine,
-                basis: args.predicate_basis,
+            let at = |stage: Stage| -> anyhow::Result<Scorecard> {
+                let policy = Policy {
+                    combine: args.combine,
+                    basis: args.predicate_basis,
+                    stage: Some(stage),
+                    ..Policy::default()
+                };
+                Ok(Scorecard::of(&evaluate(&model, &set, policy)?))
             };
-            let old = stage::scorecard(&model, &set, options, Some(claim), &Default::default())?;
-            let new = stage::scorecard(&model, &set, options, Some(verdict), &Default::default())?;
+            let (old, new) = (at(claim)?, at(verdict)?);
             let mut d = diff(
                 &format!("{claim} (claim)"),
                 &old,

@@ -6,17 +6,18 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::Args;
-use num_traits::ToPrimitive;
 use serde::Serialize;
 
 use crate::cmd::args::{FAILURE, Format, InputArgs, OutputArgs, SUCCESS, WhatIfArgs, warn};
 use crate::core::consolidate::Combine;
 use crate::core::effort::Efforts;
+use crate::core::evaluate::Evaluation;
+use crate::core::evaluate::Override;
 use crate::core::exact::{self, Decimal, Exact};
 use crate::core::model::Model;
-use crate::core::plan::{self, Lever, Roadmap};
+use crate::core::plan::{self, Limits, Roadmap};
 use crate::core::score::{PredicateBasis, predicate};
-use crate::core::scorecard::{ModelInfo, Override, SCHEMA_VERSION, Scorecard, Tool};
+use crate::core::scorecard::{ModelInfo, SCHEMA_VERSION, Tool};
 use crate::output::destination::Output;
 use crate::output::i18n::Labels;
 use crate::output::render;
@@ -191,14 +192,13 @@ pub fn run(args: &GapArgs) -> anyhow::Result<u8> {
             "spbe gap plans whole level steps, and --combine mean gives fractional levels; use --combine min, max or median"
         );
     }
-    let (model, card) = args
-        .input
-        .scorecard_what_if(args.predicate_basis, &args.what_if)?;
+    let loaded = args.input.load(args.predicate_basis, &args.what_if)?;
+    let model = &loaded.model;
     let efforts = match &args.effort {
-        Some(path) => Efforts::load(&model, path)?,
-        None => Efforts::unit(&model),
+        Some(path) => Some(Efforts::load(model, path)?),
+        None => None,
     };
-    let report = build(&model, &card, args, &efforts)?;
+    let report = build(&loaded.evaluate()?, args, efforts.as_ref())?;
 
     let mut read = args.input.files();
     read.extend(args.effort.clone());
@@ -272,131 +272,52 @@ fn target_of(model: &Model, args: &GapArgs) -> anyhow::Result<(Exact, Option<Str
         return Ok((p.min.clone(), Some(p.name.clone())));
     }
     let text = args.target.as_deref().unwrap_or_default();
-    Ok((parse_target(model, text)?, None))
+    let target = plan::parse_target(model, "--target", text).map_err(anyhow::Error::msg)?;
+    Ok((target, None))
 }
 
-/// Reads `--target X`: an index (`3`, `3.5`, or with a decimal comma `3,5`) or a predicate name
-/// (`Baik` → its lower bound), within the model's level range. Shared by every command that takes
-/// a target (`gap`, `opd`, `report`).
-pub fn parse_target(model: &Model, text: &str) -> anyhow::Result<Exact> {
-    crate::output::report::parse_target(model, text)
-}
-
-/// The exact index that meets `target` on the predicate basis: on the exact basis the target
-/// itself; on the rounded basis (the ministry read the rounded index in 2023) the lowest exact
-/// index that rounds half up to the target, target − ½ × 10^−decimals.
-pub fn exact_threshold(model: &Model, target: &Exact, basis: PredicateBasis) -> Exact {
-    match basis {
-        PredicateBasis::Exact => target.clone(),
-        PredicateBasis::Rounded => {
-            let half = exact::ratio(1, 2 * 10i64.pow(model.decimals));
-            (target - half).max(exact::int(0))
-        }
-    }
-}
-
-/// The consolidated levels of a scorecard as whole numbers (a roadmap takes whole steps).
-pub fn whole_levels(card: &Scorecard) -> anyhow::Result<Vec<u8>> {
-    card.indicators
-        .iter()
-        .map(|i| {
-            exact::as_whole(&i.level.value())
-                .and_then(|l| u8::try_from(l).ok())
-                .context(
-                    "a consolidated level is not whole; plan with --combine min, max or median",
-                )
-        })
-        .collect()
-}
-
-/// Weight units still needed to lift Σ weight × level to `target` × total (≤ 0: already met).
-pub fn units_needed(model: &Model, levers: &[Lever], target: &Exact) -> anyhow::Result<i64> {
-    let total = model.total_units() as i64;
-    let current: i64 = levers
-        .iter()
-        .map(|l| l.weight as i64 * l.level as i64)
-        .sum();
-    let need = (target * exact::int(total))
-        .ceil()
-        .to_integer()
-        .to_i64()
-        .context("target out of range")?;
-    Ok(need - current)
+/// The whole levels of an evaluation (a roadmap takes whole steps).
+pub fn whole_levels(ev: &Evaluation<'_>) -> anyhow::Result<Vec<u8>> {
+    ev.whole_levels()
+        .context("a consolidated level is not whole; plan with --combine min, max or median")
 }
 
 /// Computes the gap tables and the roadmap. Pure apart from reading `args`.
 pub fn build(
-    model: &Model,
-    card: &Scorecard,
+    ev: &Evaluation<'_>,
     args: &GapArgs,
-    efforts: &Efforts,
+    efforts: Option<&Efforts>,
 ) -> anyhow::Result<GapReport> {
+    let model = ev.model;
     let (target, target_predicate) = target_of(model, args)?;
-    let cap_all = match args.max_level {
-        Some(n) if !model.levels().contains(&n) => bail!(
-            "--max-level {n}: the model {} has levels {} to {}",
-            model.id,
-            model.min_level,
-            model.max_level
-        ),
-        Some(n) => n,
-        None => model.max_level,
+    let limits = Limits {
+        max_level: args.max_level,
+        exclude: indicator_set(model, &args.exclude, "--exclude")?,
+        only: indicator_set(model, &args.only, "--only")?,
     };
-    let exclude = indicator_set(model, &args.exclude, "--exclude")?;
-    let only = indicator_set(model, &args.only, "--only")?;
-
+    let levels = whole_levels(ev)?;
+    let plan = plan::plan(
+        model,
+        &levels,
+        &target,
+        args.predicate_basis,
+        &limits,
+        efforts,
+    )?;
+    let unit = Efforts::unit(model);
+    let efforts = efforts.unwrap_or(&unit);
+    let (levers, current_sum) = (&plan.levers, plan.current_units);
     let total = model.total_units() as i64;
     let units = |u: i64| exact::ratio(u, total);
-    let levels = whole_levels(card)?;
-    let levers: Vec<Lever> = model
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(i, ind)| {
-            let movable = !exclude.contains(&i) && (only.is_empty() || only.contains(&i));
-            let cap = if movable {
-                cap_all.max(levels[i])
-            } else {
-                levels[i]
-            };
-            Lever {
-                weight: ind.weight,
-                level: levels[i],
-                cap,
-            }
-        })
-        .collect();
-    let current_sum: i64 = levers
-        .iter()
-        .map(|l| l.weight as i64 * l.level as i64)
-        .sum();
     let current = units(current_sum);
-    let need = units_needed(
-        model,
-        &levers,
-        &exact_threshold(model, &target, args.predicate_basis),
-    )?;
-    // The effort planner keeps 8 bytes per state and indicator.
-    const MAX_TABLE: u64 = 32 << 20;
-    if args.effort.is_some() && plan::effort_table_size(&levers, need) > MAX_TABLE {
-        bail!(
-            "--effort: the weights of the model {} are too fine for an exact effort plan this far from the target; plan without --effort (fewest steps) or with --only",
-            model.id
-        );
-    }
-    let roadmap = match &args.effort {
-        None => plan::fewest_steps(&levers, need),
-        Some(_) => plan::least_effort(&levers, need, |i, to| efforts.cost(i, to)),
-    };
-
     let pred = |x: &Exact| predicate(model, x, args.predicate_basis).name.clone();
     let d = model.decimals;
-    let best_sum = current_sum + plan::max_gain(&levers) as i64;
+    let best_sum = plan.best_units();
     let mut steps = Vec::new();
     let mut sum = current_sum;
     let mut effort_sum = 0u64;
-    if let Roadmap::Reach(plan_steps) = &roadmap {
-        for s in plan_steps {
+    {
+        for s in plan.steps() {
             sum += s.gain as i64;
             effort_sum += s.effort;
             let after = units(sum);
@@ -414,7 +335,7 @@ pub fn build(
         }
     }
     let after = units(sum);
-    let (status, reachable) = match roadmap {
+    let (status, reachable) = match plan.roadmap {
         Roadmap::AlreadyMet => ("met", true),
         Roadmap::Reach(_) => ("reachable", true),
         Roadmap::Unreachable { .. } => ("unreachable", false),
@@ -443,7 +364,7 @@ pub fn build(
                 .filter(|&i| model.indicators[i].aspect == a)
                 .map(|i| avail[i])
                 .sum();
-            node_gap(&asp.id, &asp.name, card.aspects[a].index.value(), av)
+            node_gap(&asp.id, &asp.name, ev.scores.aspects[a].clone(), av)
         })
         .collect();
     let domains = model
@@ -455,7 +376,7 @@ pub fn build(
                 .filter(|&i| model.aspects[model.indicators[i].aspect].domain == Some(di))
                 .map(|i| avail[i])
                 .sum();
-            node_gap(&dom.id, &dom.name, card.domains[di].index.value(), av)
+            node_gap(&dom.id, &dom.name, ev.scores.domains[di].clone(), av)
         })
         .collect();
     let mut order: Vec<usize> = (0..levers.len()).collect();
@@ -499,22 +420,24 @@ pub fn build(
         total_effort: Decimal::exact(&efforts.unscale(effort_sum)),
         effort_file: args.effort.as_ref().map(|p| p.display().to_string()),
         constraints: Constraints {
-            max_level: cap_all,
-            exclude: exclude
+            max_level: plan.max_level,
+            exclude: limits
+                .exclude
                 .iter()
                 .map(|&i| model.indicators[i].id.clone())
                 .collect(),
-            only: only
+            only: limits
+                .only
                 .iter()
                 .map(|&i| model.indicators[i].id.clone())
                 .collect(),
         },
-        overrides: card.overrides.clone(),
+        overrides: ev.overrides.clone(),
         steps,
         domains,
         aspects,
         indicators,
-        warnings: card.warnings.clone(),
+        warnings: ev.warnings.clone(),
         digits: (d, model.weight_decimals() + 2),
     })
 }

@@ -6,15 +6,13 @@ use std::io::Write;
 
 use clap::Args;
 
-use crate::cmd::args::{Format, InputArgs, OutputArgs, SUCCESS, warn};
+use crate::cmd::args::{Format, InputArgs, OutputArgs, SUCCESS, WhatIfArgs, warn};
 use crate::cmd::gap;
 use crate::core::exact;
 use crate::core::model::Model;
-use crate::core::opd::{OpdInput, OpdReport, RoadmapStep, id_list};
-use crate::core::plan::{self, Lever, Roadmap};
+use crate::core::opd::{OpdInput, OpdReport, id_list};
+use crate::core::plan::{self, Limits};
 use crate::core::score::PredicateBasis;
-use crate::core::scorecard::{Scorecard, consolidate_grouped};
-use crate::core::stage::Counted;
 use crate::output::destination::Output;
 use crate::output::render::{self, Section};
 
@@ -39,74 +37,40 @@ pub struct OpdArgs {
     pub output: OutputArgs,
 }
 
-/// The fewest-steps roadmap to `target` with no constraints (as `spbe gap --target`).
-fn roadmap_to(model: &Model, card: &Scorecard, target: &str) -> anyhow::Result<Vec<RoadmapStep>> {
-    let target = gap::parse_target(model, target)?;
-    let levers: Vec<Lever> = gap::whole_levels(card)?
-        .into_iter()
-        .zip(&model.indicators)
-        .map(|(level, ind)| Lever {
-            weight: ind.weight,
-            level,
-            cap: model.max_level,
-        })
-        .collect();
-    let need = gap::units_needed(
-        model,
-        &levers,
-        &gap::exact_threshold(model, &target, card.predicate_basis),
-    )?;
-    Ok(match plan::fewest_steps(&levers, need) {
-        Roadmap::Reach(steps) => steps
-            .into_iter()
-            .map(|s| RoadmapStep {
-                indicator: s.indicator,
-                from: s.from,
-                to: s.to,
-            })
-            .collect(),
-        Roadmap::AlreadyMet | Roadmap::Unreachable { .. } => Vec::new(),
-    })
-}
-
 pub fn run(args: &OpdArgs) -> anyhow::Result<u8> {
-    let (model, card, answers, owners) = args.input.scorecard_with_answers(args.predicate_basis)?;
-    // The answers the scorecard counted (the same stage choice), and their levels exactly (the
-    // scorecard's decimals are cut under combine mean).
-    let counted = Counted::new(&answers, model.indicators.len(), args.input.stage)?;
-    let fallback = card.fallback.unwrap_or_default();
-    let levels: Vec<exact::Exact> = consolidate_grouped(
-        &model,
-        &counted.grouped(model.indicators.len()),
-        card.combine,
-        owners.as_ref(),
-        fallback,
-    )
-    .indicators
-    .into_iter()
-    .map(|c| c.level)
-    .collect();
-    let roadmap = match &args.target {
-        Some(text) => Some(roadmap_to(&model, &card, text)?),
+    let loaded = args
+        .input
+        .load(args.predicate_basis, &WhatIfArgs::default())?;
+    let model = &loaded.model;
+    let ev = loaded.evaluate()?;
+    // The fewest-steps roadmap to the target with no constraints (as `spbe gap --target`).
+    let plan = match &args.target {
+        Some(text) => {
+            let target = plan::parse_target(model, "--target", text).map_err(anyhow::Error::msg)?;
+            let levels = gap::whole_levels(&ev)?;
+            let limits = Limits::default();
+            Some(plan::plan(
+                model,
+                &levels,
+                &target,
+                ev.policy.basis,
+                &limits,
+                None,
+            )?)
+        }
         None => None,
     };
-    let report = OpdReport::build(
-        &OpdInput {
-            model: &model,
-            answers: &counted,
-            owners: owners.as_ref(),
-            levels: &levels,
-            roadmap: roadmap.as_deref(),
-        },
-        &card,
-    );
+    let report = OpdReport::build(&OpdInput {
+        ev: &ev,
+        roadmap: plan.as_ref().map(|p| p.steps()),
+    });
     let mut out = Output::create(args.output.output.as_deref(), &args.input.files())?;
     match args.output.format {
         Format::Json => {
             crate::output::json::write(&mut out, &report)?;
         }
         Format::Table => {
-            let view = view(&model, &report);
+            let view = view(model, &report);
             for line in &view.heading {
                 writeln!(out, "{line}")?;
             }
@@ -125,7 +89,7 @@ pub fn run(args: &OpdArgs) -> anyhow::Result<u8> {
             }
         }
         Format::Markdown => {
-            let view = view(&model, &report);
+            let view = view(model, &report);
             let mut lines = view.heading.iter();
             if let Some(first) = lines.next() {
                 writeln!(out, "# {first}\n")?;

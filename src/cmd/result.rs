@@ -6,10 +6,11 @@ use std::path::Path;
 use anyhow::{Context, bail};
 
 use crate::core::consolidate::Combine;
+use crate::core::evaluate::{Policy, evaluate};
 use crate::core::model::Model;
 use crate::core::score::PredicateBasis;
-use crate::core::scorecard::{Options, SCHEMA_VERSION, Scorecard};
-use crate::core::stage::{self, Stage};
+use crate::core::scorecard::{SCHEMA_VERSION, Scorecard};
+use crate::core::stage::Stage;
 use crate::input::sheets;
 
 /// How to score a side given as answer sheets.
@@ -78,14 +79,11 @@ pub fn load(path: &Path, opts: &SheetOptions) -> anyhow::Result<Scorecard> {
     }
     let model = Model::load(&opts.model)?;
     let set = sheets::load(&model, &[path.to_path_buf()])?;
-    stage::scorecard(
-        &model,
-        &set,
-        Options {
-            combine: opts.combine,
-            basis: opts.basis,
-        },
-        opts.stage,
-        &Default::default(),
-    )
+    let policy = Policy {
+        combine: opts.combine,
+        basis: opts.basis,
+        stage: opts.stage,
+        ..Policy::default()
+    };
+    Ok(Scorecard::of(&evaluate(&model, &set, policy)?))
 }

@@ -6,6 +6,7 @@ use clap::Args;
 
 use crate::cmd::args::{Format, InputArgs, OutputArgs, SUCCESS, WhatIfArgs, warn};
 use crate::core::score::PredicateBasis;
+use crate::core::scorecard::Scorecard;
 use crate::output::destination::Output;
 use crate::output::json;
 use crate::output::render;
@@ -35,15 +36,15 @@ pub struct ScoreArgs {
 }
 
 pub fn run(args: &ScoreArgs) -> anyhow::Result<u8> {
-    let (model, mut card) = args
-        .input
-        .scorecard_what_if(args.predicate_basis, &args.what_if)?;
+    let loaded = args.input.load(args.predicate_basis, &args.what_if)?;
+    let model = &loaded.model;
+    let mut card = Scorecard::of(&loaded.evaluate()?);
     card.year = args.year;
     let mut out = Output::create(args.output.output.as_deref(), &args.input.files())?;
     match args.output.format {
         Format::Table => {
             let color = term::color_for(!out.is_file() && std::io::stdout().is_terminal());
-            render::table::scorecard_styled(&mut out, &model, &card, color, args.output.labels())?
+            render::table::scorecard_styled(&mut out, model, &card, color, args.output.labels())?
         }
         Format::Json => {
             json::write(&mut out, &card)?;
@@ -53,7 +54,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<u8> {
             render::csv::scorecard(&mut out, &card, bom)?
         }
         Format::Markdown => {
-            render::markdown::scorecard(&mut out, &model, &card, args.output.labels())?
+            render::markdown::scorecard(&mut out, model, &card, args.output.labels())?
         }
     }
     out.finish()?;

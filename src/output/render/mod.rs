@@ -112,7 +112,7 @@ pub fn indicator_cells(
 }
 
 /// The line that says which levels `--set` overrode.
-pub fn what_if_line(overrides: &[crate::core::scorecard::Override]) -> String {
+pub fn what_if_line(overrides: &[crate::core::evaluate::Override]) -> String {
     format!(
         "What-if (--set, not as answered): {}",
         overrides

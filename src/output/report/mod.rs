@@ -12,12 +12,12 @@ pub mod xlsx;
 
 use std::collections::BTreeMap;
 
+use crate::core::evaluate::Evaluation;
 use crate::core::exact::{self, Exact};
 use crate::core::model::Model;
 use crate::core::plan;
 use crate::core::score::{PredicateBasis, predicate, score};
 use crate::core::scorecard::Scorecard;
-use crate::core::stage::Counted;
 use crate::output::i18n::{Labels, Lang};
 
 /// The `method` of a roadmap from [`fewest_raises`]; rendered as `Labels::roadmap_method`.
@@ -43,6 +43,8 @@ pub struct Report {
     pub decimals: u32,
     /// Digits of weights (2 for 1.30 %).
     pub weight_decimals: u32,
+    /// The levels that scored, exactly, model order.
+    pub levels: Vec<Exact>,
     /// Exact aspect and domain indices, model order.
     pub aspect_index: Vec<Exact>,
     pub domain_index: Vec<Exact>,
@@ -131,18 +133,11 @@ pub struct ReportOptions {
     pub target: Option<Exact>,
 }
 
-/// The consolidated levels of the scorecard, exactly.
-fn levels(card: &Scorecard) -> Vec<Exact> {
-    card.indicators.iter().map(|i| i.level.value()).collect()
-}
-
 impl Report {
-    pub fn build(
-        model: &Model,
-        answers: &Counted<'_>,
-        card: Scorecard,
-        options: ReportOptions,
-    ) -> Report {
+    pub fn build(ev: &Evaluation<'_>, options: ReportOptions) -> Report {
+        let model = ev.model;
+        let card = Scorecard::of(ev);
+        let answers = &ev.counted;
         let n = model.indicators.len();
         let mut evidence = vec![Vec::new(); n];
         let mut notes = vec![Vec::new(); n];
@@ -195,12 +190,8 @@ impl Report {
             })
             .collect();
         opds.sort_by_cached_key(|r| r.opd.to_lowercase());
-        let lv = levels(&card);
-        let scores = score(model, &lv);
-        let headroom = gap_rows(model, &lv, None);
-        let gap = options
-            .target
-            .map(|t| ReportGap::compute(model, &card, t, card.predicate_basis));
+        let headroom = gap_rows(model, &ev.levels, None);
+        let gap = options.target.map(|t| ReportGap::compute(ev, t));
         let title = options
             .title
             .filter(|t| !t.trim().is_empty())
@@ -222,8 +213,9 @@ impl Report {
             max_level: model.max_level,
             decimals: model.decimals,
             weight_decimals: model.weight_decimals(),
-            aspect_index: scores.aspects,
-            domain_index: scores.domains,
+            aspect_index: ev.scores.aspects.clone(),
+            domain_index: ev.scores.domains.clone(),
+            levels: ev.levels.clone(),
             headroom,
             gap,
             card,
@@ -255,7 +247,7 @@ impl Report {
         if steps.is_empty() {
             return None;
         }
-        let mut lv = levels(&self.card);
+        let mut lv = self.levels.clone();
         for s in steps {
             lv[s.indicator] = exact::int(s.to as i64);
         }
@@ -377,30 +369,30 @@ impl Report {
 
 impl ReportGap {
     /// The gap rows by arithmetic alone, and the fewest-raises roadmap when levels are whole.
-    pub fn compute(
-        model: &Model,
-        card: &Scorecard,
-        target: Exact,
-        basis: PredicateBasis,
-    ) -> ReportGap {
-        let lv = levels(card);
-        let scores = score(model, &lv);
+    pub fn compute(ev: &Evaluation<'_>, target: Exact) -> ReportGap {
+        let model = ev.model;
         let max = exact::int(model.max_level as i64);
-        let rows = gap_rows(model, &lv, Some(&target));
-        let threshold = crate::cmd::gap::exact_threshold(model, &target, basis);
-        let met = scores.index >= threshold;
+        let rows = gap_rows(model, &ev.levels, Some(&target));
         let reachable = target <= max;
-        let whole: Option<Vec<u8>> = lv
-            .iter()
-            .map(|l| exact::as_whole(l).map(|x| x as u8))
-            .collect();
-        let steps = match whole {
-            Some(w) if reachable => Some(fewest_raises(model, &w, &threshold, basis)),
+        let plan = match ev.whole_levels() {
+            Some(levels) if reachable => plan::plan(
+                model,
+                &levels,
+                &target,
+                ev.policy.basis,
+                &plan::Limits::default(),
+                None,
+            )
+            .ok(),
             _ => None,
         };
+        let met = ev.index() >= &plan::exact_threshold(model, &target, ev.policy.basis);
+        let steps = plan
+            .as_ref()
+            .map(|p| fewest_raises(model, p, ev.policy.basis));
         ReportGap {
             target_predicate: model.predicate(&target).name.clone(),
-            gap: (&target - &scores.index).max(exact::int(0)),
+            gap: (&target - ev.index()).max(exact::int(0)),
             target,
             met,
             reachable,
@@ -454,58 +446,34 @@ pub fn gap_rows(model: &Model, levels: &[Exact], target: Option<&Exact>) -> Vec<
         .collect()
 }
 
-/// The fewest one-level raises that bring the exact index to at least `target`, grouped into
-/// one step per indicator (in the order the plan first raises it). Empty when the target is met
-/// or cannot be reached.
-///
-/// The raises are those of `spbe gap`'s planner ([`plan::fewest_steps`], where the argument for
-/// minimality lives), with no constraints, so the report and `spbe gap --target` agree.
-pub fn fewest_raises(
-    model: &Model,
-    levels: &[u8],
-    target: &Exact,
-    basis: PredicateBasis,
-) -> Vec<ReportStep> {
-    let levers: Vec<plan::Lever> = model
-        .indicators
-        .iter()
-        .zip(levels)
-        .map(|(ind, &level)| plan::Lever {
-            weight: ind.weight,
-            level,
-            cap: model.max_level,
-        })
-        .collect();
-    let total = model.total_units() as i64;
-    let current: i64 = levers
-        .iter()
-        .map(|l| l.weight as i64 * l.level as i64)
-        .sum();
-    let need = (target * exact::int(total)).ceil().to_integer();
-    let need = num_traits::ToPrimitive::to_i64(&need).unwrap_or(i64::MAX) - current;
-    let plan::Roadmap::Reach(steps) = plan::fewest_steps(&levers, need) else {
-        return Vec::new();
-    };
+/// The plan's one-level steps grouped into one row per indicator (in the order the plan first
+/// raises it): display only, the steps are the planner's. Empty when the target is met or cannot
+/// be reached.
+pub fn fewest_raises(model: &Model, plan: &plan::Plan, basis: PredicateBasis) -> Vec<ReportStep> {
+    let steps = plan.steps();
+    let n = model.indicators.len();
     // Group the one-level steps per indicator, keeping the order of first appearance.
     let mut order: Vec<usize> = Vec::new();
-    let mut raised = vec![0u8; levels.len()];
-    for s in &steps {
+    let mut raised = vec![0u8; n];
+    for s in steps {
         if raised[s.indicator] == 0 {
             order.push(s.indicator);
         }
         raised[s.indicator] += 1;
     }
-    let mut sum = current;
+    let total = model.total_units() as i64;
+    let mut sum = plan.current_units;
     order
         .into_iter()
         .map(|k| {
+            let from = plan.levers[k].level;
             let units = model.indicators[k].weight as i64 * raised[k] as i64;
             sum += units;
             let index = exact::ratio(sum, total);
             ReportStep {
                 indicator: k,
-                from: levels[k],
-                to: levels[k] + raised[k],
+                from,
+                to: from + raised[k],
                 gain: exact::ratio(units, total),
                 predicate_after: predicate(model, &index, basis).name.clone(),
                 index_after: index,
@@ -517,37 +485,7 @@ pub fn fewest_raises(
 /// Reads `--target`: a number (`3`, `3.5`, `3,5`) or a predicate name (`Baik` → its lower
 /// bound), within the model's level range.
 pub fn parse_target(model: &Model, text: &str) -> anyhow::Result<Exact> {
-    if let Some(p) = model.predicate_named(text) {
-        return Ok(p.min.clone());
-    }
-    let t = text.trim();
-    let value = exact::parse_decimal(t)
-        .or_else(|| {
-            if t.matches(',').count() == 1 {
-                exact::parse_decimal(&t.replace(',', "."))
-            } else {
-                None
-            }
-        })
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "--target {text:?} is neither a number nor a predicate; write an index such as 3.5 or one of: {}",
-                model
-                    .predicates
-                    .iter()
-                    .map(|p| p.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })?;
-    let (lo, hi) = (model.min_level, model.max_level);
-    if value < exact::int(lo as i64) || value > exact::int(hi as i64) {
-        anyhow::bail!(
-            "--target {text} is outside the index range {lo}..{hi} of the model {}; choose a target between {lo} and {hi}",
-            model.id
-        );
-    }
-    Ok(value)
+    plan::parse_target(model, "--target", text).map_err(anyhow::Error::msg)
 }
 
 /// The indicator table's header: the scorecard's columns ([`crate::output::render::indicator_header`]),
@@ -721,24 +659,30 @@ mod tests {
         );
     }
 
+    /// The report's rows of the one planner's fewest-steps plan.
+    fn raises(m: &Model, levels: &[u8], target: &Exact, basis: PredicateBasis) -> Vec<ReportStep> {
+        let p = plan::plan(m, levels, target, basis, &plan::Limits::default(), None).unwrap();
+        fewest_raises(m, &p, basis)
+    }
+
     #[test]
     fn fewest_raises_takes_the_heaviest_first_and_stops_at_the_target() {
         let m = model();
         // All level 1: index 1.00. Indicators 42-47 weigh 3.00 (heaviest): one raise each adds
         // 0.03. Target 1.05 needs 2 raises of 0.03 (0.06 ≥ 0.05), and no single raise suffices.
-        let steps = fewest_raises(&m, &[1; 47], &exact::ratio(105, 100), PredicateBasis::Exact);
+        let steps = raises(&m, &[1; 47], &exact::ratio(105, 100), PredicateBasis::Exact);
         assert_eq!(steps.len(), 2);
         assert_eq!((steps[0].indicator, steps[0].from, steps[0].to), (41, 1, 2));
         assert_eq!((steps[1].indicator, steps[1].from, steps[1].to), (42, 1, 2));
         assert_eq!(steps[1].index_after, exact::ratio(106, 100));
         // Exactly reachable targets need no overshoot: 5.00 from all 1 raises everything to 5.
-        let all = fewest_raises(&m, &[1; 47], &exact::int(5), PredicateBasis::Exact);
+        let all = raises(&m, &[1; 47], &exact::int(5), PredicateBasis::Exact);
         assert_eq!(all.len(), 47);
         assert!(all.iter().all(|s| s.to == 5));
         assert_eq!(all.last().unwrap().index_after, exact::int(5));
         assert_eq!(all.last().unwrap().predicate_after, "Memuaskan");
         // Met already: nothing to do.
-        assert!(fewest_raises(&m, &[3; 47], &exact::int(3), PredicateBasis::Exact).is_empty());
+        assert!(raises(&m, &[3; 47], &exact::int(3), PredicateBasis::Exact).is_empty());
     }
 
     /// Brute force on a small model: no plan with fewer raises reaches the target.
@@ -751,7 +695,7 @@ mod tests {
         let total = m.total_units() as i64;
         for extra in [1i64, 7, 30, 131, 300, 301] {
             let target = &start + exact::ratio(extra, total);
-            let steps = fewest_raises(&m, &base, &target, PredicateBasis::Exact);
+            let steps = raises(&m, &base, &target, PredicateBasis::Exact);
             let raises: u32 = steps.iter().map(|s| (s.to - s.from) as u32).sum();
             // The best k raises: sort every unit gain descending and count the prefix.
             let mut gains: Vec<u64> = Vec::new();

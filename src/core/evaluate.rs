@@ -1,0 +1,286 @@
+//! The one evaluation pipeline: a model, the answers and a policy in; every exact value a command
+//! reports out. Every command that scores answer sheets calls [`evaluate`] once and reads the
+//! [`Evaluation`]; the JSON record ([`crate::core::scorecard::Scorecard`]) is built from it, and
+//! nothing downstream parses rounded text back into numbers.
+//!
+//! The steps, in order:
+//! 1. which answers count ([`Counted`]: with staged sheets, each indicator's latest stage, or the
+//!    stage asked for);
+//! 2. consolidation: the OPD answers of each indicator become one level
+//!    ([`crate::core::consolidate`]; under `combine owner`, the owner's answer, else the fallback);
+//! 3. what-if overrides (`--set ID=LEVEL`) replace consolidated levels;
+//! 4. the score ([`crate::core::score::score`]): exact indices for every node;
+//! 5. the warnings a reader needs (unanswered indicators, estimates, overrides, a non-official
+//!    model, answers a stage choice left out).
+
+use crate::core::answers::AnswerSet;
+use crate::core::consolidate::{Combine, Consolidated, Tally, by_owner, one};
+use crate::core::exact::{self, Decimal, Exact};
+use crate::core::model::{Model, Predicate, Status};
+use crate::core::owners::OwnerMap;
+use crate::core::score::{PredicateBasis, Scores, predicate, score};
+use crate::core::stage::{Counted, Stage};
+
+/// How to evaluate: everything besides the model and the answers that shapes the result. The
+/// default is the ministry's practice: `min`, predicate from the exact index, latest stage.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Policy<'a> {
+    pub combine: Combine,
+    /// Under `combine owner`: the policy where no owner answered.
+    pub fallback: Combine,
+    pub basis: PredicateBasis,
+    /// Score only this stage (`--stage`); `None`: each indicator from its latest stage.
+    pub stage: Option<Stage>,
+    /// The responsibility map (`--owners`): names owners, and decides under `combine owner`.
+    pub owners: Option<&'a OwnerMap>,
+    /// What-if levels `(indicator position, level)` that replace consolidated ones.
+    pub overrides: &'a [(usize, u8)],
+}
+
+/// A what-if: one indicator's consolidated level replaced by a planned one.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Override {
+    pub indicator: String,
+    /// The level the answer sheets gave.
+    pub from: Decimal,
+    /// The level used instead.
+    pub to: u8,
+}
+
+/// The answers that score, grouped per indicator in reading order as `(OPD position in
+/// `set.opds`, level)`: all of a set's answers, or the ones a stage selection keeps, with no copy
+/// of the set.
+#[derive(Debug, Clone)]
+pub struct Grouped<'a> {
+    pub set: &'a AnswerSet,
+    pub by_indicator: Vec<Vec<(u32, u8)>>,
+}
+
+impl<'a> Grouped<'a> {
+    /// The answers that count, grouped per indicator.
+    pub fn of(counted: &Counted<'a>, indicators: usize) -> Grouped<'a> {
+        let set = counted.set;
+        let mut counts = vec![0usize; indicators];
+        match &counted.selection {
+            Some(sel) => counts.copy_from_slice(&sel.kept),
+            None => {
+                for a in &set.answers {
+                    counts[a.indicator as usize] += 1;
+                }
+            }
+        }
+        let mut by_indicator: Vec<Vec<(u32, u8)>> =
+            counts.iter().map(|&n| Vec::with_capacity(n)).collect();
+        for a in counted.answers() {
+            by_indicator[a.indicator as usize].push((a.opd, a.level));
+        }
+        Grouped { set, by_indicator }
+    }
+
+    fn levels(&self, i: usize) -> impl Iterator<Item = u8> + '_ {
+        self.by_indicator[i].iter().map(|&(_, l)| l)
+    }
+}
+
+/// Everything evaluated, exactly.
+#[derive(Debug, Clone)]
+pub struct Evaluation<'a> {
+    pub model: &'a Model,
+    pub policy: Policy<'a>,
+    /// Which answers count.
+    pub counted: Counted<'a>,
+    /// The answers that count, per indicator.
+    pub grouped: Grouped<'a>,
+    /// Per indicator, the consolidated answers (before any what-if override).
+    pub consolidated: Vec<Consolidated>,
+    /// Per indicator: under `combine owner`, true where no owner answered and the fallback
+    /// decided.
+    pub fell_back: Vec<bool>,
+    /// Per indicator, the level that scores: consolidated, or overridden.
+    pub levels: Vec<Exact>,
+    /// The what-if overrides applied.
+    pub overrides: Vec<Override>,
+    pub scores: Scores,
+    /// What a reader should know, in the order found.
+    pub warnings: Vec<String>,
+}
+
+/// Evaluates answers under a policy. Errors: a stage asked for on sheets with no stage column,
+/// or with no answer at that stage.
+pub fn evaluate<'a>(
+    model: &'a Model,
+    set: &'a AnswerSet,
+    policy: Policy<'a>,
+) -> anyhow::Result<Evaluation<'a>> {
+    let n = model.indicators.len();
+    let counted = Counted::new(set, n, policy.stage)?;
+    let grouped = Grouped::of(&counted, n);
+    let (consolidated, fell_back) = consolidate(model, &grouped, &policy);
+
+    let mut levels: Vec<Exact> = consolidated.iter().map(|c| c.level.clone()).collect();
+    let mut overrides = Vec::new();
+    for &(i, level) in policy.overrides {
+        overrides.push(Override {
+            indicator: model.indicators[i].id.clone(),
+            from: Decimal::exact(&levels[i]),
+            to: level,
+        });
+        levels[i] = exact::int(level as i64);
+    }
+    let scores = score(model, &levels);
+    let mut ev = Evaluation {
+        model,
+        policy,
+        counted,
+        grouped,
+        consolidated,
+        fell_back,
+        levels,
+        overrides,
+        scores,
+        warnings: Vec::new(),
+    };
+    ev.warnings = ev.collect_warnings();
+    Ok(ev)
+}
+
+/// Step 2: one level per indicator from the answers that count.
+fn consolidate(
+    model: &Model,
+    grouped: &Grouped<'_>,
+    policy: &Policy<'_>,
+) -> (Vec<Consolidated>, Vec<bool>) {
+    let n = model.indicators.len();
+    if policy.combine != Combine::Owner {
+        let levels = (0..n)
+            .map(|i| {
+                let t = Tally::of(grouped.levels(i));
+                one(model, &t, &t, policy.combine)
+            })
+            .collect();
+        return (levels, vec![false; n]);
+    }
+    // With no map nobody owns anything, so the fallback decides everywhere.
+    let opds = &grouped.set.opds;
+    (0..n)
+        .map(|i| {
+            let all = Tally::of(grouped.levels(i));
+            let own = Tally::of(
+                grouped.by_indicator[i]
+                    .iter()
+                    .filter(|&&(o, _)| {
+                        policy
+                            .owners
+                            .is_some_and(|m| m.is_owner(i, &opds[o as usize]))
+                    })
+                    .map(|&(_, l)| l),
+            );
+            by_owner(model, &own, &all, policy.fallback)
+        })
+        .unzip()
+}
+
+impl<'a> Evaluation<'a> {
+    /// The exact index.
+    pub fn index(&self) -> &Exact {
+        &self.scores.index
+    }
+
+    /// The predicate on the policy's basis.
+    pub fn predicate(&self) -> &'a Predicate {
+        predicate(self.model, &self.scores.index, self.policy.basis)
+    }
+
+    /// True when indicator `i` scores at the lowest level because nobody answered it (and no
+    /// what-if set it).
+    pub fn filled(&self, i: usize) -> bool {
+        self.consolidated[i].filled && !self.policy.overrides.iter().any(|&(j, _)| j == i)
+    }
+
+    /// The ids of the indicators nobody answered, scored at the lowest level.
+    pub fn filled_ids(&self) -> Vec<String> {
+        (0..self.model.indicators.len())
+            .filter(|&i| self.filled(i))
+            .map(|i| self.model.indicators[i].id.clone())
+            .collect()
+    }
+
+    /// The levels as whole numbers, for planning whole level steps; `None` when one is a
+    /// fraction (`combine mean`).
+    pub fn whole_levels(&self) -> Option<Vec<u8>> {
+        self.levels
+            .iter()
+            .map(|l| exact::as_whole(l).and_then(|x| u8::try_from(x).ok()))
+            .collect()
+    }
+
+    fn collect_warnings(&self) -> Vec<String> {
+        let model = self.model;
+        let mut warnings = Vec::new();
+        if self.policy.combine == Combine::Owner {
+            let silent: Vec<String> = (0..model.indicators.len())
+                .filter(|&i| self.fell_back[i])
+                .map(|i| {
+                    let who = match self.policy.owners.map(|m| m.owners(i)).unwrap_or_default() {
+                        o if o.is_empty() => "no owner in the map".to_string(),
+                        o => format!("owner {} did not answer", o.join(", ")),
+                    };
+                    format!("{} ({who})", model.indicators[i].id)
+                })
+                .collect();
+            if !silent.is_empty() {
+                warnings.push(format!(
+                    "combine=owner: {} indicator{} had no answer from {} owner, so combine={} decided: {}",
+                    silent.len(),
+                    if silent.len() == 1 { "" } else { "s" },
+                    if silent.len() == 1 { "its" } else { "their" },
+                    self.policy.fallback.as_str(),
+                    silent.join("; ")
+                ));
+            }
+        }
+        warnings.extend(self.counted.set.warnings.iter().cloned());
+        let filled = self.filled_ids();
+        if !filled.is_empty() {
+            warnings.push(format!(
+                "{} indicator{} had no answer and {} scored at the lowest level {}: {}",
+                filled.len(),
+                if filled.len() == 1 { "" } else { "s" },
+                if filled.len() == 1 { "is" } else { "are" },
+                model.min_level,
+                filled.join(", ")
+            ));
+        }
+        if self.policy.combine == Combine::Mean {
+            warnings.push(
+                "combine=mean gives an estimate: the ministry scores one whole level per indicator"
+                    .into(),
+            );
+        }
+        if model.status != Status::Official {
+            warnings.push(format!(
+                "the model {} is {}, not official: read the result with that in mind",
+                model.id, model.status
+            ));
+        }
+        if !self.overrides.is_empty() {
+            warnings.push(format!(
+                "what-if: {} level{} overridden with --set, not as answered: {}",
+                self.overrides.len(),
+                if self.overrides.len() == 1 { "" } else { "s" },
+                self.overrides
+                    .iter()
+                    .map(|o| format!("{} {} -> {}", o.indicator, o.from, o.to))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if let Some(sel) = &self.counted.selection {
+            warnings.extend(sel.warnings.iter().cloned());
+        }
+        if let Some(map) = self.policy.owners {
+            warnings.extend(map.warnings.iter().cloned());
+        }
+        warnings
+    }
+}
