@@ -4,6 +4,12 @@
 //! Only `tests/*.rs` and `tests/*/main.rs` are test binaries of their own, so the modules live in
 //! `tests/main/` and are named here with `#[path]`. A new area is a new file there and a `mod`
 //! line here.
+//!
+//! Every test that runs `spbe` starts it through [`harness`], which pins the environment the
+//! binary reads (locale, colour, width), so the suite passes the same under `LANG=id_ID.UTF-8`.
+
+#[path = "main/harness.rs"]
+mod harness;
 
 #[path = "main/check.rs"]
 mod check;

@@ -1,23 +1,14 @@
 //! `spbe check` run as the real binary: every gate's verdict line together with the exit code.
 
-use assert_cmd::Command;
 use serde_json::Value;
+
+use crate::harness::{Dir, spbe};
 
 const CITY: &str = "examples/kota-contoh";
 
 /// Runs and returns (exit code, stdout, stderr).
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("spbe")
-        .unwrap()
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    crate::harness::run(spbe().args(args))
 }
 
 /// Runs `spbe check CITY <gates>` and asserts the exit code and the whole stdout together.
@@ -109,7 +100,7 @@ fn warn_under_never_fails() {
 
 #[test]
 fn baseline_names_what_fell() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     // Last year 11 was at 4 and 15 at 5: this year the index and D2 fell.
     let base = baseline(dir.path(), &["11=4", "15=5"]);
     check(
@@ -151,7 +142,7 @@ fn baseline_names_what_fell() {
 
 #[test]
 fn every_gate_at_once_and_as_json() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let base = baseline(dir.path(), &["11=4"]);
     let gates = [
         "--fail-under",
@@ -221,7 +212,7 @@ fn verdict_and_exit_code_never_disagree() {
 
 #[test]
 fn errors_exit_two() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let not_json = dir.path().join("old.json");
     std::fs::write(&not_json, "{\"index\": 2.5}").unwrap();
     let nj = not_json.to_str().unwrap();
@@ -267,17 +258,15 @@ fn errors_exit_two() {
 
 #[test]
 fn a_baseline_of_another_model_compares_only_the_index() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let base = dir.path().join("base.json");
-    let out = Command::cargo_bin("spbe")
-        .unwrap()
+    let out = spbe()
         .args(["score", CITY, "--format", "json", "-o"])
         .arg(&base)
         .output()
         .unwrap();
     assert!(out.status.success());
-    let out = Command::cargo_bin("spbe")
-        .unwrap()
+    let out = spbe()
         .args([
             "check",
             "tests/data/years/2026",

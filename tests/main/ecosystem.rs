@@ -7,21 +7,9 @@ use std::path::Path;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn spbe() -> Command {
-    let mut c = Command::cargo_bin("spbe").unwrap();
-    c.env_remove("NO_COLOR").env_remove("COLUMNS");
-    c
-}
+use spbe::model::{EMBEDDED, json_schema};
 
-fn stdout_of(c: &mut Command) -> String {
-    let out = c.output().unwrap();
-    assert!(
-        out.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use crate::harness::{Dir, spbe, stdout_of};
 
 const ESC: char = '\u{1b}';
 
@@ -83,7 +71,7 @@ fn a_subcommand_has_its_own_man_page() {
 #[test]
 fn the_committed_schema_is_the_generated_one() {
     let committed = fs::read_to_string("indicators/model.schema.json").unwrap();
-    let generated = spbe::model::json_schema();
+    let generated = json_schema();
     assert!(
         committed == generated,
         "indicators/model.schema.json is stale; regenerate it with\n  cargo run -- schema -o indicators/model.schema.json"
@@ -93,7 +81,7 @@ fn the_committed_schema_is_the_generated_one() {
 
 #[test]
 fn the_schema_is_draft_07_and_describes_the_format() {
-    let schema: serde_json::Value = serde_json::from_str(&spbe::model::json_schema()).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&json_schema()).unwrap();
     assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
     assert_eq!(schema["additionalProperties"], false);
     let required: Vec<&str> = schema["required"]
@@ -133,7 +121,7 @@ fn the_schema_is_draft_07_and_describes_the_format() {
 
 #[test]
 fn every_embedded_model_points_editors_at_the_schema() {
-    for (id, text) in spbe::model::EMBEDDED {
+    for (id, text) in EMBEDDED {
         assert_eq!(
             text.lines().next(),
             Some("# yaml-language-server: $schema=model.schema.json"),
@@ -150,7 +138,7 @@ fn read(dir: &Path, rel: &str) -> String {
 
 #[test]
 fn init_creates_a_starter_folder() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = Dir::new();
     let dir = tmp.path().join("spbe-2025");
     let out = stdout_of(
         spbe()
@@ -162,8 +150,8 @@ fn init_creates_a_starter_folder() {
     assert!(out.contains("sheets/dinas-kesehatan.csv"), "{out}");
 
     let model = read(&dir, "model.yaml");
-    assert_eq!(model, spbe::model::EMBEDDED[0].1);
-    assert_eq!(read(&dir, "model.schema.json"), spbe::model::json_schema());
+    assert_eq!(model, EMBEDDED[0].1);
+    assert_eq!(read(&dir, "model.schema.json"), json_schema());
     assert!(read(&dir, "README.md").contains("spbe score sheets --model model.yaml"));
     assert!(read(&dir, "ci/spbe.yml").contains("spbe score sheets --model model.yaml"));
 
@@ -186,7 +174,7 @@ fn init_creates_a_starter_folder() {
 
 #[test]
 fn a_filled_in_starter_folder_scores() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = Dir::new();
     let dir = tmp.path();
     stdout_of(spbe().arg("init").arg(dir).args(["--opd", "Diskominfo"]));
     // Level 3 everywhere: the index is exactly 3.
@@ -216,8 +204,7 @@ fn a_filled_in_starter_folder_scores() {
     )
     .unwrap();
     let json = stdout_of(
-        spbe()
-            .current_dir(dir)
+        tmp.spbe()
             .args(["score", "sheets", "--model", "model.yaml", "--strict"])
             .args(["--format", "json"]),
     );
@@ -229,7 +216,7 @@ fn a_filled_in_starter_folder_scores() {
 
 #[test]
 fn init_without_opd_writes_one_template_named_after_its_file() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = Dir::new();
     stdout_of(spbe().arg("init").arg(tmp.path()));
     let text = read(tmp.path(), "sheets/opd.csv");
     assert!(text.lines().nth(1).unwrap().starts_with(",1,I1,"), "{text}");
@@ -238,7 +225,7 @@ fn init_without_opd_writes_one_template_named_after_its_file() {
 
 #[test]
 fn init_never_overwrites_and_writes_nothing_when_it_refuses() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = Dir::new();
     let dir = tmp.path();
     fs::write(dir.join("README.md"), "our own notes").unwrap();
     spbe()
@@ -259,7 +246,7 @@ fn init_never_overwrites_and_writes_nothing_when_it_refuses() {
 
 #[test]
 fn init_rejects_bad_opd_names_and_a_file_as_folder() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = Dir::new();
     spbe()
         .arg("init")
         .arg(tmp.path())
@@ -289,14 +276,9 @@ fn init_rejects_bad_opd_names_and_a_file_as_folder() {
 
 #[test]
 fn init_copies_a_custom_model_and_adds_the_schema_line() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = Dir::new();
     let custom = tmp.path().join("custom.yaml");
-    let text = spbe::model::EMBEDDED[0]
-        .1
-        .lines()
-        .skip(1)
-        .collect::<Vec<_>>()
-        .join("\n");
+    let text = EMBEDDED[0].1.lines().skip(1).collect::<Vec<_>>().join("\n");
     fs::write(&custom, &text).unwrap();
     let dir = tmp.path().join("out");
     stdout_of(spbe().arg("init").arg(&dir).arg("--model").arg(&custom));
@@ -311,24 +293,32 @@ fn init_copies_a_custom_model_and_adds_the_schema_line() {
 
 const SAMPLE: &str = "examples/kota-contoh";
 
+/// `spbe` without the harness's `NO_COLOR`: colour is what these tests are about.
+fn spbe_colour() -> Command {
+    let mut c = spbe();
+    c.env_remove("NO_COLOR");
+    c
+}
+
 #[test]
 fn color_always_paints_the_predicate_in_the_table_only() {
-    let table = stdout_of(spbe().args(["score", SAMPLE, "--color", "always"]));
+    let table = stdout_of(spbe_colour().args(["score", SAMPLE, "--color", "always"]));
     assert!(
         table.contains("Index: 2.76  \u{1b}[1m\u{1b}[33mBaik\u{1b}[0m  (exact 2.764"),
         "{table}"
     );
     for format in ["json", "csv", "markdown"] {
-        let out = stdout_of(spbe().args(["score", SAMPLE, "--color", "always", "-f", format]));
+        let out =
+            stdout_of(spbe_colour().args(["score", SAMPLE, "--color", "always", "-f", format]));
         assert!(!out.contains(ESC), "{format} must never be coloured");
     }
 }
 
 #[test]
 fn no_colour_when_piped_asked_never_or_no_color() {
-    let auto = stdout_of(spbe().args(["score", SAMPLE]));
+    let auto = stdout_of(spbe_colour().args(["score", SAMPLE]));
     assert!(!auto.contains(ESC), "not a terminal: no colour");
-    let never = stdout_of(spbe().args(["score", SAMPLE, "--color", "never"]));
+    let never = stdout_of(spbe_colour().args(["score", SAMPLE, "--color", "never"]));
     assert!(!never.contains(ESC));
     let no_color = stdout_of(spbe().env("NO_COLOR", "1").args(["score", SAMPLE]));
     assert!(!no_color.contains(ESC));
@@ -404,7 +394,7 @@ fn verbose_explains_files_model_and_combine() {
         .assert()
         .success()
         .stderr(predicate::str::contains("spbe: ").not());
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = Dir::new();
     let result = tmp.path().join("result.json");
     spbe()
         .args(["score", SAMPLE, "-v", "-f", "json", "-o"])

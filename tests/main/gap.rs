@@ -3,27 +3,17 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use proptest::prelude::*;
 use serde_json::Value;
 
-const CITY: &str = "examples/kota-contoh";
+use crate::harness::{Dir, spbe};
 
-fn spbe() -> Command {
-    let mut c = Command::cargo_bin("spbe").unwrap();
-    c.env("NO_COLOR", "1").env("COLUMNS", "200");
-    c
-}
+const CITY: &str = "examples/kota-contoh";
 
 /// Runs and returns (exit code, stdout, stderr).
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = spbe().args(args).output().unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    crate::harness::run(spbe().args(args))
 }
 
 /// Raw JSON text with the parts that change between releases blanked (numbers stay as written).
@@ -157,7 +147,7 @@ fn max_level_exclude_and_only_bound_every_step() {
 
 #[test]
 fn effort_file_prices_steps_and_changes_the_plan() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let yaml = dir.path().join("effort.yaml");
     std::fs::write(
         &yaml,
@@ -200,7 +190,7 @@ fn effort_file_prices_steps_and_changes_the_plan() {
 
 #[test]
 fn a_quote_never_closed_in_an_effort_csv_is_refused_at_its_line() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     // A note column is ignored, so without the check the rules after line 3 silently vanished
     // into its cell and the plan was the unit-effort one.
     let bad = dir.path().join("effort.csv");
@@ -252,7 +242,7 @@ fn a_quote_never_closed_in_an_effort_csv_is_refused_at_its_line() {
 
 #[test]
 fn a_quoted_effort_cell_may_hold_line_breaks() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let effort = |name: &str, text: &str| {
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
@@ -290,7 +280,7 @@ fn a_quoted_effort_cell_may_hold_line_breaks() {
 
 #[test]
 fn bad_arguments_exit_two_with_a_clear_message() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let bad = dir.path().join("effort.csv");
     std::fs::write(&bad, "indicator,to,effort\n99,4,1\n").unwrap();
     let cases: &[(&[&str], &str)] = &[
@@ -531,7 +521,7 @@ proptest! {
         target in 100u64..=500,
     ) {
         let levels = &seed[..weights.len()];
-        let dir = tempfile::tempdir().unwrap();
+        let dir = Dir::new();
         let (model, sheet) = write_case(dir.path(), &weights, levels);
         let t = format!("{}.{:02}", target / 100, target % 100);
         let cap_s = cap.to_string();
@@ -558,7 +548,7 @@ proptest! {
         costs in prop::collection::vec(0u64..=7, 4 * 4),
     ) {
         let levels = &seed[..weights.len()];
-        let dir = tempfile::tempdir().unwrap();
+        let dir = Dir::new();
         let (model, sheet) = write_case(dir.path(), &weights, levels);
         let effort_of = |i: usize, to: u64| costs[i * 4 + (to as usize - 2)];
         let mut csv = String::from("indicator,to,effort\n");
@@ -584,8 +574,7 @@ proptest! {
 
 #[test]
 fn gap_tables_follow_lang() {
-    let out = Command::cargo_bin("spbe")
-        .unwrap()
+    let out = spbe()
         .args([
             "gap",
             "examples/kota-contoh",
@@ -610,7 +599,7 @@ fn gap_tables_follow_lang() {
 #[test]
 fn the_rounded_basis_meets_a_target_once_the_index_rounds_to_it() {
     // Two indicators weighing 50.1 and 49.9 at levels 3 and 4: exact 3.499, shown 3.50.
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let model = dir.path().join("m.yaml");
     std::fs::write(
         &model,
@@ -625,8 +614,7 @@ fn the_rounded_basis_meets_a_target_once_the_index_rounds_to_it() {
     let sheet = dir.path().join("s.csv");
     std::fs::write(&sheet, "indicator,level\n1,3\n2,4\n").unwrap();
     let gap = |basis: &str| {
-        let out = Command::cargo_bin("spbe")
-            .unwrap()
+        let out = spbe()
             .arg("gap")
             .arg(&sheet)
             .arg("--model")
@@ -660,7 +648,7 @@ fn the_rounded_basis_meets_a_target_once_the_index_rounds_to_it() {
 
 #[test]
 fn a_semicolon_effort_csv_reads_like_a_comma_one() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let comma = dir.path().join("comma.csv");
     let semi = dir.path().join("semi.csv");
     std::fs::write(&comma, "indicator,to,effort\n,4,2\n,5,4\n11,,3\n").unwrap();
@@ -670,8 +658,7 @@ fn a_semicolon_effort_csv_reads_like_a_comma_one() {
     )
     .unwrap();
     let plan = |f: &std::path::Path| {
-        let out = Command::cargo_bin("spbe")
-            .unwrap()
+        let out = spbe()
             .args([
                 "gap",
                 "examples/kota-contoh",
@@ -700,7 +687,7 @@ fn a_semicolon_effort_csv_reads_like_a_comma_one() {
 
 #[test]
 fn an_effort_csv_saved_as_unicode_text_or_legacy_csv_prices_as_the_utf8_one() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let csv = "indicator,to,effort,note\n,,1,\n47,,30,catatan é\n46,,30,\n";
     let plan = |name: &str, bytes: Vec<u8>| {
         let p = dir.path().join(name);

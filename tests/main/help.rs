@@ -2,9 +2,11 @@
 //! up in review. The subcommands are found through clap's own definition, so a new subcommand is
 //! covered as soon as its snapshot is accepted (`cargo insta review`, or `INSTA_UPDATE=always`).
 
-use assert_cmd::Command;
 use clap::CommandFactory;
+
 use spbe::cli::Cli;
+
+use crate::harness::spbe;
 
 /// Every command path: `[]` for spbe itself, `["score"]`, ... (nested subcommands included).
 fn command_paths() -> Vec<Vec<String>> {
@@ -25,8 +27,9 @@ fn command_paths() -> Vec<Vec<String>> {
 }
 
 fn help(path: &[String]) -> String {
-    let out = Command::cargo_bin("spbe")
-        .unwrap()
+    // The help snapshots were recorded at 100 columns (narrower than the tables' width) and
+    // without NO_COLOR.
+    let out = spbe()
         .args(path)
         .arg("--help")
         .env("COLUMNS", "100")

@@ -4,11 +4,12 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-use spbe::answers::{AnswerSet, ReadOptions, SheetErrors, SheetReader, Source};
+use spbe::answers::{AnswerSet, ReadOptions, SheetErrors, SheetReader, Source, parse_level};
 use spbe::decode::Encoding;
-use spbe::model::Model;
+use spbe::model::{Model, sha256_hex};
 use spbe::scorecard::{Options, Scorecard};
+
+use crate::harness::{Dir, spbe};
 
 /// The clean sheet: UTF-8, comma, LF. It has a quoted note with a comma and one with a line
 /// break, a level name, the dropdown form, two OPDs and windows-1252-encodable accents.
@@ -501,10 +502,6 @@ fn huge_cells_and_absurd_column_counts_are_refused() {
 
 // ---- Through the binary -----------------------------------------------------------------------
 
-fn spbe() -> Command {
-    Command::cargo_bin("spbe").unwrap()
-}
-
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
@@ -518,7 +515,7 @@ fn json_index(out: &[u8]) -> String {
 
 #[test]
 fn every_variant_scores_the_same_through_the_cli() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let mut bom = b"\xEF\xBB\xBF".to_vec();
     bom.extend_from_slice(CLEAN.as_bytes());
     let (ansi, _, _) = encoding_rs::WINDOWS_1252.encode(CLEAN);
@@ -594,7 +591,7 @@ fn every_variant_scores_the_same_through_the_cli() {
 
 #[test]
 fn a_folder_reads_workbooks_too_but_not_excel_lock_files() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     write(dir.path(), "a.xlsx", &xlsx(&["Sheet1"], 0));
     write(dir.path(), "~$a.xlsx", b"lock");
     write(dir.path(), "readme.txt", b"not a sheet");
@@ -624,7 +621,7 @@ fn stdin_sheets_are_detected_too() {
 
 #[test]
 fn utf16_without_a_bom_is_named_and_reads_when_asked() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let clean = write(dir.path(), "clean.csv", CLEAN.as_bytes());
     let scored = |args: &[&str], path: &Path| {
         let out = spbe()
@@ -730,7 +727,7 @@ fn lines(set: &AnswerSet) -> Vec<u32> {
 
 #[test]
 fn a_large_sheet_read_in_chunks_gives_what_the_whole_sheet_gives() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let text = big_sheet();
     assert!(text.len() > 1 << 20, "{}", text.len());
     let whole = read("big.csv", text.as_bytes(), &ReadOptions::default()).unwrap();
@@ -743,10 +740,7 @@ fn a_large_sheet_read_in_chunks_gives_what_the_whole_sheet_gives() {
     // row 97).
     assert_eq!(chunked.answers[96].line, 1 + 97 + 13);
     assert_eq!(chunked.answers[97].line, 1 + 97 + 13 + 3);
-    assert_eq!(
-        chunked.files[0].sha256,
-        spbe::model::sha256_hex(text.as_bytes())
-    );
+    assert_eq!(chunked.files[0].sha256, sha256_hex(text.as_bytes()));
     assert_eq!(chunked.files[0].rows, 1200 * 47);
     assert_eq!(
         whole.note(&whole.answers[6]),
@@ -791,7 +785,7 @@ fn a_large_sheet_read_in_chunks_gives_what_the_whole_sheet_gives() {
 
 #[test]
 fn a_large_sheet_with_a_line_too_long_or_a_quote_never_closed_names_the_line() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let mut text = big_sheet().into_bytes();
     let rows_line = text.iter().filter(|&&b| b == b'\n').count() + 1;
     text.extend_from_slice(b"Dinas X,1,3,");
@@ -858,7 +852,7 @@ fn numbered_rows(n: usize, pad: usize) -> String {
 #[test]
 fn rows_on_either_side_of_a_batch_boundary_are_read_whole() {
     // The reading thread hands rows over in batches of 4096 rows.
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     for n in [4095, 4096, 4097, 8192, 8193] {
         let text = format!("opd,indicator,level,note\n{}", numbered_rows(n, 60));
         assert!(text.len() > 256 << 10);
@@ -871,7 +865,7 @@ fn rows_on_either_side_of_a_batch_boundary_are_read_whole() {
 
 #[test]
 fn a_large_sheet_with_a_sep_line_and_blank_lines_after_it() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let rows = numbered_rows(12_000, 20).replace(',', ";");
     for head in ["sep=;\n", "sep=;\r\n\r\n\r\n", "\u{feff}\"sep=;\"\n\n"] {
         let text = format!("{head}opd;indicator;level;note\n{rows}");
@@ -906,7 +900,7 @@ fn a_large_sheet_with_a_sep_line_and_blank_lines_after_it() {
 
 #[test]
 fn windows_1252_and_utf8_rows_mixed_in_one_batch_keep_their_cells() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let mut text = b"opd,indicator,level,note\n".to_vec();
     for k in 0..15_000 {
         text.extend_from_slice(format!("O{k},{},{},", k % 47 + 1, k % 5 + 1).as_bytes());
@@ -942,7 +936,7 @@ fn windows_1252_and_utf8_rows_mixed_in_one_batch_keep_their_cells() {
 #[test]
 fn long_cells_are_measured_in_large_sheets_too() {
     // A row longer than 64 KiB in all is fine; one cell longer is refused, wherever the row is.
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let cell = |n: usize| "c".repeat(n);
     let mut text = String::from("opd,indicator,level,evidence,note\n");
     text.push_str(&numbered_rows(5_000, 40).replace(",n", ",,n"));
@@ -993,13 +987,13 @@ fn a_one_digit_level_reads_as_the_general_parser_reads_it() {
     for id in ["spbe-2020", "spbe-2018"] {
         let model = Model::load(id).unwrap();
         for d in 0..=9 {
-            let short = spbe::answers::parse_level(&model, 0, &d.to_string());
-            let general = spbe::answers::parse_level(&model, 0, &format!(" {d} "));
+            let short = parse_level(&model, 0, &d.to_string());
+            let general = parse_level(&model, 0, &format!(" {d} "));
             assert_eq!(short, general, "{id} level {d}");
             let in_range = (model.min_level..=model.max_level).contains(&d);
             assert_eq!(short.is_ok(), in_range, "{id} level {d}");
         }
-        assert_eq!(spbe::answers::parse_level(&model, 0, "03"), Ok(3));
-        assert!(spbe::answers::parse_level(&model, 0, "３").is_err());
+        assert_eq!(parse_level(&model, 0, "03"), Ok(3));
+        assert!(parse_level(&model, 0, "３").is_err());
     }
 }

@@ -1,9 +1,10 @@
 //! The embedded models load and validate; Pemdi 2026 scores as computed by hand.
 
-use assert_cmd::Command;
 use spbe::exact::{Exact, fixed, int, ratio};
 use spbe::model::{EMBEDDED, Model, Status};
 use spbe::score::{PredicateBasis, predicate, score};
+
+use crate::harness::{Dir, spbe};
 
 fn levels(v: &[i64]) -> Vec<Exact> {
     v.iter().map(|&l| int(l)).collect()
@@ -165,8 +166,7 @@ fn spbe_2018_is_reconstructed_with_levels_0_to_5() {
 
 #[test]
 fn models_lists_every_model_with_status_and_source() {
-    let out = Command::cargo_bin("spbe")
-        .unwrap()
+    let out = spbe()
         .args(["models", "--format", "csv"])
         .assert()
         .success()
@@ -179,15 +179,14 @@ fn models_lists_every_model_with_status_and_source() {
 
 #[test]
 fn a_non_official_model_is_named_prominently() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let sheet = dir.path().join("pemdi.csv");
     std::fs::write(
         &sheet,
         "indicator,level\n1,3\n2,2\n3,4\n4,3\n5,2\n6,1\n7,3\n8,2\n9,1\n10,2\n11,1\n12,2\n13,4\n14,3\n15,2\n16,3\n17,4\n18,2\n19,3\n20,3\n",
     )
     .unwrap();
-    let assert = Command::cargo_bin("spbe")
-        .unwrap()
+    let assert = spbe()
         .args(["score", "--model", "pemdi-2026"])
         .arg(&sheet)
         .assert()
@@ -204,8 +203,7 @@ fn a_non_official_model_is_named_prominently() {
         "{err}"
     );
 
-    let json = Command::cargo_bin("spbe")
-        .unwrap()
+    let json = spbe()
         .args(["score", "--model", "pemdi-2026", "--format", "json"])
         .arg(&sheet)
         .assert()
@@ -222,7 +220,7 @@ fn a_non_official_model_is_named_prominently() {
 
 #[test]
 fn an_spbe_2018_sheet_scores_with_level_0() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let sheet = dir.path().join("2019.csv");
     // 1-17 at 5 (17 × 1 × 5 = 85), 18 at 0, 25 at 4 (5 × 4 = 20), the rest unanswered (level 0).
     let mut text = String::from("indicator,level\n");
@@ -231,8 +229,7 @@ fn an_spbe_2018_sheet_scores_with_level_0() {
     }
     text.push_str("18,0\n25,Tingkat 4\n");
     std::fs::write(&sheet, text).unwrap();
-    let json = Command::cargo_bin("spbe")
-        .unwrap()
+    let json = spbe()
         .args(["score", "--model", "spbe-2018", "--format", "json"])
         .arg(&sheet)
         .assert()

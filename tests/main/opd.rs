@@ -7,20 +7,12 @@ use std::path::Path;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
+use spbe::opd::OpdReport;
+
+use crate::harness::{Dir, ROOT, spbe};
+
 const CITY: &str = "examples/kota-contoh";
 const CITY_OWNERS: &str = "examples/owners-kota-contoh.csv";
-
-fn spbe() -> Command {
-    let mut c = Command::cargo_bin("spbe").unwrap();
-    c.env_remove("NO_COLOR").env("COLUMNS", "200");
-    c
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p.display().to_string()
-}
 
 fn run_ok(cmd: &mut Command) -> (String, String) {
     let out = cmd.output().unwrap();
@@ -113,7 +105,7 @@ fn example_city_opd_json() {
     );
     // The report reads back with its own types.
     let text = serde_json::to_string(&v).unwrap();
-    let back: spbe::opd::OpdReport = serde_json::from_str(&text).unwrap();
+    let back: OpdReport = serde_json::from_str(&text).unwrap();
     assert_eq!(back.opds.len(), 11);
 }
 
@@ -128,23 +120,20 @@ fn opd_without_a_map_has_no_owner_columns() {
 }
 
 /// Two OPD disagree on 36 (owned by A) and on 40 (owned by C, who sent nothing).
-fn owner_case(dir: &Path) -> (String, String) {
-    let sheets = dir.join("sheets");
-    std::fs::create_dir(&sheets).unwrap();
-    write(&sheets, "a.csv", "opd,indicator,level\nA,36,4\nA,40,2\n");
-    write(&sheets, "b.csv", "opd,indicator,level\nB,36,2\nB,40,4\n");
-    let map = write(
-        dir,
+fn owner_case(dir: &Dir) -> (String, String) {
+    dir.write("sheets/a.csv", "opd,indicator,level\nA,36,4\nA,40,2\n");
+    dir.write("sheets/b.csv", "opd,indicator,level\nB,36,2\nB,40,4\n");
+    let map = dir.write(
         "owners.csv",
         "indicator,opd,role\n36,A,owner\n36,B,contributor\n40,C,owner\n",
     );
-    (sheets.display().to_string(), map)
+    (dir.join("sheets").display().to_string(), map)
 }
 
 #[test]
 fn combine_owner_with_and_without_fallback() {
-    let dir = tempfile::tempdir().unwrap();
-    let (sheets, map) = owner_case(dir.path());
+    let dir = Dir::new();
+    let (sheets, map) = owner_case(&dir);
     // Every other indicator is unanswered, so level 1: 94.50 % × 1 = 0.945 index points.
     // min everywhere: 36 → 2, 40 → 2: 0.945 + 0.055 + 0.055 = 1.055.
     let v = json(spbe().args(["score", &sheets, "-f", "json"]));
@@ -217,10 +206,9 @@ fn combine_owner_with_and_without_fallback() {
 
 #[test]
 fn owners_in_yaml() {
-    let dir = tempfile::tempdir().unwrap();
-    let (sheets, _) = owner_case(dir.path());
-    let map = write(
-        dir.path(),
+    let dir = Dir::new();
+    let (sheets, _) = owner_case(&dir);
+    let map = dir.write(
         "owners.yaml",
         "- {indicator: 36, opd: A}\n- indicator: I40\n  opd: c\n  role: owner\n",
     );
@@ -240,8 +228,8 @@ fn owners_in_yaml() {
 
 #[test]
 fn option_mistakes_are_errors() {
-    let dir = tempfile::tempdir().unwrap();
-    let (sheets, map) = owner_case(dir.path());
+    let dir = Dir::new();
+    let (sheets, map) = owner_case(&dir);
     spbe()
         .args(["score", &sheets, "--combine", "owner"])
         .assert()
@@ -269,11 +257,7 @@ fn option_mistakes_are_errors() {
         .code(2)
         .stderr(predicate::str::contains("--fallback owner makes no sense"));
     // A map inside the sheet folder would be read as a sheet.
-    let inside = write(
-        &dir.path().join("sheets"),
-        "owners.csv",
-        "indicator,opd\n36,A\n",
-    );
+    let inside = dir.write("sheets/owners.csv", "indicator,opd\n36,A\n");
     spbe()
         .args(["opd", &sheets, "--owners", &inside])
         .assert()
@@ -301,10 +285,9 @@ fn option_mistakes_are_errors() {
 
 #[test]
 fn bad_map_rows_are_located() {
-    let dir = tempfile::tempdir().unwrap();
-    let (sheets, _) = owner_case(dir.path());
-    let map = write(
-        dir.path(),
+    let dir = Dir::new();
+    let (sheets, _) = owner_case(&dir);
+    let map = dir.write(
         "bad.csv",
         "indicator,opd,role\n48,A,owner\n36,A,lead\n36,,owner\n",
     );
@@ -319,7 +302,7 @@ fn bad_map_rows_are_located() {
              {map}:3:3: column \"role\": unknown role \"lead\"; write owner or contributor (empty means owner)\n  \
              {map}:4:2: column \"opd\": the OPD is empty; write the OPD's name as its answer sheets do\n"
         ));
-    let map = write(dir.path(), "cols.csv", "indikator,level\n36,3\n");
+    let map = dir.write("cols.csv", "indikator,level\n36,3\n");
     spbe()
         .args(["opd", &sheets, "--owners", &map])
         .assert()
@@ -336,11 +319,10 @@ fn bad_map_rows_are_located() {
 
 #[test]
 fn a_quote_never_closed_in_the_map_is_refused_at_its_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let (sheets, _) = owner_case(dir.path());
+    let dir = Dir::new();
+    let (sheets, _) = owner_case(&dir);
     // Without the check, line 3's cell swallowed lines 4 and 5: C's name was the rest of the file.
-    let map = write(
-        dir.path(),
+    let map = dir.write(
         "quote.csv",
         "indicator,opd,role\n36,A,owner\n40,\"C,owner\n36,B,contributor\n1,D\n",
     );
@@ -356,8 +338,7 @@ fn a_quote_never_closed_in_the_map_is_refused_at_its_line() {
             ));
     }
     // With `;`, and a BOM as Excel writes it: the line is still the quote's.
-    let map = write(
-        dir.path(),
+    let map = dir.write(
         "semi.csv",
         "\u{feff}indicator;opd\n36;A\n\n40;C\n1;\"D\n2;E\n",
     );
@@ -372,22 +353,19 @@ fn a_quote_never_closed_in_the_map_is_refused_at_its_line() {
 
 #[test]
 fn a_quoted_map_cell_may_hold_commas_quotes_and_line_breaks() {
-    let dir = tempfile::tempdir().unwrap();
-    let sheets = dir.path().join("sheets");
-    std::fs::create_dir(&sheets).unwrap();
+    let dir = Dir::new();
+    let sheets = dir.join("sheets");
     let opd = "Dinas \"Kominfo\", Statistik\ndan Persandian";
-    write(
-        &sheets,
-        "a.csv",
-        &format!(
+    dir.write(
+        "sheets/a.csv",
+        format!(
             "opd,indicator,level\n\"{}\",36,4\nB,36,2\n",
             opd.replace('"', "\"\"")
         ),
     );
-    let map = write(
-        dir.path(),
+    let map = dir.write(
         "owners.csv",
-        &format!(
+        format!(
             "indicator,opd,role\n36,\"{}\",owner\n36,B,contributor\n",
             opd.replace('"', "\"\"")
         ),
@@ -415,8 +393,7 @@ fn a_quoted_map_cell_may_hold_commas_quotes_and_line_breaks() {
 
 #[test]
 fn the_docs_show_the_real_opd_rows() {
-    let docs =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/opd.md")).unwrap();
+    let docs = std::fs::read_to_string(Path::new(ROOT).join("docs/opd.md")).unwrap();
     let (md, _) = run_ok(spbe().args(["opd", CITY, "--owners", CITY_OWNERS, "-f", "markdown"]));
     let shown: Vec<&str> = docs
         .lines()
@@ -560,8 +537,8 @@ fn row_of<'a>(v: &'a serde_json::Value, opd: &str) -> &'a serde_json::Value {
 
 #[test]
 fn opd_on_staged_sheets_shows_the_latest_stage_as_score_does() {
-    let dir = tempfile::tempdir().unwrap();
-    let sheet = write(dir.path(), "staged.csv", STAGED);
+    let dir = Dir::new();
+    let sheet = dir.write("staged.csv", STAGED);
     // What `spbe score` counts: 11 → Diskominfo's akhir 2; 12 → Diskominfo's akhir 3; 13 →
     // Diskominfo's mandiri 3 (Bappeda's unstaged 2 left out); 14 → Bappeda's dokumen 2.
     assert_eq!(
@@ -646,8 +623,8 @@ fn opd_on_staged_sheets_shows_the_latest_stage_as_score_does() {
 
 #[test]
 fn opd_honours_stage_as_score_does() {
-    let dir = tempfile::tempdir().unwrap();
-    let sheet = write(dir.path(), "staged.csv", STAGED);
+    let dir = Dir::new();
+    let sheet = dir.write("staged.csv", STAGED);
     // --stage mandiri: 11 → Diskominfo 4 and Bappeda 3 (min 3); 12 → Bappeda 1; 13 →
     // Diskominfo 3; 14 has no mandiri answer (lowest level).
     assert_eq!(
@@ -711,7 +688,7 @@ fn opd_honours_stage_as_score_does() {
 
     // --stage akhir with a map: Bappeda has no akhir answer, but it did send a sheet; it owns 14,
     // which nobody answered at akhir, so its row holds it to the institution's level 1.
-    let map = write(dir.path(), "owners.csv", "indicator,opd\n14,Bappeda\n");
+    let map = dir.write("owners.csv", "indicator,opd\n14,Bappeda\n");
     let v = json(spbe().args([
         "opd", &sheet, "--stage", "akhir", "--owners", &map, "-f", "json",
     ]));
@@ -742,7 +719,7 @@ fn opd_honours_stage_as_score_does() {
     assert_eq!(v["disagreements"], serde_json::json!([]));
 
     // --stage on sheets without a stage column is the same error as for spbe score.
-    let plain = write(dir.path(), "plain.csv", "opd,indicator,level\nA,1,2\n");
+    let plain = dir.write("plain.csv", "opd,indicator,level\nA,1,2\n");
     spbe()
         .args(["opd", &plain, "--stage", "akhir"])
         .assert()
@@ -754,7 +731,7 @@ fn opd_honours_stage_as_score_does() {
 
 #[test]
 fn roadmap_steps_go_to_the_opd_whose_answer_counts() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     // Every indicator but 12 at the top level; on 12 Diskominfo's akhir 3 supersedes Bappeda's
     // mandiri 1. Index 97.50 % × 5 + 2.50 % × 3 = 4.95; 4.975 needs one step, 12: 3→4.
     let mut text = String::from("opd,indicator,level,stage\n");
@@ -762,7 +739,7 @@ fn roadmap_steps_go_to_the_opd_whose_answer_counts() {
         text.push_str(&format!("Lain,{i},5,\n"));
     }
     text.push_str("Bappeda,12,1,mandiri\nDiskominfo,12,3,akhir\n");
-    let sheet = write(dir.path(), "staged.csv", &text);
+    let sheet = dir.write("staged.csv", &text);
     let v = json(spbe().args(["opd", &sheet, "--target", "4.975", "-f", "json"]));
     assert_eq!(v["index"].to_string(), "4.95");
     let steps = |opd: &str| row_of(&v, opd)["roadmap"].clone();
@@ -825,8 +802,8 @@ fn opd_and_score_agree_on_the_staged_example_year() {
 #[test]
 fn the_exact_index_is_shown_as_spbe_score_shows_it() {
     // Indicator 11 (2.5 %) at level 5, the rest at 1: the index is exactly 1.1.
-    let dir = tempfile::tempdir().unwrap();
-    let sheet = write(dir.path(), "a.csv", "opd,indicator,level\nA,11,5\n");
+    let dir = Dir::new();
+    let sheet = dir.write("a.csv", "opd,indicator,level\nA,11,5\n");
     let (opd, _) = run_ok(spbe().args(["opd", &sheet]));
     let (score, _) = run_ok(spbe().args(["score", &sheet]));
     assert!(
@@ -867,12 +844,10 @@ fn owners_seen(sheets: &str, map: &Path) -> (Vec<String>, Vec<String>) {
 
 #[test]
 fn a_map_saved_as_unicode_text_legacy_csv_or_with_tabs_reads_as_the_utf8_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let sheets = dir.path().join("sheets");
-    std::fs::create_dir(&sheets).unwrap();
-    write(
-        &sheets,
-        "a.csv",
+    let dir = Dir::new();
+    let sheets = dir.join("sheets");
+    dir.write(
+        "sheets/a.csv",
         "opd,indicator,level\nDinas Pariwisata dan Kebudayaan é,36,4\nBappeda,40,2\n",
     );
     let sheets = sheets.display().to_string();

@@ -1,6 +1,8 @@
 //! The README's quickstart shows the real output of its first command; this keeps it true.
 
-use assert_cmd::Command;
+use std::path::Path;
+
+use crate::harness::{Dir, ROOT, pin, spbe};
 
 /// The lines of the README's console block that follow `$ {command}`, up to the next prompt or
 /// the end of the block.
@@ -20,15 +22,9 @@ fn shown_output(readme: &str, command: &str) -> String {
 
 #[test]
 fn quickstart_output_is_the_real_output() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md")).unwrap();
     let shown = shown_output(&readme, "cargo run --release -- score examples/kota-contoh");
-    let out = Command::cargo_bin("spbe")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8")
+    let out = spbe()
         .args(["score", "examples/kota-contoh"])
         .output()
         .unwrap();
@@ -45,11 +41,11 @@ fn quickstart_output_is_the_real_output() {
 /// a failed gate (1), never an error.
 #[test]
 fn every_readme_command_runs_as_shown() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = Path::new(ROOT);
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&root.join("examples"), &dir.path().join("examples"));
-    let bin = assert_cmd::cargo::cargo_bin("spbe");
+    let dir = Dir::new();
+    copy_dir(&root.join("examples"), &dir.join("examples"));
+    let bin = Path::new(env!("CARGO_BIN_EXE_spbe"));
     let path = format!(
         "{}:{}",
         bin.parent().unwrap().display(),
@@ -62,13 +58,10 @@ fn every_readme_command_runs_as_shown() {
         .collect();
     assert!(commands.len() >= 15, "found {} commands", commands.len());
     for command in commands {
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(command)
+        // The shell runs `spbe` with the harness's environment, in the scratch folder.
+        let out = pin(std::process::Command::new("sh").arg("-c").arg(command))
             .current_dir(dir.path())
             .env("PATH", &path)
-            .env("LANG", "C")
-            .env_remove("LC_ALL")
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -80,7 +73,7 @@ fn every_readme_command_runs_as_shown() {
     }
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();

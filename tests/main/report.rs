@@ -6,29 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Stdio};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use predicates::prelude::*;
 
-fn spbe() -> Command {
-    let mut c = Command::cargo_bin("spbe").unwrap();
-    c.env_remove("NO_COLOR")
-        .env("COLUMNS", "200")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8");
-    c
-}
-
-fn stdout_of(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use crate::harness::{Dir, spbe, stdout_of};
 
 const CITY: &[&str] = &[
     "report",
@@ -164,7 +145,7 @@ fn html_report_structure() {
 
 #[test]
 fn html_escapes_what_the_sheets_say() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let sheet = dir.path().join("a.csv");
     std::fs::write(
         &sheet,
@@ -203,7 +184,7 @@ fn cell_str(d: &Data) -> String {
 
 #[test]
 fn xlsx_workbook_reads_back_with_real_numbers() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let path = dir.path().join("laporan.xlsx");
     spbe()
         .args(city(&["--target", "3", "--lang", "id", "-o"]))
@@ -286,7 +267,7 @@ fn cell_str_loose(d: &Data) -> String {
 
 #[test]
 fn xlsx_text_from_sheets_cannot_run_as_a_formula() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let sheet = dir.path().join("a.csv");
     std::fs::write(
         &sheet,
@@ -313,7 +294,7 @@ fn xlsx_text_from_sheets_cannot_run_as_a_formula() {
 
 #[test]
 fn format_follows_the_file_extension() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     for (name, magic) in [
         ("r.xlsx", &b"PK"[..]),
         ("r.html", b"<!DOCTYPE html>"),
@@ -331,12 +312,13 @@ fn format_follows_the_file_extension() {
 
 #[test]
 fn indonesian_labels_follow_lang_and_the_environment() {
-    let md = stdout_of(spbe().env("LANG", "id_ID.UTF-8").args(city(&[
-        "--target",
-        "Sangat Baik",
-        "-f",
-        "markdown",
-    ])));
+    // LANG alone, as on an Indonesian desktop (the harness's LC_ALL would win over it).
+    let md = stdout_of(
+        spbe()
+            .env_remove("LC_ALL")
+            .env("LANG", "id_ID.UTF-8")
+            .args(city(&["--target", "Sangat Baik", "-f", "markdown"])),
+    );
     for word in [
         "**Indeks: 2.76 Baik**",
         "## Peta jalan",
@@ -385,7 +367,7 @@ fn bad_target_date_and_overwrites_are_refused() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("write it as YYYY-MM-DD"));
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let sheet = dir.path().join("a.csv");
     std::fs::write(&sheet, "opd,indicator,level\nX,1,2\n").unwrap();
     spbe()
@@ -406,7 +388,7 @@ fn met_targets_and_fractional_levels_say_so() {
     let md = stdout_of(spbe().args(city(&["--target", "2", "-f", "markdown"])));
     assert!(md.contains("The target is already met."));
     assert!(!md.contains("| Step |"));
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let sheet = dir.path().join("a.csv");
     std::fs::write(&sheet, "opd,indicator,level\nX,1,2\nY,1,3\n").unwrap();
     let md = stdout_of(spbe().args([
@@ -485,7 +467,7 @@ fn print_to_pdf(html: &Path, pdf: &Path) -> Option<()> {
     let chromium = ["chromium", "chromium-browser", "google-chrome"]
         .iter()
         .find_map(|p| which(p))?;
-    let profile = tempfile::tempdir().unwrap();
+    let profile = Dir::new();
     let out = run_with_limit(
         Process::new(chromium)
             .args([
@@ -543,7 +525,7 @@ fn ink_on_first_page(pdf: &Path, dir: &Path) -> f64 {
 
 #[test]
 fn html_report_prints_on_a4_in_headless_chromium() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let html = dir.path().join("laporan.html");
     let pdf = dir.path().join("laporan.pdf");
     spbe()
@@ -651,7 +633,7 @@ aspects:
 
 #[test]
 fn a_model_without_domains_charts_its_aspects() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let model = dir.path().join("mini.yaml");
     std::fs::write(&model, NO_DOMAINS).unwrap();
     let sheet = dir.path().join("a.csv");
@@ -721,14 +703,14 @@ fn xlsx_workbook_opens_in_libreoffice() {
         );
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let xlsx = dir.path().join("laporan.xlsx");
     spbe()
         .args(city(&["--target", "3", "-o"]))
         .arg(&xlsx)
         .assert()
         .success();
-    let profile = tempfile::tempdir().unwrap();
+    let profile = Dir::new();
     let out = run_with_limit(
         Process::new(soffice)
             .arg(format!(
@@ -771,10 +753,9 @@ fn xlsx_workbook_opens_in_libreoffice() {
 
 #[test]
 fn the_output_name_must_say_the_format_written() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let pdf = dir.path().join("laporan.pdf").display().to_string();
-    assert_cmd::Command::cargo_bin("spbe")
-        .unwrap()
+    spbe()
         .args(["report", "examples/kota-contoh", "-o", &pdf])
         .assert()
         .code(2)
@@ -782,8 +763,7 @@ fn the_output_name_must_say_the_format_written() {
             "error: -o {pdf}: a report is .html, .xlsx or .md; name the file with one of those (a PDF: open the HTML in a browser and print it)\n"
         ));
     let html = dir.path().join("laporan.html").display().to_string();
-    assert_cmd::Command::cargo_bin("spbe")
-        .unwrap()
+    spbe()
         .args(["report", "examples/kota-contoh", "-f", "xlsx", "-o", &html])
         .assert()
         .code(2)
@@ -797,7 +777,7 @@ fn a_staged_report_shows_the_evidence_of_the_answers_that_count() {
     // Diskominfo self-assessed 11 at 4 with a draft; the assessors settled on 2 with the signed
     // regulation (akhir); Bappeda only self-assessed. By default only the akhir answer scores, so
     // only its evidence and note are shown; with --stage mandiri, only the mandiri ones.
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let sheet = dir.path().join("staged.csv");
     std::fs::write(
         &sheet,

@@ -1,39 +1,30 @@
 //! Never lose a user's file, never run a formula from an answer sheet, never hang or panic on
 //! hostile input.
 
-use std::path::Path;
-
-use assert_cmd::Command;
 use proptest::prelude::*;
+
 use spbe::answers::{SheetReader, Source};
 use spbe::model::Model;
 use spbe::scorecard::{Options, Scorecard};
 
-fn spbe(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("spbe").unwrap();
-    c.current_dir(dir);
-    c
-}
+use crate::harness::{Dir, spbe};
 
 #[test]
 fn an_input_is_never_overwritten() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let sheet = "indicator,level\n1,3\n";
-    std::fs::write(dir.path().join("a.csv"), sheet).unwrap();
-    spbe(dir.path())
+    dir.write("a.csv", sheet);
+    dir.spbe()
         .args(["score", "a.csv", "-f", "csv", "-o", "./a.csv"])
         .assert()
         .code(2)
         .stderr("error: refusing to write the output to ./a.csv: it is one of the inputs; choose another file name with -o\n");
-    assert_eq!(
-        std::fs::read_to_string(dir.path().join("a.csv")).unwrap(),
-        sheet
-    );
+    assert_eq!(dir.read("a.csv"), sheet);
 
     // Nor written into an input folder where it would be read as a sheet next time.
-    std::fs::create_dir(dir.path().join("sheets")).unwrap();
-    std::fs::write(dir.path().join("sheets/b.csv"), sheet).unwrap();
-    spbe(dir.path())
+    dir.mkdir("sheets");
+    dir.write("sheets/b.csv", sheet);
+    dir.spbe()
         .args(["score", "sheets", "-f", "csv", "-o", "sheets/result.csv"])
         .assert()
         .code(2)
@@ -42,7 +33,7 @@ fn an_input_is_never_overwritten() {
         ));
     assert!(!dir.path().join("sheets/result.csv").exists());
     // A JSON report there is fine: it is not a sheet.
-    spbe(dir.path())
+    dir.spbe()
         .args(["score", "sheets", "-f", "json", "-o", "sheets/result.json"])
         .assert()
         .success();
@@ -55,13 +46,13 @@ fn an_input_is_never_overwritten() {
 
 #[test]
 fn text_from_sheets_is_neutralized_in_csv_reports() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("a.csv"),
+    let dir = Dir::new();
+    dir.write(
+        "a.csv",
         "opd,indicator,level\n\"=HYPERLINK(\"\"http://x\"\",\"\"klik\"\")\",1,3\n@SUM,2,3\n",
-    )
-    .unwrap();
-    let out = spbe(dir.path())
+    );
+    let out = dir
+        .spbe()
         .args(["score", "a.csv", "-f", "csv"])
         .assert()
         .success()
@@ -78,11 +69,11 @@ fn text_from_sheets_is_neutralized_in_csv_reports() {
 
 #[test]
 fn oversized_files_are_refused_without_reading_them() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let f = std::fs::File::create(dir.path().join("huge.csv")).unwrap();
     // Sparse: takes no disk and no time, but says 1 GiB.
     f.set_len(1 << 30).unwrap();
-    spbe(dir.path())
+    dir.spbe()
         .args(["score", "huge.csv"])
         .assert()
         .code(2)
@@ -93,12 +84,12 @@ fn oversized_files_are_refused_without_reading_them() {
 
 #[test]
 fn binary_garbage_is_a_clear_error() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let garbage: Vec<u8> = (0..4096u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
         .collect();
-    std::fs::write(dir.path().join("x.csv"), &garbage).unwrap();
-    spbe(dir.path())
+    dir.write("x.csv", &garbage);
+    dir.spbe()
         .args(["score", "x.csv"])
         .assert()
         .code(2)
@@ -284,8 +275,7 @@ fn endless_side_files_are_refused_without_reading_them_whole() {
         vec!["score", "examples/kota-contoh", "--owners", "/dev/zero"],
         vec!["check", "examples/kota-contoh", "--baseline", "/dev/zero"],
     ] {
-        assert_cmd::Command::cargo_bin("spbe")
-            .unwrap()
+        spbe()
             .args(&args)
             .timeout(std::time::Duration::from_secs(20))
             .assert()

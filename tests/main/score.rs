@@ -1,26 +1,11 @@
 //! `spbe score` end to end: the real binary on the example city and on small sheets written to a
 //! temp folder; whole outputs are snapshots, errors are asserted with their locations.
 
-use std::path::Path;
-
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn spbe() -> Command {
-    let mut c = Command::cargo_bin("spbe").unwrap();
-    c.env_remove("NO_COLOR")
-        .env("COLUMNS", "200")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8");
-    c
-}
+use spbe::model::{EMBEDDED, sha256_hex};
 
-fn write(dir: &Path, name: &str, text: &str) -> String {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p.display().to_string()
-}
+use crate::harness::{Dir, spbe, spbe_std, stdout_of};
 
 /// A sheet answering all 47 indicators of the 2020 model with the given levels.
 fn full_sheet(levels: &[u8; 47]) -> String {
@@ -43,16 +28,6 @@ fn levels_from_sums(sums: [u32; 5]) -> [u8; 47] {
         }
     }
     levels
-}
-
-fn stdout_of(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]
@@ -82,8 +57,8 @@ fn example_city_csv_and_markdown() {
 #[test]
 fn banyuwangi_to_the_digit_through_the_binary() {
     let levels = levels_from_sums([50, 46, 46, 50, 30]);
-    let dir = tempfile::tempdir().unwrap();
-    let f = write(dir.path(), "banyuwangi.csv", &full_sheet(&levels));
+    let dir = Dir::new();
+    let f = dir.write("banyuwangi.csv", full_sheet(&levels));
     let out = stdout_of(spbe().args(["score", &f, "--format", "json"]));
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["index"].to_string(), "4.765");
@@ -96,8 +71,8 @@ fn pacitan_predicate_basis() {
     // Sums (47,30,23,39,24) → exact 3.4985, shown 3.50: Baik on the exact basis (2024),
     // Sangat Baik on the rounded basis (2023 practice).
     let levels = levels_from_sums([47, 30, 23, 39, 24]);
-    let dir = tempfile::tempdir().unwrap();
-    let f = write(dir.path(), "pacitan.csv", &full_sheet(&levels));
+    let dir = Dir::new();
+    let f = dir.write("pacitan.csv", full_sheet(&levels));
     spbe()
         .args(["score", &f])
         .assert()
@@ -141,10 +116,10 @@ fn every_combine_policy_on_the_example() {
 
 #[test]
 fn mean_with_a_repeating_fraction_is_flagged_as_an_estimate() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let mut text = full_sheet(&[1; 47]);
     text.push_str("Bappeda,1,1\nBPKAD,1,2\n"); // indicator 1: 1, 1, 2 → 4/3
-    let f = write(dir.path(), "a.csv", &text);
+    let f = dir.write("a.csv", &text);
     let out = spbe()
         .args(["score", &f, "--combine", "mean", "--format", "json"])
         .output()
@@ -165,8 +140,8 @@ fn mean_with_a_repeating_fraction_is_flagged_as_an_estimate() {
 
 #[test]
 fn unanswered_indicators_are_filled_with_a_warning_or_refused_with_strict() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = write(dir.path(), "bappeda.csv", "indicator,level\n11,3\n12,3\n");
+    let dir = Dir::new();
+    let f = dir.write("bappeda.csv", "indicator,level\n11,3\n12,3\n");
     let out = spbe()
         .args(["score", &f, "--format", "json"])
         .output()
@@ -196,9 +171,9 @@ fn unanswered_indicators_are_filled_with_a_warning_or_refused_with_strict() {
 
 #[test]
 fn receipt_names_every_input_with_its_hash_and_rows() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let text = "indikator,tingkat\n1,2\n2,3\n";
-    let f = write(dir.path(), "x.csv", text);
+    let f = dir.write("x.csv", text);
     let out = stdout_of(spbe().args(["score", &f, "--format", "json"]));
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let r = &v["receipt"];
@@ -211,7 +186,7 @@ fn receipt_names_every_input_with_its_hash_and_rows() {
     // sha256 of the bytes, checked against an independent implementation's known value.
     assert_eq!(
         r["inputs"][0]["sha256"],
-        spbe::model::sha256_hex(text.as_bytes()).as_str()
+        sha256_hex(text.as_bytes()).as_str()
     );
     assert_eq!(r["combine"], "min");
     assert_eq!(r["predicate_basis"], "exact");
@@ -232,9 +207,8 @@ fn stdin_is_read_with_a_dash() {
 
 #[test]
 fn sheet_errors_are_all_reported_with_file_line_and_column() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = write(
-        dir.path(),
+    let dir = Dir::new();
+    let f = dir.write(
         "dinas.csv",
         "opd,indicator,level,evidence\nDinas,11,3\nDinas,99,3\nDinas,12,4,5\nDinas,13,\"4,5\"\nDinas,14,3.5\nDinas,15,6\nDinas,16,,16.a.sk.pdf\nDinas,11,2\nDinas,17,\n",
     );
@@ -257,8 +231,8 @@ fn sheet_errors_are_all_reported_with_file_line_and_column() {
 
 #[test]
 fn a_missing_column_names_what_the_header_has() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = write(dir.path(), "a.csv", "opd,indikator,nilai\nX,1,3\n");
+    let dir = Dir::new();
+    let f = dir.write("a.csv", "opd,indikator,nilai\nX,1,3\n");
     spbe().args(["score", &f]).assert().code(2).stdout("").stderr(format!(
         "error: 1 problem in the answer sheets:\n  {f}:1: missing column level (or tingkat); the header row has: opd, indikator, nilai\n"
     ));
@@ -266,9 +240,9 @@ fn a_missing_column_names_what_the_header_has() {
 
 #[test]
 fn duplicates_across_files_name_the_first_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let a = write(dir.path(), "a.csv", "opd,indicator,level\nX,1,3\n");
-    let b = write(dir.path(), "b.csv", "opd,indicator,level\nX,I1,2\n");
+    let dir = Dir::new();
+    let a = dir.write("a.csv", "opd,indicator,level\nX,1,3\n");
+    let b = dir.write("b.csv", "opd,indicator,level\nX,I1,2\n");
     spbe().args(["score", &a, &b]).assert().code(2).stderr(format!(
         "error: 1 problem in the answer sheets:\n  {b}:2:2: column \"indicator\": OPD \"X\" already answered indicator 1 at {a}:2; keep one answer per OPD and indicator\n"
     ));
@@ -276,12 +250,12 @@ fn duplicates_across_files_name_the_first_file() {
 
 #[test]
 fn missing_inputs_and_empty_folders_are_errors() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let missing = dir.path().join("nope.csv").display().to_string();
     spbe().args(["score", &missing]).assert().code(2).stderr(format!(
         "error: 1 problem in the answer sheets:\n  {missing}: no such file or folder; check the path\n"
     ));
-    let empty = tempfile::tempdir().unwrap();
+    let empty = Dir::new();
     let e = empty.path().display().to_string();
     spbe()
         .args(["score", &e])
@@ -324,8 +298,8 @@ fn bad_arguments_exit_2_and_help_exits_0() {
 
 #[test]
 fn output_file_is_written_and_never_replaces_an_input() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = write(dir.path(), "a.csv", "opd,indicator,level\nX,1,3\n");
+    let dir = Dir::new();
+    let input = dir.write("a.csv", "opd,indicator,level\nX,1,3\n");
     let before = std::fs::read(&input).unwrap();
     spbe()
         .args(["score", &input, "-o", &input])
@@ -367,10 +341,9 @@ fn formula_like_opd_names_are_neutralized_in_csv() {
 #[cfg(unix)]
 #[test]
 fn broken_pipe_exits_0() {
-    use std::process::{Command as Std, Stdio};
-    let bin = assert_cmd::cargo::cargo_bin("spbe");
+    use std::process::Stdio;
     for format in ["table", "json", "csv", "markdown"] {
-        let mut child = Std::new(&bin)
+        let mut child = spbe_std()
             .args(["score", "examples/kota-contoh", "--format", format])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -399,11 +372,10 @@ fn models_lists_the_embedded_models() {
 
 #[test]
 fn output_never_replaces_any_file_the_command_reads() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let effort = write(d, "effort.yaml", "default: 1\n");
-    let model_copy = write(d, "model.yaml", spbe::model::EMBEDDED[0].1);
-    let baseline = d.join("base.json").display().to_string();
+    let dir = Dir::new();
+    let effort = dir.write("effort.yaml", "default: 1\n");
+    let model_copy = dir.write("model.yaml", EMBEDDED[0].1);
+    let baseline = dir.join("base.json").display().to_string();
     stdout_of(spbe().args([
         "score",
         "examples/kota-contoh",
@@ -475,7 +447,7 @@ fn output_to_a_device_writes_in_place_and_folders_are_refused() {
             .is_char_device()
     );
 
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let d = dir.path().display().to_string();
     spbe()
         .args(["score", "examples/kota-contoh", "-o", &d])
@@ -496,18 +468,13 @@ fn output_to_a_device_writes_in_place_and_folders_are_refused() {
 
 #[test]
 fn an_unclosed_quote_is_an_error_not_a_silent_loss() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = write(
-        dir.path(),
-        "q.csv",
-        "indicator,level,note\n1,3,\"unterminated\n2,4,x\n",
-    );
+    let dir = Dir::new();
+    let f = dir.write("q.csv", "indicator,level,note\n1,3,\"unterminated\n2,4,x\n");
     spbe().args(["score", &f]).assert().code(2).stdout("").stderr(format!(
         "error: 1 problem in the answer sheets:\n  {f}:2: a quote (\") opens a cell here and is never closed, so every row after it would be read into that one cell; add the closing quote or remove this one\n"
     ));
     // A closed multi-line note with escaped quotes is fine.
-    let ok = write(
-        dir.path(),
+    let ok = dir.write(
         "ok.csv",
         "indicator,level,note\n1,3,\"two\nlines \"\"quoted\"\"\"\n2,4,x\n",
     );
@@ -519,9 +486,8 @@ fn an_unclosed_quote_is_an_error_not_a_silent_loss() {
 
 #[test]
 fn opd_names_differing_only_in_case_or_spacing_are_one_opd() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = write(
-        dir.path(),
+    let dir = Dir::new();
+    let f = dir.write(
         "o.csv",
         "opd,indicator,level\nBappeda Kota,11,3\nBAPPEDA  kota,12,2\n",
     );
@@ -541,11 +507,7 @@ fn opd_names_differing_only_in_case_or_spacing_are_one_opd() {
         "{stderr}"
     );
     // And so a second answer under another spelling is a duplicate.
-    let d = write(
-        dir.path(),
-        "d.csv",
-        "opd,indicator,level\nBappeda,11,3\nBAPPEDA,11,2\n",
-    );
+    let d = dir.write("d.csv", "opd,indicator,level\nBappeda,11,3\nBAPPEDA,11,2\n");
     spbe()
         .args(["score", &d])
         .assert()
@@ -568,8 +530,8 @@ fn inputs_given_twice_or_of_the_wrong_kind_are_named() {
         .assert()
         .code(2)
         .stderr("error: 1 problem in the answer sheets:\n  examples/kota-contoh/bpkad.csv: this sheet is given twice (directly or through its folder); give each sheet once\n");
-    let dir = tempfile::tempdir().unwrap();
-    let json = write(dir.path(), "r.json", "{}");
+    let dir = Dir::new();
+    let json = dir.write("r.json", "{}");
     spbe().args(["score", &json]).assert().code(2).stderr(format!(
         "error: 1 problem in the answer sheets:\n  {json}: a JSON file is a saved result, not an answer sheet; compare results with `spbe diff`, `spbe trend` or `spbe check --baseline`\n"
     ));
@@ -603,7 +565,7 @@ fn a_full_disk_on_stdout_names_stdout() {
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("spbe"))
+    let out = spbe_std()
         .args(["score", "examples/kota-contoh"])
         .stdout(full)
         .output()

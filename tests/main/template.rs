@@ -3,12 +3,9 @@
 use std::io::Read;
 use std::path::Path;
 
-use assert_cmd::Command;
 use calamine::{Reader, Xlsx};
 
-fn spbe() -> Command {
-    Command::cargo_bin("spbe").unwrap()
-}
+use crate::harness::{Dir, spbe};
 
 /// The answers the "OPD" fills in: indicator → what it types or picks.
 const FILL: [(&str, &str); 4] = [
@@ -34,7 +31,7 @@ fn score_json(path: &Path) -> serde_json::Value {
 
 #[test]
 fn csv_template_round_trip() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let blank = dir.path().join("diskominfo.csv");
     spbe()
         .args(["template", "--opd", "Diskominfo", "-o"])
@@ -118,7 +115,7 @@ fn csv_template_round_trip() {
 
 #[test]
 fn xlsx_template_has_dropdowns_frozen_header_widths_and_round_trips() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let blank = dir.path().join("diskominfo.xlsx");
     spbe()
         .args(["template", "--opd", "Diskominfo", "-o"])
@@ -199,7 +196,7 @@ fn xlsx_template_has_dropdowns_frozen_header_widths_and_round_trips() {
 
 #[test]
 fn template_never_replaces_a_file_without_force() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let sheet = dir.path().join("bappeda.csv");
     std::fs::write(&sheet, "indicator,level\n11,3\n").unwrap();
     spbe()
@@ -248,7 +245,7 @@ fn template_to_stdout_and_neutralized_opd() {
 
 #[test]
 fn semicolon_csv_template_for_indonesian_excel_round_trips() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let blank = dir.path().join("t.csv");
     spbe()
         .args(["template", "--delimiter", ";", "-o"])
@@ -266,7 +263,7 @@ fn semicolon_csv_template_for_indonesian_excel_round_trips() {
 
 #[test]
 fn a_file_name_that_disagrees_with_the_format_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let t = dir.path().join("t.xlsx");
     spbe()
         .args(["template", "--format", "csv", "-o"])

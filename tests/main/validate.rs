@@ -1,15 +1,7 @@
 //! `spbe validate`: every problem with its location, warnings for doubtful answers, a summary,
 //! exit 2 on any error and 0 otherwise.
 
-use std::path::Path;
-
-use assert_cmd::Command;
-
-fn spbe(dir: &Path) -> Command {
-    let mut c = Command::cargo_bin("spbe").unwrap();
-    c.current_dir(dir);
-    c
-}
+use crate::harness::Dir;
 
 fn stdout(out: &std::process::Output) -> String {
     String::from_utf8(out.stdout.clone()).unwrap()
@@ -17,14 +9,14 @@ fn stdout(out: &std::process::Output) -> String {
 
 #[test]
 fn every_error_in_every_sheet_is_listed_with_its_location() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("a.csv"),
+    let dir = Dir::new();
+    dir.write(
+        "a.csv",
         "opd;indicator;level\r\nX;1;6\r\nX;99;3\r\nX;2;3,5\r\n",
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("b.csv"), "nomor,nilai\n1,2\n").unwrap();
-    let out = spbe(dir.path())
+    );
+    dir.write("b.csv", "nomor,nilai\n1,2\n");
+    let out = dir
+        .spbe()
         .args(["validate", "a.csv", "b.csv", "missing.csv"])
         .assert()
         .code(2)
@@ -34,7 +26,8 @@ fn every_error_in_every_sheet_is_listed_with_its_location() {
     missing.csv: error: no such file or folder; check the path
     model spbe-2020 (47 indicators): 0 files read, 0 answers from 0 OPDs: 1 error, 0 warnings
     "#);
-    let out = spbe(dir.path())
+    let out = dir
+        .spbe()
         .args(["validate", "a.csv", "b.csv"])
         .assert()
         .code(2)
@@ -60,11 +53,10 @@ fn every_error_in_every_sheet_is_listed_with_its_location() {
 
 #[test]
 fn doubtful_answers_are_warnings_and_exit_zero() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("bukti")).unwrap();
-    std::fs::create_dir(dir.path().join("bukti/2024")).unwrap();
-    std::fs::write(dir.path().join("bukti/1.a.pdf"), "").unwrap();
-    std::fs::write(dir.path().join("bukti/2024/11.B.PNG"), "").unwrap();
+    let dir = Dir::new();
+    dir.mkdir("bukti/2024");
+    dir.write("bukti/1.a.pdf", "");
+    dir.write("bukti/2024/11.B.PNG", "");
     // Every indicator is answered so only the interesting warnings remain.
     let mut sheet = String::from("opd,indicator,level,evidence\n");
     sheet.push_str("Diskominfo,1,3,\"1.a.pdf; 1.b.pdf\nhttps://jdih.example.go.id/perwali\"\n");
@@ -76,8 +68,9 @@ fn doubtful_answers_are_warnings_and_exit_zero() {
             sheet.push_str(&format!("Diskominfo,{i},1,\n"));
         }
     }
-    std::fs::write(dir.path().join("sheet.csv"), sheet).unwrap();
-    let out = spbe(dir.path())
+    dir.write("sheet.csv", sheet);
+    let out = dir
+        .spbe()
         .args(["validate", "sheet.csv", "--evidence-dir", "bukti"])
         .assert()
         .success()
@@ -93,9 +86,10 @@ fn doubtful_answers_are_warnings_and_exit_zero() {
 
 #[test]
 fn unanswered_indicators_and_json() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("s.csv"), "indicator,level,evidence\n1,1,\n").unwrap();
-    let out = spbe(dir.path())
+    let dir = Dir::new();
+    dir.write("s.csv", "indicator,level,evidence\n1,1,\n");
+    let out = dir
+        .spbe()
         .args(["validate", "s.csv", "-f", "json"])
         .assert()
         .success()
@@ -119,9 +113,10 @@ fn unanswered_indicators_and_json() {
 
 #[test]
 fn a_model_alone() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("m.yaml"), "id: x\nname: [\n").unwrap();
-    let out = spbe(dir.path())
+    let dir = Dir::new();
+    dir.write("m.yaml", "id: x\nname: [\n");
+    let out = dir
+        .spbe()
         .args(["validate", "--model-only", "m.yaml"])
         .assert()
         .code(2)
@@ -130,7 +125,8 @@ fn a_model_alone() {
     let text = stdout(&out);
     assert!(text.starts_with("m.yaml:2: error: name: "), "{text}");
     assert!(text.ends_with("m.yaml: 1 error, 0 warnings\n"), "{text}");
-    let out = spbe(dir.path())
+    let out = dir
+        .spbe()
         .args(["validate", "--model", "spbe-2020"])
         .assert()
         .success()
@@ -140,7 +136,7 @@ fn a_model_alone() {
         stdout(&out),
         "model spbe-2020 (47 indicators): 0 errors, 0 warnings\n"
     );
-    spbe(dir.path())
+    dir.spbe()
         .args(["validate", "s.csv", "--model-only", "m.yaml"])
         .assert()
         .code(2)
@@ -149,7 +145,7 @@ fn a_model_alone() {
 
 #[test]
 fn xlsx_problems_name_the_cell() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Jawaban").unwrap();
@@ -158,7 +154,8 @@ fn xlsx_problems_name_the_cell() {
     ws.write_number(6, 0, 1).unwrap();
     ws.write_string(6, 1, "tinggi").unwrap();
     wb.save(dir.path().join("opd.xlsx")).unwrap();
-    let out = spbe(dir.path())
+    let out = dir
+        .spbe()
         .args(["validate", "opd.xlsx"])
         .assert()
         .code(2)
@@ -178,15 +175,16 @@ fn opd_disagree_only_within_one_stage() {
     // A lowered its self-assessment of 11 from 4 to 2 at akhir, where B agrees: no disagreement.
     // At mandiri A said 4 and B 1: that one is reported, naming the stage. Unstaged sheets keep
     // the message without a stage (doubtful_answers_are_warnings_and_exit_zero).
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let mut sheet = String::from("opd,indicator,level,stage,evidence\n");
     sheet.push_str("A,11,4,mandiri,x\nB,11,1,mandiri,x\nA,11,2,akhir,x\nB,11,2,akhir,x\n");
     sheet.push_str("A,12,4,mandiri,x\nA,12,1,akhir,x\n");
     for i in (1..=47).filter(|&i| i != 11 && i != 12) {
         sheet.push_str(&format!("A,{i},1,akhir,x\n"));
     }
-    std::fs::write(dir.path().join("staged.csv"), sheet).unwrap();
-    let out = spbe(dir.path())
+    dir.write("staged.csv", sheet);
+    let out = dir
+        .spbe()
         .args(["validate", "staged.csv"])
         .assert()
         .success()

@@ -4,18 +4,13 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
+
+use crate::harness::{Dir, spbe};
 
 const Y2024: &str = "examples/kota-contoh";
 const Y2025: &str = "tests/data/years/2025";
 const Y2026: &str = "tests/data/years/2026";
-
-fn spbe() -> Command {
-    let mut c = Command::cargo_bin("spbe").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"));
-    c
-}
 
 fn stdout(args: &[&str]) -> String {
     let out = spbe()
@@ -114,7 +109,7 @@ fn sheets_without_stages_are_unchanged_and_stage_needs_the_column() {
 
 #[test]
 fn a_bad_stage_is_located_and_duplicates_are_per_stage() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let sheet = dir.path().join("s.csv");
     std::fs::write(
         &sheet,
@@ -184,7 +179,7 @@ fn diff_of_two_years_of_answer_sheets() {
 
 #[test]
 fn diff_reads_json_results_and_answer_sheets_alike() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let r = results(dir.path());
     let from_json = json(&[
         "diff",
@@ -204,7 +199,7 @@ fn diff_reads_json_results_and_answer_sheets_alike() {
 
 #[test]
 fn diff_across_models_compares_only_index_and_predicate() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let r = results(dir.path());
     let a = spbe()
         .args(["diff"])
@@ -261,7 +256,7 @@ fn diff_errors_are_clear() {
         .stderr(predicates::str::contains(
             "spbe diff compares two results: give OLD and NEW (got 1)",
         ));
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let bad = dir.path().join("x.json");
     std::fs::write(&bad, "{\"index\": 3}").unwrap();
     spbe()
@@ -290,7 +285,7 @@ fn diff_errors_are_clear() {
 
 #[test]
 fn trend_over_three_years_with_a_model_change() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let r = results(dir.path());
     let args: Vec<&str> = r.iter().map(|p| p.to_str().unwrap()).collect();
     let mut cmd = vec!["trend"];
@@ -431,7 +426,7 @@ fn trend_errors_are_clear() {
         ],
         "--target-path: the target for 2025 \"tiga\" is not a decimal index such as 3.2",
     );
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let p = dir.path().join("r.json");
     spbe()
         .args(["score", Y2024, "-f", "json", "-o"])
