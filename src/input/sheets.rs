@@ -15,7 +15,7 @@ use crate::core::model::Model;
 use crate::core::stage::Stage;
 use crate::input::decode::Encoding;
 use crate::input::intern::Interner;
-use crate::input::text_sheet::{self, Chunks, ListedRows, Opened, RowSource, SheetRows, TextSheet};
+use crate::input::text_sheet::{self, Chunks, Opened, RowSource, SheetRows, TextSheet};
 use crate::input::workbook;
 
 /// At most this many problems are listed; the rest are counted.
@@ -701,16 +701,15 @@ impl<'m> SheetReader<'m> {
     ) {
         self.read_a_workbook = true;
         let file = source.display();
-        match workbook::read(bytes, options.sheet.as_deref()) {
-            Ok(sheet) => {
-                let place = Place {
-                    file,
-                    sheet: Some(sheet.name),
-                };
-                let mut rows = ListedRows::new(sheet.rows.into_iter());
-                self.table(source, &place, read, &mut rows);
-            }
-            Err(msg) => self.problem(Place { file, sheet: None }.at(0, None, msg)),
+        let rows = workbook::read_rows(bytes, options.sheet.as_deref(), |name, rows| {
+            let place = Place {
+                file: file.clone(),
+                sheet: Some(name),
+            };
+            self.table(source, &place, read, rows);
+        });
+        if let Err(msg) = rows {
+            self.problem(Place { file, sheet: None }.at(0, None, msg));
         }
     }
 

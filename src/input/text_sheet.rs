@@ -438,7 +438,17 @@ pub fn read_on_a_thread<T>(
                     let mut bytes = Vec::new();
                     loop {
                         match chunks.next_chunk() {
-                            Ok(Some(chunk)) => bytes.extend_from_slice(chunk),
+                            Ok(Some(chunk)) => {
+                                bytes.extend_from_slice(chunk);
+                                // A workbook is held whole while it is read: refuse a large
+                                // one before holding it.
+                                let len = bytes.len() as u64;
+                                if len > crate::input::workbook::MAX_WORKBOOK_BYTES {
+                                    let e = crate::input::workbook::too_big();
+                                    let _ = send.send(Message::Failed(0, e.clone()));
+                                    return Err(e);
+                                }
+                            }
                             Ok(None) => break,
                             Err(e) => {
                                 let _ = send.send(Message::Failed(0, e.clone()));
