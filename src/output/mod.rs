@@ -2,6 +2,7 @@
 //! the terminal (colour, width, warnings) and the labels in each language.
 
 pub mod destination;
+pub mod escape;
 pub mod i18n;
 pub mod json;
 pub mod render;

@@ -4,15 +4,28 @@ use std::io::{self, Write};
 
 use crate::core::model::Model;
 use crate::core::scorecard::Scorecard;
+use crate::output::escape;
 use crate::output::i18n::Labels;
 use crate::output::render::scorecard_view;
 
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+/// A table cell or inline text: HTML and Markdown syntax escaped (see
+/// [`crate::output::escape::markdown`]).
+pub fn cell(text: &str) -> String {
+    escape::markdown(text).into_owned()
 }
 
-/// A Markdown table; `numeric` columns are right-aligned.
+/// A Markdown table; `numeric` columns are right-aligned. Every cell is escaped.
 pub fn table(header: &[&str], rows: &[Vec<String>], numeric: &[usize]) -> String {
+    table_bold(header, rows, numeric, |_, _| false)
+}
+
+/// [`table`], with the cells for which `bold(row, column)` holds in bold.
+pub fn table_bold(
+    header: &[&str],
+    rows: &[Vec<String>],
+    numeric: &[usize],
+    bold: impl Fn(usize, usize) -> bool,
+) -> String {
     let mut s = String::new();
     s.push_str(&format!(
         "| {} |\n",
@@ -26,11 +39,16 @@ pub fn table(header: &[&str], rows: &[Vec<String>], numeric: &[usize]) -> String
         .map(|i| if numeric.contains(&i) { "---:" } else { "---" })
         .collect();
     s.push_str(&format!("| {} |\n", rule.join(" | ")));
-    for r in rows {
-        s.push_str(&format!(
-            "| {} |\n",
-            r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | ")
-        ));
+    for (i, r) in rows.iter().enumerate() {
+        let cells: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(j, c)| match cell(c) {
+                c if bold(i, j) && !c.is_empty() => format!("**{c}**"),
+                c => c,
+            })
+            .collect();
+        s.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
     s
 }
@@ -51,19 +69,21 @@ pub fn scorecard(
     writeln!(
         out,
         "# {} {}: {}\n",
-        card.model.name, card.index_rounded, card.predicate
+        cell(&card.model.name),
+        card.index_rounded,
+        cell(&card.predicate)
     )?;
     for line in &view.heading {
-        writeln!(out, "- {}", cell(line))?;
+        writeln!(out, "- {}", escape::markdown_line(line))?;
     }
     writeln!(out, "\n**{}**", cell(&view.headline))?;
     for s in &view.sections {
-        writeln!(out, "\n## {}\n", s.title)?;
+        writeln!(out, "\n## {}\n", cell(&s.title))?;
         write!(out, "{}", table(&s.header, &s.rows, &s.numeric))?;
     }
     writeln!(out)?;
     for line in &view.receipt {
-        writeln!(out, "{}  ", cell(line.trim_start()))?;
+        writeln!(out, "{}  ", escape::markdown_line(line.trim_start()))?;
     }
     Ok(())
 }

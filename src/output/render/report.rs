@@ -55,15 +55,14 @@ pub fn table(out: &mut dyn Write, r: &Report) -> io::Result<()> {
     Ok(())
 }
 
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
-}
+use crate::output::escape;
+use crate::output::render::markdown::cell;
 
 /// The report as Markdown.
 pub fn markdown(out: &mut dyn Write, r: &Report) -> io::Result<()> {
     writeln!(out, "# {}\n", cell(&r.title))?;
     for line in &r.heading {
-        writeln!(out, "- {}", cell(line))?;
+        writeln!(out, "- {}", escape::markdown_line(line))?;
     }
     if !r.headline.is_empty() {
         writeln!(out)?;
@@ -83,7 +82,7 @@ pub fn markdown(out: &mut dyn Write, r: &Report) -> io::Result<()> {
     if !r.footer.is_empty() {
         writeln!(out)?;
         for line in &r.footer {
-            writeln!(out, "{}  ", cell(line))?;
+            writeln!(out, "{}  ", escape::markdown_line(line))?;
         }
     }
     Ok(())

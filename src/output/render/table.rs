@@ -6,12 +6,13 @@ use comfy_table::{CellAlignment, ContentArrangement, Table, presets};
 
 use crate::core::model::Model;
 use crate::core::scorecard::Scorecard;
+use crate::output::escape;
 use crate::output::i18n::Labels;
 use crate::output::render::{Section, scorecard_view};
 use crate::output::term;
 
 /// A table with the project's style: box-drawing characters (ASCII under `--ascii`), fitted to
-/// the terminal's width (or `COLUMNS`), long cells wrapped.
+/// the terminal's width (or `COLUMNS`), long cells wrapped, control characters in cells escaped.
 pub fn new_table(header: &[&str]) -> Table {
     let mut t = Table::new();
     t.load_style(if term::settings().ascii {
@@ -20,7 +21,7 @@ pub fn new_table(header: &[&str]) -> Table {
         presets::UTF8_FULL_CONDENSED
     })
     .set_content_arrangement(ContentArrangement::Dynamic)
-    .set_header(header.to_vec());
+    .set_header(header.iter().map(|h| escape::terminal(h).into_owned()));
     if let Some(width) = term::columns() {
         t.set_width(width);
     } else if !term::fit_to_terminal() {
@@ -34,7 +35,7 @@ pub fn new_table(header: &[&str]) -> Table {
 pub fn grid(header: &[&str], rows: &[Vec<String>]) -> Table {
     let mut t = new_table(header);
     for r in rows {
-        t.add_row(r.clone());
+        t.add_row(r.iter().map(|c| escape::terminal(c).into_owned()));
     }
     t
 }
@@ -75,9 +76,11 @@ pub fn scorecard_styled(
 ) -> io::Result<()> {
     let view = scorecard_view(model, card, labels);
     for line in &view.heading {
-        writeln!(out, "{line}")?;
+        writeln!(out, "{}", escape::terminal(line))?;
     }
     writeln!(out)?;
+    // The headline holds the model's texts: escaped first, then the predicate painted.
+    let plain = escape::terminal(&view.headline).into_owned();
     let headline = match model
         .predicates
         .iter()
@@ -85,23 +88,20 @@ pub fn scorecard_styled(
     {
         Some(rank) if color => {
             let style = term::predicate_style(rank, model.predicates.len());
-            view.headline.replacen(
-                &card.predicate,
-                &term::paint(&card.predicate, style, true),
-                1,
-            )
+            let predicate = escape::terminal(&card.predicate);
+            plain.replacen(&*predicate, &term::paint(&predicate, style, true), 1)
         }
-        _ => view.headline.clone(),
+        _ => plain,
     };
     writeln!(out, "{headline}")?;
     for s in &view.sections {
         writeln!(out)?;
-        writeln!(out, "{}", s.title)?;
+        writeln!(out, "{}", escape::terminal(&s.title))?;
         writeln!(out, "{}", section_table(s))?;
     }
     writeln!(out)?;
     for line in &view.receipt {
-        writeln!(out, "{line}")?;
+        writeln!(out, "{}", escape::terminal(line))?;
     }
     Ok(())
 }

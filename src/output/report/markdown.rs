@@ -7,9 +7,8 @@ use crate::core::model::Model;
 use crate::output::render::{self, markdown::table};
 use crate::output::report::Report;
 
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
-}
+use crate::output::escape;
+use crate::output::render::markdown::{cell, table_bold};
 
 /// The whole report as Markdown.
 pub fn render(report: &Report, model: &Model) -> String {
@@ -17,9 +16,9 @@ pub fn render(report: &Report, model: &Model) -> String {
     let card = &report.card;
     let mut o = String::new();
     let _ = writeln!(o, "# {}\n", cell(&report.title));
-    let _ = writeln!(o, "- {}", cell(&report.model_line()));
+    let _ = writeln!(o, "- {}", escape::markdown_line(&report.model_line()));
     let _ = writeln!(o, "- {}: {}", l.data_date, cell(&report.data_date));
-    let _ = writeln!(o, "- {}", cell(&report.inputs_line()));
+    let _ = writeln!(o, "- {}", escape::markdown_line(&report.inputs_line()));
     let _ = writeln!(
         o,
         "\n**{}: {} {}** ({})",
@@ -40,8 +39,8 @@ pub fn render(report: &Report, model: &Model) -> String {
         .iter()
         .map(|d| {
             vec![
-                format!("**{}**", d.id),
-                format!("**{}**", cell(&d.name)),
+                d.id.clone(),
+                d.name.clone(),
                 d.weight.to_string(),
                 d.index_rounded.to_string(),
             ]
@@ -73,12 +72,15 @@ pub fn render(report: &Report, model: &Model) -> String {
     } else {
         let _ = writeln!(o, "\n## {} & {}\n", l.domains, l.aspects);
     }
-    o.push_str(&table(&header, &rows, &numeric));
+    let domains = card.domains.len();
+    o.push_str(&table_bold(&header, &rows, &numeric, |r, c| {
+        r < domains && c < 2
+    }));
 
     if gap.is_some() {
         let _ = writeln!(o, "\n## {}\n", l.roadmap);
         if let Some(note) = report.roadmap_note() {
-            let _ = writeln!(o, "{}\n", cell(&note));
+            let _ = writeln!(o, "{}\n", escape::markdown_line(&note));
         }
         let rows = report.roadmap_rows();
         if !rows.is_empty() {
@@ -112,7 +114,7 @@ pub fn render(report: &Report, model: &Model) -> String {
 
     o.push('\n');
     for line in &crate::output::render::scorecard_view(model, card, l).receipt {
-        let _ = writeln!(o, "{}  ", cell(line.trim_start()));
+        let _ = writeln!(o, "{}  ", escape::markdown_line(line.trim_start()));
     }
     o
 }
