@@ -205,6 +205,11 @@ pub struct ReadArgs {
     /// The sheet to read in XLSX/ODS workbooks (default: the first sheet).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+
+    /// Read an input folder even when an entry with a sheet's name cannot be read (a broken or
+    /// looping link): a warning names it instead of an error.
+    #[arg(long)]
+    pub allow_missing: bool,
 }
 
 impl ReadArgs {
@@ -213,6 +218,7 @@ impl ReadArgs {
             encoding: self.encoding,
             delimiter: self.delimiter.map(|d| d.0),
             sheet: self.sheet.clone(),
+            allow_missing: self.allow_missing,
         }
     }
 }

@@ -124,6 +124,17 @@ impl Source {
 /// Expands inputs: a directory means every answer sheet directly in it (see [`is_sheet_name`]),
 /// in name order; `-` is stdin.
 pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<Source>, SheetErrors> {
+    expand_inputs_with(inputs, false).map(|(sources, _)| sources)
+}
+
+/// [`expand_inputs`], and what is not read: an entry of a folder with a sheet's name that cannot
+/// be read (a broken or looping link, a device) is a problem, or with `allow_missing` a warning
+/// (returned), never skipped in silence.
+pub fn expand_inputs_with(
+    inputs: &[PathBuf],
+    allow_missing: bool,
+) -> Result<(Vec<Source>, Vec<String>), SheetErrors> {
+    let mut warnings = Vec::new();
     let mut out = Vec::new();
     let mut problems = Vec::new();
     let located = |path: &Path, message: String| SheetProblem {
@@ -158,16 +169,31 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<Source>, SheetErrors> {
         }
         match std::fs::metadata(input) {
             Ok(meta) if meta.is_dir() => {
-                let mut files: Vec<PathBuf> = match std::fs::read_dir(input) {
+                let entries: Vec<PathBuf> = match std::fs::read_dir(input) {
                     Ok(rd) => rd
                         .filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|p| p.is_file() && is_sheet_name(p))
+                        .filter(|p| is_sheet_name(p))
                         .collect(),
                     Err(e) => {
                         problems.push(located(input, format!("cannot list the folder: {e}")));
                         continue;
                     }
                 };
+                let mut files = Vec::with_capacity(entries.len());
+                for p in entries {
+                    match unreadable_entry(&p) {
+                        None => files.push(p),
+                        Some(why) if why.is_empty() => {} // a folder inside: not read
+                        Some(why) if allow_missing => warnings.push(format!(
+                            "{}: {why}; not read (--allow-missing)",
+                            p.display()
+                        )),
+                        Some(why) => problems.push(located(
+                            &p,
+                            format!("{why}; fix or remove it, or pass --allow-missing to read the folder without it"),
+                        )),
+                    }
+                }
                 files.sort();
                 if files.is_empty() {
                     problems.push(located(
@@ -202,9 +228,30 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<Source>, SheetErrors> {
         }
     }
     if problems.is_empty() {
-        Ok(out)
+        Ok((out, warnings))
     } else {
         Err(SheetErrors { problems, more: 0 })
+    }
+}
+
+/// Why a folder entry with a sheet's name cannot be read as one: `None` for a file; an empty
+/// reason for a folder (never read, said nowhere); else what is wrong with it.
+fn unreadable_entry(p: &Path) -> Option<String> {
+    match std::fs::metadata(p) {
+        Ok(m) if m.is_file() => None,
+        Ok(m) if m.is_dir() => Some(String::new()),
+        Ok(_) => Some("not a regular file (a device, pipe or socket)".into()),
+        Err(e) => {
+            let link = std::fs::read_link(p).ok();
+            Some(match link {
+                // ELOOP: the link leads back to itself.
+                Some(_) if e.raw_os_error() == Some(40) => {
+                    "a link that loops back to itself, so there is no file to read".into()
+                }
+                Some(target) => format!("a link to {}, which does not exist", target.display()),
+                None => format!("cannot read: {e}"),
+            })
+        }
     }
 }
 
@@ -321,6 +368,8 @@ pub struct ReadOptions {
     pub delimiter: Option<u8>,
     /// `None` reads a workbook's first sheet.
     pub sheet: Option<String>,
+    /// An unreadable entry of an input folder (a broken link) is a warning, not an error.
+    pub allow_missing: bool,
 }
 
 /// Reads answer sheets against a model. Reports every problem found (up to [`MAX_PROBLEMS`]).
@@ -334,8 +383,9 @@ pub fn load_with(
     inputs: &[PathBuf],
     options: &ReadOptions,
 ) -> Result<AnswerSet, SheetErrors> {
-    let sources = expand_inputs(inputs)?;
+    let (sources, skipped) = expand_inputs_with(inputs, options.allow_missing)?;
     let mut reader = SheetReader::new(model);
+    reader.set.warnings.extend(skipped);
     for source in &sources {
         reader.read_source(source, options);
     }
@@ -361,14 +411,21 @@ fn too_big(n: u64) -> String {
 /// common one-OPD sheet); a larger file or stdin is read in chunks.
 fn open_source(source: &Source) -> Result<OpenInput, String> {
     match source {
-        Source::Stdin => Ok(OpenInput::Reader(Box::new(std::io::stdin()))),
+        Source::Stdin => {
+            crate::input::note_stdin();
+            Ok(OpenInput::Reader(Box::new(std::io::stdin())))
+        }
         Source::File(p) => {
             let mut f = std::fs::File::open(p).map_err(|e| format!("cannot read: {e}"))?;
-            let len = f.metadata().map_err(|e| format!("cannot read: {e}"))?.len();
+            let meta = f.metadata().map_err(|e| format!("cannot read: {e}"))?;
+            crate::input::note_read_with(p, Some(&meta));
+            let len = meta.len();
             if len > MAX_SHEET_BYTES {
                 return Err(too_big(len));
             }
-            if len as usize <= text_sheet::CHUNK {
+            // A device or a pipe says 0 bytes: read it in chunks, so that binary data is seen in
+            // the first one (`spbe score /dev/zero`).
+            if meta.is_file() && len as usize <= text_sheet::CHUNK {
                 let mut bytes = Vec::with_capacity(len as usize + 1);
                 f.by_ref()
                     .take(MAX_SHEET_BYTES + 1)
