@@ -1,7 +1,7 @@
 //! The command line: argument groups shared by subcommands, dispatch, and the exit-code contract
 //! (0 success, 1 a gate failed, 2 an error; a closed pipe is success).
 
-use std::io;
+use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -18,6 +18,9 @@ use crate::core::stage::Stage;
 use crate::input::decode::{Delimiter, Encoding};
 use crate::input::model::DEFAULT_MODEL;
 use crate::input::sheets::{self, ReadOptions};
+use crate::output::destination::Output;
+pub use crate::output::document::Format;
+use crate::output::document::{self, Document, Style};
 use crate::output::i18n::{Labels, Lang};
 use crate::output::term::{self, ColorChoice, Settings};
 
@@ -197,10 +200,10 @@ pub struct ReadArgs {
     #[arg(long, value_enum, default_value_t = Encoding::Auto, value_name = "ENCODING")]
     pub encoding: Encoding,
 
-    /// Force the CSV delimiter: `,` `;` `tab` or one character (default: Excel's `sep=` line,
-    /// else detected from the header row).
+    /// Force the delimiter of CSV answer sheets: `,` `;` `tab` or one character (default:
+    /// Excel's `sep=` line, else detected from the header row).
     #[arg(long, value_name = "CHAR")]
-    pub delimiter: Option<Delimiter>,
+    pub input_delimiter: Option<Delimiter>,
 
     /// The sheet to read in XLSX/ODS workbooks (default: the first sheet).
     #[arg(long, value_name = "NAME")]
@@ -211,7 +214,7 @@ impl ReadArgs {
     pub fn options(&self) -> ReadOptions {
         ReadOptions {
             encoding: self.encoding,
-            delimiter: self.delimiter.map(|d| d.0),
+            delimiter: self.input_delimiter.map(|d| d.0),
             sheet: self.sheet.clone(),
         }
     }
@@ -228,25 +231,47 @@ pub struct OutputArgs {
     #[arg(long, short = 'o', value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub output: Option<PathBuf>,
 
-    /// Language of the labels in tables and Markdown (JSON and CSV keep English field names);
-    /// default: Indonesian when LC_ALL, LC_MESSAGES or LANG starts with `id`, else English.
+    /// Language of what people read (tables and Markdown); `id` also writes their numbers with a
+    /// decimal comma. JSON and CSV keep English field names and plain numbers. Default:
+    /// Indonesian when LC_ALL, LC_MESSAGES or LANG starts with `id`, else English.
     #[arg(long, value_enum, value_name = "LANG")]
     pub lang: Option<Lang>,
+
+    /// The field delimiter of CSV output: `,` (default) `;` `tab` or one character. Indonesian
+    /// Excel splits a double-clicked file on `;`.
+    #[arg(long, value_name = "CHAR", default_value = ",")]
+    pub delimiter: Delimiter,
+
+    /// Write the numbers of CSV output with a decimal comma (`2,764`), as Indonesian Excel reads
+    /// numbers.
+    #[arg(long)]
+    pub decimal_comma: bool,
 }
 
 impl OutputArgs {
+    /// The language chosen (or the environment's).
+    pub fn lang(&self) -> Lang {
+        Lang::or_env(self.lang)
+    }
+
     /// The labels in the chosen (or the environment's) language.
     pub fn labels(&self) -> &'static Labels {
-        Lang::or_env(self.lang).labels()
+        self.lang().labels()
     }
-}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-    Csv,
-    Markdown,
+    /// Writes the document in the chosen format to the destination (never one of `inputs`),
+    /// then prints its warnings: the one place every command's output goes through.
+    pub fn emit(&self, doc: &Document<'_>, inputs: &[PathBuf]) -> anyhow::Result<()> {
+        let out = Output::create(self.output.as_deref(), inputs)?;
+        let style = Style {
+            lang: self.lang(),
+            color: term::color_for(!out.is_file() && std::io::stdout().is_terminal()),
+            delimiter: self.delimiter.0,
+            decimal_comma: self.decimal_comma,
+            bom: out.is_file(),
+        };
+        document::emit(doc, self.format, &style, out)
+    }
 }
 
 impl InputArgs {

@@ -7,9 +7,9 @@ use num_traits::ToPrimitive;
 
 use crate::core::exact::{self, Exact};
 use crate::core::model::Model;
-use crate::output::render;
 use crate::output::report::svg::{self, Axis, Band, Bar, Series, escape};
 use crate::output::report::{GapKind, Report};
+use crate::output::views;
 
 const CSS: &str = r#"
 @page { size: A4; margin: 12mm; }
@@ -319,8 +319,8 @@ pub fn render(report: &Report, model: &Model) -> String {
         let rows: Vec<Vec<String>> = card
             .domains
             .iter()
-            .map(render::domain_row)
-            .chain(card.aspects.iter().map(|a| render::aspect_row(a, false)))
+            .map(views::domain_row)
+            .chain(card.aspects.iter().map(|a| views::aspect_row(a, false)))
             .collect();
         table(
             &mut o,
@@ -361,7 +361,7 @@ pub fn render(report: &Report, model: &Model) -> String {
     }
 
     // Receipt.
-    let view = crate::output::render::scorecard_view(model, card, l);
+    let view = crate::output::views::scorecard_view(model, card, l);
     o.push_str("<footer>");
     for line in &view.receipt {
         let _ = write!(o, "{}<br>", escape(line.trim_start()));

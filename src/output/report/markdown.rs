@@ -4,8 +4,9 @@
 use std::fmt::Write;
 
 use crate::core::model::Model;
-use crate::output::render::{self, markdown::table};
+use crate::output::markdown::table;
 use crate::output::report::Report;
+use crate::output::views;
 
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
@@ -46,7 +47,7 @@ pub fn render(report: &Report, model: &Model) -> String {
                 d.index_rounded.to_string(),
             ]
         })
-        .chain(card.aspects.iter().map(|a| render::aspect_row(a, false)))
+        .chain(card.aspects.iter().map(|a| views::aspect_row(a, false)))
         .collect();
     let gap = report.gap.as_ref();
     if let Some(g) = gap {
@@ -111,7 +112,7 @@ pub fn render(report: &Report, model: &Model) -> String {
     }
 
     o.push('\n');
-    for line in &crate::output::render::scorecard_view(model, card, l).receipt {
+    for line in &crate::output::views::scorecard_view(model, card, l).receipt {
         let _ = writeln!(o, "{}  ", cell(line.trim_start()));
     }
     o

@@ -256,12 +256,12 @@ impl Report {
 
     /// The inputs line of the heading.
     pub fn inputs_line(&self) -> String {
-        crate::output::render::inputs_line(&self.card, self.labels())
+        crate::output::views::inputs_line(&self.card, self.labels())
     }
 
     /// `Model: name (id, version v, status)`.
     pub fn model_line(&self) -> String {
-        crate::output::render::model_line(&self.card, self.labels())
+        crate::output::views::model_line(&self.card, self.labels())
     }
 
     /// Headline number: the rounded index.
@@ -286,7 +286,7 @@ impl Report {
 
     /// The OPD answers of an indicator as `Bappeda 3, BPKAD 4`, or the no-answer label.
     pub fn opd_levels(&self, k: usize) -> String {
-        crate::output::render::opd_levels_cell(&self.card.indicators[k], self.labels())
+        crate::output::views::opd_levels_cell(&self.card.indicators[k], self.labels())
     }
 
     /// The gap summary sentence.
@@ -488,10 +488,10 @@ pub fn parse_target(model: &Model, text: &str) -> anyhow::Result<Exact> {
     plan::parse_target(model, "--target", text).map_err(anyhow::Error::msg)
 }
 
-/// The indicator table's header: the scorecard's columns ([`crate::output::render::indicator_header`]),
+/// The indicator table's header: the scorecard's columns ([`crate::output::views::indicator_header`]),
 /// then the evidence; shared by the HTML and Markdown reports.
 pub fn indicator_header(l: &Labels) -> Vec<&'static str> {
-    let mut header = crate::output::render::indicator_header(l);
+    let mut header = crate::output::views::indicator_header(l);
     header.push(l.evidence);
     header
 }
@@ -503,11 +503,8 @@ pub fn indicator_rows(report: &Report, card: &Scorecard) -> Vec<Vec<String>> {
         .iter()
         .enumerate()
         .map(|(k, i)| {
-            let mut row = crate::output::render::indicator_cells(
-                i,
-                report.points_decimals(),
-                report.labels(),
-            );
+            let mut row =
+                crate::output::views::indicator_cells(i, report.points_decimals(), report.labels());
             row.push(report.evidence[k].join("; "));
             row
         })
