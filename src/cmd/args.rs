@@ -1,9 +1,8 @@
-//! The command line: argument groups shared by subcommands, dispatch, and the exit-code contract
-//! (0 success, 1 a gate failed, 2 an error; a closed pipe is success).
+//! The command line: the argument groups shared by subcommands, the exit codes (0 success, 1 a
+//! gate failed, 2 an error) and dispatch; `main.rs` maps the outcome to the process exit code.
 
-use std::io::{self, IsTerminal};
+use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -454,18 +453,9 @@ fn combine_explained(c: Combine) -> &'static str {
     }
 }
 
-/// Parses the command line, runs it, and maps the outcome to the exit-code contract.
-pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() { ERROR } else { SUCCESS };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
-    };
-    term::init(cli.settings());
-    let result = match &cli.command {
+/// Runs the command the line asked for.
+pub fn dispatch(command: &Command) -> anyhow::Result<u8> {
+    match command {
         Command::Score(args) => cmd::score::run(args),
         Command::Models(args) => cmd::models::run(args),
         Command::Gap(args) => cmd::gap::run(args),
@@ -480,36 +470,7 @@ pub fn main() -> ExitCode {
         Command::Report(args) => cmd::report::run(args),
         Command::Template(args) => cmd::template::run(args),
         Command::Validate(args) => cmd::validate::run(args),
-    };
-    match result {
-        Ok(code) => ExitCode::from(code),
-        Err(e) if is_broken_pipe(&e) => ExitCode::from(SUCCESS),
-        Err(e) => {
-            term::error(&format!("{e:#}"));
-            ExitCode::from(ERROR)
-        }
     }
-}
-
-/// True when the error is a closed pipe (`spbe score … | head`), however deep: an io error, or
-/// one wrapped by serde_json or csv, which keep it inside their own error types.
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    let pipe = Some(io::ErrorKind::BrokenPipe);
-    e.chain().any(|c| {
-        c.downcast_ref::<io::Error>().map(io::Error::kind) == pipe
-            || c.downcast_ref::<serde_json::Error>()
-                .and_then(serde_json::Error::io_error_kind)
-                == pipe
-            || c.downcast_ref::<csv::Error>().and_then(|e| match e.kind() {
-                csv::ErrorKind::Io(io) => Some(io.kind()),
-                _ => None,
-            }) == pipe
-    })
-}
-
-/// Prints warnings to stderr, one per line, unless `--quiet`.
-pub fn warn(warnings: &[String]) {
-    term::warn(warnings)
 }
 
 // The core's choices are plain enums; their command-line names and help live here, so the core

@@ -240,7 +240,8 @@ pub fn document<'a>(t: &'a Trend, l: &Labels) -> Document<'a> {
         })
         .collect();
     let mut sections = vec![
-        Table::new(l.pick("Index per year", "Indeks per tahun"), &header, rows).numeric(&[2, 4]),
+        Table::new(l.pick("Index per year", "Indeks per tahun"), &header, rows)
+            .numeric(if with_targets { &[2, 4, 5] } else { &[2, 4] }),
     ];
 
     // Domains (aspects for models without domains): one row per group, one column per year.

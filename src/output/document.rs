@@ -236,9 +236,9 @@ pub fn localize(text: &str, lang: Lang) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// `-12.5`, `3.00`, `0.0825`: an optional minus, digits, one point, digits.
+/// `-12.5`, `+0.10`, `3.00`, `0.0825`: an optional sign, digits, one point, digits.
 fn is_decimal(text: &str) -> bool {
-    let t = text.strip_prefix('-').unwrap_or(text);
+    let t = text.strip_prefix(['-', '+']).unwrap_or(text);
     match t.split_once('.') {
         Some((a, b)) => {
             !a.is_empty()
@@ -258,6 +258,7 @@ mod tests {
     fn only_plain_decimals_take_a_comma() {
         assert_eq!(localize("2.76", Lang::Id), "2,76");
         assert_eq!(localize("-0.236", Lang::Id), "-0,236");
+        assert_eq!(localize("+0.10", Lang::Id), "+0,10");
         assert_eq!(localize("2.76", Lang::En), "2.76");
         for keep in ["3", "1.1.2", "v1.2", "2.76 Baik", ".5", "5.", ""] {
             assert_eq!(localize(keep, Lang::Id), keep);

@@ -180,10 +180,10 @@ pub fn scorecard_view(model: &Model, card: &Scorecard, l: &Labels) -> ScorecardV
     let headline = format!(
         "{}: {}  {}  ({} {}; {})",
         l.index,
-        card.index_rounded,
+        l.num(card.index_rounded.as_str()),
         card.predicate,
         exact_note,
-        crate::core::exact::exact_text(&card.index.value(), model.decimals).0,
+        l.num(crate::core::exact::exact_text(&card.index.value(), model.decimals).0),
         l.predicate_basis(card.predicate_basis)
     );
 
@@ -312,7 +312,9 @@ pub fn scorecard<'a>(model: &Model, card: &'a Scorecard, l: &Labels) -> Document
     let view = scorecard_view(model, card, l);
     let mut doc = Document::titled(format!(
         "{} {}: {}",
-        card.model.name, card.index_rounded, card.predicate
+        card.model.name,
+        l.num(card.index_rounded.as_str()),
+        card.predicate
     ));
     doc.lines(view.heading, Md::List).gap();
     let paint = model
