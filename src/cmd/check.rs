@@ -14,6 +14,7 @@ use crate::core::score::PredicateBasis;
 use crate::core::scorecard::{ModelInfo, SCHEMA_VERSION, Scorecard, Tool};
 use crate::output::document::{Block, Document, Grid, localize};
 use crate::output::i18n::{Labels, Lang};
+use crate::output::views;
 
 #[derive(Debug, Clone, Args)]
 #[command(after_help = "\
@@ -135,7 +136,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         .input
         .load(args.predicate_basis, &WhatIfArgs::default())?;
     let model = &loaded.model;
-    let card = Scorecard::of(&loaded.evaluate()?);
+    let ev = loaded.evaluate()?;
+    let card = Scorecard::of(&ev);
     let baseline = match &args.baseline {
         Some(path) => Some(read_baseline(path)?),
         None => None,
@@ -144,8 +146,13 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
 
     let mut read = args.input.files();
     read.extend(args.baseline.clone());
-    args.output
-        .emit(&document(&report, args.output.labels()), &read)?;
+    let l = args.output.labels();
+    let mut doc = document(&report, l);
+    // The evaluation's notices in the chosen language, then what the gates found.
+    doc.warnings = views::notices(&ev.notices, l);
+    doc.warnings
+        .extend(report.warnings[ev.warnings.len()..].iter().cloned());
+    args.output.emit(&doc, &read)?;
     Ok(exit_code(&report))
 }
 

@@ -197,12 +197,15 @@ pub fn run(args: &GapArgs) -> anyhow::Result<u8> {
         Some(path) => Some(Efforts::load(model, path)?),
         None => None,
     };
-    let report = build(&loaded.evaluate()?, args, efforts.as_ref())?;
+    let ev = loaded.evaluate()?;
+    let report = build(&ev, args, efforts.as_ref())?;
 
     let mut read = args.input.files();
     read.extend(args.effort.clone());
-    args.output
-        .emit(&document(&report, args.output.labels()), &read)?;
+    let l = args.output.labels();
+    let mut doc = document(&report, l);
+    doc.warnings = views::notices(&ev.notices, l);
+    args.output.emit(&doc, &read)?;
     Ok(if report.reachable { SUCCESS } else { FAILURE })
 }
 

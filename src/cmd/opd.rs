@@ -13,6 +13,7 @@ use crate::core::plan::{self, Limits};
 use crate::core::score::PredicateBasis;
 use crate::output::document::{Document, Grid, Md, Table};
 use crate::output::i18n::{Labels, Lang};
+use crate::output::views;
 
 #[derive(Debug, Clone, Args)]
 #[command(
@@ -62,10 +63,12 @@ pub fn run(args: &OpdArgs) -> anyhow::Result<u8> {
         ev: &ev,
         roadmap: plan.as_ref().map(|p| p.steps()),
     });
-    args.output.emit(
-        &document(model, &report, args.output.labels()),
-        &args.input.files(),
-    )?;
+    let l = args.output.labels();
+    let mut doc = document(model, &report, l);
+    doc.warnings = views::notices(&ev.notices, l);
+    doc.warnings
+        .extend(report.warnings[ev.warnings.len()..].iter().cloned());
+    args.output.emit(&doc, &args.input.files())?;
     Ok(SUCCESS)
 }
 

@@ -2,10 +2,11 @@
 //! indicator tables and the receipt, as a [`Document`] for every format (and the pieces the
 //! report reuses), plus the rows of its CSV.
 
+use crate::core::evaluate::Notice;
 use crate::core::model::{Model, short_hash};
 use crate::core::scorecard::Scorecard;
 use crate::output::document::{Block, Document, Grid, Md, Paint, Table};
-use crate::output::i18n::Labels;
+use crate::output::i18n::{Labels, Lang};
 
 /// What a human-readable scorecard shows, in order.
 pub struct ScorecardView {
@@ -406,4 +407,56 @@ pub fn scorecard_grid(card: &Scorecard) -> Grid {
         })
         .collect();
     Grid::new(&header, rows).numeric(&[5, 6, 8, 10, 11])
+}
+
+/// What a reader should know, in the chosen language.
+pub fn notices(notices: &[Notice], l: &Labels) -> Vec<String> {
+    notices.iter().map(|n| notice(n, l)).collect()
+}
+
+/// One notice in the chosen language (English is [`Notice::english`]).
+pub fn notice(n: &Notice, l: &Labels) -> String {
+    if l.lang == Lang::En {
+        return n.english();
+    }
+    match n {
+        Notice::OwnerSilent {
+            indicators,
+            fallback,
+        } => format!(
+            "combine=owner: {} indikator tidak dijawab pemiliknya, sehingga combine={} yang menentukan: {}",
+            indicators.len(),
+            fallback.as_str(),
+            indicators
+                .iter()
+                .map(|(id, owners)| match owners.is_empty() {
+                    true => format!("{id} (tidak ada pemilik di peta)"),
+                    false => format!("{id} (pemilik {} tidak menjawab)", owners.join(", ")),
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        Notice::Unanswered { indicators, lowest } => format!(
+            "{} indikator tidak dijawab dan dinilai pada tingkat terendah {lowest}: {}",
+            indicators.len(),
+            indicators.join(", ")
+        ),
+        Notice::MeanEstimate => {
+            "combine=mean memberi perkiraan: kementerian menilai satu tingkat bulat per indikator"
+                .into()
+        }
+        Notice::NotOfficial { model, status } => format!(
+            "model {model} berstatus {status}, bukan resmi: baca hasilnya dengan mengingat hal itu"
+        ),
+        Notice::WhatIf(overrides) => format!(
+            "andaian: {} tingkat diganti dengan --set, bukan sesuai jawaban: {}",
+            overrides.len(),
+            overrides
+                .iter()
+                .map(|o| format!("{} {} -> {}", o.indicator, o.from, o.to))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Notice::Stage(text) | Notice::Reading(text) => text.clone(),
+    }
 }
