@@ -312,49 +312,36 @@ pub fn evaluate(
         let have = rank(&card.predicate).unwrap_or(0);
         let need = rank(&want.name).unwrap_or(0);
         let basis = card.predicate_basis.as_str();
-        gates.push(if have < need {
-            GateResult {
-                gate: "min-predicate",
-                verdict: Verdict::Fail,
-                fell: Vec::new(),
-                message: format!(
-                    "min-predicate {}: the predicate is {} (index {}, {basis} basis), below {}",
-                    want.name, card.predicate, card.index, want.name
-                ),
-                pesan: format!(
-                    "min-predicate {}: predikatnya {} (indeks {}, dasar {}), di bawah {}",
-                    want.name,
-                    card.predicate,
-                    id_num(card.index.as_str()),
-                    if basis == "exact" {
-                        "tepat"
-                    } else {
-                        "dibulatkan"
-                    },
-                    want.name
-                ),
+        let head = format!(
+            "min-predicate {}: the predicate is {} (index {}, {basis} basis)",
+            want.name, card.predicate, card.index
+        );
+        let kepala = format!(
+            "min-predicate {}: predikatnya {} (indeks {}, dasar {})",
+            want.name,
+            card.predicate,
+            id_num(card.index.as_str()),
+            if basis == "exact" {
+                "tepat"
+            } else {
+                "dibulatkan"
             }
+        );
+        let (verdict, message, pesan) = if have < need {
+            (
+                Verdict::Fail,
+                format!("{head}, below {}", want.name),
+                format!("{kepala}, di bawah {}", want.name),
+            )
         } else {
-            GateResult {
-                gate: "min-predicate",
-                verdict: Verdict::Pass,
-                fell: Vec::new(),
-                message: format!(
-                    "min-predicate {}: the predicate is {} (index {}, {basis} basis)",
-                    want.name, card.predicate, card.index
-                ),
-                pesan: format!(
-                    "min-predicate {}: predikatnya {} (indeks {}, dasar {})",
-                    want.name,
-                    card.predicate,
-                    id_num(card.index.as_str()),
-                    if basis == "exact" {
-                        "tepat"
-                    } else {
-                        "dibulatkan"
-                    }
-                ),
-            }
+            (Verdict::Pass, head, kepala)
+        };
+        gates.push(GateResult {
+            gate: "min-predicate",
+            verdict,
+            fell: Vec::new(),
+            message,
+            pesan,
         });
     }
 
