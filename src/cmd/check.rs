@@ -195,7 +195,7 @@ pub fn exit_code(report: &CheckReport) -> u8 {
 
 /// Reads a scorecard written by `spbe score --format json` (the same reader as `spbe diff`).
 pub fn read_baseline(path: &std::path::Path) -> anyhow::Result<Scorecard> {
-    crate::cmd::result::read_json(path)
+    crate::input::result::read_json(path)
 }
 
 /// A line the index is compared with: a number within the model's level range, so that a typo

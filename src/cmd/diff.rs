@@ -7,7 +7,7 @@ use anyhow::bail;
 use clap::Args;
 
 use crate::cmd::args::{OutputArgs, SUCCESS};
-use crate::cmd::result::{self, SheetOptions};
+use crate::input::result::{self, SheetOptions};
 use crate::core::consolidate::Combine;
 use crate::core::diff::{Diff, NodeChange, Side, diff, signed};
 use crate::core::evaluate::{Policy, evaluate};

@@ -263,12 +263,6 @@ fn target_of(model: &Model, args: &GapArgs) -> anyhow::Result<(Exact, Option<Str
     Ok((target, None))
 }
 
-/// The whole levels of an evaluation (a roadmap takes whole steps).
-pub fn whole_levels(ev: &Evaluation<'_>) -> anyhow::Result<Vec<u8>> {
-    ev.whole_levels()
-        .context("a consolidated level is not whole; plan with --combine min, max or median")
-}
-
 /// Computes the gap tables and the roadmap. Pure apart from reading `args`.
 pub fn build(
     ev: &Evaluation<'_>,
@@ -282,7 +276,7 @@ pub fn build(
         exclude: indicator_set(model, &args.exclude, "--exclude")?,
         only: indicator_set(model, &args.only, "--only")?,
     };
-    let levels = whole_levels(ev)?;
+    let levels = ev.plannable_levels()?;
     let plan = plan::plan(
         model,
         &levels,

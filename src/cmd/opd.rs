@@ -5,7 +5,6 @@
 use clap::Args;
 
 use crate::cmd::args::{InputArgs, OutputArgs, SUCCESS, WhatIfArgs};
-use crate::cmd::gap;
 use crate::core::exact;
 use crate::core::model::Model;
 use crate::core::opd::{OpdInput, OpdReport, id_list};
@@ -46,7 +45,7 @@ pub fn run(args: &OpdArgs) -> anyhow::Result<u8> {
     let plan = match &args.target {
         Some(text) => {
             let target = plan::parse_target(model, "--target", text).map_err(anyhow::Error::msg)?;
-            let levels = gap::whole_levels(&ev)?;
+            let levels = ev.plannable_levels()?;
             let limits = Limits::default();
             Some(plan::plan(
                 model,

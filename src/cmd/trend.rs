@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use crate::cmd::args::{OutputArgs, SUCCESS};
-use crate::cmd::result::{self, SheetOptions};
+use crate::input::result::{self, SheetOptions};
 use crate::core::consolidate::Combine;
 use crate::core::diff::signed;
 use crate::core::exact::{self, Decimal, Exact, fixed};

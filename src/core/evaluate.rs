@@ -218,6 +218,15 @@ impl<'a> Evaluation<'a> {
             .collect()
     }
 
+    /// [`Evaluation::whole_levels`], or the error a planner gives when a level is a fraction.
+    pub fn plannable_levels(&self) -> anyhow::Result<Vec<u8>> {
+        self.whole_levels().ok_or_else(|| {
+            anyhow::anyhow!(
+                "a consolidated level is not whole; plan with --combine min, max or median"
+            )
+        })
+    }
+
     fn collect_notices(&self) -> Vec<Notice> {
         let model = self.model;
         let mut notices = Vec::new();
