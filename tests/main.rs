@@ -11,6 +11,8 @@
 #[path = "main/harness.rs"]
 mod harness;
 
+#[path = "main/architecture.rs"]
+mod architecture;
 #[path = "main/check.rs"]
 mod check;
 #[path = "main/ecosystem.rs"]
@@ -25,6 +27,8 @@ mod hostile;
 mod hostile_gen;
 #[path = "main/input.rs"]
 mod input;
+#[path = "main/lang.rs"]
+mod lang;
 #[path = "main/model.rs"]
 mod model;
 #[path = "main/models.rs"]

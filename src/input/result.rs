@@ -1,5 +1,6 @@
 //! Saved results: a JSON result written by `spbe score --format json`, read back by `spbe diff`,
-//! `spbe trend` and `spbe check --baseline`. It is read up to what a real result can be
+//! `spbe trend` and `spbe check --baseline` (or, for `diff` and `trend`, answer sheets scored on
+//! the spot, [`load`]). A JSON result is read up to what a real result can be
 //! ([`MAX_RESULT_BYTES`]), in UTF-8 or the UTF-16 that PowerShell's `>` writes (a byte-order mark
 //! says which), and checked: a result no model could produce (an index of -5, a level of 300) is
 //! refused at the field that is wrong, not compared or passed through a gate.
@@ -10,9 +11,50 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use num_traits::Zero;
 
+use crate::core::consolidate::Combine;
+use crate::core::evaluate::{Policy, evaluate};
 use crate::core::exact::{self, Decimal, Exact};
 use crate::core::model::Model;
+use crate::core::score::PredicateBasis;
 use crate::core::scorecard::{SCHEMA_VERSION, Scorecard};
+use crate::core::stage::Stage;
+use crate::input::sheets;
+
+/// How to score a side given as answer sheets.
+#[derive(Debug, Clone)]
+pub struct SheetOptions {
+    pub model: String,
+    pub combine: Combine,
+    pub basis: PredicateBasis,
+    pub stage: Option<Stage>,
+}
+
+/// True when the path names a JSON result rather than answer sheets.
+pub fn is_json(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+}
+
+/// Reads a JSON result, checking that it is one ([`read`]).
+pub fn read_json(path: &Path) -> anyhow::Result<Scorecard> {
+    read(path)
+}
+
+/// Loads one side: a JSON result, or answer sheets scored with `opts`.
+pub fn load(path: &Path, opts: &SheetOptions) -> anyhow::Result<Scorecard> {
+    if is_json(path) {
+        return read_json(path);
+    }
+    let model = Model::load(&opts.model)?;
+    let set = sheets::load(&model, &[path.to_path_buf()])?;
+    let policy = Policy {
+        combine: opts.combine,
+        basis: opts.basis,
+        stage: opts.stage,
+        ..Policy::default()
+    };
+    Ok(Scorecard::of(&evaluate(&model, &set, policy)?))
+}
 
 /// A result larger than this is refused before it is read whole. The largest real results (a
 /// province of a few hundred OPD, every answer listed) are a few MiB.

@@ -4,11 +4,48 @@
 use std::fmt::Write;
 
 use crate::core::model::Model;
-use crate::output::render::{self, markdown::table};
+use crate::output::document::localize;
 use crate::output::report::Report;
+use crate::output::views;
 
 use crate::output::escape;
-use crate::output::render::markdown::{cell, table_bold};
+use crate::output::markdown::cell;
+
+/// A Markdown table whose numeric columns are written in the report's language.
+fn table<S: AsRef<str>>(
+    lang: crate::output::i18n::Lang,
+    header: &[S],
+    rows: &[Vec<String>],
+    numeric: &[usize],
+) -> String {
+    table_bold(lang, header, rows, numeric, |_, _| false)
+}
+
+/// [`table`], with the cells for which `bold(row, column)` holds in bold.
+fn table_bold<S: AsRef<str>>(
+    lang: crate::output::i18n::Lang,
+    header: &[S],
+    rows: &[Vec<String>],
+    numeric: &[usize],
+    bold: impl Fn(usize, usize) -> bool,
+) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if numeric.contains(&i) {
+                        localize(c, lang).into_owned()
+                    } else {
+                        c.clone()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    crate::output::markdown::table_bold(header, &rows, numeric, bold)
+}
 
 /// The whole report as Markdown.
 pub fn render(report: &Report, model: &Model) -> String {
@@ -17,7 +54,7 @@ pub fn render(report: &Report, model: &Model) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "# {}\n", cell(&report.title));
     let _ = writeln!(o, "- {}", escape::markdown_line(&report.model_line()));
-    let _ = writeln!(o, "- {}: {}", l.data_date, cell(&report.data_date));
+    let _ = writeln!(o, "- {}: {}", l.data_date, cell(&report.date_text()));
     let _ = writeln!(o, "- {}", escape::markdown_line(&report.inputs_line()));
     let _ = writeln!(
         o,
@@ -30,7 +67,7 @@ pub fn render(report: &Report, model: &Model) -> String {
     if let Some(line) = report.gap_line() {
         let _ = writeln!(o, "\n**{}**", cell(&line));
     }
-    for w in &card.warnings {
+    for w in &report.notices {
         let _ = writeln!(o, "\n> {}", cell(w));
     }
 
@@ -45,7 +82,7 @@ pub fn render(report: &Report, model: &Model) -> String {
                 d.index_rounded.to_string(),
             ]
         })
-        .chain(card.aspects.iter().map(|a| render::aspect_row(a, false)))
+        .chain(card.aspects.iter().map(|a| views::aspect_row(a, false)))
         .collect();
     let gap = report.gap.as_ref();
     if let Some(g) = gap {
@@ -73,7 +110,7 @@ pub fn render(report: &Report, model: &Model) -> String {
         let _ = writeln!(o, "\n## {} & {}\n", l.domains, l.aspects);
     }
     let domains = card.domains.len();
-    o.push_str(&table_bold(&header, &rows, &numeric, |r, c| {
+    o.push_str(&table_bold(report.lang, &header, &rows, &numeric, |r, c| {
         r < domains && c < 2
     }));
 
@@ -84,17 +121,28 @@ pub fn render(report: &Report, model: &Model) -> String {
         }
         let rows = report.roadmap_rows();
         if !rows.is_empty() {
-            o.push_str(&table(&report.roadmap_header(), &rows, &[0, 3, 4, 5, 6]));
+            o.push_str(&table(
+                report.lang,
+                &report.roadmap_header(),
+                &rows,
+                &[0, 3, 4, 5, 6],
+            ));
         }
     }
 
     let _ = writeln!(o, "\n## {}\n", l.indicators);
     let rows = super::indicator_rows(report, card);
-    o.push_str(&table(&super::indicator_header(l), &rows, &[2, 4, 5]));
+    o.push_str(&table(
+        report.lang,
+        &super::indicator_header(l),
+        &rows,
+        &[2, 4, 5],
+    ));
 
     let _ = writeln!(o, "\n## {}\n", l.opd_title);
     let rows = super::opd_rows(report);
     o.push_str(&table(
+        report.lang,
         &[l.opd, l.answered, l.indicators, l.disagreements],
         &rows,
         &[1],
@@ -106,6 +154,7 @@ pub fn render(report: &Report, model: &Model) -> String {
     } else {
         let rows = super::disagreement_rows(report, card);
         o.push_str(&table(
+            report.lang,
             &[l.id, l.indicator, l.levels_given, l.used],
             &rows,
             &[3],
@@ -113,7 +162,7 @@ pub fn render(report: &Report, model: &Model) -> String {
     }
 
     o.push('\n');
-    for line in &crate::output::render::scorecard_view(model, card, l).receipt {
+    for line in &crate::output::views::scorecard_view(model, card, l).receipt {
         let _ = writeln!(o, "{}  ", escape::markdown_line(line.trim_start()));
     }
     o
