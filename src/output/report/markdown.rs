@@ -110,9 +110,13 @@ pub fn render(report: &Report, model: &Model) -> String {
         let _ = writeln!(o, "\n## {} & {}\n", l.domains, l.aspects);
     }
     let domains = card.domains.len();
-    o.push_str(&table_bold(report.lang, &header, &rows, &numeric, |r, c| {
-        r < domains && c < 2
-    }));
+    o.push_str(&table_bold(
+        report.lang,
+        &header,
+        &rows,
+        &numeric,
+        |r, c| r < domains && c < 2,
+    ));
 
     if gap.is_some() {
         let _ = writeln!(o, "\n## {}\n", l.roadmap);
