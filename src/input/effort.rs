@@ -27,6 +27,7 @@ use serde::Deserialize;
 use crate::core::effort::Efforts;
 use crate::core::exact::{self, Exact};
 use crate::core::model::Model;
+use crate::input::model::Scalar;
 
 /// One rule as read: `None` means "any".
 #[derive(Debug, Clone)]
@@ -41,7 +42,7 @@ struct Rule {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
-    default: Option<serde_yaml::Value>,
+    default: Option<Scalar>,
     #[serde(default)]
     rules: Vec<RawRule>,
 }
@@ -49,18 +50,14 @@ struct RawFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRule {
-    indicator: Option<serde_yaml::Value>,
-    to: Option<serde_yaml::Value>,
-    effort: serde_yaml::Value,
+    indicator: Option<Scalar>,
+    to: Option<Scalar>,
+    effort: Scalar,
 }
 
-/// Text of a YAML scalar (numbers and strings alike).
-fn scalar(v: &serde_yaml::Value) -> Option<String> {
-    match v {
-        serde_yaml::Value::Number(n) => Some(n.to_string()),
-        serde_yaml::Value::String(s) => Some(s.clone()),
-        _ => None,
-    }
+/// Text of a YAML scalar exactly as written (an effort `1.30` stays 13/10, never a float).
+fn scalar(v: &Scalar) -> Option<String> {
+    Some(v.0.clone())
 }
 
 impl Efforts {
@@ -187,6 +184,10 @@ fn parse_to(model: &Model, text: &str, at: &str) -> anyhow::Result<Option<u8>> {
 }
 
 fn parse_yaml(model: &Model, text: &str, shown: &str) -> anyhow::Result<(Exact, Vec<Rule>)> {
+    // The model's guard: deep [ ] or { } nesting makes the YAML parser take minutes.
+    if let Err((line, message)) = crate::input::model::yaml_guard(text, "an effort file") {
+        bail!("{shown}:{line}: {message}");
+    }
     let raw: RawFile = serde_yaml::from_str(text).map_err(|e| {
         let line = e
             .location()

@@ -63,13 +63,38 @@ fn formats() -> Formats {
 }
 
 fn text(ws: &mut Worksheet, row: u32, col: u16, s: &str) -> Result<(), XlsxError> {
-    ws.write_string(row, col, neutralize(s).as_ref())?;
+    let s = fits(ws, row, col, s)?;
+    ws.write_string(row, col, s.as_ref())?;
     Ok(())
 }
 
 fn text_fmt(ws: &mut Worksheet, row: u32, col: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
-    ws.write_string_with_format(row, col, neutralize(s).as_ref(), f)?;
+    let s = fits(ws, row, col, s)?;
+    ws.write_string_with_format(row, col, s.as_ref(), f)?;
     Ok(())
+}
+
+/// Excel's limit on the characters of one cell.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// `s` neutralized, or the error that names the sheet and cell it would not fit in (Excel holds
+/// at most [`MAX_CELL_CHARS`] characters in a cell; the notes of one indicator can add up to more).
+pub fn fits<'s>(
+    ws: &Worksheet,
+    row: u32,
+    col: u16,
+    s: &'s str,
+) -> Result<std::borrow::Cow<'s, str>, XlsxError> {
+    let s = neutralize(s);
+    let n = s.chars().count();
+    if n > MAX_CELL_CHARS {
+        let cell = rust_xlsxwriter::utility::row_col_to_cell(row, col);
+        return Err(XlsxError::CustomError(format!(
+            "sheet {:?}, cell {cell}: the text is {n} characters and an Excel cell holds at most {MAX_CELL_CHARS}; shorten the text where it came from (a note, evidence or an OPD name), or write HTML or Markdown instead",
+            ws.name()
+        )));
+    }
+    Ok(s)
 }
 
 /// Header row, frozen, with an autofilter over `rows` data rows.
