@@ -141,7 +141,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<u8> {
         target,
     };
     let report = Report::build(&ev, options);
-    let warnings = crate::output::views::notices(&ev.notices, report.labels());
+    let mut warnings = crate::output::views::notices(&ev.notices, report.labels());
     let mut out = Output::create(args.output.as_deref(), &args.input.files())?;
     match format {
         ReportFormat::Html => out.write_all(report::html::render(&report, model).as_bytes())?,
@@ -150,6 +150,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<u8> {
         }
         ReportFormat::Xlsx => {
             let bytes = report::xlsx::render(&report).context("cannot build the XLSX workbook")?;
+            warnings.extend(report::xlsx::cut_cells());
             out.write_all(&bytes)?
         }
     }

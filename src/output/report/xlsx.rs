@@ -63,13 +63,13 @@ fn formats() -> Formats {
 }
 
 fn text(ws: &mut Worksheet, row: u32, col: u16, s: &str) -> Result<(), XlsxError> {
-    let s = fits(ws, row, col, s)?;
+    let s = cut_to_fit(ws, row, col, s);
     ws.write_string(row, col, s.as_ref())?;
     Ok(())
 }
 
 fn text_fmt(ws: &mut Worksheet, row: u32, col: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
-    let s = fits(ws, row, col, s)?;
+    let s = cut_to_fit(ws, row, col, s);
     ws.write_string_with_format(row, col, s.as_ref(), f)?;
     Ok(())
 }
@@ -77,8 +77,40 @@ fn text_fmt(ws: &mut Worksheet, row: u32, col: u16, s: &str, f: &Format) -> Resu
 /// Excel's limit on the characters of one cell.
 pub const MAX_CELL_CHARS: usize = 32_767;
 
+thread_local! {
+    /// The cells [`cut_to_fit`] cut while the workbook was built, as warnings.
+    static CUT: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The warnings about cells cut to Excel's limit while the last workbook was built.
+pub fn cut_cells() -> Vec<String> {
+    CUT.with(|c| std::mem::take(&mut *c.borrow_mut()))
+}
+
+/// `s` neutralized, cut to Excel's limit if longer, with a mark saying so and a warning that
+/// names the sheet and cell (the list of OPD behind one indicator of a large evaluation, or
+/// notes that add up, can pass the limit; the HTML and Markdown reports keep it whole).
+fn cut_to_fit<'s>(ws: &Worksheet, row: u32, col: u16, s: &'s str) -> std::borrow::Cow<'s, str> {
+    let s = neutralize(s);
+    let n = s.chars().count();
+    if n <= MAX_CELL_CHARS {
+        return s;
+    }
+    let cell = rust_xlsxwriter::utility::row_col_to_cell(row, col);
+    CUT.with(|c| {
+        c.borrow_mut().push(format!(
+            "the XLSX report's sheet {:?}, cell {cell} would hold {n} characters and an Excel cell holds at most {MAX_CELL_CHARS}: it is cut there, marked with …; the HTML and Markdown reports have it whole",
+            ws.name()
+        ))
+    });
+    let mark = format!(" … [{n} characters, cut to Excel's limit]");
+    let keep = MAX_CELL_CHARS - mark.chars().count();
+    let end = s.char_indices().nth(keep).map_or(s.len(), |(i, _)| i);
+    std::borrow::Cow::Owned(format!("{}{mark}", &s[..end]))
+}
+
 /// `s` neutralized, or the error that names the sheet and cell it would not fit in (Excel holds
-/// at most [`MAX_CELL_CHARS`] characters in a cell; the notes of one indicator can add up to more).
+/// at most [`MAX_CELL_CHARS`] characters in a cell).
 pub fn fits<'s>(
     ws: &Worksheet,
     row: u32,
@@ -90,7 +122,7 @@ pub fn fits<'s>(
     if n > MAX_CELL_CHARS {
         let cell = rust_xlsxwriter::utility::row_col_to_cell(row, col);
         return Err(XlsxError::CustomError(format!(
-            "sheet {:?}, cell {cell}: the text is {n} characters and an Excel cell holds at most {MAX_CELL_CHARS}; shorten the text where it came from (a note, evidence or an OPD name), or write HTML or Markdown instead",
+            "sheet {:?}, cell {cell}: the text is {n} characters and an Excel cell holds at most {MAX_CELL_CHARS}; shorten it",
             ws.name()
         )));
     }
@@ -122,7 +154,9 @@ fn fit(ws: &mut Worksheet) {
 }
 
 /// The workbook as bytes.
+/// Cells longer than Excel allows are cut ([`cut_cells`] says which).
 pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
+    cut_cells();
     let l = report.labels();
     let card = &report.card;
     let f = formats();
