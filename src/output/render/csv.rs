@@ -2,6 +2,7 @@
 //! neutralized against formula injection; a file (not stdout) starts with a UTF-8 BOM so that
 //! Excel reads it as UTF-8.
 
+use crate::core::value::Value;
 use std::io::Write;
 
 use crate::core::scorecard::Scorecard;
@@ -60,7 +61,7 @@ pub fn scorecard(out: &mut dyn Write, card: &Scorecard, bom: bool) -> anyhow::Re
             .and_then(|a| a.domain.clone())
             .unwrap_or_default()
     };
-    let opt = |v: Option<u8>| v.map(|x| x.to_string()).unwrap_or_default();
+    let opt = |v: Option<Value>| v.map(|x| x.to_string()).unwrap_or_default();
     let rows: Vec<Vec<String>> = card
         .indicators
         .iter()

@@ -18,6 +18,7 @@ use crate::core::model::Model;
 use crate::core::plan;
 use crate::core::score::{PredicateBasis, predicate, score};
 use crate::core::scorecard::Scorecard;
+use crate::core::value::Value;
 use crate::output::i18n::{Labels, Lang};
 
 /// The `method` of a roadmap from [`fewest_raises`]; rendered as `Labels::roadmap_method`.
@@ -68,7 +69,7 @@ pub struct OpdRow {
 pub struct Disagreement {
     /// Position in the model (and in `card.indicators`).
     pub indicator: usize,
-    pub answers: Vec<(String, u8)>,
+    pub answers: Vec<(String, Value)>,
     pub used: String,
 }
 

@@ -1,0 +1,313 @@
+//! Indeks Pemdi 2026 as users meet it: decimal values (`1,26`) read and scored exactly, every
+//! combine policy on decimals, the indicators valued from other agencies' indices (pending or
+//! converted), evidence items and the bridge from SPBE 2020.
+
+use serde_json::Value;
+
+use crate::harness::{Dir, run, spbe, stdout_of};
+
+/// A full Pemdi sheet as a pemda copies it from its result: codes `1.1`, `I2` and `3`, decimal
+/// commas and points, whole numbers. Σ value × weight = 150.60, so the index is 1.506.
+pub const FULL: &str = "indikator,nilai\n1.1,\"1,26\"\nI2,1.17\n3,\"1,50\"\n2.2,1.25\nI5,1\n\
+3.2,1.00\n3.3,1\nI8,1.30\n4.1,2\n4.2,1\n4.3,1.00\n4.4,\"1,25\"\n5.1,2.50\n5.2,2.00\n6.1,1\n\
+6.2,1\n6.3,2.5\n6.4,1\n7.1,1.5\n7.2,2\n";
+
+fn json(args: &[&str]) -> Value {
+    let out = stdout_of(spbe().args(args));
+    serde_json::from_str(&out).unwrap()
+}
+
+fn indicator<'a>(card: &'a Value, id: &str) -> &'a Value {
+    card["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id)
+        .unwrap_or_else(|| panic!("no indicator {id}"))
+}
+
+fn aspect_index(card: &Value, id: &str) -> String {
+    card["aspects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == id)
+        .unwrap()["index"]
+        .to_string()
+}
+
+#[test]
+fn a_full_sheet_of_decimal_values_scores_as_computed_by_hand() {
+    let dir = Dir::new();
+    let f = dir.write("hasil.csv", FULL);
+    let card = json(&["score", &f, "--model", "pemdi-2026", "-f", "json"]);
+    // Σ value × weight: A1 6.30 + 5.85, A2 7.50 + 6.25, A3 5 + 3 + 3 + 5.20, A4 8 + 4 + 3 + 5,
+    // A5 12.50 + 10, A6 4 + 4 + 10 + 3, A7 15 + 30 = 150.60; / 100 = 1.506.
+    assert_eq!(card["index"].to_string(), "1.506");
+    assert_eq!(card["index_rounded"].to_string(), "1.51");
+    assert_eq!(card["predicate"], "Cukup (Membangun)");
+    // Weights 4/4/4/3 with 1.00/1.00/2.50/1.00: (4 + 4 + 10 + 3) / 15 = 1.40.
+    assert_eq!(aspect_index(&card, "A6"), "1.4");
+    assert_eq!(aspect_index(&card, "A1"), "1.215");
+    assert_eq!(aspect_index(&card, "A3"), "1.08");
+    // 20 / 15 does not terminate: 12 decimals, as for SPBE's 16.5 % domain.
+    assert_eq!(aspect_index(&card, "A4"), "1.333333333333");
+    let i1 = indicator(&card, "1");
+    assert_eq!(i1["code"], "1.1");
+    assert_eq!(i1["level"].to_string(), "1.26");
+    assert_eq!(i1["level_name"], "Rintisan", "the name of the whole part");
+    assert_eq!(i1["contribution"].to_string(), "0.063");
+    assert_eq!(i1["answers"][0]["level"].to_string(), "1.26");
+    assert_eq!(indicator(&card, "13")["level_name"], "Terkelola");
+    assert_eq!(card["receipt"]["filled_at_lowest"], serde_json::json!([]));
+    assert!(card["receipt"].get("pending_external").is_none());
+}
+
+#[test]
+fn a_decimal_comma_and_a_decimal_point_read_alike() {
+    let dir = Dir::new();
+    let comma = dir.write("a/koma.csv", "indikator;nilai\nI3;1,26\nI19;2,50\n");
+    let point = dir.write("b/koma.csv", "indikator,nilai\nI3,1.26\nI19,2.5\n");
+    let strip = |mut v: Value| {
+        v["receipt"]["inputs"] = Value::Null;
+        v
+    };
+    let a = strip(json(&[
+        "score",
+        &comma,
+        "--model",
+        "pemdi-2026",
+        "-f",
+        "json",
+    ]));
+    let b = strip(json(&[
+        "score",
+        &point,
+        "--model",
+        "pemdi-2026",
+        "-f",
+        "json",
+    ]));
+    assert_eq!(a, b);
+    assert_eq!(indicator(&a, "3")["level"].to_string(), "1.26");
+    assert_eq!(indicator(&a, "19")["level"].to_string(), "2.5");
+}
+
+#[test]
+fn too_many_decimals_or_a_value_out_of_range_is_refused_at_its_cell() {
+    let dir = Dir::new();
+    let f = dir.write(
+        "a.csv",
+        "indikator,nilai\nI1,\"1,256\"\nI2,5.01\nI3,0.99\nI4,\"1,260\"\nI5,2.5.0\nI6,4 - Rintisan\n",
+    );
+    let allowed = "write a value from 1.00 to 5.00 with at most 2 decimals (e.g. 1.26 or 1,26), or a level name (Rintisan, Terkelola, Terstandarisasi, Terintegrasi dan Terukur, Optimum) for its whole level";
+    spbe()
+        .args(["score", &f, "--model", "pemdi-2026"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(format!(
+            "error: 5 problems in the answer sheets:\n  \
+             {f}:2:2: column \"nilai\": value \"1,256\" has 3 decimals, more than the 2 of the model pemdi-2026; {allowed}\n  \
+             {f}:3:2: column \"nilai\": value 5.01 is outside the model's range 1.00 to 5.00; {allowed}\n  \
+             {f}:4:2: column \"nilai\": value 0.99 is outside the model's range 1.00 to 5.00; {allowed}\n  \
+             {f}:6:2: column \"nilai\": \"2.5.0\" is not a value; {allowed}\n  \
+             {f}:7:2: column \"nilai\": value \"4 - Rintisan\" does not match: 4.00 is level 4 of this indicator, \"Terintegrasi dan Terukur\"; {allowed}\n"
+        ));
+}
+
+#[test]
+fn level_names_and_the_dropdown_form_mean_whole_levels() {
+    let dir = Dir::new();
+    let f = dir.write(
+        "a.csv",
+        "indicator,level\n1,Terkelola\n2,\"1,26 - Rintisan\"\n3,1.5 (Rintisan)\n4,5\n",
+    );
+    let card = json(&["score", &f, "--model", "pemdi-2026", "-f", "json"]);
+    let levels: Vec<String> = ["1", "2", "3", "4"]
+        .iter()
+        .map(|i| indicator(&card, i)["level"].to_string())
+        .collect();
+    assert_eq!(levels, ["2", "1.26", "1.5", "5"]);
+}
+
+#[test]
+fn every_combine_policy_is_exact_on_decimals() {
+    let dir = Dir::new();
+    // Indicator 1: 1.26, 2.50, 1.17, 3.00 (sorted 1.17 1.26 2.50 3.00); indicator 2: 1.26,
+    // 1.17, 2.50 (an odd count, a mean that does not terminate).
+    let f = dir.write(
+        "a.csv",
+        "opd,indikator,nilai\nA,I1,\"1,26\"\nB,I1,2.50\nC,I1,1.17\nD,I1,3\n\
+         A,I2,1.26\nB,I2,1.17\nC,I2,2.5\n",
+    );
+    let levels = |combine: &str| {
+        let card = json(&[
+            "score",
+            &f,
+            "--model",
+            "pemdi-2026",
+            "--combine",
+            combine,
+            "-f",
+            "json",
+        ]);
+        (
+            indicator(&card, "1")["level"].to_string(),
+            indicator(&card, "2")["level"].to_string(),
+            card["index"].to_string(),
+        )
+    };
+    assert_eq!(levels("min").0, "1.17");
+    assert_eq!(levels("max").0, "3");
+    assert_eq!(
+        levels("median").0,
+        "1.26",
+        "the lower of the two middle values"
+    );
+    assert_eq!(levels("median").1, "1.26");
+    // (1.26 + 2.50 + 1.17 + 3.00) / 4 = 7.93 / 4 = 1.9825, exactly.
+    assert_eq!(levels("mean").0, "1.9825");
+    // 4.93 / 3 = 1.64333...: 12 decimals, and the index says it is not exact.
+    assert_eq!(levels("mean").1, "1.643333333333");
+    // min: Σ = 1.17 × 5 + 1.17 × 5 + 90 × 1.00 (the other weights) = 101.70.
+    assert_eq!(levels("min").2, "1.017");
+}
+
+#[test]
+fn external_indicators_are_pending_at_one_with_their_own_warning() {
+    let dir = Dir::new();
+    let f = dir.write("a.csv", "indikator,nilai\nI1,2\n");
+    let (code, out, err) = run(spbe().args(["score", &f, "--model", "pemdi-2026", "-f", "json"]));
+    assert_eq!(code, 0, "{err}");
+    let card: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        card["receipt"]["pending_external"],
+        serde_json::json!(["5", "6", "7", "18"])
+    );
+    let filled = card["receipt"]["filled_at_lowest"].as_array().unwrap();
+    assert!(
+        !filled.iter().any(|i| i == "5"),
+        "pending is not unanswered"
+    );
+    let i5 = indicator(&card, "5");
+    assert_eq!(i5["level"].to_string(), "1");
+    assert_eq!(i5["filled"], false);
+    assert_eq!(
+        i5["external"],
+        serde_json::json!({"key": "SDI", "index": "Indeks SDI", "agency": "Bappenas",
+            "status": "pending", "bands_confidence": "unverified"})
+    );
+    assert!(
+        err.contains("warning: pending: value from Indeks SDI, Bappenas: indicator 5 Tata Kelola Data counts 1.00 until that value is published, as the assessors count it; give it with --external SDI=VALUE\n"),
+        "{err}"
+    );
+    assert!(err.contains("warning: pending: value from Indeks SJIG, BIG: indicator 6"));
+    assert!(err.contains("warning: 15 indicators had no answer and are scored at the lowest level 1.00: 2, 3, 4, 8,"), "{err}");
+    let pending_warnings = card["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w.as_str().unwrap().starts_with("pending: "))
+        .count();
+    assert_eq!(pending_warnings, 4);
+}
+
+#[test]
+fn an_external_value_is_converted_by_the_bands_and_says_so() {
+    let dir = Dir::new();
+    let f = dir.write("a.csv", "indikator,nilai\nI1,2\nI18,\"1,50\"\n");
+    let (code, out, err) = run(spbe().args([
+        "score",
+        &f,
+        "--model",
+        "pemdi-2026",
+        "--external",
+        "SDI=55,2",
+        "--external",
+        "I18=12.5",
+        "-f",
+        "json",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let card: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(indicator(&card, "5")["level"].to_string(), "3");
+    assert_eq!(indicator(&card, "5")["external"]["status"], "converted");
+    assert_eq!(
+        indicator(&card, "5")["external"]["source_value"].to_string(),
+        "55.2"
+    );
+    // A value on a band edge goes to the band above (lower bound inclusive).
+    assert_eq!(indicator(&card, "18")["level"].to_string(), "2");
+    assert_eq!(
+        card["receipt"]["external_values"],
+        serde_json::json!([
+            {"indicator": "5", "key": "SDI", "value": 55.2, "level": 3},
+            {"indicator": "18", "key": "SDI-INTEROP", "value": 12.5, "level": 2}
+        ])
+    );
+    assert_eq!(
+        card["receipt"]["pending_external"],
+        serde_json::json!(["6", "7"])
+    );
+    assert!(err.contains(
+        "warning: external: indicator 5 Tata Kelola Data scores 3.00 converted from Indeks SDI, Bappenas 55,2 (--external SDI=55,2), band 37.5 to 62.5 = level 3; the conversion bands are unverified (not an official conversion)\n"
+    ), "{err}");
+    assert!(err.contains("band 12.5 to 37.5 = level 2; the conversion bands are unverified (not an official conversion); the answer sheets' value 1.50 is not used\n"), "{err}");
+}
+
+#[test]
+fn a_bad_external_value_is_an_error() {
+    let dir = Dir::new();
+    let f = dir.write("a.csv", "indikator,nilai\nI1,2\n");
+    let err = |arg: &str| {
+        let (code, out, err) =
+            run(spbe().args(["score", &f, "--model", "pemdi-2026", "--external", arg]));
+        assert_eq!((code, out.as_str()), (2, ""));
+        err
+    };
+    assert_eq!(
+        err("SDI=101"),
+        "error: --external \"SDI=101\": Indeks SDI 101 is outside its scale 0 to 100\n"
+    );
+    assert_eq!(
+        err("BPS=3"),
+        "error: --external \"BPS=3\": unknown key \"BPS\"; the keys are: SDI (indicator 5), SJIG (indicator 6), IPS (indicator 7), SDI-INTEROP (indicator 18)\n"
+    );
+    assert_eq!(
+        err("I1=3"),
+        "error: --external \"I1=3\": indicator 1 is not valued from another agency's index; those of the model pemdi-2026 are: SDI (indicator 5), SJIG (indicator 6), IPS (indicator 7), SDI-INTEROP (indicator 18)\n"
+    );
+    assert_eq!(
+        err("SDI=tinggi"),
+        "error: --external \"SDI=tinggi\": \"tinggi\" is not a number; write e.g. 55.2 or 55,2\n"
+    );
+}
+
+#[test]
+fn the_sdi_bands_as_given() {
+    let dir = Dir::new();
+    let f = dir.write("a.csv", "indikator,nilai\nI1,2\n");
+    for (value, level) in [
+        ("0", "1"),
+        ("12.49", "1"),
+        ("12.5", "2"),
+        ("37.5", "3"),
+        ("62.5", "4"),
+        ("74.99", "4"),
+        ("75", "5"),
+        ("100", "5"),
+    ] {
+        let card = json(&[
+            "score",
+            &f,
+            "--model",
+            "pemdi-2026",
+            "--external",
+            &format!("SDI={value}"),
+            "-f",
+            "json",
+        ]);
+        assert_eq!(indicator(&card, "5")["level"].to_string(), level, "{value}");
+    }
+}
