@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
-use crate::cmd::args::{InputArgs, SUCCESS, WhatIfArgs, warn};
+use crate::cmd::args::{InputArgs, SUCCESS, WhatIfArgs};
 use crate::core::score::PredicateBasis;
 use crate::output::destination::Output;
 use crate::output::i18n::Lang;
@@ -154,6 +154,6 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<u8> {
         }
     }
     out.finish()?;
-    warn(&warnings);
+    crate::output::term::warn(&warnings);
     Ok(SUCCESS)
 }
