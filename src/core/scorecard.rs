@@ -294,7 +294,8 @@ impl Scorecard {
                     name: ind.name.clone(),
                     aspect: model.aspects[ind.aspect].id.clone(),
                     weight: weight(ind.weight),
-                    level: Decimal::exact(level),
+                    // A decimal value is written as published, with the model's digits (2.50).
+                    level: Decimal::exact_min(level, model.level_decimals),
                     level_name: model.value_name(i, level).map(str::to_string),
                     contribution: Decimal::exact(&scores.contributions[i]),
                     filled: ev.filled(i),

@@ -3,8 +3,19 @@
 //! converted), evidence items and the bridge from SPBE 2020.
 
 use serde_json::Value;
+use spbe::core::exact::{Exact, parse_decimal, parse_scientific};
 
 use crate::harness::{Dir, run, spbe, stdout_of};
+
+/// A JSON number's exact value (serde_json reads numbers as f64 and writes `2.50` back as `2.5`,
+/// so values are compared as numbers; the raw text is checked where the digits matter).
+fn num(v: &Value) -> Exact {
+    parse_scientific(&v.to_string()).unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+fn d(text: &str) -> Exact {
+    parse_decimal(text).unwrap()
+}
 
 /// A full Pemdi sheet as a pemda copies it from its result: codes `1.1`, `I2` and `3`, decimal
 /// commas and points, whole numbers. Σ value × weight = 150.60, so the index is 1.506.
@@ -40,7 +51,11 @@ fn aspect_index(card: &Value, id: &str) -> String {
 fn a_full_sheet_of_decimal_values_scores_as_computed_by_hand() {
     let dir = Dir::new();
     let f = dir.write("hasil.csv", FULL);
-    let card = json(&["score", &f, "--model", "pemdi-2026", "-f", "json"]);
+    let raw = stdout_of(spbe().args(["score", &f, "--model", "pemdi-2026", "-f", "json"]));
+    let card: Value = serde_json::from_str(&raw).unwrap();
+    // Values are written as published, with the model's two decimals.
+    assert!(raw.contains("\"level\": 2.50,\n"), "{raw}");
+    assert!(raw.contains("{\"opd\": \"hasil\", \"level\": 2.50}"), "{raw}");
     // Σ value × weight: A1 6.30 + 5.85, A2 7.50 + 6.25, A3 5 + 3 + 3 + 5.20, A4 8 + 4 + 3 + 5,
     // A5 12.50 + 10, A6 4 + 4 + 10 + 3, A7 15 + 30 = 150.60; / 100 = 1.506.
     assert_eq!(card["index"].to_string(), "1.506");
@@ -89,8 +104,8 @@ fn a_decimal_comma_and_a_decimal_point_read_alike() {
         "json",
     ]));
     assert_eq!(a, b);
-    assert_eq!(indicator(&a, "3")["level"].to_string(), "1.26");
-    assert_eq!(indicator(&a, "19")["level"].to_string(), "2.5");
+    assert_eq!(num(&indicator(&a, "3")["level"]), d("1.26"));
+    assert_eq!(num(&indicator(&a, "19")["level"]), d("2.50"));
 }
 
 #[test]
@@ -124,11 +139,11 @@ fn level_names_and_the_dropdown_form_mean_whole_levels() {
         "indicator,level\n1,Terkelola\n2,\"1,26 - Rintisan\"\n3,1.5 (Rintisan)\n4,5\n",
     );
     let card = json(&["score", &f, "--model", "pemdi-2026", "-f", "json"]);
-    let levels: Vec<String> = ["1", "2", "3", "4"]
+    let levels: Vec<Exact> = ["1", "2", "3", "4"]
         .iter()
-        .map(|i| indicator(&card, i)["level"].to_string())
+        .map(|i| num(&indicator(&card, i)["level"]))
         .collect();
-    assert_eq!(levels, ["2", "1.26", "1.5", "5"]);
+    assert_eq!(levels, [d("2"), d("1.26"), d("1.5"), d("5")]);
 }
 
 #[test]
@@ -153,25 +168,25 @@ fn every_combine_policy_is_exact_on_decimals() {
             "json",
         ]);
         (
-            indicator(&card, "1")["level"].to_string(),
-            indicator(&card, "2")["level"].to_string(),
-            card["index"].to_string(),
+            num(&indicator(&card, "1")["level"]),
+            num(&indicator(&card, "2")["level"]),
+            num(&card["index"]),
         )
     };
-    assert_eq!(levels("min").0, "1.17");
-    assert_eq!(levels("max").0, "3");
+    assert_eq!(levels("min").0, d("1.17"));
+    assert_eq!(levels("max").0, d("3.00"));
     assert_eq!(
         levels("median").0,
-        "1.26",
+        d("1.26"),
         "the lower of the two middle values"
     );
-    assert_eq!(levels("median").1, "1.26");
+    assert_eq!(levels("median").1, d("1.26"));
     // (1.26 + 2.50 + 1.17 + 3.00) / 4 = 7.93 / 4 = 1.9825, exactly.
-    assert_eq!(levels("mean").0, "1.9825");
+    assert_eq!(levels("mean").0, d("1.9825"));
     // 4.93 / 3 = 1.64333...: 12 decimals, and the index says it is not exact.
-    assert_eq!(levels("mean").1, "1.643333333333");
+    assert_eq!(levels("mean").1, d("1.643333333333"));
     // min: Σ = 1.17 × 5 + 1.17 × 5 + 90 × 1.00 (the other weights) = 101.70.
-    assert_eq!(levels("min").2, "1.017");
+    assert_eq!(levels("min").2, d("1.017"));
 }
 
 #[test]
@@ -191,7 +206,7 @@ fn external_indicators_are_pending_at_one_with_their_own_warning() {
         "pending is not unanswered"
     );
     let i5 = indicator(&card, "5");
-    assert_eq!(i5["level"].to_string(), "1");
+    assert_eq!(num(&i5["level"]), d("1.00"));
     assert_eq!(i5["filled"], false);
     assert_eq!(
         i5["external"],
@@ -231,14 +246,14 @@ fn an_external_value_is_converted_by_the_bands_and_says_so() {
     ]));
     assert_eq!(code, 0, "{err}");
     let card: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(indicator(&card, "5")["level"].to_string(), "3");
+    assert_eq!(num(&indicator(&card, "5")["level"]), d("3.00"));
     assert_eq!(indicator(&card, "5")["external"]["status"], "converted");
     assert_eq!(
         indicator(&card, "5")["external"]["source_value"].to_string(),
         "55.2"
     );
     // A value on a band edge goes to the band above (lower bound inclusive).
-    assert_eq!(indicator(&card, "18")["level"].to_string(), "2");
+    assert_eq!(num(&indicator(&card, "18")["level"]), d("2.00"));
     assert_eq!(
         card["receipt"]["external_values"],
         serde_json::json!([
@@ -289,14 +304,14 @@ fn the_sdi_bands_as_given() {
     let dir = Dir::new();
     let f = dir.write("a.csv", "indikator,nilai\nI1,2\n");
     for (value, level) in [
-        ("0", "1"),
-        ("12.49", "1"),
-        ("12.5", "2"),
-        ("37.5", "3"),
-        ("62.5", "4"),
-        ("74.99", "4"),
-        ("75", "5"),
-        ("100", "5"),
+        ("0", "1.00"),
+        ("12.49", "1.00"),
+        ("12.5", "2.00"),
+        ("37.5", "3.00"),
+        ("62.5", "4.00"),
+        ("74.99", "4.00"),
+        ("75", "5.00"),
+        ("100", "5.00"),
     ] {
         let card = json(&[
             "score",
@@ -308,6 +323,6 @@ fn the_sdi_bands_as_given() {
             "-f",
             "json",
         ]);
-        assert_eq!(indicator(&card, "5")["level"].to_string(), level, "{value}");
+        assert_eq!(num(&indicator(&card, "5")["level"]), d(level), "{value}");
     }
 }
