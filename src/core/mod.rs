@@ -8,6 +8,7 @@ pub mod diff;
 pub mod effort;
 pub mod evaluate;
 pub mod exact;
+pub mod evidence;
 pub mod external;
 pub mod model;
 pub mod opd;

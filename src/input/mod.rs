@@ -5,6 +5,7 @@
 pub mod decode;
 pub mod effort;
 pub mod intern;
+pub mod items;
 pub mod model;
 pub mod owners;
 pub mod sheets;
