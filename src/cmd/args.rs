@@ -110,6 +110,9 @@ pub enum Command {
     Template(cmd::template::TemplateArgs),
     /// Check a model and answer sheets without scoring: every error and doubtful answer, located.
     Validate(cmd::validate::ValidateArgs),
+    /// Evidence items by indicator, level and status, and the level they support: a simulation
+    /// of the self-assessment, not an official value.
+    Evidence(cmd::evidence::EvidenceArgs),
 }
 
 /// The answer sheets and how to read and consolidate them; shared by every command that scores.
@@ -494,6 +497,7 @@ pub fn dispatch(command: &Command) -> anyhow::Result<u8> {
         Command::Report(args) => cmd::report::run(args),
         Command::Template(args) => cmd::template::run(args),
         Command::Validate(args) => cmd::validate::run(args),
+        Command::Evidence(args) => cmd::evidence::run(args),
     }
 }
 

@@ -4,6 +4,7 @@ pub mod args;
 pub mod check;
 pub mod completions;
 pub mod diff;
+pub mod evidence;
 pub mod gap;
 pub mod init;
 pub mod man;

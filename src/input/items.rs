@@ -112,7 +112,8 @@ pub fn parse_code(model: &Model, text: &str) -> Result<(usize, u8, u16, String),
         )
     };
     let mut parts = t.split('-');
-    let (Some(i), Some(l), Some(n), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(i), Some(l), Some(n), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(bad());
     };
@@ -153,10 +154,21 @@ pub fn parse_code(model: &Model, text: &str) -> Result<(usize, u8, u16, String),
     ))
 }
 
+/// Every problem found in the item sheets, located as in answer sheets.
+#[derive(Debug, Clone, thiserror::Error)]
+pub struct ItemErrors(pub SheetErrors);
+
+impl std::fmt::Display for ItemErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = self.0.to_string();
+        f.write_str(&text.replacen("in the answer sheets:", "in the item sheets:", 1))
+    }
+}
+
 /// Reads item sheets (files, folders of them, or `-`) against a model; every problem is
 /// reported at once, located.
-pub fn load(model: &Model, inputs: &[PathBuf]) -> Result<ItemSet, SheetErrors> {
-    let sources = expand_inputs(inputs)?;
+pub fn load(model: &Model, inputs: &[PathBuf]) -> Result<ItemSet, ItemErrors> {
+    let sources = expand_inputs(inputs).map_err(ItemErrors)?;
     let mut reader = Reader {
         model,
         set: ItemSet::default(),
@@ -182,10 +194,10 @@ pub fn load(model: &Model, inputs: &[PathBuf]) -> Result<ItemSet, SheetErrors> {
     if reader.problems.is_empty() {
         Ok(reader.set)
     } else {
-        Err(SheetErrors {
+        Err(ItemErrors(SheetErrors {
             problems: reader.problems,
             more: reader.more,
-        })
+        }))
     }
 }
 
@@ -307,8 +319,7 @@ impl Reader<'_> {
                     *line,
                     sheet.clone(),
                     named(Column::Item),
-                    "the item code is empty; write it as in the application, e.g. I1-L2-03"
-                        .into(),
+                    "the item code is empty; write it as in the application, e.g. I1-L2-03".into(),
                 ));
                 continue;
             }
@@ -373,9 +384,8 @@ type Rows = Vec<(u64, Vec<String>)>;
 fn text_rows(bytes: &[u8]) -> Result<(Rows, Option<String>), (u64, String)> {
     let decoded = decode::decode(bytes, decode::Encoding::Auto).map_err(|m| (0, m))?;
     let text = &decoded.text;
-    let delimiter = decode::sep_hint(text).unwrap_or_else(|| {
-        decode::sniff_delimiter(text, |name| Column::of(name).is_some())
-    });
+    let delimiter = decode::sep_hint(text)
+        .unwrap_or_else(|| decode::sniff_delimiter(text, |name| Column::of(name).is_some()));
     // Excel's `sep=;` first line says the delimiter and is no row.
     let (body, skipped) = if text.trim_start().to_lowercase().starts_with("sep=") {
         (text.split_once('\n').map_or("", |(_, rest)| rest), 1)
@@ -450,7 +460,14 @@ mod tests {
             parse_code(&m, "I1-L6-01"),
             Err("item I1-L6-01: level 6 is outside the model's levels 1 to 5".into())
         );
-        for bad in ["I1L2-03", "1-L2-03", "I1-L2", "I1-L2-03-4", "I1-2-03", "I1-L2-x"] {
+        for bad in [
+            "I1L2-03",
+            "1-L2-03",
+            "I1-L2",
+            "I1-L2-03-4",
+            "I1-2-03",
+            "I1-L2-x",
+        ] {
             assert!(parse_code(&m, bad).is_err(), "{bad}");
         }
     }

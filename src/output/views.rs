@@ -342,7 +342,13 @@ pub fn scorecard_view(model: &Model, card: &Scorecard, l: &Labels) -> ScorecardV
             ),
             r.external_values
                 .iter()
-                .map(|v| format!("{} {}={} -> {}", v.indicator, v.key, l.num(v.value.as_str()), v.level))
+                .map(|v| format!(
+                    "{} {}={} -> {}",
+                    v.indicator,
+                    v.key,
+                    l.num(v.value.as_str()),
+                    v.level
+                ))
                 .collect::<Vec<_>>()
                 .join(", ")
         ));

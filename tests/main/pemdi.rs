@@ -55,7 +55,10 @@ fn a_full_sheet_of_decimal_values_scores_as_computed_by_hand() {
     let card: Value = serde_json::from_str(&raw).unwrap();
     // Values are written as published, with the model's two decimals.
     assert!(raw.contains("\"level\": 2.50,\n"), "{raw}");
-    assert!(raw.contains("{\"opd\": \"hasil\", \"level\": 2.50}"), "{raw}");
+    assert!(
+        raw.contains("{\"opd\": \"hasil\", \"level\": 2.50}"),
+        "{raw}"
+    );
     // Σ value × weight: A1 6.30 + 5.85, A2 7.50 + 6.25, A3 5 + 3 + 3 + 5.20, A4 8 + 4 + 3 + 5,
     // A5 12.50 + 10, A6 4 + 4 + 10 + 3, A7 15 + 30 = 150.60; / 100 = 1.506.
     assert_eq!(card["index"].to_string(), "1.506");
@@ -325,4 +328,148 @@ fn the_sdi_bands_as_given() {
         ]);
         assert_eq!(num(&indicator(&card, "5")["level"]), d(level), "{value}");
     }
+}
+
+/// An item sheet as a pemda keeps it: a title row, Indonesian column names, reasons in their own
+/// column and in the status cell.
+const ITEMS: &str = "FORM BUKTI DUKUNG PEMDI 2026,,,,\n\
+butir,status,alasan,opd,berkas\n\
+I1-L1-01,diterima,,Diskominfo,perbup_pemdi.pdf\n\
+I1-L1-02,diterima,,Diskominfo,sk_tim.pdf\n\
+I1-L2-01,diterima,,Bappeda,renstra.pdf\n\
+I1-L2-02,revisi,tidak tepat,Bappeda,rencana.pdf\n\
+I3-L1-01,revisi,belum diunggah,BKPSDM,\n\
+I3-L2-01,diterima,,BKPSDM,pelatihan.pdf\n\
+I13-L1-01,diterima,,Diskominfo,\n\
+I13-L2-01,Diterima,,Diskominfo,\n\
+I13-L3-01,Revisi - ditolak otomatis,,Diskominfo,\n";
+
+#[test]
+fn evidence_items_roll_up_to_a_simulated_level_that_says_it_is_one() {
+    let dir = Dir::new();
+    let f = dir.write("butir.csv", ITEMS);
+    let (code, out, err) = run(dir.spbe().args(["evidence", "butir.csv"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        err,
+        "warning: simulated levels: simulation of the self-assessment, not an official value\n"
+    );
+    insta::assert_snapshot!(out);
+    let (_, out, err) = run(dir.spbe().args(["evidence", "butir.csv", "--lang", "id"]));
+    assert!(
+        out.starts_with("SIMULASI PENILAIAN MANDIRI, BUKAN NILAI RESMI\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("│ 13 ┆ Aplikasi Pemdi    ┆ 1/1 ┆ 1/1 ┆ 0/1 ┆ -  ┆ -  ┆           2,00 ┆"),
+        "{out}"
+    );
+    assert_eq!(
+        err,
+        "warning: level simulasi: simulasi penilaian mandiri, bukan nilai resmi\n"
+    );
+
+    let v = json(&["evidence", &f, "-f", "json"]);
+    assert_eq!(v["simulation"], true);
+    assert_eq!(
+        v["notice"],
+        "simulation of the self-assessment, not an official value"
+    );
+    let sim: Vec<(String, String)> = v["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["id"].as_str().unwrap().into(),
+                i["simulated_level"].to_string(),
+            )
+        })
+        .collect();
+    // I3: the L2 item is accepted while the L1 item is under revision: level 1.
+    assert_eq!(
+        sim,
+        [
+            ("1".into(), "1.0".into()),
+            ("3".into(), "1.0".into()),
+            ("13".into(), "2.0".into())
+        ]
+    );
+    let i1 = &v["indicators"][0];
+    assert_eq!(i1["next_level_blocked_by"], "not accepted");
+    assert_eq!(
+        i1["open"],
+        serde_json::json!([{"item": "I1-L2-02", "level": 2, "status": "revision",
+            "reason": "tidak tepat", "opd": "Bappeda", "file": "rencana.pdf"}])
+    );
+    assert_eq!(
+        i1["levels"][1],
+        serde_json::json!({"level": 2, "items": 2, "accepted": 1, "revision": 1, "not_assessed": 0})
+    );
+}
+
+#[test]
+fn evidence_as_csv_is_an_answer_sheet_that_score_reads() {
+    let dir = Dir::new();
+    dir.write("butir.csv", ITEMS);
+    let csv = stdout_of(
+        dir.spbe()
+            .args(["evidence", "butir.csv", "-f", "csv", "--lang", "id"]),
+    );
+    assert_eq!(
+        csv,
+        "indicator,level,stage,opd,note\n\
+         1,1.00,mandiri,simulasi,\"simulasi penilaian mandiri, bukan nilai resmi: L1 2/2, L2 1/2 diterima (I1-L2-02 revisi: tidak tepat)\"\n\
+         3,1.00,mandiri,simulasi,\"simulasi penilaian mandiri, bukan nilai resmi: L1 0/1, L2 1/1 diterima (I3-L1-01 revisi: belum diunggah)\"\n\
+         13,2.00,mandiri,simulasi,\"simulasi penilaian mandiri, bukan nilai resmi: L1 1/1, L2 1/1, L3 0/1 diterima (I13-L3-01 revisi: ditolak otomatis)\"\n"
+    );
+    stdout_of(
+        dir.spbe()
+            .args(["evidence", "butir.csv", "-f", "csv", "-o", "simulasi.csv"]),
+    );
+    let card: Value = serde_json::from_str(&stdout_of(dir.spbe().args([
+        "score",
+        "simulasi.csv",
+        "--model",
+        "pemdi-2026",
+        "-f",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(num(&indicator(&card, "13")["level"]), d("2"));
+    assert_eq!(indicator(&card, "13")["stage"], "mandiri");
+    // 2.00 × 5 + 1.00 × 95 = 105: 1.05.
+    assert_eq!(num(&card["index"]), d("1.05"));
+    for (cmd, extra) in [
+        ("gap", vec!["--target", "1.1"]),
+        ("report", vec!["-f", "markdown"]),
+    ] {
+        let mut args = vec![cmd, "simulasi.csv", "--model", "pemdi-2026"];
+        args.extend(extra);
+        let (code, _, err) = run(dir.spbe().args(&args));
+        assert_eq!(code, 0, "{cmd}: {err}");
+    }
+}
+
+#[test]
+fn bad_item_codes_and_statuses_are_located_errors() {
+    let dir = Dir::new();
+    let f = dir.write(
+        "butir.csv",
+        "item,status\nI1-L1-01,accepted\nI21-L1-01,accepted\nI1-L6-01,revisi\nI1L2-03,diterima\nI1-L2-01,ok\n,diterima\ni1-l1-1,revisi\n",
+    );
+    spbe()
+        .args(["evidence", &f])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(format!(
+            "error: 6 problems in the item sheets:\n  \
+             {f}:3:1: column \"item\": item I21-L1-01: the model pemdi-2026 has no indicator I21 (I1 to I20)\n  \
+             {f}:4:1: column \"item\": item I1-L6-01: level 6 is outside the model's levels 1 to 5\n  \
+             {f}:5:1: column \"item\": \"I1L2-03\" is not an item code; write I{{indicator}}-L{{level}}-{{number}}, e.g. I1-L2-03\n  \
+             {f}:6:2: column \"status\": \"ok\" is not a status; write diterima (accepted), revisi (revision) with an optional reason (tidak tepat, belum diunggah, ditolak otomatis), or nothing (not assessed yet)\n  \
+             {f}:7:1: column \"item\": the item code is empty; write it as in the application, e.g. I1-L2-03\n  \
+             {f}:8:1: column \"item\": item I1-L1-01 is already listed at line 2; keep one row per item\n"
+        ));
 }
