@@ -113,6 +113,9 @@ pub enum Command {
     /// Evidence items by indicator, level and status, and the level they support: a simulation
     /// of the self-assessment, not an official value.
     Evidence(cmd::evidence::EvidenceArgs),
+    /// A baseline answer sheet for one model (Pemdi 2026) from another's answers (SPBE 2020) by
+    /// a mapping file; each row says where its value came from.
+    Crosswalk(cmd::crosswalk::CrosswalkArgs),
 }
 
 /// The answer sheets and how to read and consolidate them; shared by every command that scores.
@@ -498,6 +501,7 @@ pub fn dispatch(command: &Command) -> anyhow::Result<u8> {
         Command::Template(args) => cmd::template::run(args),
         Command::Validate(args) => cmd::validate::run(args),
         Command::Evidence(args) => cmd::evidence::run(args),
+        Command::Crosswalk(args) => cmd::crosswalk::run(args),
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod args;
 pub mod check;
 pub mod completions;
+pub mod crosswalk;
 pub mod diff;
 pub mod evidence;
 pub mod gap;

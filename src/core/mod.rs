@@ -4,6 +4,7 @@
 
 pub mod answers;
 pub mod consolidate;
+pub mod crosswalk;
 pub mod diff;
 pub mod effort;
 pub mod evaluate;

@@ -473,3 +473,122 @@ fn bad_item_codes_and_statuses_are_located_errors() {
              {f}:8:1: column \"item\": item I1-L1-01 is already listed at line 2; keep one row per item\n"
         ));
 }
+
+const MAP: &str = "examples/crosswalk-spbe2020-pemdi2026.yaml";
+
+#[test]
+fn the_crosswalk_of_the_example_city_says_where_each_value_came_from() {
+    let dir = Dir::new();
+    let csv = stdout_of(spbe().args([
+        "crosswalk",
+        "examples/kota-contoh",
+        "--map",
+        MAP,
+        "-f",
+        "csv",
+    ]));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "indicator,level,opd,note");
+    assert_eq!(lines.len(), 14, "13 mapped indicators: {csv}");
+    assert_eq!(
+        lines[1],
+        "1,2.00,crosswalk,\"baseline from the previous model's answers by a mapping: not an assessment, not an official value: from spbe-2020 11 (2), 12 (2): mean 2; Tata Kelola Pemdi from Arsitektur SPBE and Peta Rencana SPBE (seen in pemda practice); mapping examples/crosswalk-spbe2020-pemdi2026.yaml (example)\""
+    );
+    // Indicators 29-31 of the city are 1, 2, 1: the mean 4/3 is rounded half up to 1.33.
+    assert!(lines[7].starts_with("9,1.33,crosswalk,\"baseline from the previous model's answers by a mapping: not an assessment, not an official value: from spbe-2020 29 (1), 30 (2), 31 (1): mean 1.333333333333, rounded half up to 1.33;"), "{}", lines[7]);
+    assert!(lines[13].starts_with("17,3.17,"), "{}", lines[13]);
+
+    let v = json(&[
+        "crosswalk",
+        "examples/kota-contoh",
+        "--map",
+        MAP,
+        "-f",
+        "json",
+    ]);
+    assert_eq!(v["baseline"], true);
+    assert_eq!(v["map"]["status"], "example");
+    assert_eq!(
+        v["unmapped"],
+        serde_json::json!(["6", "7", "11", "12", "18", "19", "20"])
+    );
+    let i4 = &v["indicators"][3];
+    assert_eq!(i4["code"], "2.2");
+    assert_eq!(num(&i4["value"]), d("2.5"));
+    assert_eq!(
+        i4["sources"],
+        serde_json::json!([{"indicator": "19", "level": 3, "filled": false},
+            {"indicator": "20", "level": 2, "filled": false}])
+    );
+
+    // The sheet it writes scores under Pemdi: Σ value × weight = 173.50, so 1.735.
+    stdout_of(spbe().args([
+        "crosswalk",
+        "examples/kota-contoh",
+        "--map",
+        MAP,
+        "-f",
+        "csv",
+        "-o",
+        dir.join("baseline.csv").to_str().unwrap(),
+    ]));
+    let card: Value = serde_json::from_str(&stdout_of(dir.spbe().args([
+        "score",
+        "baseline.csv",
+        "--model",
+        "pemdi-2026",
+        "-f",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(num(&card["index"]), d("1.735"));
+    assert_eq!(
+        card["receipt"]["pending_external"],
+        serde_json::json!(["6", "7", "18"])
+    );
+
+    let (code, out, err) = run(spbe().args([
+        "crosswalk",
+        "examples/kota-contoh",
+        "--map",
+        MAP,
+        "--lang",
+        "id",
+    ]));
+    assert_eq!(code, 0);
+    assert!(out.starts_with("BASELINE DARI JAWABAN MODEL SEBELUMNYA MELALUI PEMETAAN: BUKAN PENILAIAN, BUKAN NILAI RESMI\n"), "{out}");
+    assert!(out.contains("(CONTOH, bukan pemetaan resmi)"), "{out}");
+    assert!(
+        out.contains("┆  1,33 ┆ Rintisan        ┆ dari spbe-2020 29 (1), 30 (2), 31 (1): mean "),
+        "{out}"
+    );
+    assert!(
+        out.contains("┆ 1,333333333333, dibulatkan ke 1,33 "),
+        "{out}"
+    );
+    assert!(
+        err.contains("is an EXAMPLE, not an official crosswalk"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_mapping_that_does_not_fit_the_models_is_an_error() {
+    let dir = Dir::new();
+    let map = dir.write(
+        "map.yaml",
+        "status: ours\nto: pemdi-2026\nindicators:\n  - {to: I1, from: [11, 99], combine: mean}\n  - {to: \"1.1\", from: [12], combine: max}\n  - {to: I99, from: [], combine: min}\n",
+    );
+    spbe()
+        .args(["crosswalk", "examples/kota-contoh", "--map", &map])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(format!(
+            "error: the mapping {map} has 4 problems:\n  \
+             {map}: indicators[0].from[1]: the model spbe-2020 has no indicator \"99\"\n  \
+             {map}: indicators[1].to: indicator 1 is mapped already at indicators[0]; map each once\n  \
+             {map}: indicators[2].to: the model pemdi-2026 has no indicator \"I99\"\n  \
+             {map}: indicators[2].from: name at least one spbe-2020 indicator\n"
+        ));
+}
