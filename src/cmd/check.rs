@@ -14,6 +14,7 @@ use crate::core::score::PredicateBasis;
 use crate::core::scorecard::{ModelInfo, SCHEMA_VERSION, Scorecard, Tool};
 use crate::output::document::{Block, Document, Grid, localize};
 use crate::output::i18n::{Labels, Lang};
+use crate::output::views;
 
 #[derive(Debug, Clone, Args)]
 #[command(after_help = "\
@@ -135,7 +136,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         .input
         .load(args.predicate_basis, &WhatIfArgs::default())?;
     let model = &loaded.model;
-    let card = Scorecard::of(&loaded.evaluate()?);
+    let ev = loaded.evaluate()?;
+    let card = Scorecard::of(&ev);
     let baseline = match &args.baseline {
         Some(path) => Some(read_baseline(path)?),
         None => None,
@@ -144,8 +146,13 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
 
     let mut read = args.input.files();
     read.extend(args.baseline.clone());
-    args.output
-        .emit(&document(&report, args.output.labels()), &read)?;
+    let l = args.output.labels();
+    let mut doc = document(&report, l);
+    // The evaluation's notices in the chosen language, then what the gates found.
+    doc.warnings = views::notices(&ev.notices, l);
+    doc.warnings
+        .extend(report.warnings[ev.warnings.len()..].iter().cloned());
+    args.output.emit(&doc, &read)?;
     Ok(exit_code(&report))
 }
 
@@ -188,7 +195,7 @@ pub fn exit_code(report: &CheckReport) -> u8 {
 
 /// Reads a scorecard written by `spbe score --format json` (the same reader as `spbe diff`).
 pub fn read_baseline(path: &std::path::Path) -> anyhow::Result<Scorecard> {
-    crate::cmd::result::read_json(path)
+    crate::input::result::read_json(path)
 }
 
 /// A line the index is compared with: a number within the model's level range, so that a typo
@@ -305,49 +312,36 @@ pub fn evaluate(
         let have = rank(&card.predicate).unwrap_or(0);
         let need = rank(&want.name).unwrap_or(0);
         let basis = card.predicate_basis.as_str();
-        gates.push(if have < need {
-            GateResult {
-                gate: "min-predicate",
-                verdict: Verdict::Fail,
-                fell: Vec::new(),
-                message: format!(
-                    "min-predicate {}: the predicate is {} (index {}, {basis} basis), below {}",
-                    want.name, card.predicate, card.index, want.name
-                ),
-                pesan: format!(
-                    "min-predicate {}: predikatnya {} (indeks {}, dasar {}), di bawah {}",
-                    want.name,
-                    card.predicate,
-                    id_num(card.index.as_str()),
-                    if basis == "exact" {
-                        "tepat"
-                    } else {
-                        "dibulatkan"
-                    },
-                    want.name
-                ),
+        let head = format!(
+            "min-predicate {}: the predicate is {} (index {}, {basis} basis)",
+            want.name, card.predicate, card.index
+        );
+        let kepala = format!(
+            "min-predicate {}: predikatnya {} (indeks {}, dasar {})",
+            want.name,
+            card.predicate,
+            id_num(card.index.as_str()),
+            if basis == "exact" {
+                "tepat"
+            } else {
+                "dibulatkan"
             }
+        );
+        let (verdict, message, pesan) = if have < need {
+            (
+                Verdict::Fail,
+                format!("{head}, below {}", want.name),
+                format!("{kepala}, di bawah {}", want.name),
+            )
         } else {
-            GateResult {
-                gate: "min-predicate",
-                verdict: Verdict::Pass,
-                fell: Vec::new(),
-                message: format!(
-                    "min-predicate {}: the predicate is {} (index {}, {basis} basis)",
-                    want.name, card.predicate, card.index
-                ),
-                pesan: format!(
-                    "min-predicate {}: predikatnya {} (indeks {}, dasar {})",
-                    want.name,
-                    card.predicate,
-                    id_num(card.index.as_str()),
-                    if basis == "exact" {
-                        "tepat"
-                    } else {
-                        "dibulatkan"
-                    }
-                ),
-            }
+            (Verdict::Pass, head, kepala)
+        };
+        gates.push(GateResult {
+            gate: "min-predicate",
+            verdict,
+            fell: Vec::new(),
+            message,
+            pesan,
         });
     }
 

@@ -7,7 +7,6 @@ use anyhow::bail;
 use clap::Args;
 
 use crate::cmd::args::{OutputArgs, SUCCESS};
-use crate::cmd::result::{self, SheetOptions};
 use crate::core::consolidate::Combine;
 use crate::core::diff::{Diff, NodeChange, Side, diff, signed};
 use crate::core::evaluate::{Policy, evaluate};
@@ -16,6 +15,7 @@ use crate::core::score::PredicateBasis;
 use crate::core::scorecard::Scorecard;
 use crate::core::stage::{self, Stage};
 use crate::input::model::DEFAULT_MODEL;
+use crate::input::result::{self, SheetOptions};
 use crate::output::document::{Document, Grid, Md, Table};
 use crate::output::i18n::{Labels, Lang};
 

@@ -197,12 +197,15 @@ pub fn run(args: &GapArgs) -> anyhow::Result<u8> {
         Some(path) => Some(Efforts::load(model, path)?),
         None => None,
     };
-    let report = build(&loaded.evaluate()?, args, efforts.as_ref())?;
+    let ev = loaded.evaluate()?;
+    let report = build(&ev, args, efforts.as_ref())?;
 
     let mut read = args.input.files();
     read.extend(args.effort.clone());
-    args.output
-        .emit(&document(&report, args.output.labels()), &read)?;
+    let l = args.output.labels();
+    let mut doc = document(&report, l);
+    doc.warnings = views::notices(&ev.notices, l);
+    args.output.emit(&doc, &read)?;
     Ok(if report.reachable { SUCCESS } else { FAILURE })
 }
 
@@ -260,12 +263,6 @@ fn target_of(model: &Model, args: &GapArgs) -> anyhow::Result<(Exact, Option<Str
     Ok((target, None))
 }
 
-/// The whole levels of an evaluation (a roadmap takes whole steps).
-pub fn whole_levels(ev: &Evaluation<'_>) -> anyhow::Result<Vec<u8>> {
-    ev.whole_levels()
-        .context("a consolidated level is not whole; plan with --combine min, max or median")
-}
-
 /// Computes the gap tables and the roadmap. Pure apart from reading `args`.
 pub fn build(
     ev: &Evaluation<'_>,
@@ -279,7 +276,7 @@ pub fn build(
         exclude: indicator_set(model, &args.exclude, "--exclude")?,
         only: indicator_set(model, &args.only, "--only")?,
     };
-    let levels = whole_levels(ev)?;
+    let levels = ev.plannable_levels()?;
     let plan = plan::plan(
         model,
         &levels,

@@ -5,7 +5,6 @@
 use clap::Args;
 
 use crate::cmd::args::{InputArgs, OutputArgs, SUCCESS, WhatIfArgs};
-use crate::cmd::gap;
 use crate::core::exact;
 use crate::core::model::Model;
 use crate::core::opd::{OpdInput, OpdReport, id_list};
@@ -13,6 +12,7 @@ use crate::core::plan::{self, Limits};
 use crate::core::score::PredicateBasis;
 use crate::output::document::{Document, Grid, Md, Table};
 use crate::output::i18n::{Labels, Lang};
+use crate::output::views;
 
 #[derive(Debug, Clone, Args)]
 #[command(
@@ -45,7 +45,7 @@ pub fn run(args: &OpdArgs) -> anyhow::Result<u8> {
     let plan = match &args.target {
         Some(text) => {
             let target = plan::parse_target(model, "--target", text).map_err(anyhow::Error::msg)?;
-            let levels = gap::whole_levels(&ev)?;
+            let levels = ev.plannable_levels()?;
             let limits = Limits::default();
             Some(plan::plan(
                 model,
@@ -62,10 +62,12 @@ pub fn run(args: &OpdArgs) -> anyhow::Result<u8> {
         ev: &ev,
         roadmap: plan.as_ref().map(|p| p.steps()),
     });
-    args.output.emit(
-        &document(model, &report, args.output.labels()),
-        &args.input.files(),
-    )?;
+    let l = args.output.labels();
+    let mut doc = document(model, &report, l);
+    doc.warnings = views::notices(&ev.notices, l);
+    doc.warnings
+        .extend(report.warnings[ev.warnings.len()..].iter().cloned());
+    args.output.emit(&doc, &args.input.files())?;
     Ok(SUCCESS)
 }
 

@@ -141,7 +141,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<u8> {
         target,
     };
     let report = Report::build(&ev, options);
-    let warnings = ev.warnings.clone();
+    let warnings = crate::output::views::notices(&ev.notices, report.labels());
     let mut out = Output::create(args.output.as_deref(), &args.input.files())?;
     match format {
         ReportFormat::Html => out.write_all(report::html::render(&report, model).as_bytes())?,

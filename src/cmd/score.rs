@@ -32,9 +32,12 @@ pub struct ScoreArgs {
 
 pub fn run(args: &ScoreArgs) -> anyhow::Result<u8> {
     let loaded = args.input.load(args.predicate_basis, &args.what_if)?;
-    let mut card = Scorecard::of(&loaded.evaluate()?);
+    let ev = loaded.evaluate()?;
+    let mut card = Scorecard::of(&ev);
     card.year = args.year;
-    let doc = views::scorecard(&loaded.model, &card, args.output.labels());
+    let l = args.output.labels();
+    let mut doc = views::scorecard(&loaded.model, &card, l);
+    doc.warnings = views::notices(&ev.notices, l);
     args.output.emit(&doc, &args.input.files())?;
     // The process ends next: freeing a scorecard of a million answers one name at a time
     // (~2.5 ms) would only delay the exit.

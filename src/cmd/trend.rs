@@ -8,7 +8,6 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use crate::cmd::args::{OutputArgs, SUCCESS};
-use crate::cmd::result::{self, SheetOptions};
 use crate::core::consolidate::Combine;
 use crate::core::diff::signed;
 use crate::core::exact::{self, Decimal, Exact, fixed};
@@ -16,6 +15,7 @@ use crate::core::score::PredicateBasis;
 use crate::core::stage::Stage;
 use crate::core::trend::{Trend, YearResult, ceil_to, trend};
 use crate::input::model::DEFAULT_MODEL;
+use crate::input::result::{self, SheetOptions};
 use crate::output::document::{Document, Grid, Md, Table};
 use crate::output::i18n::Labels;
 

@@ -115,6 +115,8 @@ pub struct Evaluation<'a> {
     pub overrides: Vec<Override>,
     pub scores: Scores,
     /// What a reader should know, in the order found.
+    pub notices: Vec<Notice>,
+    /// The notices in English, as JSON records and stderr carry them.
     pub warnings: Vec<String>,
 }
 
@@ -153,9 +155,11 @@ pub fn evaluate<'a>(
         external,
         overrides,
         scores,
+        notices: Vec::new(),
         warnings: Vec::new(),
     };
-    ev.warnings = ev.collect_warnings();
+    ev.notices = ev.collect_notices();
+    ev.warnings = ev.notices.iter().map(Notice::english).collect();
     Ok(ev)
 }
 
@@ -247,76 +251,223 @@ impl<'a> Evaluation<'a> {
             .collect()
     }
 
-    fn collect_warnings(&self) -> Vec<String> {
+    /// [`Evaluation::whole_levels`], or the error a planner gives when a level is a fraction.
+    pub fn plannable_levels(&self) -> anyhow::Result<Vec<u8>> {
+        self.whole_levels().ok_or_else(|| {
+            anyhow::anyhow!(
+                "a consolidated level is not whole; plan with --combine min, max or median"
+            )
+        })
+    }
+
+    fn collect_notices(&self) -> Vec<Notice> {
         let model = self.model;
-        let mut warnings = Vec::new();
+        let mut notices = Vec::new();
         if self.policy.combine == Combine::Owner {
-            let silent: Vec<String> = (0..model.indicators.len())
+            let silent: Vec<(String, Vec<String>)> = (0..model.indicators.len())
                 .filter(|&i| self.fell_back[i])
                 .map(|i| {
-                    let who = match self.policy.owners.map(|m| m.owners(i)).unwrap_or_default() {
-                        o if o.is_empty() => "no owner in the map".to_string(),
-                        o => format!("owner {} did not answer", o.join(", ")),
-                    };
-                    format!("{} ({who})", model.indicators[i].id)
+                    let owners = self.policy.owners.map(|m| m.owners(i)).unwrap_or_default();
+                    (
+                        model.indicators[i].id.clone(),
+                        owners.into_iter().map(String::from).collect(),
+                    )
                 })
                 .collect();
             if !silent.is_empty() {
-                warnings.push(format!(
-                    "combine=owner: {} indicator{} had no answer from {} owner, so combine={} decided: {}",
-                    silent.len(),
-                    if silent.len() == 1 { "" } else { "s" },
-                    if silent.len() == 1 { "its" } else { "their" },
-                    self.policy.fallback.as_str(),
-                    silent.join("; ")
-                ));
+                notices.push(Notice::OwnerSilent {
+                    indicators: silent,
+                    fallback: self.policy.fallback,
+                });
             }
         }
-        warnings.extend(self.counted.set.warnings.iter().cloned());
+        let reading = |w: &String| Notice::Reading(w.clone());
+        notices.extend(self.counted.set.warnings.iter().map(reading));
         let filled = self.filled_ids();
         if !filled.is_empty() {
-            warnings.push(format!(
-                "{} indicator{} had no answer and {} scored at the lowest level {}: {}",
-                filled.len(),
-                if filled.len() == 1 { "" } else { "s" },
-                if filled.len() == 1 { "is" } else { "are" },
-                model.value(model.level_units(model.min_level)),
-                filled.join(", ")
-            ));
+            notices.push(Notice::Unanswered {
+                indicators: filled,
+                lowest: model.value(model.level_units(model.min_level)),
+            });
         }
-        warnings.extend(external::warnings(self));
+        notices.extend(external::notices(self));
         if self.policy.combine == Combine::Mean {
-            warnings.push(if model.decimal_values() {
-                "combine=mean gives an estimate: the assessors give one value per indicator, not an average of OPD answers".into()
-            } else {
-                "combine=mean gives an estimate: the ministry scores one whole level per indicator"
-                    .into()
+            notices.push(Notice::MeanEstimate {
+                decimal_values: model.decimal_values(),
             });
         }
         if model.status != Status::Official {
-            warnings.push(format!(
-                "the model {} is {}, not official: read the result with that in mind",
-                model.id, model.status
-            ));
+            notices.push(Notice::NotOfficial {
+                model: model.id.clone(),
+                status: model.status,
+            });
         }
         if !self.overrides.is_empty() {
-            warnings.push(format!(
+            notices.push(Notice::WhatIf(self.overrides.clone()));
+        }
+        if let Some(sel) = &self.counted.selection {
+            notices.extend(sel.warnings.iter().cloned().map(Notice::Stage));
+        }
+        if let Some(map) = self.policy.owners {
+            notices.extend(map.warnings.iter().map(reading));
+        }
+        notices
+    }
+}
+
+/// Something a reader of a result should know. Data, so that each language can say it
+/// ([`Notice::english`] is what JSON records and English output carry).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// Under `combine owner`: indicators no owner answered (id, its owners), and the policy
+    /// that decided instead.
+    OwnerSilent {
+        indicators: Vec<(String, Vec<String>)>,
+        fallback: Combine,
+    },
+    /// Indicators nobody answered, scored at the lowest level.
+    Unanswered {
+        indicators: Vec<String>,
+        lowest: Value,
+    },
+    /// `combine mean` gives fractional levels (or averages of decimal values): an estimate.
+    MeanEstimate { decimal_values: bool },
+    /// An indicator valued from another agency's index that is not known yet: counted at the
+    /// lowest level, as the assessors count it.
+    ExternalPending {
+        /// The indicator's id and name.
+        indicator: String,
+        name: String,
+        /// `Indeks SDI, Bappenas`.
+        source: String,
+        /// The `--external` key.
+        key: String,
+        lowest: Value,
+    },
+    /// An indicator scored from a source value given with `--external`.
+    ExternalConverted {
+        indicator: String,
+        name: String,
+        source: String,
+        key: String,
+        /// The source value as given.
+        given: String,
+        /// The band it fell in, `37.5 to 62.5`.
+        band: String,
+        level: u8,
+        value: Value,
+        /// How far the bands are confirmed, when not high (`unverified`).
+        confidence: Option<String>,
+        /// The sheets' value it replaced, written with the model's digits.
+        replaced: Option<String>,
+    },
+    /// The model is not official.
+    NotOfficial { model: String, status: Status },
+    /// What-if levels replaced the answers.
+    WhatIf(Vec<Override>),
+    /// What a stage choice left out.
+    Stage(String),
+    /// Something about reading a file (an encoding guessed): for the operator, not a report's
+    /// reader.
+    Reading(String),
+}
+
+impl Notice {
+    /// True for what concerns reading files rather than the result.
+    pub fn is_technical(&self) -> bool {
+        matches!(self, Notice::Reading(_))
+    }
+
+    /// The notice in English.
+    pub fn english(&self) -> String {
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        match self {
+            Notice::OwnerSilent {
+                indicators,
+                fallback,
+            } => format!(
+                "combine=owner: {} indicator{} had no answer from {} owner, so combine={} decided: {}",
+                indicators.len(),
+                s(indicators.len()),
+                if indicators.len() == 1 {
+                    "its"
+                } else {
+                    "their"
+                },
+                fallback.as_str(),
+                indicators
+                    .iter()
+                    .map(|(id, owners)| match owners.is_empty() {
+                        true => format!("{id} (no owner in the map)"),
+                        false => format!("{id} (owner {} did not answer)", owners.join(", ")),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            Notice::Unanswered { indicators, lowest } => format!(
+                "{} indicator{} had no answer and {} scored at the lowest level {lowest}: {}",
+                indicators.len(),
+                s(indicators.len()),
+                if indicators.len() == 1 { "is" } else { "are" },
+                indicators.join(", ")
+            ),
+            Notice::MeanEstimate {
+                decimal_values: false,
+            } => {
+                "combine=mean gives an estimate: the ministry scores one whole level per indicator"
+                    .into()
+            }
+            Notice::MeanEstimate {
+                decimal_values: true,
+            } => "combine=mean gives an estimate: the assessors give one value per indicator, not an average of OPD answers".into(),
+            Notice::ExternalPending {
+                indicator,
+                name,
+                source,
+                key,
+                lowest,
+            } => format!(
+                "pending: value from {source}: indicator {indicator} {name} counts {lowest} until that value is published, as the assessors count it; give it with --external {key}=VALUE"
+            ),
+            Notice::ExternalConverted {
+                indicator,
+                name,
+                source,
+                key,
+                given,
+                band,
+                level,
+                value,
+                confidence,
+                replaced,
+            } => {
+                let mut text = format!(
+                    "external: indicator {indicator} {name} scores {value} converted from {source} {given} (--external {key}={given}), band {band} = level {level}"
+                );
+                if let Some(c) = confidence {
+                    text.push_str(&format!(
+                        "; the conversion bands are {c} (not an official conversion)"
+                    ));
+                }
+                if let Some(r) = replaced {
+                    text.push_str(&format!("; the answer sheets' value {r} is not used"));
+                }
+                text
+            }
+            Notice::NotOfficial { model, status } => format!(
+                "the model {model} is {status}, not official: read the result with that in mind"
+            ),
+            Notice::WhatIf(overrides) => format!(
                 "what-if: {} level{} overridden with --set, not as answered: {}",
-                self.overrides.len(),
-                if self.overrides.len() == 1 { "" } else { "s" },
-                self.overrides
+                overrides.len(),
+                s(overrides.len()),
+                overrides
                     .iter()
                     .map(|o| format!("{} {} -> {}", o.indicator, o.from, o.to))
                     .collect::<Vec<_>>()
                     .join(", ")
-            ));
+            ),
+            Notice::Stage(text) | Notice::Reading(text) => text.clone(),
         }
-        if let Some(sel) = &self.counted.selection {
-            warnings.extend(sel.warnings.iter().cloned());
-        }
-        if let Some(map) = self.policy.owners {
-            warnings.extend(map.warnings.iter().cloned());
-        }
-        warnings
     }
 }

@@ -13,7 +13,7 @@
 //!    yang menggunakan indeks lain = 1"), with its own warning, never as "nobody answered".
 
 use crate::core::consolidate::Consolidated;
-use crate::core::evaluate::Evaluation;
+use crate::core::evaluate::{Evaluation, Notice};
 use crate::core::exact::{self, Exact};
 use crate::core::model::{Confidence, External, Model};
 
@@ -189,50 +189,42 @@ fn band_text(e: &External, level: u8) -> String {
         .unwrap_or_default()
 }
 
-/// One warning per pending or converted indicator.
-pub fn warnings(ev: &Evaluation<'_>) -> Vec<String> {
+/// One notice per pending or converted indicator.
+pub fn notices(ev: &Evaluation<'_>) -> Vec<Notice> {
     let model = ev.model;
     let lowest = model.value(model.level_units(model.min_level));
     let mut out = Vec::new();
     for (i, e) in model.external_indicators() {
         let ind = &model.indicators[i];
-        let what = format!("indicator {} {}", ind.id, ind.name);
+        let (indicator, name) = (ind.id.clone(), ind.name.clone());
         match &ev.external[i] {
-            Some(ExternalStatus::Pending) if ev.pending(i) => out.push(format!(
-                "pending: value from {}: {what} counts {lowest} until that value is published, as the assessors count it; give it with --external {}=VALUE",
-                e.source(),
-                e.key
-            )),
+            Some(ExternalStatus::Pending) if ev.pending(i) => out.push(Notice::ExternalPending {
+                indicator,
+                name,
+                source: e.source(),
+                key: e.key.clone(),
+                lowest,
+            }),
             Some(ExternalStatus::Converted {
                 text,
                 level,
                 replaced,
                 ..
-            }) => {
-                let confidence = match e.confidence {
-                    Confidence::High => String::new(),
-                    c => format!(
-                        "; the conversion bands are {} (not an official conversion)",
-                        c.as_str()
-                    ),
-                };
-                let replaced = replaced
+            }) => out.push(Notice::ExternalConverted {
+                indicator,
+                name,
+                source: e.source(),
+                key: e.key.clone(),
+                given: text.clone(),
+                band: band_text(e, *level),
+                level: *level,
+                value: model.value(model.level_units(*level)),
+                confidence: (e.confidence != Confidence::High)
+                    .then(|| e.confidence.as_str().to_string()),
+                replaced: replaced
                     .as_ref()
-                    .map(|r| {
-                        format!(
-                            "; the answer sheets' value {} is not used",
-                            exact::fixed(r, model.level_decimals)
-                        )
-                    })
-                    .unwrap_or_default();
-                out.push(format!(
-                    "external: {what} scores {} converted from {} {text} (--external {}={text}), band {} = level {level}{confidence}{replaced}",
-                    model.value(model.level_units(*level)),
-                    e.source(),
-                    e.key,
-                    band_text(e, *level)
-                ));
-            }
+                    .map(|r| exact::fixed(r, model.level_decimals)),
+            }),
             _ => {}
         }
     }

@@ -11,5 +11,6 @@ pub mod json;
 pub mod markdown;
 pub mod report;
 pub mod table;
+pub mod template;
 pub mod term;
 pub mod views;

@@ -66,3 +66,19 @@ fn input_and_output_do_not_reach_into_commands() {
     found.extend(offenders("output", &["crate::cmd"]));
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+#[test]
+fn commands_do_not_import_each_other() {
+    let mut found = Vec::new();
+    for (file, code) in sources(&Path::new(ROOT).join("src").join("cmd")) {
+        if file.ends_with("args.rs") || file.ends_with("mod.rs") {
+            continue;
+        }
+        for (n, line) in code.lines().enumerate() {
+            if line.contains("crate::cmd::") && !line.contains("crate::cmd::args") {
+                found.push(format!("{file}:{}: {line}", n + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

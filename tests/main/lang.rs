@@ -161,3 +161,29 @@ fn the_environment_picks_indonesian_too() {
         "{out}"
     );
 }
+
+#[test]
+fn warnings_for_readers_follow_the_language() {
+    let out = spbe()
+        .args([
+            "score",
+            "examples/kota-contoh/bappeda.csv",
+            "--lang",
+            "id",
+            "-f",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("41 indikator tidak dijawab dan dinilai pada tingkat terendah 1: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15,"),
+        "{stderr}"
+    );
+    // The JSON record keeps the English text.
+    let json = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        json.contains("41 indicators had no answer and are scored at the lowest level 1"),
+        "{json}"
+    );
+}

@@ -197,18 +197,11 @@ impl Report {
         opds.sort_by_cached_key(|r| r.opd.to_lowercase());
         let headroom = gap_rows(model, &ev.levels, None);
         let gap = options.target.map(|t| ReportGap::compute(ev, t));
-        let technical: Vec<&String> = ev
-            .counted
-            .set
-            .warnings
-            .iter()
-            .chain(ev.policy.owners.iter().flat_map(|m| &m.warnings))
-            .collect();
         let notices = ev
-            .warnings
+            .notices
             .iter()
-            .filter(|w| !technical.contains(w))
-            .cloned()
+            .filter(|n| !n.is_technical())
+            .map(|n| crate::output::views::notice(n, options.lang.labels()))
             .collect();
         let title = options
             .title
