@@ -159,7 +159,17 @@ pub fn run(args: &CrosswalkArgs) -> anyhow::Result<u8> {
     let mut doc = document(
         source, &target, &map, &map_path, &rows, &unmapped, &args.opd, l,
     );
-    doc.warnings = warnings;
+    doc.warnings = crate::output::views::notices(&ev.notices, l);
+    if example {
+        doc.warnings.push(
+            l.pick(
+                "the mapping MAP is an EXAMPLE, not an official crosswalk: adapt it to your own reading of both models",
+                "pemetaan MAP adalah CONTOH, bukan pemetaan resmi: sesuaikan dengan pembacaan Anda atas kedua model",
+            )
+            .replace("MAP", &map_path),
+        );
+    }
+    doc.warnings.push(notice(l).to_string());
     doc.record(&record);
     let mut files = args.input.files();
     files.push(args.map.clone());
