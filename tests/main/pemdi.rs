@@ -566,10 +566,7 @@ fn the_crosswalk_of_the_example_city_says_where_each_value_came_from() {
         out.contains("┆ 1,333333333333, dibulatkan ke 1,33 "),
         "{out}"
     );
-    assert!(
-        err.contains("is an EXAMPLE, not an official crosswalk"),
-        "{err}"
-    );
+    assert!(err.contains("adalah CONTOH, bukan pemetaan resmi"), "{err}");
 }
 
 #[test]
