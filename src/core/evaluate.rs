@@ -254,9 +254,16 @@ impl<'a> Evaluation<'a> {
     /// [`Evaluation::whole_levels`], or the error a planner gives when a level is a fraction.
     pub fn plannable_levels(&self) -> anyhow::Result<Vec<u8>> {
         self.whole_levels().ok_or_else(|| {
-            anyhow::anyhow!(
-                "a consolidated level is not whole; plan with --combine min, max or median"
-            )
+            if self.model.decimal_values() {
+                anyhow::anyhow!(
+                    "the model {} has decimal values and one is not a whole level; this version plans whole level steps only",
+                    self.model.id
+                )
+            } else {
+                anyhow::anyhow!(
+                    "a consolidated level is not whole; plan with --combine min, max or median"
+                )
+            }
         })
     }
 

@@ -135,6 +135,20 @@ fn too_many_decimals_or_a_value_out_of_range_is_refused_at_its_cell() {
 }
 
 #[test]
+fn validate_locates_a_value_with_too_many_decimals() {
+    let dir = Dir::new();
+    dir.write("a.csv", "indikator,nilai\nI1,\"1,256\"\nI2,\"2,5\"\n");
+    let (code, out, _) = run(dir
+        .spbe()
+        .args(["validate", "a.csv", "--model", "pemdi-2026"]));
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.starts_with("a.csv:2:2: error: column \"nilai\": value \"1,256\" has 3 decimals, more than the 2 of the model pemdi-2026;"),
+        "{out}"
+    );
+}
+
+#[test]
 fn level_names_and_the_dropdown_form_mean_whole_levels() {
     let dir = Dir::new();
     let f = dir.write(
@@ -588,4 +602,103 @@ fn a_mapping_that_does_not_fit_the_models_is_an_error() {
              {map}: indicators[2].to: the model pemdi-2026 has no indicator \"I99\"\n  \
              {map}: indicators[2].from: name at least one spbe-2020 indicator\n"
         ));
+}
+
+#[test]
+fn trend_and_diff_from_spbe_2024_to_pemdi_2026_mark_the_model_change() {
+    let dir = Dir::new();
+    dir.write("pemdi/hasil.csv", FULL);
+    stdout_of(spbe().args([
+        "score",
+        "examples/kota-contoh",
+        "--year",
+        "2024",
+        "-f",
+        "json",
+        "-o",
+        dir.join("2024.json").to_str().unwrap(),
+    ]));
+    stdout_of(dir.spbe().args([
+        "score",
+        "pemdi",
+        "--model",
+        "pemdi-2026",
+        "--year",
+        "2026",
+        "-f",
+        "json",
+        "-o",
+        "2026.json",
+    ]));
+    let v: Value = serde_json::from_str(&stdout_of(dir.spbe().args([
+        "trend",
+        "2024.json",
+        "2026.json",
+        "-f",
+        "json",
+    ])))
+    .unwrap();
+    let years = v["years"].as_array().unwrap();
+    assert_eq!(years[1]["model_changed"], true);
+    assert_eq!(years[1]["previous_model"], "spbe-2020");
+    assert_eq!(num(&years[1]["index"]), d("1.506"));
+    assert_eq!(years[1]["groups_kind"], "aspects");
+    let (code, out, _) = run(dir.spbe().args(["trend", "2024.json", "2026.json"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("2026: the model changed from spbe-2020 to pemdi-2026; the change from 2024 compares indices of different models\n"),
+        "{out}"
+    );
+    assert!(out.contains("│ 2026 ┆ pemdi-2026 (secondary) * model changed ┆  1.51 ┆ Cukup (Membangun) ┆ -1.25 (since 2024) * │"), "{out}");
+    // Answer sheets on both sides, each with its own model, as well.
+    let (code, out, _) = run(dir.spbe().args([
+        "trend",
+        &format!("2024={}/examples/kota-contoh", crate::harness::ROOT),
+        "2026=pemdi",
+        "--year-model",
+        "2026=pemdi-2026",
+    ]));
+    assert_eq!(code, 0);
+    assert!(out.contains("* model changed"), "{out}");
+
+    let diff: Value = serde_json::from_str(&stdout_of(dir.spbe().args([
+        "diff",
+        "2024.json",
+        "2026.json",
+        "-f",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(diff["same_model"], false);
+    assert_eq!(num(&diff["index_change"]), d("-1.258"));
+    assert_eq!(diff["indicators"], serde_json::json!([]));
+    assert!(
+        diff["notes"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("the two results use different models")
+    );
+}
+
+#[test]
+fn a_pemdi_template_filled_with_decimal_values_scores() {
+    let dir = Dir::new();
+    let csv = stdout_of(spbe().args(["template", "--model", "pemdi-2026", "-f", "csv"]));
+    assert!(csv.contains(",1,1.1,Tata Kelola Pemdi,,,,\"1.00 to 5.00, 2 decimals | 1 Rintisan | 2 Terkelola | 3 Terstandarisasi | 4 Terintegrasi dan Terukur | 5 Optimum\"\r\n"), "{csv}");
+    let filled = csv.replacen(
+        ",1,1.1,Tata Kelola Pemdi,,",
+        ",1,1.1,Tata Kelola Pemdi,\"1,26\",",
+        1,
+    );
+    dir.write("diskominfo.csv", filled);
+    let card = json(&[
+        "score",
+        dir.join("diskominfo.csv").to_str().unwrap(),
+        "--model",
+        "pemdi-2026",
+        "-f",
+        "json",
+    ]);
+    assert_eq!(num(&indicator(&card, "1")["level"]), d("1.26"));
+    assert_eq!(indicator(&card, "1")["answers"][0]["opd"], "diskominfo");
 }
