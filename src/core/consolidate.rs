@@ -259,6 +259,20 @@ mod tests {
     }
 
     #[test]
+    fn every_policy_is_exact_on_decimal_values() {
+        // Pemdi values in hundredths: 1.26, 2.50, 1.17, 3.00.
+        let m = Model::load("pemdi-2026").unwrap();
+        let t = Tally::of([126, 250, 117, 300]);
+        let level = |c| one(&m, &t, &t, c).level;
+        assert_eq!(level(Combine::Min), ratio(117, 100));
+        assert_eq!(level(Combine::Max), int(3));
+        assert_eq!(level(Combine::Median), ratio(126, 100)); // the lower middle value
+        assert_eq!(level(Combine::Mean), ratio(793, 400)); // 7.93 / 4 = 1.9825
+        let c = one(&m, &t, &t, Combine::Min);
+        assert_eq!((c.min, c.max), (Some(117), Some(300)));
+    }
+
+    #[test]
     fn owner_without_owners_is_min() {
         assert_eq!(levels_of(Combine::Owner, vec![4, 2, 3]), int(2));
     }
