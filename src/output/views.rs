@@ -6,7 +6,7 @@ use crate::core::evaluate::Notice;
 use crate::core::model::{Model, short_hash};
 use crate::core::scorecard::Scorecard;
 use crate::core::value::Value;
-use crate::output::document::{Block, Document, Grid, Md, Paint, Table};
+use crate::output::document::{Block, Document, Format, Grid, Md, Paint, Table};
 use crate::output::i18n::{Labels, Lang};
 
 /// What a human-readable scorecard shows, in order.
@@ -364,33 +364,47 @@ pub fn scorecard_view(model: &Model, card: &Scorecard, l: &Labels) -> ScorecardV
 
 /// The scorecard as a document: heading, headline, tables, receipt; its JSON is the scorecard
 /// itself and its CSV one row per indicator.
-pub fn scorecard<'a>(model: &Model, card: &'a Scorecard, l: &Labels) -> Document<'a> {
-    let view = scorecard_view(model, card, l);
-    let mut doc = Document::titled(format!(
-        "{} {}: {}",
-        card.model.name,
-        l.num(card.index_rounded.as_str()),
-        card.predicate
-    ));
-    doc.lines(view.heading, Md::List).gap();
-    let paint = model
-        .predicates
-        .iter()
-        .position(|p| p.name == card.predicate)
-        .map(|rank| Paint {
-            word: card.predicate.clone(),
-            rank,
-            bands: model.predicates.len(),
+pub fn scorecard<'a>(
+    model: &Model,
+    card: &'a Scorecard,
+    l: &Labels,
+    format: Option<Format>,
+) -> Document<'a> {
+    let mut doc = Document {
+        only: format,
+        ..Document::default()
+    };
+    if doc.wants_text() {
+        let view = scorecard_view(model, card, l);
+        doc.title = Some(format!(
+            "{} {}: {}",
+            card.model.name,
+            l.num(card.index_rounded.as_str()),
+            card.predicate
+        ));
+        doc.lines(view.heading, Md::List).gap();
+        let paint = model
+            .predicates
+            .iter()
+            .position(|p| p.name == card.predicate)
+            .map(|rank| Paint {
+                word: card.predicate.clone(),
+                rank,
+                bands: model.predicates.len(),
+            });
+        doc.blocks.push(Block::Headline {
+            text: view.headline,
+            paint,
         });
-    doc.blocks.push(Block::Headline {
-        text: view.headline,
-        paint,
-    });
-    for s in view.sections {
-        doc.gap().table(s);
+        for s in view.sections {
+            doc.gap().table(s);
+        }
+        doc.gap().lines(view.receipt, Md::Lines);
     }
-    doc.gap().lines(view.receipt, Md::Lines);
-    doc.record(card).grid(scorecard_grid(card));
+    if doc.wants_grid() {
+        doc.grid(scorecard_grid(card));
+    }
+    doc.record(card);
     doc.warnings = card.warnings.clone();
     doc
 }
