@@ -702,3 +702,51 @@ fn a_pemdi_template_filled_with_decimal_values_scores() {
     assert_eq!(num(&indicator(&card, "1")["level"]), d("1.26"));
     assert_eq!(indicator(&card, "1")["answers"][0]["opd"], "diskominfo");
 }
+
+#[test]
+fn a_workbook_with_numbers_as_numbers_reads_alike() {
+    let dir = Dir::new();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "indikator").unwrap();
+    ws.write_string(0, 1, "nilai").unwrap();
+    ws.write_number(1, 0, 1.1).unwrap();
+    ws.write_number(1, 1, 1.26).unwrap();
+    ws.write_string(2, 0, "I2").unwrap();
+    ws.write_number(2, 1, 2.5).unwrap();
+    ws.write_number(3, 0, 3).unwrap();
+    ws.write_string(3, 1, "1,50").unwrap();
+    ws.write_string(4, 0, "I4").unwrap();
+    ws.write_number(4, 1, 1.255).unwrap();
+    dir.write("hasil.xlsx", wb.save_to_buffer().unwrap());
+    let (code, _, err) = run(dir
+        .spbe()
+        .args(["score", "hasil.xlsx", "--model", "pemdi-2026"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("hasil.xlsx:Sheet1!B5: column \"nilai\": value \"1.255\" has 3 decimals, more than the 2 of the model pemdi-2026;"),
+        "{err}"
+    );
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, (i, v)) in [("1.1", 1.26), ("I2", 2.5), ("3", 1.5)].iter().enumerate() {
+        ws.write_string(r as u32 + 1, 0, *i).unwrap();
+        ws.write_number(r as u32 + 1, 1, *v).unwrap();
+    }
+    ws.write_string(0, 0, "indikator").unwrap();
+    ws.write_string(0, 1, "nilai").unwrap();
+    dir.write("ok.xlsx", wb.save_to_buffer().unwrap());
+    let card = json(&[
+        "score",
+        dir.join("ok.xlsx").to_str().unwrap(),
+        "--model",
+        "pemdi-2026",
+        "-f",
+        "json",
+    ]);
+    let levels: Vec<Exact> = ["1", "2", "3"]
+        .iter()
+        .map(|i| num(&indicator(&card, i)["level"]))
+        .collect();
+    assert_eq!(levels, [d("1.26"), d("2.5"), d("1.5")]);
+}
