@@ -137,13 +137,38 @@ fn simulated(model: &Model, r: &IndicatorItems) -> Value {
     model.value(model.level_units(r.simulated))
 }
 
-fn blocked_by(model: &Model, r: &IndicatorItems) -> Option<&'static str> {
+/// What stops an indicator at its simulated level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Blocked {
+    /// The next level has items not accepted (or a lower level does).
+    NotAccepted,
+    /// The next level has no item listed.
+    Unlisted,
+}
+
+impl Blocked {
+    fn as_str(self) -> &'static str {
+        match self {
+            Blocked::NotAccepted => "not accepted",
+            Blocked::Unlisted => "no items listed",
+        }
+    }
+
+    fn words(self, l: &Labels) -> &'static str {
+        match self {
+            Blocked::NotAccepted => l.pick("items not accepted", "butir belum diterima"),
+            Blocked::Unlisted => l.pick("no items listed", "belum ada butir"),
+        }
+    }
+}
+
+fn blocked_by(model: &Model, r: &IndicatorItems) -> Option<Blocked> {
     if r.simulated >= model.max_level {
         None
     } else if r.unlisted == Some(r.simulated + 1) {
-        Some("no items listed")
+        Some(Blocked::Unlisted)
     } else {
-        Some("not accepted")
+        Some(Blocked::NotAccepted)
     }
 }
 
@@ -176,7 +201,7 @@ fn record(model: &Model, set: &ItemSet, rollup: &[IndicatorItems], l: &Labels) -
                             not_assessed: lv.not_assessed,
                         })
                         .collect(),
-                    next_level_blocked_by: blocked_by(model, r),
+                    next_level_blocked_by: blocked_by(model, r).map(Blocked::as_str),
                     open: r
                         .open
                         .iter()
@@ -296,13 +321,7 @@ fn document<'a>(
             }));
             row.push(l.num(simulated(model, r).to_string()));
             row.push(model.level_name(r.indicator, r.simulated).to_string());
-            row.push(match blocked_by(model, r) {
-                None => "-".into(),
-                Some("no items listed") => l.pick("no items listed", "belum ada butir").to_string(),
-                Some(_) => l
-                    .pick("items not accepted", "butir belum diterima")
-                    .to_string(),
-            });
+            row.push(blocked_by(model, r).map_or("-", |b| b.words(l)).to_string());
             row
         })
         .collect();
