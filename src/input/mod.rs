@@ -3,9 +3,11 @@
 //! problem is located (file, line, column or sheet and cell). Every file read is noted
 //! ([`files_read`]), so that an output never replaces one of them.
 
+pub mod crosswalk;
 pub mod decode;
 pub mod effort;
 pub mod intern;
+pub mod items;
 pub mod model;
 pub mod owners;
 pub mod result;

@@ -18,6 +18,7 @@ use crate::core::model::Model;
 use crate::core::score::PredicateBasis;
 use crate::core::scorecard::{SCHEMA_VERSION, Scorecard};
 use crate::core::stage::Stage;
+use crate::core::value::Value;
 use crate::input::sheets;
 
 /// How to score a side given as answer sheets.
@@ -174,8 +175,8 @@ fn check(card: &Scorecard) -> Result<(), (String, String)> {
         }
         Ok(())
     };
-    let level = |field: String, l: u8| -> Result<(), (String, String)> {
-        if l < lo || l > hi {
+    let level = |field: String, l: Value| -> Result<(), (String, String)> {
+        if l.exact() < lo_x || l.exact() > hi_x {
             return Err((
                 field,
                 format!("level {l} is outside the levels of {which}, {lo} to {hi}"),
