@@ -66,17 +66,23 @@ impl Efforts {
         let shown = path.display().to_string();
         let bytes = crate::input::model::read_capped(path, 16 << 20)
             .with_context(|| format!("cannot read the effort file {shown}"))?;
-        // Encodings as for answer sheets (a BOM decides, else UTF-8, else windows-1252). Only
-        // numbers and ids are read from the file, so a guessed encoding needs no warning.
-        let decoded = crate::input::decode::decode(&bytes, crate::input::decode::Encoding::Auto)
-            .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
-        let text = decoded.text;
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
             .unwrap_or("")
             .to_ascii_lowercase();
-        let (default, rules) = match ext.as_str() {
+        Efforts::from_bytes(model, &shown, &ext, &bytes)
+    }
+
+    /// Reads an effort file's bytes; `ext` (`yaml`, `yml`, `csv`) says which format.
+    pub fn from_bytes(model: &Model, shown: &str, ext: &str, bytes: &[u8]) -> anyhow::Result<Efforts> {
+        // Encodings as for answer sheets (a BOM decides, else UTF-8, else windows-1252). Only
+        // numbers and ids are read from the file, so a guessed encoding needs no warning.
+        let decoded = crate::input::decode::decode(bytes, crate::input::decode::Encoding::Auto)
+            .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+        let text = decoded.text;
+        let shown = shown.to_string();
+        let (default, rules) = match ext {
             "yaml" | "yml" => parse_yaml(model, &text, &shown)?,
             "csv" => parse_csv(model, &text, &shown)?,
             _ => bail!(
