@@ -26,7 +26,10 @@ fn main() {
     };
     write("inflate.xlsx", make::xlsx_inflating(1_500_000_000));
     write("inflate.ods", make::ods_inflating(1_500_000_000));
-    write("sst-bomb.xlsx", make::xlsx_shared_string_bomb(64, 512 << 10, 300));
+    write(
+        "sst-bomb.xlsx",
+        make::xlsx_shared_string_bomb(64, 512 << 10, 300),
+    );
     let spaces = format!(
         "<table:table-row>{}{}<table:table-cell office:value-type=\"string\"><text:p>a<text:s text:c=\"2000000000\"/>b</text:p></table:table-cell></table:table-row>",
         make::ods_num(1),

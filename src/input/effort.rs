@@ -75,7 +75,12 @@ impl Efforts {
     }
 
     /// Reads an effort file's bytes; `ext` (`yaml`, `yml`, `csv`) says which format.
-    pub fn from_bytes(model: &Model, shown: &str, ext: &str, bytes: &[u8]) -> anyhow::Result<Efforts> {
+    pub fn from_bytes(
+        model: &Model,
+        shown: &str,
+        ext: &str,
+        bytes: &[u8],
+    ) -> anyhow::Result<Efforts> {
         // Encodings as for answer sheets (a BOM decides, else UTF-8, else windows-1252). Only
         // numbers and ids are read from the file, so a guessed encoding needs no warning.
         let decoded = crate::input::decode::decode(bytes, crate::input::decode::Encoding::Auto)

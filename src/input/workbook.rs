@@ -56,13 +56,17 @@ pub const ENCRYPTED: &str = "the workbook is encrypted (a password is needed to 
 pub type RowError = (u64, String);
 
 /// The rows of one sheet, collected: the sheet's name and, per non-empty row, its 1-based Excel
-/// row number and its cells from column A. (Reading goes through [`read_rows`]; this is for
-/// tests and the fuzz targets.)
+/// row number and its cells from column A. (Answer sheets are read row by row with
+/// [`read_rows`]; [`read`] collects a small sheet, such as an item sheet.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SheetRows {
     pub name: String,
     pub rows: Vec<(u64, Vec<String>)>,
 }
+
+/// [`read`] collects at most this many cells (empty ones up to the last filled one counted),
+/// so that a small sheet held whole stays small (2 M cells are about 100 MB).
+pub const MAX_COLLECTED_CELLS: usize = 2_000_000;
 
 /// True when the bytes look like a spreadsheet file rather than text (zip or OLE container).
 pub fn is_workbook(bytes: &[u8]) -> bool {
@@ -135,13 +139,23 @@ pub fn read_rows<T>(
     Ok(f(name, &mut WorkbookRows(Inner::Xlsx(rows))))
 }
 
-/// Reads a whole sheet into memory (tests and fuzz targets; `spbe` reads with [`read_rows`]).
+/// Reads a whole sheet into memory, at most [`MAX_COLLECTED_CELLS`] cells (a sheet that is
+/// read whole is a small one: answer sheets are read row by row with [`read_rows`]).
 pub fn read(bytes: &[u8], wanted: Option<&str>) -> Result<SheetRows, String> {
     read_rows(bytes, wanted, |name, rows| {
         let mut out = Vec::new();
+        let mut cells_held = 0usize;
         while let Some(row) = rows.next_row() {
             match row {
-                Ok((line, cells)) => out.push((line, cells.iter().map(str::to_string).collect())),
+                Ok((line, cells)) => {
+                    cells_held += cells.len().max(1);
+                    if cells_held > MAX_COLLECTED_CELLS {
+                        return Err(format!(
+                            "the sheet has more than {MAX_COLLECTED_CELLS} cells up to row {line}; far more than this kind of sheet holds, so it is refused"
+                        ));
+                    }
+                    out.push((line, cells.iter().map(str::to_string).collect()));
+                }
                 Err((line, message)) => return Err(format!("row {line}: {message}")),
             }
         }
@@ -322,12 +336,15 @@ fn prescan(zip: &mut guard::Zip<'_>) -> Result<(), String> {
         let Some(part) = zip.name_for_index(i).map(normalize) else {
             continue;
         };
-        if !(part.ends_with(".xml") || part.ends_with(".rels") || part.ends_with(".vml")) {
-            continue; // pictures and the like: never parsed, never inflated
+        // XML parts, and whatever the workbook names as a sheet whatever its name: calamine
+        // parses those. Pictures and the like are never parsed, so never inflated here.
+        let xml = part.ends_with(".xml") || part.ends_with(".rels") || part.ends_with(".vml");
+        if !xml && !names.contains_key(&part) {
+            continue;
         }
         let kind = if part.ends_with("sharedstrings.xml") {
             guard::Part::SharedStrings
-        } else if part.contains("worksheets/") {
+        } else if part.contains("worksheets/") || names.contains_key(&part) {
             guard::Part::Sheet
         } else {
             guard::Part::Other
@@ -418,10 +435,14 @@ fn sheet_parts(
     let rels: HashMap<String, String> = part("xl/_rels/workbook.xml.rels")?
         .iter()
         .map(|(_, a)| {
+            // As calamine resolves it.
             let target = get(a, b"Target");
-            let path = match target.strip_prefix('/') {
-                Some(abs) => abs.to_string(),
-                None => format!("xl/{target}"),
+            let path = if target.starts_with("/xl/") {
+                target[1..].to_string()
+            } else if target.starts_with("xl/") {
+                target
+            } else {
+                format!("xl/{target}")
             };
             (get(a, b"Id"), normalize(&path))
         })

@@ -4,9 +4,10 @@
 //!   run never leaves half a report; the temporary file is removed on an error, a panic, and on
 //!   SIGINT, SIGTERM, SIGHUP or SIGQUIT (a signal hook unlinks it before the signal ends the run);
 //! - a link is followed: the file it points to is replaced, the link stays;
-//! - a device, a FIFO, `/dev/stdout`, `/dev/fd/N` and anything reached through `/dev` or
-//!   `/proc` is written through, never renamed over (as root, renaming over `/dev/stdout` would
-//!   replace it with a regular file);
+//! - `/dev/stdout`, `/dev/fd/1` and `/proc/self/fd/1` are stdout itself (2: stderr); a device, a
+//!   FIFO, another `/dev/fd/N` or anything a link leads to through `/dev/fd` or `/proc` is
+//!   written through (appending), never renamed over (as root, renaming over `/dev/stdout`
+//!   replaced it with a regular file);
 //! - every file the run has read (answer sheets, stdin's file, models, maps, effort files,
 //!   baselines and results) is an input that an output may not replace, however it is named
 //!   (another path, a hard link);

@@ -136,6 +136,17 @@ fn repeated_ods_rows_and_columns_are_read_row_by_row() {
     ran.refused("2999 problems in the answer sheets:\n  grid.ods:Lembar1!A3: column \"indicator\": OPD \"grid\" already answered indicator 1 at line 2");
     assert!(started.elapsed() < Duration::from_secs(60));
 
+    // A filled row repeated ten million times (found by the fuzzer) is refused at once.
+    let row = format!(
+        "<table:table-row table:number-rows-repeated=\"10000000\">{}{}</table:table-row>",
+        make::ods_num(1),
+        make::ods_num(3)
+    );
+    dir.write("ten-million.ods", make::ods_rows(&row));
+    capped(dir.path(), 256, &["score", "ten-million.ods"]).refused(
+        "ten-million.ods:Lembar1 row 2: this row is repeated 10000000 times (number-rows-repeated)",
+    );
+
     // Empty rows repeated to the end of the sheet cost nothing and are not rows.
     let rows = format!(
         "<table:table-row>{}{}</table:table-row><table:table-row table:number-rows-repeated=\"1048000\"><table:table-cell table:number-columns-repeated=\"16384\"/></table:table-row>",
@@ -156,6 +167,10 @@ fn a_cell_over_a_mebibyte_names_its_sheet_and_cell() {
     capped(dir.path(), 256, &["score", "cell.xlsx"]).refused(
         "cell.xlsx: Jawaban!B2 holds text longer than 1 MiB in one piece; a cell holds at most 32,767 characters",
     );
+    // The same sheet under a name that is not XML's, which the workbook still points to.
+    dir.write("renamed.xlsx", make::xlsx_huge_cell_renamed((1 << 20) + 1));
+    capped(dir.path(), 256, &["score", "renamed.xlsx"])
+        .refused("renamed.xlsx: Jawaban!B2 holds text longer than 1 MiB in one piece");
     let row = format!(
         "<table:table-row>{}{}{}</table:table-row>",
         make::ods_num(1),

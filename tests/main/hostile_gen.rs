@@ -302,6 +302,35 @@ pub fn xlsx_shared_string_bomb(runs: usize, run: usize, cells: usize) -> Vec<u8>
     ))
 }
 
+/// [`xlsx_huge_cell`] with the worksheet stored as `xl/worksheets/sheet1.bin`, which the
+/// workbook's relationships point to: not an XML name, still parsed as the sheet.
+pub fn xlsx_huge_cell_renamed(len: usize) -> Vec<u8> {
+    let sheet = format!(
+        "{SHEET_HEAD}<row r=\"1\">{}{}</row><row r=\"2\">{}{}</row>{SHEET_TAIL}",
+        inline("A1", "indicator"),
+        inline("B1", "note"),
+        num("A2", 1),
+        inline("B2", &"x".repeat(len))
+    );
+    let parts: Vec<(&str, Part)> = xlsx_parts(Part::Deflated(sheet.into_bytes()), None)
+        .into_iter()
+        .map(|(name, part)| match (name, part) {
+            ("xl/worksheets/sheet1.xml", part) => ("xl/worksheets/sheet1.bin", part),
+            ("xl/_rels/workbook.xml.rels", Part::Deflated(d)) => (
+                name,
+                Part::Deflated(
+                    String::from_utf8(d)
+                        .unwrap()
+                        .replace("sheet1.xml", "sheet1.bin")
+                        .into_bytes(),
+                ),
+            ),
+            other => other,
+        })
+        .collect();
+    zip(&parts)
+}
+
 /// An XLSX with one inline-string cell (`B2`) of `len` bytes.
 pub fn xlsx_huge_cell(len: usize) -> Vec<u8> {
     let sheet = format!(

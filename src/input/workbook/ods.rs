@@ -18,6 +18,10 @@ use crate::input::text_sheet::{Cells, Record};
 
 type Xml<'z, 'b> = Reader<BufReader<Guard<zip::read::ZipFile<'z, Cursor<&'b [u8]>>>>>;
 
+/// A row with a value repeated more often than this (`number-rows-repeated`) is refused: an
+/// answer sheet's rows differ (each answers an indicator), so such a repeat is not one.
+const MAX_FILLED_REPEAT: u64 = 65_536;
+
 /// The ODS mimetype; `-template` (`.ots`) is a spreadsheet too.
 const MIMETYPE: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
 
@@ -251,7 +255,15 @@ impl<'z, 'b> OdsRows<'z, 'b> {
                 }
                 continue;
             }
-            self.repeat = (fields, repeat.min(super::MAX_ROW));
+            if repeat > MAX_FILLED_REPEAT {
+                return Err((
+                    self.next,
+                    Stop::fatal(format!(
+                        "this row is repeated {repeat} times (number-rows-repeated); an answer sheet has one row per answer, so delete the repeated rows and save it again"
+                    )),
+                ));
+            }
+            self.repeat = (fields, repeat);
             return Ok(Some(()));
         }
     }
