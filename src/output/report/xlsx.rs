@@ -3,6 +3,8 @@
 //! (the rounded index people quote, plus the exact value beside it); list sheets have a frozen
 //! header row and an autofilter; every text cell is neutralized against formula injection.
 
+use std::collections::{HashMap, HashSet};
+
 use rust_xlsxwriter::{
     Chart, ChartAxisCrossing, ChartType, Format, FormatAlign, Workbook, Worksheet, XlsxError,
 };
@@ -127,6 +129,26 @@ pub fn fits<'s>(
         )));
     }
     Ok(s)
+}
+
+/// Texts `OPD: text` grouped by their OPD (one of `opds`), joined with `; ` in order.
+fn by_opd<'t>(texts: &'t [String], opds: &HashSet<&'t str>) -> HashMap<&'t str, String> {
+    let mut out: HashMap<&str, String> = HashMap::new();
+    for t in texts {
+        // The OPD is the longest prefix before a `: ` that names one (a name may hold `: `).
+        let found = t
+            .rmatch_indices(": ")
+            .map(|(at, _)| (&t[..at], &t[at + 2..]))
+            .find(|(opd, _)| opds.contains(opd));
+        if let Some((opd, text)) = found {
+            let joined = out.entry(opd).or_default();
+            if !joined.is_empty() {
+                joined.push_str("; ");
+            }
+            joined.push_str(text);
+        }
+    }
+    out
 }
 
 /// Header row, frozen, with an autofilter over `rows` data rows.
@@ -418,9 +440,12 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
         ws.set_column_width(0, 8)?;
     }
 
-    // OPD: one row per answer, so a team can filter on its own name.
+    // OPD: one row per answer, so a team can filter on its own name. A large evaluation has a
+    // million of them: the sheet is written row by row to a temporary file (rust_xlsxwriter's
+    // constant memory mode), not held, and its columns get fixed widths (autofit needs the
+    // cells in memory).
     {
-        let ws = wb.add_worksheet();
+        let ws = wb.add_worksheet_with_constant_memory();
         ws.set_name(names[4])?;
         let header = [
             l.opd,
@@ -440,27 +465,37 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
         }
         rows.sort_by_cached_key(|(k, a)| (a.opd.to_lowercase(), *k));
         list_header(ws, &header, rows.len() as u32, &f)?;
+        // Each OPD's own evidence and notes per indicator, found once (the texts are
+        // `OPD: text`; looking them up per row was quadratic in the OPD of an indicator).
+        let own: Vec<[HashMap<&str, String>; 2]> = card
+            .indicators
+            .iter()
+            .enumerate()
+            .map(|(k, i)| {
+                let opds: HashSet<&str> = i.answers.iter().map(|a| &*a.opd).collect();
+                [&report.evidence[k], &report.notes[k]].map(|texts| by_opd(texts, &opds))
+            })
+            .collect();
         for (n, (k, a)) in rows.iter().enumerate() {
             let r = 1 + n as u32;
             let i = &card.indicators[*k];
-            let prefix = format!("{}: ", a.opd);
-            let own = |texts: &[String]| {
-                texts
-                    .iter()
-                    .filter_map(|t| t.strip_prefix(&prefix))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            };
+            let [evidence, notes] = &own[*k];
+            let mine = |m: &HashMap<&str, String>| m.get(&*a.opd).cloned().unwrap_or_default();
             text(ws, r, 0, &a.opd)?;
             text(ws, r, 1, &i.id)?;
             text(ws, r, 2, &i.name)?;
             ws.write_number_with_format(r, 3, num(&a.level.to_string()), &f.int)?;
             ws.write_number(r, 4, num(i.level.as_str()))?;
             text(ws, r, 5, if i.min != i.max { "✗" } else { "" })?;
-            text_fmt(ws, r, 6, &own(&report.evidence[*k]), &f.wrap)?;
-            text_fmt(ws, r, 7, &own(&report.notes[*k]), &f.wrap)?;
+            text_fmt(ws, r, 6, &mine(evidence), &f.wrap)?;
+            text_fmt(ws, r, 7, &mine(notes), &f.wrap)?;
         }
-        fit(ws);
+        for (c, width) in [24, 6, 40, 7, 7, 7, 40, 40].into_iter().enumerate() {
+            ws.set_column_width(c as u16, width)?;
+        }
+        ws.set_paper_size(9);
+        ws.set_landscape();
+        ws.set_print_fit_to_pages(1, 0);
     }
 
     wb.save_to_buffer()
