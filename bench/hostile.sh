@@ -37,6 +37,8 @@ for f in inflate.xlsx inflate.ods sst-bomb.xlsx spaces.ods grid.ods cell-240mib.
 done
 run score rows-1m.xlsx --format json
 run opd rows-1m.xlsx --format json
+run report rows-1m.xlsx -o r.html
+run report rows-1m.xlsx -o r.xlsx
 run score answers-1m.csv --format json
 run opd answers-1m.csv
 run opd answers-1m.csv --format json
