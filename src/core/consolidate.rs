@@ -56,6 +56,10 @@ pub struct Consolidated {
 pub struct Tally {
     counts: [u64; 256],
     n: u64,
+    /// The lowest and highest level counted (meaningless while `n` is 0): the scans below run
+    /// over the levels present, not all 256.
+    lo: u8,
+    hi: u8,
 }
 
 impl Default for Tally {
@@ -63,6 +67,8 @@ impl Default for Tally {
         Tally {
             counts: [0; 256],
             n: 0,
+            lo: u8::MAX,
+            hi: 0,
         }
     }
 }
@@ -79,6 +85,8 @@ impl Tally {
     pub fn add(&mut self, level: u8) {
         self.counts[level as usize] += 1;
         self.n += 1;
+        self.lo = self.lo.min(level);
+        self.hi = self.hi.max(level);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -86,18 +94,18 @@ impl Tally {
     }
 
     pub fn min(&self) -> Option<u8> {
-        (0..=255u8).find(|&l| self.counts[l as usize] > 0)
+        (self.n > 0).then_some(self.lo)
     }
 
     pub fn max(&self) -> Option<u8> {
-        (0..=255u8).rev().find(|&l| self.counts[l as usize] > 0)
+        (self.n > 0).then_some(self.hi)
     }
 
     /// The middle level; with an even count, the lower of the two middle ones.
     pub fn median(&self) -> Option<u8> {
         let k = self.n.checked_sub(1)? / 2;
         let mut seen = 0u64;
-        (0..=255u8).find(|&l| {
+        (self.lo..=self.hi).find(|&l| {
             seen += self.counts[l as usize];
             seen > k
         })
@@ -108,7 +116,9 @@ impl Tally {
         if self.n == 0 {
             return None;
         }
-        let sum: u64 = (0..256).map(|l| l as u64 * self.counts[l]).sum();
+        let sum: u64 = (self.lo..=self.hi)
+            .map(|l| l as u64 * self.counts[l as usize])
+            .sum();
         Some(Exact::new(BigInt::from(sum), BigInt::from(self.n)))
     }
 }
