@@ -4,6 +4,8 @@
 
 pub mod decode;
 pub mod effort;
+pub mod feed;
+pub mod institutions;
 pub mod intern;
 pub mod model;
 pub mod owners;

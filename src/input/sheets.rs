@@ -110,7 +110,7 @@ impl Source {
     }
 
     /// The OPD name used when the sheet has no `opd` column: the file name's stem.
-    fn default_opd(&self) -> String {
+    pub(crate) fn default_opd(&self) -> String {
         match self {
             Source::Stdin => "stdin".into(),
             Source::File(p) => p
@@ -237,7 +237,7 @@ fn clip(s: &str, max: usize) -> &str {
 /// The columns a sheet may have. To add one: a variant, its place in [`Field::ALL`], its header
 /// names in [`Field::from_header`] and its display name in [`Field::name`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Field {
+pub(crate) enum Field {
     // In the order of `Field::ALL`: a field's discriminant is its slot.
     Indicator,
     Level,
@@ -259,16 +259,8 @@ impl Field {
     /// Columns that every sheet must have.
     const REQUIRED: [Field; 2] = [Field::Indicator, Field::Level];
 
-    fn from_header(name: &str) -> Option<Field> {
-        let key: String = name
-            .trim()
-            .trim_start_matches('\u{feff}')
-            .to_lowercase()
-            .split(|c: char| c.is_whitespace() || c == '_' || c == '-')
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("_");
-        Some(match key.as_str() {
+    pub(crate) fn from_header(name: &str) -> Option<Field> {
+        Some(match header_key(name).as_str() {
             "indicator" | "indikator" => Field::Indicator,
             "level" | "tingkat" | "tingkat_kematangan" => Field::Level,
             "opd" | "perangkat_daerah" | "unit" => Field::Opd,
@@ -279,7 +271,7 @@ impl Field {
         })
     }
 
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Field::Indicator => "indicator (or indikator)",
             Field::Level => "level (or tingkat)",
@@ -294,6 +286,18 @@ impl Field {
     const fn slot(self) -> usize {
         self as usize
     }
+}
+
+/// A header cell as a key: lower case, words joined by `_` (`Tingkat Kematangan`,
+/// `tingkat-kematangan` → `tingkat_kematangan`).
+pub(crate) fn header_key(name: &str) -> String {
+    name.trim()
+        .trim_start_matches('\u{feff}')
+        .to_lowercase()
+        .split(|c: char| c.is_whitespace() || c == '_' || c == '-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
 }
 
 /// Where each known column is in one sheet (0-based), from its header row.
@@ -417,13 +421,27 @@ pub struct SheetReader<'m> {
 
 /// Indicator ids and codes, ignoring case → indicator. Ids and codes of up to 8 ASCII bytes (all
 /// of the official models') are numbers in a small table: one multiply and a compare per row.
-struct IndicatorLookup {
+pub(crate) struct IndicatorLookup {
     /// `(key, indicator)`; key 0 is an empty slot (a key is never 0: its text is not empty).
     short: Vec<(u64, u16)>,
     long: Interner,
 }
 
 impl IndicatorLookup {
+    /// The ids and codes of the model's indicators.
+    pub(crate) fn of(model: &Model) -> Self {
+        let mut lookup = IndicatorLookup::with_room(model.indicators.len());
+        for (i, ind) in model.indicators.iter().enumerate() {
+            // Model validation caps the count at MAX_INDICATORS.
+            let i = i as u16;
+            lookup.insert(&ind.id, i);
+            if let Some(c) = &ind.code {
+                lookup.insert(c, i);
+            }
+        }
+        lookup
+    }
+
     /// Room for the ids and codes of `indicators` indicators, the table at most a quarter full.
     fn with_room(indicators: usize) -> Self {
         IndicatorLookup {
@@ -462,7 +480,7 @@ impl IndicatorLookup {
         self.short[i] = (key, indicator);
     }
 
-    fn get(&self, text: &str, lower: &mut String) -> Option<u16> {
+    pub(crate) fn get(&self, text: &str, lower: &mut String) -> Option<u16> {
         let Some(key) = Self::short_key(text) else {
             return self.long.get(lowercase(text, lower)).map(|i| i as u16);
         };
@@ -485,7 +503,7 @@ fn answered_bit(indicator: u16, stage: Option<Stage>) -> usize {
 
 /// `str::trim`, deciding from the first and last byte when there is nothing to trim (most
 /// cells): it runs for every cell of every row.
-fn trim(cell: &str) -> &str {
+pub(crate) fn trim(cell: &str) -> &str {
     match (cell.as_bytes().first(), cell.as_bytes().last()) {
         (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => cell,
         (None, _) => cell,
@@ -543,18 +561,9 @@ impl Place {
 
 impl<'m> SheetReader<'m> {
     pub fn new(model: &'m Model) -> Self {
-        let mut lookup = IndicatorLookup::with_room(model.indicators.len());
-        for (i, ind) in model.indicators.iter().enumerate() {
-            // Model validation caps the count at MAX_INDICATORS.
-            let i = i as u16;
-            lookup.insert(&ind.id, i);
-            if let Some(c) = &ind.code {
-                lookup.insert(c, i);
-            }
-        }
         SheetReader {
             model,
-            lookup,
+            lookup: IndicatorLookup::of(model),
             set: AnswerSet::default(),
             opd_index: Interner::default(),
             read_a_workbook: false,

@@ -1,0 +1,1085 @@
+//! Long answer sheets of many institutions, for `spbe compare`: one row per answer with an
+//! institution column (`instansi`, `institution` or `nama_instansi`) beside the columns of an
+//! answer sheet, and optionally `kategori`/`category`, `daerah`/`region` and `tahun`/`year`.
+//!
+//! Rows are read with the answer sheets' machinery ([`crate::input::text_sheet`]: any encoding
+//! Excel writes, a reading thread for large files; workbooks) and checked as `spbe score` checks
+//! them, with the same messages. An institution's answers are kept as a tally ([`Open`]: per OPD,
+//! indicator and stage one bit; per indicator, stage and level a count), never as a list, and
+//! the institution is scored by the one pipeline ([`evaluate`]) as soon as the rows move on to
+//! the next one: memory holds one row per institution, whatever the number of answers.
+//!
+//! When an institution's rows are not together (it comes back after another one), reading stops
+//! and says so ([`LongSheets::scattered`]); the caller reads the sheets again with
+//! [`Grouping::Scattered`], which keeps every institution's tally until the end.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::PathBuf;
+
+use crate::core::answers::{Answer, AnswerSet, InputFile};
+use crate::core::compare::{self, At, Entry, Origin, Table};
+use crate::core::consolidate::Combine;
+use crate::core::evaluate::{Policy, evaluate};
+use crate::core::model::Model;
+use crate::core::score::PredicateBasis;
+use crate::core::stage::Stage;
+use crate::input::intern::{Interner, same};
+use crate::input::sheets::{
+    Field, IndicatorLookup, MAX_CELL_BYTES, MAX_PROBLEMS, ReadOptions, SheetErrors, SheetProblem,
+    Source, header_key, parse_level, trim,
+};
+use crate::input::text_sheet::{self, ListedRows, Opened, RowSource};
+use crate::input::workbook;
+
+/// A long sheet holds a whole country's answers: it may be larger than one institution's sheet
+/// ([`crate::input::sheets::MAX_SHEET_BYTES`]); it is read in chunks, so the size costs no memory.
+pub const MAX_LONG_SHEET_BYTES: u64 = 4 << 30;
+
+/// The columns a long sheet has besides an answer sheet's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Extra {
+    Institution,
+    Category,
+    Region,
+    Year,
+}
+
+impl Extra {
+    const ALL: [Extra; 4] = [
+        Extra::Institution,
+        Extra::Category,
+        Extra::Region,
+        Extra::Year,
+    ];
+
+    fn from_header(name: &str) -> Option<Extra> {
+        Some(match header_key(name).as_str() {
+            "instansi" | "institution" | "nama_instansi" => Extra::Institution,
+            "kategori" | "category" => Extra::Category,
+            "daerah" | "region" => Extra::Region,
+            "tahun" | "year" => Extra::Year,
+            _ => return None,
+        })
+    }
+
+    /// The Indonesian name, for messages about a row.
+    fn short(self) -> &'static str {
+        match self {
+            Extra::Institution => "instansi",
+            Extra::Category => "kategori",
+            Extra::Region => "daerah",
+            Extra::Year => "tahun",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Extra::Institution => "instansi (or institution, nama_instansi)",
+            Extra::Category => "kategori (or category)",
+            Extra::Region => "daerah (or region)",
+            Extra::Year => "tahun (or year)",
+        }
+    }
+}
+
+/// Whether a header cell names a column of a long sheet (for sniffing the delimiter).
+fn recognised(header: &str) -> bool {
+    Field::from_header(header).is_some() || Extra::from_header(header).is_some()
+}
+
+/// Whether a header row has an institution column: a long sheet, not one institution's sheet.
+pub fn names_institutions<'a>(header: impl IntoIterator<Item = &'a str>) -> bool {
+    header
+        .into_iter()
+        .any(|h| Extra::from_header(h) == Some(Extra::Institution))
+}
+
+/// Whether a sheet's first row with something in it names an institution column. Reads only
+/// the start of a text sheet; a workbook is opened.
+pub fn has_institution_column(path: &std::path::Path, options: &ReadOptions) -> bool {
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = Vec::new();
+    if file
+        .by_ref()
+        .take(text_sheet::CHUNK as u64)
+        .read_to_end(&mut head)
+        .is_err()
+    {
+        return false;
+    }
+    if workbook::is_workbook(&head) {
+        let Ok(bytes) = crate::input::model::read_capped(path, MAX_LONG_SHEET_BYTES) else {
+            return false;
+        };
+        return workbook::read(&bytes, options.sheet.as_deref()).is_ok_and(|sheet| {
+            sheet
+                .rows
+                .iter()
+                .find(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
+                .is_some_and(|(_, cells)| names_institutions(cells.iter().map(String::as_str)))
+        });
+    }
+    let mut chunks = text_sheet::Chunks::slice(&head);
+    let Ok(sheet) =
+        text_sheet::TextSheet::open(&mut chunks, options.encoding, options.delimiter, recognised)
+    else {
+        return false;
+    };
+    let mut rows = text_sheet::SheetRows::new(sheet, &mut chunks);
+    while let Some(Ok((_, cells))) = rows.next_row() {
+        if cells.iter().any(|c| !c.trim().is_empty()) {
+            return names_institutions(cells.iter());
+        }
+    }
+    false
+}
+
+/// How institutions' rows are expected to come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    /// Together (an export is): an institution is scored when the next one starts, and one
+    /// coming back stops the reading ([`LongSheets::scattered`]).
+    Grouped,
+    /// Anywhere: every institution's tally is kept until the end.
+    Scattered,
+}
+
+/// How to score each institution: the flags `spbe score` takes.
+#[derive(Debug, Clone, Copy)]
+pub struct Scoring {
+    pub combine: Combine,
+    pub basis: PredicateBasis,
+    pub stage: Option<Stage>,
+    /// An unanswered indicator, or an institution with no answers, is an error.
+    pub strict: bool,
+}
+
+impl Scoring {
+    pub fn policy(&self) -> Policy<'static> {
+        Policy {
+            combine: self.combine,
+            basis: self.basis,
+            stage: self.stage,
+            ..Policy::default()
+        }
+    }
+}
+
+/// Stage slots of a tally: one per stage, then the answers with no stage.
+const SLOTS: usize = Stage::ALL.len() + 1;
+
+fn slot(stage: Option<Stage>) -> usize {
+    stage.map_or(Stage::ALL.len(), |s| s as usize)
+}
+
+/// One institution being read: what identifies it, and its answers as a tally.
+#[derive(Debug)]
+struct Open {
+    name: String,
+    category: Option<String>,
+    region: Option<String>,
+    year: Option<u16>,
+    origin: Origin,
+    /// Its sheet, in [`LongSheets::paths`].
+    file: u32,
+    /// Per OPD of the institution: its first spelling (an id of [`LongSheets::spellings`]) and
+    /// the key of its name.
+    opds: Vec<(u32, u32)>,
+    /// Per OPD, one bit per (indicator, stage slot) answered.
+    answered: Vec<u64>,
+    /// Per stage slot, per indicator and level, how many answers.
+    counts: [Option<Box<[u32]>>; SLOTS],
+    answers: u64,
+    warnings: Vec<String>,
+}
+
+impl Open {
+    /// The line of its first row.
+    fn line(&self) -> u64 {
+        match self.origin.at {
+            At::Line(l) => l as u64,
+            _ => 0,
+        }
+    }
+}
+
+/// Reads long sheets into a [`Table`], one row per institution.
+pub struct LongSheets<'m> {
+    model: &'m Model,
+    scoring: Scoring,
+    grouping: Grouping,
+    lookup: IndicatorLookup,
+    table: Table,
+    /// The institutions being read: the current one when grouped, all of them when scattered.
+    open: Vec<Open>,
+    /// Scattered: institutions by name key and year → position in `open`.
+    open_index: HashMap<(String, Option<u16>), usize>,
+    /// The institution of the last row, and its cells as written there (institution, year,
+    /// category, region): a row that repeats them belongs to it with no lookup.
+    current: Option<usize>,
+    last_cells: [String; 4],
+    /// The last row's OPD cell and the OPD it is (reset with `current`).
+    last_opd: Option<(String, u32)>,
+    /// Every OPD spelling read → its id; per id its text and the id of its key.
+    spelling_ids: Interner,
+    spellings: Vec<Box<str>>,
+    spelling_key: Vec<u32>,
+    keys: HashMap<String, u32>,
+    /// Bits per OPD in [`Open::answered`].
+    words: usize,
+    levels: usize,
+    /// Grouped: where an institution came back after another.
+    scattered: Option<SheetProblem>,
+    problems: Vec<SheetProblem>,
+    more: usize,
+    /// The sheets read so far, for messages.
+    paths: Vec<String>,
+    /// Reading warnings (a guessed encoding) and institutions with no answers.
+    pub warnings: Vec<String>,
+    pub files: Vec<InputFile>,
+    /// Reused for each institution's evaluation.
+    scratch: AnswerSet,
+    lower: String,
+}
+
+/// The institution columns of one sheet: position (1-based) and header, for messages.
+struct ExtraColumns([Option<(usize, String)>; 4]);
+
+impl ExtraColumns {
+    fn get(&self, x: Extra) -> Option<(usize, String)> {
+        self.0[x as usize].clone()
+    }
+}
+
+/// A problem at a place in a sheet.
+fn located(
+    file: &str,
+    sheet: &Option<String>,
+    line: u64,
+    column: Option<(usize, String)>,
+    message: String,
+) -> SheetProblem {
+    SheetProblem {
+        file: file.to_string(),
+        sheet: sheet.clone(),
+        line,
+        column,
+        message,
+    }
+}
+
+impl<'m> LongSheets<'m> {
+    pub fn new(model: &'m Model, scoring: Scoring, grouping: Grouping, table: Table) -> Self {
+        let levels = (model.max_level - model.min_level) as usize + 1;
+        LongSheets {
+            model,
+            scoring,
+            grouping,
+            lookup: IndicatorLookup::of(model),
+            table,
+            open: Vec::new(),
+            open_index: HashMap::new(),
+            current: None,
+            last_cells: Default::default(),
+            last_opd: None,
+            spelling_ids: Interner::default(),
+            spellings: Vec::new(),
+            spelling_key: Vec::new(),
+            keys: HashMap::new(),
+            words: (model.indicators.len() * SLOTS).div_ceil(64),
+            levels,
+            scattered: None,
+            problems: Vec::new(),
+            more: 0,
+            paths: Vec::new(),
+            warnings: Vec::new(),
+            files: Vec::new(),
+            scratch: AnswerSet::default(),
+            lower: String::new(),
+        }
+    }
+
+    /// Grouped: where an institution came back after another, which stopped the reading.
+    pub fn scattered(&self) -> Option<&SheetProblem> {
+        self.scattered.as_ref()
+    }
+
+    fn problem(&mut self, p: SheetProblem) {
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(p);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// Reads one long sheet (a file, or stdin), numbered `input` in the origins of its rows.
+    pub fn read(&mut self, source: &Source, input: u32, options: &ReadOptions) {
+        if self.scattered.is_some() {
+            return;
+        }
+        let file = source.display();
+        self.paths.push(file.clone());
+        let reader: Box<dyn Read + Send> = match source {
+            Source::Stdin => Box::new(std::io::stdin()),
+            Source::File(p) => match std::fs::File::open(p) {
+                Ok(f) => Box::new(f),
+                Err(e) => {
+                    self.problem(located(&file, &None, 0, None, format!("cannot read: {e}")));
+                    return;
+                }
+            },
+        };
+        let mut read = InputFile {
+            path: file.clone(),
+            sha256: String::new(),
+            rows: 0,
+        };
+        let default_opd = source.default_opd();
+        let ((), digest) = text_sheet::read_on_a_thread(
+            reader,
+            MAX_LONG_SHEET_BYTES,
+            too_big,
+            options.encoding,
+            options.delimiter,
+            recognised,
+            |opened| match opened {
+                Opened::Failed(line, msg) => self.problem(located(&file, &None, line, None, msg)),
+                Opened::Text(mut rows) => {
+                    self.rows(&file, &None, input, &default_opd, &mut read, &mut rows);
+                    if let Some(w) = rows.encoding_warning() {
+                        self.warnings.push(format!("{file}: {w}"));
+                    }
+                }
+                Opened::Workbook(bytes) => match workbook::read(&bytes, options.sheet.as_deref()) {
+                    Ok(sheet) => {
+                        let place = Some(sheet.name);
+                        let mut rows = ListedRows::new(sheet.rows.into_iter());
+                        self.rows(&file, &place, input, &default_opd, &mut read, &mut rows);
+                    }
+                    Err(msg) => self.problem(located(&file, &None, 0, None, msg)),
+                },
+            },
+        );
+        read.sha256 = digest.unwrap_or_default();
+        self.files.push(read);
+    }
+
+    /// Checks the header row and reads the rows after it.
+    fn rows(
+        &mut self,
+        file: &str,
+        sheet: &Option<String>,
+        input: u32,
+        default_opd: &str,
+        read: &mut InputFile,
+        rows: &mut impl RowSource,
+    ) {
+        let at = |line: u64, column: Option<(usize, String)>, message: String| {
+            located(file, sheet, line, column, message)
+        };
+        let (header_line, header) = loop {
+            match rows.next_row() {
+                None => {
+                    self.problem(at(0, None, "the file is empty; a long answer sheet needs a header row with the columns instansi, indicator and level".into()));
+                    return;
+                }
+                Some(Err((line, msg))) => {
+                    self.problem(at(line, None, msg));
+                    return;
+                }
+                Some(Ok((_, cells))) if cells.iter().all(|c| c.trim().is_empty()) => continue,
+                Some(Ok((line, cells))) => {
+                    break (line, cells.iter().map(str::to_string).collect::<Vec<_>>());
+                }
+            }
+        };
+        // Columns: the answer sheet's fields, then the extra ones.
+        let mut fields: [Option<usize>; 6] = [None; 6];
+        let mut extras: [Option<usize>; 4] = [None; 4];
+        let mut header_ok = true;
+        for (i, name) in header.iter().enumerate() {
+            let (slot, what) = if let Some(f) = Field::from_header(name) {
+                (&mut fields[f as usize], f.name())
+            } else if let Some(x) = Extra::from_header(name) {
+                (&mut extras[x as usize], x.name())
+            } else {
+                continue;
+            };
+            if let Some(first) = *slot {
+                let p = at(
+                    header_line,
+                    Some((i + 1, name.trim().to_string())),
+                    format!(
+                        "column {what} appears twice (also column {}); keep one",
+                        first + 1
+                    ),
+                );
+                self.problem(p);
+                header_ok = false;
+            } else {
+                *slot = Some(i);
+            }
+        }
+        let missing: Vec<&str> = [
+            (fields[Field::Indicator as usize], Field::Indicator.name()),
+            (fields[Field::Level as usize], Field::Level.name()),
+            (
+                extras[Extra::Institution as usize],
+                Extra::Institution.name(),
+            ),
+        ]
+        .into_iter()
+        .filter(|(c, _)| c.is_none())
+        .map(|(_, n)| n)
+        .collect();
+        for name in &missing {
+            let has: Vec<&str> = header
+                .iter()
+                .map(|h| h.trim())
+                .filter(|h| !h.is_empty())
+                .take(20)
+                .collect();
+            let hint = if *name == Extra::Institution.name() {
+                "; a sheet of one institution's OPD goes in a folder of its own (spbe compare FOLDER...)"
+            } else {
+                ""
+            };
+            let p = at(
+                header_line,
+                None,
+                format!(
+                    "missing column {name}; the header row has: {}{hint}",
+                    if has.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        has.join(", ")
+                    }
+                ),
+            );
+            self.problem(p);
+        }
+        if !header_ok || !missing.is_empty() {
+            return;
+        }
+        let named = |i: usize| Some((i + 1, header[i].trim().to_string()));
+        let field = |f: Field| fields[f as usize];
+        let (ic, lc) = (
+            field(Field::Indicator).unwrap(),
+            field(Field::Level).unwrap(),
+        );
+        let extra_columns = ExtraColumns(Extra::ALL.map(|x| extras[x as usize].and_then(named)));
+        // The cells read per row, in this order.
+        let columns: [Option<usize>; 10] = [
+            extras[Extra::Institution as usize],
+            extras[Extra::Year as usize],
+            extras[Extra::Category as usize],
+            extras[Extra::Region as usize],
+            field(Field::Opd),
+            field(Field::Indicator),
+            field(Field::Level),
+            field(Field::Stage),
+            field(Field::Evidence),
+            field(Field::Note),
+        ];
+        const OPD: usize = 4;
+        const INDICATOR: usize = 5;
+        const LEVEL: usize = 6;
+        const STAGE: usize = 7;
+        const EVIDENCE: usize = 8;
+        const NOTE: usize = 9;
+        let file_no = self.paths.len() as u32 - 1;
+
+        while let Some(row) = rows.next_row() {
+            if self.scattered.is_some() {
+                return;
+            }
+            let (line, record) = match row {
+                Ok(row) => row,
+                Err((line, msg)) => {
+                    self.problem(at(line, None, msg));
+                    continue;
+                }
+            };
+            if record.iter().all(|c| trim(c).is_empty()) {
+                continue;
+            }
+            read.rows += 1;
+            if record.text_len() > MAX_CELL_BYTES {
+                if let Some((i, c)) = record
+                    .iter()
+                    .enumerate()
+                    .find(|(_, c)| c.len() > MAX_CELL_BYTES)
+                {
+                    let name = header
+                        .get(i)
+                        .map(|h| h.trim().to_string())
+                        .unwrap_or_default();
+                    self.problem(at(
+                        line,
+                        Some((i + 1, name)),
+                        format!(
+                            "the cell is {} KiB long; cells longer than {} KiB are refused, shorten it",
+                            c.len() >> 10,
+                            MAX_CELL_BYTES >> 10
+                        ),
+                    ));
+                    continue;
+                }
+            }
+            let cells = columns.map(|c| c.and_then(|i| record.get(i)).map(trim).unwrap_or(""));
+            // Which institution: the last row's when the cells repeat it.
+            let same = self.current.is_some()
+                && cells[..4]
+                    .iter()
+                    .zip(&self.last_cells)
+                    .all(|(c, l)| same(c.as_bytes(), l.as_bytes()));
+            if !same {
+                if let Err(p) =
+                    self.switch(file, sheet, input, file_no, line, &cells, &extra_columns)
+                {
+                    self.problem(p);
+                    continue;
+                }
+                if self.scattered.is_some() {
+                    return;
+                }
+            }
+            let current = self.current.expect("switched");
+            // A template row left blank: not an answer.
+            if cells[LEVEL].is_empty() && cells[EVIDENCE].is_empty() && cells[NOTE].is_empty() {
+                continue;
+            }
+            let key = cells[INDICATOR];
+            let indicator = match self.lookup.get(key, &mut self.lower) {
+                Some(i) => Some(i),
+                None => {
+                    let shown: String = key.chars().take(40).collect();
+                    let msg = if key.is_empty() {
+                        "the indicator is empty; write the indicator's number (e.g. 11) or code (e.g. I11)".to_string()
+                    } else {
+                        format!(
+                            "unknown indicator {shown:?}; the model {} has indicators {}",
+                            self.model.id,
+                            indicator_range(self.model)
+                        )
+                    };
+                    self.problem(at(line, named(ic), msg));
+                    None
+                }
+            };
+            let level =
+                indicator.and_then(
+                    |i| match parse_level(self.model, i as usize, cells[LEVEL]) {
+                        Ok(l) => Some(l),
+                        Err(msg) => {
+                            self.problem(at(line, named(lc), msg));
+                            None
+                        }
+                    },
+                );
+            let stage = match cells[STAGE] {
+                "" => None,
+                text => match text.parse::<Stage>() {
+                    Ok(s) => Some(s),
+                    Err(msg) => {
+                        let sc = field(Field::Stage).expect("a value implies the column");
+                        self.problem(at(line, named(sc), msg));
+                        continue;
+                    }
+                },
+            };
+            let opd_name = match cells[OPD] {
+                "" => default_opd,
+                name => name,
+            };
+            let opd = self.opd(current, opd_name);
+            let (Some(indicator), Some(level)) = (indicator, level) else {
+                continue;
+            };
+            let open = &mut self.open[current];
+            let bit = indicator as usize * SLOTS + slot(stage);
+            let word = &mut open.answered[opd as usize * self.words + bit / 64];
+            if *word & (1 << (bit % 64)) != 0 {
+                let opd_shown = &self.spellings[open.opds[opd as usize].0 as usize];
+                let msg = format!(
+                    "OPD {opd_shown:?} of {:?} already answered indicator {}{} (the institution's rows start at line {}); keep one answer per OPD and indicator{}",
+                    open.name,
+                    self.model.indicators[indicator as usize].id,
+                    stage.map(|s| format!(" at stage {s}")).unwrap_or_default(),
+                    match open.origin.at {
+                        At::Line(l) => l,
+                        _ => 0,
+                    },
+                    if stage.is_some() { " and stage" } else { "" }
+                );
+                self.problem(at(line, named(ic), msg));
+                continue;
+            }
+            *word |= 1 << (bit % 64);
+            let n = self.model.indicators.len() * self.levels;
+            let counts = open.counts[slot(stage)].get_or_insert_with(|| vec![0; n].into());
+            counts[indicator as usize * self.levels + (level - self.model.min_level) as usize] += 1;
+            open.answers += 1;
+        }
+    }
+
+    /// The institution of a row whose identifying cells differ from the last row's: the same
+    /// one spelled differently, one already open, or a new one (finishing the last, if grouped).
+    #[allow(clippy::too_many_arguments)]
+    fn switch(
+        &mut self,
+        file: &str,
+        sheet: &Option<String>,
+        input: u32,
+        file_no: u32,
+        line: u64,
+        cells: &[&str; 10],
+        columns: &ExtraColumns,
+    ) -> Result<(), SheetProblem> {
+        let at = |column: Option<(usize, String)>, message: String| {
+            located(file, sheet, line, column, message)
+        };
+        let name = cells[0];
+        if name.is_empty() {
+            return Err(at(
+                columns.get(Extra::Institution),
+                "the institution is empty; every row names its institution".into(),
+            ));
+        }
+        let year = match cells[1] {
+            "" => None,
+            text => match text.parse::<u16>() {
+                Ok(y) if (2000..=2100).contains(&y) => Some(y),
+                _ => {
+                    return Err(at(
+                        columns.get(Extra::Year),
+                        format!("{text:?} is not a year; write the evaluation year, e.g. 2024"),
+                    ));
+                }
+            },
+        };
+        let label = |text: &str| (!text.is_empty()).then(|| text.to_string());
+        let (category, region) = (label(cells[2]), label(cells[3]));
+        let found = match self.current {
+            Some(c) if self.open[c].year == year && compare::same_key(&self.open[c].name, name) => {
+                Some(c)
+            }
+            _ => match self.grouping {
+                Grouping::Scattered => self.open_index.get(&(compare::key(name), year)).copied(),
+                Grouping::Grouped => {
+                    if self.table.find(name, year).is_some() {
+                        self.scattered = Some(at(
+                            columns.get(Extra::Institution),
+                            format!(
+                                "the rows of {name:?} are not together: it comes back after other institutions"
+                            ),
+                        ));
+                        return Ok(());
+                    }
+                    None
+                }
+            },
+        };
+        let index = match found {
+            Some(i) => {
+                let open = &self.open[i];
+                for (mine, theirs, x) in [
+                    (&open.category, &category, Extra::Category),
+                    (&open.region, &region, Extra::Region),
+                ] {
+                    let differs = match (mine, theirs) {
+                        (Some(a), Some(b)) => !compare::same_key(a, b),
+                        (a, b) => a.is_some() != b.is_some(),
+                    };
+                    if differs {
+                        let shown = |v: &Option<String>| {
+                            v.as_deref()
+                                .map_or("empty".to_string(), |s| format!("{s:?}"))
+                        };
+                        return Err(at(
+                            columns.get(x),
+                            format!(
+                                "{:?} has {} {} here but {} at line {}; one institution has one {}",
+                                open.name,
+                                x.short(),
+                                shown(theirs),
+                                shown(mine),
+                                open.line(),
+                                x.short()
+                            ),
+                        ));
+                    }
+                }
+                if name != open.name {
+                    let w = format!(
+                        "institution {name:?} is taken as {:?} (the names differ only in case or spacing)",
+                        open.name
+                    );
+                    if !open.warnings.contains(&w) {
+                        self.open[i].warnings.push(w);
+                    }
+                }
+                i
+            }
+            None => {
+                if self.grouping == Grouping::Grouped {
+                    if let Some(last) = self.open.pop() {
+                        self.finish(last);
+                    }
+                }
+                let n = self.open.len();
+                self.open.push(Open {
+                    name: name.to_string(),
+                    category,
+                    region,
+                    year,
+                    origin: Origin {
+                        input,
+                        at: At::Line(line as u32),
+                    },
+                    file: file_no,
+                    opds: Vec::new(),
+                    answered: Vec::new(),
+                    counts: Default::default(),
+                    answers: 0,
+                    warnings: Vec::new(),
+                });
+                if self.grouping == Grouping::Scattered {
+                    self.open_index.insert((compare::key(name), year), n);
+                }
+                n
+            }
+        };
+        if self.current != Some(index) {
+            self.last_opd = None;
+        }
+        self.current = Some(index);
+        for (k, cell) in cells[..4].iter().enumerate() {
+            self.last_cells[k].clear();
+            self.last_cells[k].push_str(cell);
+        }
+        Ok(())
+    }
+
+    /// The OPD of institution `current` a name means: names that differ only in case or
+    /// spacing are one OPD, shown with the first spelling read (with a warning), as `spbe score`
+    /// does.
+    fn opd(&mut self, current: usize, name: &str) -> u32 {
+        if let Some((last, opd)) = &self.last_opd {
+            if same(last.as_bytes(), name.as_bytes()) {
+                return *opd;
+            }
+        }
+        let spelling = match self.spelling_ids.get(name) {
+            Some(id) => id,
+            None => {
+                let id = self.spellings.len() as u32;
+                let k = crate::core::owners::opd_key(name);
+                let n = self.keys.len() as u32;
+                let key = *self.keys.entry(k).or_insert(n);
+                self.spellings.push(name.into());
+                self.spelling_key.push(key);
+                self.spelling_ids.insert(name, id);
+                id
+            }
+        };
+        let key = self.spelling_key[spelling as usize];
+        let open = &mut self.open[current];
+        let opd = match open.opds.iter().position(|&(_, k)| k == key) {
+            Some(i) => {
+                let first = open.opds[i].0;
+                if first != spelling {
+                    let w = format!(
+                        "OPD {name:?} is taken as {:?} (the names differ only in case or spacing)",
+                        &*self.spellings[first as usize]
+                    );
+                    if !open.warnings.contains(&w) {
+                        open.warnings.push(w);
+                    }
+                }
+                i as u32
+            }
+            None => {
+                open.opds.push((spelling, key));
+                open.answered.resize(open.answered.len() + self.words, 0);
+                open.opds.len() as u32 - 1
+            }
+        };
+        match &mut self.last_opd {
+            Some((last, o)) => {
+                last.clear();
+                last.push_str(name);
+                *o = opd;
+            }
+            None => self.last_opd = Some((name.to_string(), opd)),
+        }
+        opd
+    }
+
+    /// Scores an institution read to its end and adds its row to the table.
+    fn finish(&mut self, open: Open) {
+        let file = self.paths[open.file as usize].clone();
+        let at = |message: String| located(&file, &None, open.line(), None, message);
+        if open.answers == 0 {
+            let msg = format!("{:?} has no answers", open.name);
+            if self.scoring.strict {
+                self.problem(at(format!(
+                    "--strict: {msg}; fill in its levels or drop --strict"
+                )));
+            } else {
+                self.warnings.push(format!(
+                    "{file}:{}: {msg}, so it is left out of the comparison",
+                    open.line()
+                ));
+            }
+            return;
+        }
+        if !self.problems.is_empty() {
+            // The result would be thrown away: the sheets have errors.
+            return;
+        }
+        let set = &mut self.scratch;
+        set.opds.clear();
+        set.opds.extend(
+            open.opds
+                .iter()
+                .map(|&(s, _)| self.spellings[s as usize].to_string()),
+        );
+        set.answers.clear();
+        set.warnings.clone_from(&open.warnings);
+        let levels = self.levels;
+        for (s, counts) in open.counts.iter().enumerate() {
+            let Some(counts) = counts else { continue };
+            let stage = Stage::ALL.get(s).copied();
+            for (i, per_level) in counts.chunks(levels).enumerate() {
+                for (l, &n) in per_level.iter().enumerate() {
+                    // Consolidation reads each indicator's levels, never which OPD gave them
+                    // (compare takes no responsibility map): the tally is all it needs.
+                    let answer = Answer {
+                        opd: 0,
+                        indicator: i as u16,
+                        level: self.model.min_level + l as u8,
+                        stage,
+                        file: 0,
+                        line: 0,
+                        remarks: None,
+                    };
+                    set.answers.extend(std::iter::repeat_n(answer, n as usize));
+                }
+            }
+        }
+        let ev = match evaluate(self.model, set, self.scoring.policy()) {
+            Ok(ev) => ev,
+            Err(e) => {
+                self.problem(at(format!("{:?}: {e:#}", open.name)));
+                return;
+            }
+        };
+        let filled = ev.filled_ids();
+        if self.scoring.strict && !filled.is_empty() {
+            let msg = format!(
+                "--strict: {:?}: {} indicator(s) have no answer: {}; answer them or drop --strict",
+                open.name,
+                filled.len(),
+                filled.join(", ")
+            );
+            self.problem(at(msg));
+            return;
+        }
+        let parts = match self.table.kind {
+            compare::PartKind::Domains => &ev.scores.domains,
+            compare::PartKind::Aspects => &ev.scores.aspects,
+        };
+        self.table.push(Entry {
+            name: &open.name,
+            category: open.category.as_deref(),
+            region: open.region.as_deref(),
+            year: open.year,
+            index: &ev.scores.index,
+            index_exact: true,
+            parts,
+            answers: Some(open.answers),
+            opds: Some(open.opds.len() as u64),
+            warnings: ev.warnings.clone(),
+            origin: open.origin,
+        });
+    }
+
+    /// Scores the institutions still open and returns the table, or every problem found.
+    pub fn finish_all(mut self) -> Result<(Table, Vec<String>, Vec<InputFile>), SheetErrors> {
+        for open in std::mem::take(&mut self.open) {
+            self.finish(open);
+        }
+        if self.problems.is_empty() {
+            Ok((self.table, self.warnings, self.files))
+        } else {
+            Err(SheetErrors {
+                problems: self.problems,
+                more: self.more,
+            })
+        }
+    }
+}
+
+fn too_big(n: u64) -> String {
+    format!(
+        "the file is {} MiB; long answer sheets larger than {} MiB are refused (is this really an answer sheet?)",
+        n >> 20,
+        MAX_LONG_SHEET_BYTES >> 20
+    )
+}
+
+fn indicator_range(model: &Model) -> String {
+    let ids: Vec<&str> = model.indicators.iter().map(|i| i.id.as_str()).collect();
+    match (ids.first(), ids.last()) {
+        (Some(a), Some(b)) if ids.len() > 2 => format!("{a} to {b}"),
+        _ => ids.join(", "),
+    }
+}
+
+/// A folder given to `spbe compare`: sheets of one institution, institution folders, or long
+/// sheets and results side by side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A long sheet (a file with an institution column), or stdin.
+    Long(Source),
+    /// One institution's answer sheets, scored as `spbe score FOLDER` scores them; named after
+    /// the folder.
+    Institution(PathBuf),
+    /// A JSON file: a result of `spbe score`, or the ministry's results feed.
+    Json(PathBuf),
+}
+
+impl Input {
+    pub fn path(&self) -> String {
+        match self {
+            Input::Long(s) => s.display(),
+            Input::Institution(p) | Input::Json(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// What the inputs of `spbe compare` are. A JSON file is a result or the feed; `-` and any other
+/// file a long sheet. A folder with sub-folders means one institution per sub-folder (each
+/// scored as `spbe score SUBFOLDER` would), with any long sheets and JSON files beside them; a
+/// folder of sheets only is long sheets when its first sheet has an institution column, else
+/// one institution's sheets.
+pub fn classify(inputs: &[PathBuf], options: &ReadOptions) -> Result<Vec<Input>, SheetErrors> {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    let problem = |path: &std::path::Path, message: String| SheetProblem {
+        file: path.display().to_string(),
+        sheet: None,
+        line: 0,
+        column: None,
+        message,
+    };
+    let is_json = |p: &std::path::Path| {
+        p.extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+    };
+    let hidden = |p: &std::path::Path| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(['.', '~']))
+    };
+    for input in inputs {
+        if input.as_os_str() == "-" {
+            out.push(Input::Long(Source::Stdin));
+            continue;
+        }
+        let meta = match std::fs::metadata(input) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                problems.push(problem(
+                    input,
+                    "no such file or folder; check the path".into(),
+                ));
+                continue;
+            }
+            Err(e) => {
+                problems.push(problem(input, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if !meta.is_dir() {
+            out.push(if is_json(input) {
+                Input::Json(input.clone())
+            } else {
+                Input::Long(Source::File(input.clone()))
+            });
+            continue;
+        }
+        let mut entries: Vec<PathBuf> = match std::fs::read_dir(input) {
+            Ok(rd) => rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| !hidden(p))
+                .collect(),
+            Err(e) => {
+                problems.push(problem(input, format!("cannot list the folder: {e}")));
+                continue;
+            }
+        };
+        entries.sort();
+        let folders: Vec<&PathBuf> = entries.iter().filter(|p| p.is_dir()).collect();
+        let sheets: Vec<&PathBuf> = entries
+            .iter()
+            .filter(|p| p.is_file() && crate::input::sheets::is_sheet_name(p))
+            .collect();
+        let jsons = entries.iter().filter(|p| p.is_file() && is_json(p));
+        let long = !folders.is_empty()
+            || sheets
+                .first()
+                .is_some_and(|s| has_institution_column(s, options));
+        if !long {
+            if sheets.is_empty() {
+                problems.push(problem(
+                    input,
+                    "the folder has no answer sheets, institution folders or results (*.csv, *.tsv, *.xlsx, *.ods, *.json, sub-folders)".into(),
+                ));
+            } else {
+                out.push(Input::Institution(input.clone()));
+            }
+            continue;
+        }
+        out.extend(
+            folders
+                .into_iter()
+                .filter(|f| {
+                    std::fs::read_dir(f).is_ok_and(|mut rd| {
+                        rd.any(|e| e.is_ok_and(|e| crate::input::sheets::is_sheet_name(&e.path())))
+                    })
+                })
+                .map(|f| Input::Institution(f.clone())),
+        );
+        out.extend(
+            sheets
+                .into_iter()
+                .map(|s| Input::Long(Source::File(s.clone()))),
+        );
+        out.extend(jsons.map(|j| Input::Json(j.clone())));
+    }
+    // The same file given twice (directly and through its folder) would count its institutions
+    // twice.
+    let mut seen = std::collections::HashSet::new();
+    for i in &out {
+        let path = match i {
+            Input::Long(Source::File(p)) | Input::Institution(p) | Input::Json(p) => p,
+            Input::Long(Source::Stdin) => continue,
+        };
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+        if !seen.insert(key) {
+            problems.push(problem(
+                path,
+                "this input is given twice (directly or through its folder); give each once".into(),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(SheetErrors { problems, more: 0 })
+    }
+}
