@@ -16,6 +16,7 @@
 
 use std::cmp::Ordering;
 
+use crate::core::evaluate::Notice;
 use crate::core::exact::{self, Exact, Frac};
 use crate::core::model::Model;
 use crate::core::score::{PredicateBasis, predicate};
@@ -95,7 +96,8 @@ pub struct Entry<'a> {
     /// ministry's feed).
     pub answers: Option<u64>,
     pub opds: Option<u64>,
-    pub warnings: Vec<String>,
+    /// What a reader should know about this institution's result.
+    pub warnings: Vec<Notice>,
     pub origin: Origin,
 }
 
@@ -199,8 +201,8 @@ pub struct Table {
     large: Vec<Exact>,
     /// Categories and regions, the first spelling of each [`key`].
     labels: Vec<String>,
-    /// `(row, warning)`, in the order added.
-    warnings: Vec<(u32, String)>,
+    /// `(row, notice)`, in the order added.
+    warnings: Vec<(u32, Notice)>,
     /// Rows by name key and year: open addressing over row numbers + 1 (0: empty).
     slots: Vec<u32>,
 }
@@ -378,14 +380,14 @@ impl Table {
         self.value(row * (1 + self.parts.len()) + 1 + part)
     }
 
-    /// The row's warnings, in the order found.
-    pub fn warnings(&self, row: usize) -> impl Iterator<Item = &str> {
+    /// The row's notices, in the order found.
+    pub fn warnings(&self, row: usize) -> impl Iterator<Item = &Notice> {
         let row = row as u32;
         let first = self.warnings.partition_point(|(r, _)| *r < row);
         self.warnings[first..]
             .iter()
             .take_while(move |(r, _)| *r == row)
-            .map(|(_, w)| w.as_str())
+            .map(|(_, w)| w)
     }
 
     /// Every distinct category (first spelling), sorted; `None` stands for rows with none.
@@ -456,6 +458,76 @@ fn name_hash(name: &str, year: Option<u16>) -> u64 {
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     h ^ (h >> 29)
+}
+
+/// The row `name` means among `rows` (ignoring case and spacing), or why there is none: no
+/// such name (with the names that contain it), or several (in different years).
+pub fn find(table: &Table, rows: &[usize], name: &str) -> Result<usize, String> {
+    let found: Vec<usize> = table
+        .named(name)
+        .into_iter()
+        .filter(|r| rows.contains(r))
+        .collect();
+    match found[..] {
+        [row] => Ok(row),
+        [] => {
+            let k = key(name);
+            let close: Vec<String> = rows
+                .iter()
+                .map(|&r| table.name(r))
+                .filter(|n| key(n).contains(&k))
+                .take(5)
+                .map(|n| format!("{n:?}"))
+                .collect();
+            Err(match close.is_empty() {
+                true => format!("no institution named {name:?} is compared"),
+                false => format!(
+                    "no institution named {name:?} is compared; did you mean {}?",
+                    close.join(", ")
+                ),
+            })
+        }
+        _ => Err(format!(
+            "several institutions are named {name:?} (in different years); add --year"
+        )),
+    }
+}
+
+/// Why `filter` keeps no row, with the categories, regions or years the table has.
+pub fn nothing_matches(table: &Table, filter: &Filter) -> String {
+    if table.is_empty() {
+        return "no institution was read from the inputs".into();
+    }
+    let list = |v: Vec<Option<&str>>| {
+        v.into_iter()
+            .map(|c| c.map_or("(none)".to_string(), |c| format!("{c:?}")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut why = vec!["no institution matches the filters".to_string()];
+    if !filter.categories.is_empty() {
+        why.push(format!("the categories are: {}", list(table.categories())));
+    }
+    if !filter.regions.is_empty() {
+        why.push(format!("the regions are: {}", list(table.regions())));
+    }
+    if !filter.years.is_empty() {
+        let years: Vec<String> = table
+            .years()
+            .into_iter()
+            .map(|y| y.map_or("(none)".to_string(), |y| y.to_string()))
+            .collect();
+        why.push(format!("the years are: {}", years.join(", ")));
+    }
+    why.join("; ")
+}
+
+/// The years of `rows` when there are several (ranks compare one year).
+pub fn several_years(table: &Table, rows: &[usize]) -> Option<Vec<u16>> {
+    let mut years: Vec<u16> = rows.iter().filter_map(|&r| table.year(r)).collect();
+    years.sort_unstable();
+    years.dedup();
+    (years.len() > 1).then_some(years)
 }
 
 /// Which rows to compare: values matched ignoring case and spacing; an empty list keeps all.
@@ -768,7 +840,7 @@ mod tests {
                 parts: &parts,
                 answers: Some(47),
                 opds: Some(1),
-                warnings: vec![format!("w{i}")],
+                warnings: vec![Notice::Reading(format!("w{i}"))],
                 origin: Origin {
                     input: 0,
                     at: At::Line(i as u32 + 2),
@@ -885,7 +957,8 @@ mod tests {
         assert_eq!(t.find("KAB. BANYUWANGI", Some(2024)), Some(0));
         assert_eq!(t.find("kab. banyuwangi ", Some(2023)), None);
         assert_eq!(t.named(" kab. banyuwangi"), [0]);
-        assert_eq!(t.warnings(0).collect::<Vec<_>>(), ["w0"]);
+        let w: Vec<String> = t.warnings(0).map(Notice::english).collect();
+        assert_eq!(w, ["w0"]);
     }
 
     #[test]

@@ -17,13 +17,18 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::PathBuf;
 
+use anyhow::{Context, bail};
+
 use crate::core::answers::{Answer, AnswerSet, InputFile};
 use crate::core::compare::{self, At, Entry, Origin, Table};
 use crate::core::consolidate::Combine;
-use crate::core::evaluate::{Policy, evaluate};
+use crate::core::evaluate::{Notice, Policy, evaluate};
+use crate::core::exact::{Decimal, Exact};
 use crate::core::model::Model;
 use crate::core::score::PredicateBasis;
+use crate::core::scorecard::Scorecard;
 use crate::core::stage::Stage;
+use crate::input::feed;
 use crate::input::intern::{Interner, same};
 use crate::input::sheets::{
     Field, IndicatorLookup, MAX_CELL_BYTES, MAX_PROBLEMS, ReadOptions, SheetErrors, SheetProblem,
@@ -903,7 +908,7 @@ impl<'m> LongSheets<'m> {
             parts,
             answers: Some(open.answers),
             opds: Some(open.opds.len() as u64),
-            warnings: ev.warnings.clone(),
+            warnings: ev.notices.clone(),
             origin: open.origin,
         });
     }
@@ -1082,4 +1087,293 @@ pub fn classify(inputs: &[PathBuf], options: &ReadOptions) -> Result<Vec<Input>,
     } else {
         Err(SheetErrors { problems, more: 0 })
     }
+}
+
+/// Every institution of the inputs in one table.
+pub struct Compared {
+    pub table: Table,
+    /// Per input (the number in a row's [`Origin`]), its path.
+    pub sources: Vec<String>,
+    /// What was read, for the receipt.
+    pub files: Vec<InputFile>,
+    /// About reading (an encoding guessed, an institution with no answers).
+    pub warnings: Vec<String>,
+    /// True when long sheets were read a second time because an institution's rows were not
+    /// together.
+    pub reread: bool,
+}
+
+/// Reads the inputs of `spbe compare` (see [`classify`]) into one table, each institution
+/// scored with `scoring` as `spbe score` scores it. An institution found in two inputs is an
+/// error (a long sheet's rows of one institution may be spread over several sheets).
+pub fn load(
+    model: &Model,
+    inputs: &[PathBuf],
+    scoring: Scoring,
+    options: &ReadOptions,
+) -> anyhow::Result<Compared> {
+    let inputs = classify(inputs, options)?;
+    let sources: Vec<String> = inputs.iter().map(Input::path).collect();
+    let (kind, parts) = compare::parts_of(model);
+    let long: Vec<(u32, &Source)> = inputs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, input)| match input {
+            Input::Long(s) => Some((i as u32, s)),
+            _ => None,
+        })
+        .collect();
+    // Stdin cannot be read twice: with stdin, institutions are kept open from the start.
+    let mut grouping = match long.iter().any(|(_, s)| **s == Source::Stdin) {
+        true => Grouping::Scattered,
+        false => Grouping::Grouped,
+    };
+    let mut reread = false;
+    let (mut table, warnings, mut files) = loop {
+        let mut reader = LongSheets::new(model, scoring, grouping, Table::new(kind, parts.clone()));
+        for &(i, source) in &long {
+            reader.read(source, i, options);
+        }
+        if reader.scattered().is_some() {
+            grouping = Grouping::Scattered;
+            reread = true;
+            continue;
+        }
+        break reader.finish_all()?;
+    };
+    for (i, input) in inputs.iter().enumerate() {
+        let origin = |at| Origin {
+            input: i as u32,
+            at,
+        };
+        match input {
+            Input::Long(_) => {}
+            Input::Institution(dir) => {
+                let (scored, read) = score_folder(model, dir, scoring, options)?;
+                files.extend(read);
+                let name = dir
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| dir.display().to_string());
+                add(
+                    &mut table,
+                    &sources,
+                    scored.entry(&name, None, origin(At::Whole)),
+                )?;
+            }
+            Input::Json(path) => {
+                let bytes = crate::input::model::read_capped(path, 1 << 30)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    anyhow::anyhow!("{}: not UTF-8 text, so not JSON", path.display())
+                })?;
+                let mut read = InputFile {
+                    path: path.display().to_string(),
+                    sha256: crate::input::model::sha256_hex(text.as_bytes()),
+                    rows: 1,
+                };
+                if feed::is_feed(&text) {
+                    let rows = feed::parse(&read.path, &text, model)?;
+                    read.rows = rows.len() as u64;
+                    for row in &rows {
+                        add(&mut table, &sources, feed_entry(model, kind, row, origin))?;
+                    }
+                } else {
+                    let card = crate::input::result::read_json(path)?;
+                    let scored = from_result(model, path, &card, scoring)?;
+                    let name = path
+                        .file_stem()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    add(
+                        &mut table,
+                        &sources,
+                        scored.entry(&name, card.year, origin(At::Whole)),
+                    )?;
+                }
+                files.push(read);
+            }
+        }
+    }
+    Ok(Compared {
+        table,
+        sources,
+        files,
+        warnings,
+        reread,
+    })
+}
+
+/// A row of the ministry's feed as a table entry.
+fn feed_entry<'a>(
+    model: &Model,
+    kind: compare::PartKind,
+    row: &'a feed::FeedRow,
+    origin: impl Fn(At) -> Origin,
+) -> Entry<'a> {
+    let mut warnings = Vec::new();
+    if let Some(off) = feed::inconsistency(row, model) {
+        warnings.push(Notice::Reading(format!(
+            "the feed's domain values do not add up to its index (off by {})",
+            crate::core::exact::exact_text(&off, 0).0
+        )));
+    }
+    Entry {
+        name: &row.name,
+        category: row.category.as_deref(),
+        region: row.region.as_deref(),
+        year: row.year,
+        index: &row.index,
+        index_exact: true,
+        parts: match kind {
+            compare::PartKind::Domains => &row.domains,
+            compare::PartKind::Aspects => &row.aspects,
+        },
+        answers: None,
+        opds: None,
+        warnings,
+        origin: origin(At::Element(row.element)),
+    }
+}
+
+/// An institution's values, before it has a name and origin.
+struct Scored {
+    index: Exact,
+    index_exact: bool,
+    parts: Vec<Exact>,
+    answers: u64,
+    opds: u64,
+    notices: Vec<Notice>,
+}
+
+impl Scored {
+    fn entry<'a>(&'a self, name: &'a str, year: Option<u16>, origin: Origin) -> Entry<'a> {
+        Entry {
+            name,
+            category: None,
+            region: None,
+            year,
+            index: &self.index,
+            index_exact: self.index_exact,
+            parts: &self.parts,
+            answers: Some(self.answers),
+            opds: Some(self.opds),
+            warnings: self.notices.clone(),
+            origin,
+        }
+    }
+}
+
+/// One institution's folder, scored as `spbe score FOLDER` scores it.
+fn score_folder(
+    model: &Model,
+    dir: &std::path::Path,
+    scoring: Scoring,
+    options: &ReadOptions,
+) -> anyhow::Result<(Scored, Vec<InputFile>)> {
+    let set = crate::input::sheets::load_with(model, &[dir.to_path_buf()], options)?;
+    let ev = evaluate(model, &set, scoring.policy()).with_context(|| dir.display().to_string())?;
+    let filled = ev.filled_ids();
+    if scoring.strict && !filled.is_empty() {
+        bail!(
+            "{}: --strict: {} indicator(s) have no answer in any sheet: {}; answer them or drop --strict",
+            dir.display(),
+            filled.len(),
+            filled.join(", ")
+        );
+    }
+    let parts = match model.domains.is_empty() {
+        true => &ev.scores.aspects,
+        false => &ev.scores.domains,
+    };
+    let scored = Scored {
+        index: ev.scores.index.clone(),
+        index_exact: true,
+        parts: parts.clone(),
+        answers: set.answers.len() as u64,
+        opds: set.opds.len() as u64,
+        notices: ev.notices.clone(),
+    };
+    Ok((scored, set.files.clone()))
+}
+
+/// A result of `spbe score`, as saved; it must be of the comparison's model.
+fn from_result(
+    model: &Model,
+    path: &std::path::Path,
+    card: &Scorecard,
+    scoring: Scoring,
+) -> anyhow::Result<Scored> {
+    if card.model.id != model.id {
+        bail!(
+            "{}: the result is of the model {}, the comparison of {}; compare one model (pass --model {} or score the sheets again)",
+            path.display(),
+            card.model.id,
+            model.id,
+            card.model.id
+        );
+    }
+    let given: Vec<(&str, &Decimal)> = match model.domains.is_empty() {
+        true => card
+            .aspects
+            .iter()
+            .map(|a| (a.id.as_str(), &a.index))
+            .collect(),
+        false => card
+            .domains
+            .iter()
+            .map(|d| (d.id.as_str(), &d.index))
+            .collect(),
+    };
+    let (_, parts) = compare::parts_of(model);
+    let parts = parts
+        .iter()
+        .map(|p| {
+            given
+                .iter()
+                .find(|(id, _)| *id == p.id)
+                .map(|(_, v)| v.value())
+                .with_context(|| format!("{}: the result has no {}", path.display(), p.id))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    // A saved result's warnings are English text.
+    let mut notices: Vec<Notice> = card.warnings.iter().cloned().map(Notice::Reading).collect();
+    if card.combine != scoring.combine {
+        notices.push(Notice::Reading(format!(
+            "scored with --combine {}, not {}",
+            card.combine.as_str(),
+            scoring.combine.as_str()
+        )));
+    }
+    Ok(Scored {
+        index: card.index.value(),
+        index_exact: card.index_exact,
+        parts,
+        answers: card.answer_count() as u64,
+        opds: card.opd_count() as u64,
+        notices,
+    })
+}
+
+/// Adds a row, refusing an institution already read from another input.
+fn add(table: &mut Table, sources: &[String], entry: Entry<'_>) -> anyhow::Result<()> {
+    if let Some(other) = table.find(entry.name, entry.year) {
+        let place = |o: Origin| {
+            let path = &sources[o.input as usize];
+            match o.at {
+                At::Whole => path.clone(),
+                At::Line(l) => format!("{path}:{l}"),
+                At::Element(e) => format!("{path}: element [{e}]"),
+            }
+        };
+        bail!(
+            "{}: {:?}{} is also in {}; give each institution once",
+            place(entry.origin),
+            entry.name,
+            entry.year.map(|y| format!(" ({y})")).unwrap_or_default(),
+            place(table.origin(other))
+        );
+    }
+    table.push(entry);
+    Ok(())
 }

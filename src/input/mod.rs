@@ -9,6 +9,7 @@ pub mod institutions;
 pub mod intern;
 pub mod model;
 pub mod owners;
+pub mod result;
 pub mod sheets;
 pub mod text_sheet;
 pub mod workbook;

@@ -1,6 +1,7 @@
-//! What `spbe compare` writes: the JSON record (`schema_version` 1), one object per institution
-//! in rank order, written as it is built (a national file has thousands), the summary per
-//! category and the highlighted institution.
+//! What `spbe compare` shows: the document (the summary per category, the highlighted
+//! institution, the ranking), its CSV (one row per institution) and its JSON record
+//! (`schema_version` 1: one object per institution in rank order, written as it is built, since
+//! a national file has thousands).
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -8,11 +9,15 @@ use serde::ser::{SerializeMap, Serializer};
 use crate::core::answers::InputFile;
 use crate::core::compare::{Filter, Highlight, PartKind, Stats, Summary, Table, Value};
 use crate::core::consolidate::Combine;
-use crate::core::exact::{Decimal, Exact};
+use crate::core::evaluate::Notice;
+use crate::core::exact::{self, Decimal, Exact};
 use crate::core::model::Model;
 use crate::core::score::{PredicateBasis, predicate};
 use crate::core::scorecard::{ModelInfo, Tool};
 use crate::core::stage::Stage;
+use crate::output::document::{Block, Document, Grid, Md, Paint, Table as DocTable};
+use crate::output::i18n::Labels;
+use crate::output::views::notice;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -97,7 +102,7 @@ struct Row<'a> {
     aspects: Option<Vec<PartValue<'a>>>,
     answers: Option<u32>,
     opds: Option<u32>,
-    warnings: Vec<&'a str>,
+    warnings: Vec<String>,
     source: String,
 }
 
@@ -245,7 +250,7 @@ impl Serialize for Comparison<'_> {
                         domains: domains.then_some(parts),
                         answers: table.answers(r),
                         opds: table.opds(r),
-                        warnings: table.warnings(r).collect(),
+                        warnings: table.warnings(r).map(Notice::english).collect(),
                         source: c.source(r),
                     }
                 }))
@@ -321,4 +326,400 @@ impl Serialize for Comparison<'_> {
         )?;
         m.end()
     }
+}
+
+/// The document of a comparison: what it compared, the summary per category, the highlighted
+/// institution, the ranking; its CSV is the ranking, its JSON the record above.
+pub fn document<'c>(c: &'c Comparison<'c>, l: &Labels) -> Document<'c> {
+    let model = c.model;
+    let mut doc = Document::titled(l.pick(
+        format!("{}: {}", model.name, "comparison"),
+        format!("{}: {}", model.name, "perbandingan"),
+    ));
+    doc.lines(heading(c, l), Md::List).gap();
+    if let Some(h) = c.highlight {
+        highlight_blocks(&mut doc, c, h, l);
+        doc.gap();
+    }
+    doc.table(summary_table(c, l)).gap();
+    doc.table(ranking_table(c, l));
+    doc.record(c).grid(grid(c));
+    doc
+}
+
+/// What was compared, in a few lines.
+fn heading(c: &Comparison<'_>, l: &Labels) -> Vec<String> {
+    let m = c.model;
+    let mut lines = vec![
+        format!(
+            "{}: {} ({}, version {}, {})",
+            l.model, m.name, m.id, m.version, m.status
+        ),
+        format!(
+            "{}: {} {}; combine {}; {}",
+            l.pick("Compared", "Dibandingkan"),
+            c.standings.len(),
+            l.pick("institutions", "instansi"),
+            c.combine.as_str(),
+            l.predicate_basis(c.basis)
+        ),
+    ];
+    let f = c.filter;
+    let mut filters = Vec::new();
+    if !f.categories.is_empty() {
+        filters.push(format!(
+            "{} {}",
+            l.pick("category", "kategori"),
+            f.categories.join(", ")
+        ));
+    }
+    if !f.regions.is_empty() {
+        filters.push(format!(
+            "{} {}",
+            l.pick("region", "daerah"),
+            f.regions.join(", ")
+        ));
+    }
+    if let Some(Some(y)) = f.years.first() {
+        filters.push(format!("{} {y}", l.pick("year", "tahun")));
+    }
+    if let Some(s) = c.stage {
+        filters.push(format!("{} {s}", l.pick("stage", "tahap")));
+    }
+    if !filters.is_empty() {
+        lines.push(format!(
+            "{}: {}",
+            l.pick("Only", "Hanya"),
+            filters.join("; ")
+        ));
+    }
+    lines
+}
+
+/// The category of a row as people read it.
+fn category_cell(c: Option<&str>, l: &Labels) -> String {
+    c.map_or_else(
+        || l.pick("(none)", "(tanpa kategori)").to_string(),
+        String::from,
+    )
+}
+
+fn summary_table(c: &Comparison<'_>, l: &Labels) -> DocTable {
+    let model = c.model;
+    let d = model.decimals;
+    let bands: Vec<&str> = model
+        .predicates
+        .iter()
+        .rev()
+        .map(|p| p.name.as_str())
+        .collect();
+    let mut header = vec![
+        l.pick("Category", "Kategori"),
+        l.pick("Count", "Jumlah"),
+        l.pick("Mean", "Rata-rata"),
+        "Median",
+        l.pick("Min", "Terendah"),
+        l.pick("Max", "Tertinggi"),
+    ];
+    header.extend(&bands);
+    let row = |name: String, s: &Stats| {
+        let mut cells = vec![
+            name,
+            s.count.to_string(),
+            exact::fixed(&s.mean, d),
+            exact::fixed(&s.median, d),
+            exact::fixed(&s.min, d),
+            exact::fixed(&s.max, d),
+        ];
+        cells.extend(s.predicates.iter().rev().map(|n| n.to_string()));
+        cells
+    };
+    let mut rows: Vec<Vec<String>> = c
+        .summary
+        .categories
+        .iter()
+        .map(|cat| row(category_cell(cat.category.as_deref(), l), &cat.stats))
+        .collect();
+    if c.summary.categories.len() > 1 {
+        rows.push(row(l.pick("All", "Semua").to_string(), &c.summary.overall));
+    }
+    let numeric: Vec<usize> = (1..header.len()).collect();
+    DocTable::new(
+        l.pick(
+            "Summary per category (median of an even count: the mean of the two middle values)",
+            "Ringkasan per kategori (median dari jumlah genap: rata-rata dua nilai tengah)",
+        ),
+        &header,
+        rows,
+    )
+    .numeric(&numeric)
+}
+
+fn ranking_table(c: &Comparison<'_>, l: &Labels) -> DocTable {
+    let (model, table) = (c.model, c.table);
+    let d = model.decimals;
+    let rows_of = || c.standings.iter().map(|s| s.row);
+    let with_category = rows_of().any(|r| table.category(r).is_some());
+    let with_region = rows_of().any(|r| table.region(r).is_some());
+    let with_year = rows_of().any(|r| table.year(r).is_some());
+    let with_counts = rows_of().any(|r| table.answers(r).is_some());
+    let mut header: Vec<&str> = vec![l.pick("Rank", "Peringkat")];
+    if with_category {
+        header.push(l.pick("In category", "Dalam kategori"));
+    }
+    header.push(l.pick("Institution", "Instansi"));
+    if with_category {
+        header.push(l.pick("Category", "Kategori"));
+    }
+    if with_region {
+        header.push(l.pick("Region", "Daerah"));
+    }
+    if with_year {
+        header.push(l.pick("Year", "Tahun"));
+    }
+    let first_number = header.len();
+    header.push(l.pick("Index", "Indeks"));
+    header.push(l.pick("Exact", "Eksak"));
+    header.push(l.pick("Predicate", "Predikat"));
+    let parts_at = header.len();
+    header.extend(table.parts.iter().map(|p| p.id.as_str()));
+    if with_counts {
+        header.push(l.pick("Answers", "Jawaban"));
+        header.push("OPD");
+    }
+    let rows = c
+        .standings
+        .iter()
+        .map(|s| {
+            let r = s.row;
+            let mut cells = vec![s.rank.to_string()];
+            if with_category {
+                cells.push(format!("{}/{}", s.category_rank, s.category_size));
+            }
+            cells.push(table.name(r).to_string());
+            if with_category {
+                cells.push(category_cell(table.category(r), l));
+            }
+            if with_region {
+                cells.push(table.region(r).unwrap_or("").to_string());
+            }
+            if with_year {
+                cells.push(table.year(r).map(|y| y.to_string()).unwrap_or_default());
+            }
+            cells.push(table.index(r).fixed(d));
+            cells.push(table.index(r).exact_text(d).0);
+            cells.push(c.predicate(r).to_string());
+            cells.extend((0..table.parts.len()).map(|k| table.part(r, k).fixed(d)));
+            if with_counts {
+                let count = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+                cells.push(count(table.answers(r)));
+                cells.push(count(table.opds(r)));
+            }
+            cells
+        })
+        .collect();
+    let mut numeric = vec![0, first_number, first_number + 1];
+    numeric.extend(parts_at..header.len());
+    DocTable::new(
+        l.pick(
+            "Ranking (the same exact index, the same rank)",
+            "Peringkat (indeks eksak sama, peringkat sama)",
+        ),
+        &header,
+        rows,
+    )
+    .numeric(&numeric)
+}
+
+fn highlight_blocks(doc: &mut Document<'_>, c: &Comparison<'_>, h: &Highlight, l: &Labels) {
+    let (model, table) = (c.model, c.table);
+    let d = model.decimals;
+    let r = h.standing.row;
+    let index = table.index(r);
+    let predicate = c.predicate(r);
+    let category = category_cell(table.category(r), l);
+    let headline = l.pick(
+        format!(
+            "{}: {} {predicate}, rank {} of {} in {category} ({} of {} overall)",
+            table.name(r),
+            l.num(index.fixed(d)),
+            h.standing.category_rank,
+            h.standing.category_size,
+            h.standing.rank,
+            c.standings.len()
+        ),
+        format!(
+            "{}: {} {predicate}, peringkat {} dari {} dalam {category} ({} dari {} seluruhnya)",
+            table.name(r),
+            l.num(index.fixed(d)),
+            h.standing.category_rank,
+            h.standing.category_size,
+            h.standing.rank,
+            c.standings.len()
+        ),
+    );
+    let paint = model
+        .predicates
+        .iter()
+        .position(|p| p.name == predicate)
+        .map(|rank| Paint {
+            word: predicate.to_string(),
+            rank,
+            bands: model.predicates.len(),
+        });
+    doc.blocks.push(Block::Headline {
+        text: headline,
+        paint,
+    });
+    let signed = |x: &Exact| {
+        let t = exact::fixed(x, d);
+        l.num(if t.starts_with('-') {
+            t
+        } else {
+            format!("+{t}")
+        })
+    };
+    let mut lines = Vec::new();
+    if let Some(p) = &h.percentile {
+        lines.push(l.pick(
+            format!(
+                "Higher than {}% of the other institutions in its category",
+                l.num(exact::fixed(p, 1))
+            ),
+            format!(
+                "Lebih tinggi dari {}% instansi lain dalam kategorinya",
+                l.num(exact::fixed(p, 1))
+            ),
+        ));
+    }
+    lines.push(l.pick(
+        format!(
+            "Category median {}: {} from it",
+            l.num(exact::fixed(&h.category_median, d)),
+            signed(&h.to_median)
+        ),
+        format!(
+            "Median kategori {}: selisih {}",
+            l.num(exact::fixed(&h.category_median, d)),
+            signed(&h.to_median)
+        ),
+    ));
+    lines.push(match &h.next_band {
+        Some(n) => l.pick(
+            format!(
+                "Next predicate {} from {}: {} to go",
+                n.predicate,
+                l.num(exact::exact_text(&n.threshold, d).0),
+                l.num(exact::exact_text(&n.distance, 0).0)
+            ),
+            format!(
+                "Predikat berikutnya {} mulai {}: kurang {}",
+                n.predicate,
+                l.num(exact::exact_text(&n.threshold, d).0),
+                l.num(exact::exact_text(&n.distance, 0).0)
+            ),
+        ),
+        None => l
+            .pick(
+                "Already in the top predicate",
+                "Sudah pada predikat tertinggi",
+            )
+            .to_string(),
+    });
+    doc.lines(lines, Md::List);
+    let header = [
+        match table.kind {
+            PartKind::Domains => l.pick("Domain", "Domain"),
+            PartKind::Aspects => l.pick("Aspect", "Aspek"),
+        },
+        l.pick("Name", "Nama"),
+        l.pick("Index", "Indeks"),
+        l.pick("Category median", "Median kategori"),
+        l.pick("Difference", "Selisih"),
+    ];
+    let rows = h
+        .parts
+        .iter()
+        .map(|g| {
+            vec![
+                table.parts[g.part].id.clone(),
+                table.parts[g.part].name.clone(),
+                exact::fixed(&g.value, d),
+                exact::fixed(&g.median, d),
+                signed(&g.gap),
+            ]
+        })
+        .collect();
+    doc.gap().table(
+        DocTable::new(
+            l.pick(
+                "Against its category, where it trails most first",
+                "Dibanding kategorinya, yang paling tertinggal lebih dulu",
+            ),
+            &header,
+            rows,
+        )
+        .numeric(&[2, 3, 4]),
+    );
+}
+
+/// The CSV: one row per institution in rank order, exact values.
+fn grid(c: &Comparison<'_>) -> Grid {
+    let (model, table) = (c.model, c.table);
+    let d = model.decimals;
+    let mut header: Vec<&str> = vec![
+        "rank",
+        "category_rank",
+        "category_size",
+        "name",
+        "category",
+        "region",
+        "year",
+        "index",
+        "index_rounded",
+        "predicate",
+    ];
+    let ids: Vec<String> = table.parts.iter().map(|p| p.id.clone()).collect();
+    header.extend(ids.iter().map(String::as_str));
+    header.extend(["answers", "opds", "source"]);
+    let rows = c
+        .standings
+        .iter()
+        .map(|s| {
+            let r = s.row;
+            let mut cells = vec![
+                s.rank.to_string(),
+                s.category_rank.to_string(),
+                s.category_size.to_string(),
+                table.name(r).to_string(),
+                table.category(r).unwrap_or("").to_string(),
+                table.region(r).unwrap_or("").to_string(),
+                table.year(r).map(|y| y.to_string()).unwrap_or_default(),
+                table.index(r).exact_text(0).0,
+                table.index(r).fixed(d),
+                c.predicate(r).to_string(),
+            ];
+            cells.extend((0..table.parts.len()).map(|k| table.part(r, k).exact_text(0).0));
+            let count = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+            cells.push(count(table.answers(r)));
+            cells.push(count(table.opds(r)));
+            cells.push(c.source(r));
+            cells
+        })
+        .collect();
+    let mut numeric = vec![7, 8];
+    numeric.extend(10..10 + ids.len());
+    Grid::new(&header, rows).numeric(&numeric)
+}
+
+/// Every institution's notices, named, in the language of the labels (for stderr).
+pub fn institution_notices(c: &Comparison<'_>, l: &Labels) -> Vec<String> {
+    c.standings
+        .iter()
+        .flat_map(|s| {
+            c.table
+                .warnings(s.row)
+                .map(move |n| format!("{}: {}", c.table.name(s.row), notice(n, l)))
+        })
+        .collect()
 }
