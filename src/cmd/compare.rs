@@ -73,6 +73,11 @@ pub struct CompareArgs {
     #[arg(long, value_name = "NAME")]
     pub highlight: Option<String>,
 
+    /// Put the SHA-256 of each long sheet in the JSON receipt (other inputs always are). Off by
+    /// default: on a national file hashing costs about half as long as reading it.
+    #[arg(long)]
+    pub sha256: bool,
+
     #[command(flatten)]
     pub read: ReadArgs,
 
@@ -104,7 +109,13 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<u8> {
         stage: args.stage,
         strict: args.strict,
     };
-    let loaded = institutions::load(&model, &args.inputs, scoring, &args.read.options())?;
+    let loaded = institutions::load(
+        &model,
+        &args.inputs,
+        scoring,
+        &args.read.options(),
+        args.sha256,
+    )?;
     if loaded.reread {
         term::verbose(
             "the rows of an institution are not together: the long sheets were read again, keeping every institution open",

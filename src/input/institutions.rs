@@ -245,6 +245,8 @@ pub struct LongSheets<'m> {
     /// Reading warnings (a guessed encoding) and institutions with no answers.
     pub warnings: Vec<String>,
     pub files: Vec<InputFile>,
+    /// Whether sheets are hashed for the receipt.
+    pub hash: bool,
     /// Reused for each institution's evaluation.
     scratch: AnswerSet,
     lower: String,
@@ -302,6 +304,7 @@ impl<'m> LongSheets<'m> {
             paths: Vec::new(),
             warnings: Vec::new(),
             files: Vec::new(),
+            hash: true,
             scratch: AnswerSet::default(),
             lower: String::new(),
         }
@@ -343,14 +346,16 @@ impl<'m> LongSheets<'m> {
             rows: 0,
         };
         let default_opd = source.default_opd();
-        let ((), digest) = text_sheet::read_on_a_thread(
-            reader,
-            MAX_LONG_SHEET_BYTES,
+        let reading = text_sheet::Reading {
+            max_bytes: MAX_LONG_SHEET_BYTES,
             too_big,
-            options.encoding,
-            options.delimiter,
+            encoding: options.encoding,
+            delimiter: options.delimiter,
             recognised,
-            |opened| match opened {
+            hash: self.hash,
+        };
+        let ((), digest) =
+            text_sheet::read_on_a_thread_with(reader, &reading, |opened| match opened {
                 Opened::Failed(line, msg) => self.problem(located(&file, &None, line, None, msg)),
                 Opened::Text(mut rows) => {
                     self.rows(&file, &None, input, &default_opd, &mut read, &mut rows);
@@ -366,8 +371,7 @@ impl<'m> LongSheets<'m> {
                     }
                     Err(msg) => self.problem(located(&file, &None, 0, None, msg)),
                 },
-            },
-        );
+            });
         read.sha256 = digest.unwrap_or_default();
         self.files.push(read);
     }
@@ -508,7 +512,10 @@ impl<'m> LongSheets<'m> {
                     continue;
                 }
             };
-            if record.iter().all(|c| trim(c).is_empty()) {
+            // The cells read, trimmed; a row with nothing in any cell is skipped (the known
+            // cells decide at once for nearly every row).
+            let cells = columns.map(|c| c.and_then(|i| record.get(i)).map(trim).unwrap_or(""));
+            if cells.iter().all(|c| c.is_empty()) && record.iter().all(|c| trim(c).is_empty()) {
                 continue;
             }
             read.rows += 1;
@@ -534,7 +541,6 @@ impl<'m> LongSheets<'m> {
                     continue;
                 }
             }
-            let cells = columns.map(|c| c.and_then(|i| record.get(i)).map(trim).unwrap_or(""));
             // Which institution: the last row's when the cells repeat it.
             let same = self.current.is_some()
                 && cells[..4]
@@ -758,7 +764,8 @@ impl<'m> LongSheets<'m> {
                 n
             }
         };
-        if self.current != Some(index) {
+        if found != self.current {
+            // Another institution (a new one may take the place of the one just finished).
             self.last_opd = None;
         }
         self.current = Some(index);
@@ -1111,6 +1118,7 @@ pub fn load(
     inputs: &[PathBuf],
     scoring: Scoring,
     options: &ReadOptions,
+    hash: bool,
 ) -> anyhow::Result<Compared> {
     let inputs = classify(inputs, options)?;
     let sources: Vec<String> = inputs.iter().map(Input::path).collect();
@@ -1131,6 +1139,7 @@ pub fn load(
     let mut reread = false;
     let (mut table, warnings, mut files) = loop {
         let mut reader = LongSheets::new(model, scoring, grouping, Table::new(kind, parts.clone()));
+        reader.hash = hash;
         for &(i, source) in &long {
             reader.read(source, i, options);
         }
