@@ -158,7 +158,7 @@ struct NextJson<'a> {
     distance: Decimal,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct GapJson<'a> {
     id: &'a str,
     name: &'a str,
@@ -180,8 +180,12 @@ struct HighlightJson<'a> {
     category_median: Decimal,
     to_median: Decimal,
     next_predicate: Option<NextJson<'a>>,
-    /// Every domain (or aspect), the one where it trails its category's median most first.
-    parts: Vec<GapJson<'a>>,
+    /// Every domain, the one where it trails its category's median most first; for a model with
+    /// no domain layer, `aspects` instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    domains: Option<Vec<GapJson<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    aspects: Option<Vec<GapJson<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -276,6 +280,17 @@ impl Serialize for Comparison<'_> {
         )?;
         let highlight = self.highlight.map(|h| {
             let r = h.standing.row;
+            let gaps: Vec<GapJson<'_>> = h
+                .parts
+                .iter()
+                .map(|g| GapJson {
+                    id: &table.parts[g.part].id,
+                    name: &table.parts[g.part].name,
+                    index: dec(&g.value),
+                    category_median: dec(&g.median),
+                    gap: dec(&g.gap),
+                })
+                .collect();
             HighlightJson {
                 name: table.name(r),
                 category: table.category(r),
@@ -291,17 +306,8 @@ impl Serialize for Comparison<'_> {
                     threshold: dec(&n.threshold),
                     distance: dec(&n.distance),
                 }),
-                parts: h
-                    .parts
-                    .iter()
-                    .map(|g| GapJson {
-                        id: &table.parts[g.part].id,
-                        name: &table.parts[g.part].name,
-                        index: dec(&g.value),
-                        category_median: dec(&g.median),
-                        gap: dec(&g.gap),
-                    })
-                    .collect(),
+                domains: (table.kind == PartKind::Domains).then(|| gaps.clone()),
+                aspects: (table.kind == PartKind::Aspects).then_some(gaps),
             }
         });
         m.serialize_entry("highlight", &highlight)?;
@@ -479,7 +485,7 @@ fn ranking_table(c: &Comparison<'_>, l: &Labels) -> DocTable {
     }
     let first_number = header.len();
     header.push(l.pick("Index", "Indeks"));
-    header.push(l.pick("Exact", "Eksak"));
+    header.push(l.pick("Exact", "Tepat"));
     header.push(l.pick("Predicate", "Predikat"));
     let parts_at = header.len();
     header.extend(table.parts.iter().map(|p| p.id.as_str()));
@@ -523,7 +529,7 @@ fn ranking_table(c: &Comparison<'_>, l: &Labels) -> DocTable {
     DocTable::new(
         l.pick(
             "Ranking (the same exact index, the same rank)",
-            "Peringkat (indeks eksak sama, peringkat sama)",
+            "Peringkat (indeks tepat sama, peringkat sama)",
         ),
         &header,
         rows,
