@@ -195,7 +195,7 @@ struct Open {
     opds: Vec<(u32, u32)>,
     /// Per OPD, one bit per (indicator, stage slot) answered.
     answered: Vec<u64>,
-    /// Per stage slot, per indicator and level, how many answers.
+    /// Per stage slot, per indicator and value (in the model's units), how many answers.
     counts: [Option<Box<[u32]>>; SLOTS],
     answers: u64,
     warnings: Vec<String>,
@@ -235,6 +235,7 @@ pub struct LongSheets<'m> {
     keys: HashMap<String, u32>,
     /// Bits per OPD in [`Open::answered`].
     words: usize,
+    /// How many values an answer may take (the tally's width per indicator).
     levels: usize,
     /// Grouped: where an institution came back after another.
     scattered: Option<SheetProblem>,
@@ -280,7 +281,9 @@ fn located(
 
 impl<'m> LongSheets<'m> {
     pub fn new(model: &'m Model, scoring: Scoring, grouping: Grouping, table: Table) -> Self {
-        let levels = (model.max_level - model.min_level) as usize + 1;
+        // Values in the model's units (levels, or hundredths of a level for decimal values).
+        let levels =
+            (model.level_units(model.max_level) - model.level_units(model.min_level)) as usize + 1;
         LongSheets {
             model,
             scoring,
@@ -632,7 +635,8 @@ impl<'m> LongSheets<'m> {
             *word |= 1 << (bit % 64);
             let n = self.model.indicators.len() * self.levels;
             let counts = open.counts[slot(stage)].get_or_insert_with(|| vec![0; n].into());
-            counts[indicator as usize * self.levels + (level - self.model.min_level) as usize] += 1;
+            let lowest = self.model.level_units(self.model.min_level);
+            counts[indicator as usize * self.levels + (level - lowest) as usize] += 1;
             open.answers += 1;
         }
     }
@@ -862,7 +866,7 @@ impl<'m> LongSheets<'m> {
         );
         set.answers.clear();
         set.warnings.clone_from(&open.warnings);
-        let levels = self.levels;
+        let (levels, lowest) = (self.levels, self.model.level_units(self.model.min_level));
         for (s, counts) in open.counts.iter().enumerate() {
             let Some(counts) = counts else { continue };
             let stage = Stage::ALL.get(s).copied();
@@ -872,8 +876,8 @@ impl<'m> LongSheets<'m> {
                     // (compare takes no responsibility map): the tally is all it needs.
                     let answer = Answer {
                         opd: 0,
-                        indicator: i as u16,
-                        level: self.model.min_level + l as u8,
+                        indicator: i as u8,
+                        value: lowest + l as u16,
                         stage,
                         file: 0,
                         line: 0,
