@@ -139,8 +139,8 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<u8> {
         );
     }
     let standings = compare::league(table, &rows);
-    let summary = compare::summary(table, &model, args.predicate_basis, &standings)
-        .expect("rows were selected");
+    let bands = compare::Bands::new(&model, args.predicate_basis);
+    let summary = compare::summary(table, &bands, &standings).expect("rows were selected");
     let highlight = match &args.highlight {
         None => None,
         Some(name) => {
@@ -151,6 +151,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<u8> {
     };
     let comparison = Comparison {
         model: &model,
+        bands: &bands,
         table,
         standings: &standings,
         summary: &summary,
@@ -164,7 +165,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<u8> {
         inputs: &loaded.files,
     };
     let l = args.output.labels();
-    let mut doc = document(&comparison, l);
+    let mut doc = document(&comparison, l, Some(args.output.format));
     doc.warnings = loaded.warnings.clone();
     doc.warnings.extend(institution_notices(&comparison, l));
     args.output.emit(&doc, &args.inputs)?;

@@ -549,7 +549,7 @@ pub struct Standing {
     pub category_size: u32,
 }
 
-/// Ranks `rows`: the highest exact index first, ties in name order. Within a category the
+/// Ranks `rows`: the highest exact index first, ties in name order (as written). Within a category the
 /// same ranking is applied to the category's rows (rows with no category form one group).
 pub fn league(table: &Table, rows: &[usize]) -> Vec<Standing> {
     let mut order: Vec<usize> = rows.to_vec();
@@ -557,7 +557,7 @@ pub fn league(table: &Table, rows: &[usize]) -> Vec<Standing> {
         table
             .index(b)
             .cmp(&table.index(a))
-            .then_with(|| key_chars(table.name(a)).cmp(key_chars(table.name(b))))
+            .then_with(|| table.name(a).cmp(table.name(b)))
             .then(a.cmp(&b))
     });
     let mut standings: Vec<Standing> = Vec::with_capacity(order.len());
@@ -595,6 +595,61 @@ pub fn league(table: &Table, rows: &[usize]) -> Vec<Standing> {
     standings
 }
 
+/// The model's predicate bands, read with machine integers where the values are small fractions
+/// (every official model's are): the same band as [`predicate`] gives, a thousand times a run.
+#[derive(Debug, Clone)]
+pub struct Bands<'m> {
+    model: &'m Model,
+    basis: PredicateBasis,
+    /// Each band's bounds, when they all are small fractions.
+    edges: Option<Vec<(Frac, Frac)>>,
+}
+
+impl<'m> Bands<'m> {
+    pub fn new(model: &'m Model, basis: PredicateBasis) -> Bands<'m> {
+        let edges = model
+            .predicates
+            .iter()
+            .map(|p| Some((Frac::of(&p.min)?, Frac::of(&p.max)?)))
+            .collect();
+        Bands {
+            model,
+            basis,
+            edges,
+        }
+    }
+
+    /// The position of the band of `v` among the model's predicates (lowest first).
+    pub fn of(&self, v: Value<'_>) -> usize {
+        if let (Some(edges), Value::Small(f)) = (&self.edges, v) {
+            let f = match self.basis {
+                PredicateBasis::Exact => Some(f),
+                PredicateBasis::Rounded => f.round_half_up(self.model.decimals),
+            };
+            if let Some(f) = f {
+                // Model::predicate's rule: lower bound inclusive, the top band's upper too.
+                let last = edges.len() - 1;
+                return edges
+                    .iter()
+                    .enumerate()
+                    .position(|(i, &(lo, hi))| lo <= f && (f < hi || (i == last && f <= hi)))
+                    .unwrap_or(if f < edges[0].0 { 0 } else { last });
+            }
+        }
+        let p = predicate(self.model, &v.exact(), self.basis);
+        self.model
+            .predicates
+            .iter()
+            .position(|q| std::ptr::eq(q, p))
+            .expect("a band of the model")
+    }
+
+    /// The predicate of `v`.
+    pub fn name(&self, v: Value<'_>) -> &'m str {
+        &self.model.predicates[self.of(v)].name
+    }
+}
+
 /// Count, mean, median, extremes and the predicate distribution of some indices.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stats {
@@ -609,34 +664,28 @@ pub struct Stats {
 }
 
 /// The statistics of non-empty `values`.
-pub fn stats(
-    model: &Model,
-    basis: PredicateBasis,
-    values: impl IntoIterator<Item = Exact>,
-) -> Option<Stats> {
-    let mut v: Vec<Exact> = values.into_iter().collect();
+pub fn stats(bands: &Bands<'_>, mut v: Vec<Value<'_>>) -> Option<Stats> {
     if v.is_empty() {
         return None;
     }
     v.sort();
     let n = v.len();
-    let sum: Exact = v.iter().sum();
-    let mut predicates = vec![0usize; model.predicates.len()];
+    let sum: Exact = v.iter().map(|x| x.exact()).sum();
+    let mut predicates = vec![0usize; bands.model.predicates.len()];
     for x in &v {
-        let p = predicate(model, x, basis);
-        let at = model
-            .predicates
-            .iter()
-            .position(|q| std::ptr::eq(q, p))
-            .expect("a band of the model");
-        predicates[at] += 1;
+        predicates[bands.of(*x)] += 1;
     }
+    let median = if n % 2 == 1 {
+        v[n / 2].exact()
+    } else {
+        (v[n / 2 - 1].exact() + v[n / 2].exact()) / exact::int(2)
+    };
     Some(Stats {
         count: n,
         mean: sum / exact::int(n as i64),
-        median: median_of_sorted(&v),
-        min: v[0].clone(),
-        max: v[n - 1].clone(),
+        median,
+        min: v[0].exact(),
+        max: v[n - 1].exact(),
         predicates,
     })
 }
@@ -666,36 +715,27 @@ pub struct Summary {
     pub categories: Vec<CategoryStats>,
 }
 
-pub fn summary(
-    table: &Table,
-    model: &Model,
-    basis: PredicateBasis,
-    standings: &[Standing],
-) -> Option<Summary> {
-    let overall = stats(
-        model,
-        basis,
-        standings.iter().map(|s| table.index(s.row).exact()),
-    )?;
-    let mut categories: Vec<Option<&str>> =
-        standings.iter().map(|s| table.category(s.row)).collect();
-    categories.sort_unstable_by(|a, b| label_order(*a, *b));
-    categories.dedup();
-    let categories = categories
+pub fn summary(table: &Table, bands: &Bands<'_>, standings: &[Standing]) -> Option<Summary> {
+    let overall = stats(bands, standings.iter().map(|s| table.index(s.row)).collect())?;
+    let mut groups: Vec<u32> = standings.iter().map(|s| table.rows[s.row].category).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let mut categories: Vec<CategoryStats> = groups
         .into_iter()
-        .map(|c| CategoryStats {
-            category: c.map(String::from),
+        .map(|g| CategoryStats {
+            category: table.label_of(g).map(String::from),
             stats: stats(
-                model,
-                basis,
+                bands,
                 standings
                     .iter()
-                    .filter(|s| table.category(s.row) == c)
-                    .map(|s| table.index(s.row).exact()),
+                    .filter(|s| table.rows[s.row].category == g)
+                    .map(|s| table.index(s.row))
+                    .collect(),
             )
             .expect("a category listed has a row"),
         })
         .collect();
+    categories.sort_by(|a, b| label_order(a.category.as_deref(), b.category.as_deref()));
     Some(Summary {
         overall,
         categories,
@@ -888,7 +928,11 @@ mod tests {
             int(3),
             ratio(34985, 10000),
         ];
-        let s = stats(&m, PredicateBasis::Exact, values.clone()).unwrap();
+        let of = |basis| {
+            let bands = Bands::new(&m, basis);
+            stats(&bands, values.iter().map(Value::Large).collect()).unwrap()
+        };
+        let s = of(PredicateBasis::Exact);
         assert_eq!(s.count, 4);
         assert_eq!(s.mean, ratio(26995, 10000));
         assert_eq!(s.median, ratio(275, 100));
@@ -898,9 +942,17 @@ mod tests {
         );
         // Kurang, Cukup, Baik, Sangat Baik, Memuaskan.
         assert_eq!(s.predicates, [1, 1, 2, 0, 0]);
-        let r = stats(&m, PredicateBasis::Rounded, values).unwrap();
+        let r = of(PredicateBasis::Rounded);
         assert_eq!(r.predicates, [0, 2, 1, 1, 0]);
-        let odd = stats(&m, PredicateBasis::Exact, [int(1), int(5), int(2)]).unwrap();
+        let three = [int(1), int(5), int(2)];
+        let bands = Bands::new(&m, PredicateBasis::Exact);
+        let odd = stats(&bands, three.iter().map(Value::Large).collect()).unwrap();
+        // Small fractions take the integer path, with the same result.
+        let small: Vec<Value<'_>> = three
+            .iter()
+            .map(|x| Value::Small(Frac::of(x).unwrap()))
+            .collect();
+        assert_eq!(stats(&bands, small).unwrap(), odd);
         assert_eq!(odd.median, int(2));
     }
 

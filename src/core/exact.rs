@@ -183,6 +183,22 @@ impl Frac {
         }
     }
 
+    /// As [`round_half_up`], when the result is a `Frac` too.
+    pub fn round_half_up(self, decimals: u32) -> Option<Frac> {
+        if decimals > 18 {
+            return Frac::of(&round_half_up(&self.exact(), decimals));
+        }
+        let scale = 10i128.pow(decimals);
+        let (num, den) = (self.num as i128 * scale, self.den as i128);
+        let magnitude = (2 * num.abs() + den) / (2 * den);
+        let num = if self.num < 0 { -magnitude } else { magnitude };
+        let g = num_integer::gcd(num, scale);
+        Some(Frac {
+            num: i32::try_from(num / g).ok()?,
+            den: u32::try_from(scale / g).ok()?,
+        })
+    }
+
     /// As [`exact_text`]: the exact decimal text with at least `min_decimals` digits, or rounded
     /// to [`MAX_EXPANSION_DIGITS`] with the flag false.
     pub fn exact_text(self, min_decimals: u32) -> (String, bool) {
@@ -297,6 +313,10 @@ mod tests {
             proptest::prop_assert_eq!(f.exact(), x.clone());
             proptest::prop_assert_eq!(f.fixed(decimals), fixed(&x, decimals));
             proptest::prop_assert_eq!(f.exact_text(decimals), exact_text(&x, decimals));
+            proptest::prop_assert_eq!(
+                f.round_half_up(decimals).unwrap().exact(),
+                round_half_up(&x, decimals)
+            );
             let y = ratio(other, 9_973);
             proptest::prop_assert_eq!(f.cmp(&Frac::of(&y).unwrap()), x.cmp(&y));
         }

@@ -217,6 +217,9 @@ pub struct LongSheets<'m> {
     scoring: Scoring,
     grouping: Grouping,
     lookup: IndicatorLookup,
+    /// The indicator a number written without leading zeros means (+1; 0: none), as
+    /// [`Self::lookup`] finds it: most sheets write `11`, and a table is faster than a hash.
+    by_number: Vec<u16>,
     table: Table,
     /// The institutions being read: the current one when grouped, all of them when scattered.
     open: Vec<Open>,
@@ -289,6 +292,17 @@ impl<'m> LongSheets<'m> {
             scoring,
             grouping,
             lookup: IndicatorLookup::of(model),
+            by_number: {
+                let lookup = IndicatorLookup::of(model);
+                let mut lower = String::new();
+                (0..1000)
+                    .map(|n: u32| {
+                        lookup
+                            .get(&n.to_string(), &mut lower)
+                            .map_or(0, |i| i + 1)
+                    })
+                    .collect()
+            },
             table,
             open: Vec::new(),
             open_index: HashMap::new(),
@@ -503,6 +517,8 @@ impl<'m> LongSheets<'m> {
         const EVIDENCE: usize = 8;
         const NOTE: usize = 9;
         let file_no = self.paths.len() as u32 - 1;
+        let tally_len = self.model.indicators.len() * self.levels;
+        let lowest = self.model.level_units(self.model.min_level);
 
         while let Some(row) = rows.next_row() {
             if self.scattered.is_some() {
@@ -567,7 +583,12 @@ impl<'m> LongSheets<'m> {
                 continue;
             }
             let key = cells[INDICATOR];
-            let indicator = match self.lookup.get(key, &mut self.lower) {
+            let by_number = number(key).and_then(|n| self.by_number.get(n)).copied();
+            let found = match by_number {
+                Some(0) | None => self.lookup.get(key, &mut self.lower),
+                Some(i) => Some(i - 1),
+            };
+            let indicator = match found {
                 Some(i) => Some(i),
                 None => {
                     let shown: String = key.chars().take(40).collect();
@@ -633,9 +654,8 @@ impl<'m> LongSheets<'m> {
                 continue;
             }
             *word |= 1 << (bit % 64);
-            let n = self.model.indicators.len() * self.levels;
-            let counts = open.counts[slot(stage)].get_or_insert_with(|| vec![0; n].into());
-            let lowest = self.model.level_units(self.model.min_level);
+            let counts =
+                open.counts[slot(stage)].get_or_insert_with(|| vec![0; tally_len].into());
             counts[indicator as usize * self.levels + (level - lowest) as usize] += 1;
             open.answers += 1;
         }
@@ -783,6 +803,7 @@ impl<'m> LongSheets<'m> {
     /// The OPD of institution `current` a name means: names that differ only in case or
     /// spacing are one OPD, shown with the first spelling read (with a warning), as `spbe score`
     /// does.
+    #[inline]
     fn opd(&mut self, current: usize, name: &str) -> u32 {
         if let Some((last, opd)) = &self.last_opd {
             if same(last.as_bytes(), name.as_bytes()) {
@@ -937,6 +958,18 @@ impl<'m> LongSheets<'m> {
                 more: self.more,
             })
         }
+    }
+}
+
+/// A number of one to three digits with no leading zero (`7`, `47`, `123`), as written.
+fn number(text: &str) -> Option<usize> {
+    match text.as_bytes() {
+        [a @ b'1'..=b'9'] => Some((a - b'0') as usize),
+        [a @ b'1'..=b'9', b @ b'0'..=b'9'] => Some(((a - b'0') * 10 + (b - b'0')) as usize),
+        [a @ b'1'..=b'9', b @ b'0'..=b'9', c @ b'0'..=b'9'] => {
+            Some((a - b'0') as usize * 100 + (b - b'0') as usize * 10 + (c - b'0') as usize)
+        }
+        _ => None,
     }
 }
 

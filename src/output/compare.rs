@@ -7,15 +7,15 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::core::answers::InputFile;
-use crate::core::compare::{Filter, Highlight, PartKind, Stats, Summary, Table, Value};
+use crate::core::compare::{Bands, Filter, Highlight, PartKind, Stats, Summary, Table, Value};
 use crate::core::consolidate::Combine;
 use crate::core::evaluate::Notice;
 use crate::core::exact::{self, Decimal, Exact};
 use crate::core::model::Model;
-use crate::core::score::{PredicateBasis, predicate};
+use crate::core::score::PredicateBasis;
 use crate::core::scorecard::{ModelInfo, Tool};
 use crate::core::stage::Stage;
-use crate::output::document::{Block, Document, Grid, Md, Paint, Table as DocTable};
+use crate::output::document::{Block, Document, Format, Grid, Md, Paint, Table as DocTable};
 use crate::output::i18n::Labels;
 use crate::output::views::notice;
 
@@ -24,6 +24,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// Everything compared, ready to write.
 pub struct Comparison<'a> {
     pub model: &'a Model,
+    /// The model's predicate bands on the basis in use.
+    pub bands: &'a Bands<'a>,
     pub table: &'a Table,
     pub standings: &'a [crate::core::compare::Standing],
     pub summary: &'a Summary,
@@ -57,7 +59,7 @@ impl Comparison<'_> {
 
     /// The predicate of a row's index on the basis in use.
     pub fn predicate(&self, row: usize) -> &str {
-        &predicate(self.model, &self.table.index(row).exact(), self.basis).name
+        self.bands.name(self.table.index(row))
     }
 }
 
@@ -335,21 +337,30 @@ impl Serialize for Comparison<'_> {
 }
 
 /// The document of a comparison: what it compared, the summary per category, the highlighted
-/// institution, the ranking; its CSV is the ranking, its JSON the record above.
-pub fn document<'c>(c: &'c Comparison<'c>, l: &Labels) -> Document<'c> {
-    let model = c.model;
-    let mut doc = Document::titled(l.pick(
-        format!("{}: {}", model.name, "comparison"),
-        format!("{}: {}", model.name, "perbandingan"),
-    ));
-    doc.lines(heading(c, l), Md::List).gap();
-    if let Some(h) = c.highlight {
-        highlight_blocks(&mut doc, c, h, l);
-        doc.gap();
+/// institution, the ranking; its CSV is the ranking, its JSON the record above. With `format`
+/// known, only what that format reads is built (the JSON record is written row by row).
+pub fn document<'c>(c: &'c Comparison<'c>, l: &Labels, format: Option<Format>) -> Document<'c> {
+    let mut doc = Document {
+        only: format,
+        ..Document::default()
+    };
+    if doc.wants_text() {
+        doc.title = Some(l.pick(
+            format!("{}: comparison", c.model.name),
+            format!("{}: perbandingan", c.model.name),
+        ));
+        doc.lines(heading(c, l), Md::List).gap();
+        if let Some(h) = c.highlight {
+            highlight_blocks(&mut doc, c, h, l);
+            doc.gap();
+        }
+        doc.table(summary_table(c, l)).gap();
+        doc.table(ranking_table(c, l));
     }
-    doc.table(summary_table(c, l)).gap();
-    doc.table(ranking_table(c, l));
-    doc.record(c).grid(grid(c));
+    if doc.wants_grid() {
+        doc.grid(grid(c));
+    }
+    doc.record(c);
     doc
 }
 
