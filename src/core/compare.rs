@@ -716,8 +716,14 @@ pub struct Summary {
 }
 
 pub fn summary(table: &Table, bands: &Bands<'_>, standings: &[Standing]) -> Option<Summary> {
-    let overall = stats(bands, standings.iter().map(|s| table.index(s.row)).collect())?;
-    let mut groups: Vec<u32> = standings.iter().map(|s| table.rows[s.row].category).collect();
+    let overall = stats(
+        bands,
+        standings.iter().map(|s| table.index(s.row)).collect(),
+    )?;
+    let mut groups: Vec<u32> = standings
+        .iter()
+        .map(|s| table.rows[s.row].category)
+        .collect();
     groups.sort_unstable();
     groups.dedup();
     let mut categories: Vec<CategoryStats> = groups

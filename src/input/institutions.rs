@@ -296,11 +296,7 @@ impl<'m> LongSheets<'m> {
                 let lookup = IndicatorLookup::of(model);
                 let mut lower = String::new();
                 (0..1000)
-                    .map(|n: u32| {
-                        lookup
-                            .get(&n.to_string(), &mut lower)
-                            .map_or(0, |i| i + 1)
-                    })
+                    .map(|n: u32| lookup.get(&n.to_string(), &mut lower).map_or(0, |i| i + 1))
                     .collect()
             },
             table,
@@ -654,8 +650,7 @@ impl<'m> LongSheets<'m> {
                 continue;
             }
             *word |= 1 << (bit % 64);
-            let counts =
-                open.counts[slot(stage)].get_or_insert_with(|| vec![0; tally_len].into());
+            let counts = open.counts[slot(stage)].get_or_insert_with(|| vec![0; tally_len].into());
             counts[indicator as usize * self.levels + (level - lowest) as usize] += 1;
             open.answers += 1;
         }

@@ -17,6 +17,7 @@ use crate::core::scorecard::{ModelInfo, Tool};
 use crate::core::stage::Stage;
 use crate::output::document::{Block, Document, Format, Grid, Md, Paint, Table as DocTable};
 use crate::output::i18n::Labels;
+use crate::output::report::svg::escape;
 use crate::output::views::notice;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -353,6 +354,17 @@ pub fn document<'c>(c: &'c Comparison<'c>, l: &Labels, format: Option<Format>) -
         if let Some(h) = c.highlight {
             highlight_blocks(&mut doc, c, h, l);
             doc.gap();
+        }
+        if doc.wants_figures() {
+            doc.blocks.push(Block::Figure {
+                caption: l
+                    .pick(
+                        "The index per category: each dot an institution, the thick line the median, the thin line from the lowest to the highest",
+                        "Indeks per kategori: tiap titik satu instansi, garis tebal median, garis tipis dari terendah ke tertinggi",
+                    )
+                    .to_string(),
+                svg: distribution_svg(c, l),
+            });
         }
         doc.table(summary_table(c, l)).gap();
         doc.table(ranking_table(c, l));
@@ -739,4 +751,146 @@ pub fn institution_notices(c: &Comparison<'_>, l: &Labels) -> Vec<String> {
                 .map(move |n| format!("{}: {}", c.table.name(s.row), notice(n, l)))
         })
         .collect()
+}
+
+/// A value as a drawing coordinate (geometry only: every number a reader sees is exact text).
+fn coordinate(v: Value<'_>) -> f64 {
+    use num_traits::ToPrimitive;
+    v.exact().to_f64().unwrap_or(0.0)
+}
+
+/// The distribution of the index per category as SVG: one row per category (and all of them),
+/// the predicate bands shaded behind, a dot per institution, the median and the range; the
+/// highlighted institution is marked and named.
+fn distribution_svg(c: &Comparison<'_>, l: &Labels) -> String {
+    use std::fmt::Write as _;
+
+    let (model, table) = (c.model, c.table);
+    let (lo, hi) = (model.min_level as f64, model.max_level as f64);
+    let (width, left, right, top, row_h, axis_h) = (720.0, 175.0, 20.0, 20.0, 34.0, 24.0);
+    let plot = width - left - right;
+    let x = |v: f64| left + (v.clamp(lo, hi) - lo) / (hi - lo) * plot;
+    let mut rows: Vec<(String, Vec<usize>, Exact)> = c
+        .summary
+        .categories
+        .iter()
+        .map(|cat| {
+            let members = c
+                .standings
+                .iter()
+                .map(|s| s.row)
+                .filter(|&r| table.category(r) == cat.category.as_deref())
+                .collect();
+            (
+                category_cell(cat.category.as_deref(), l),
+                members,
+                cat.stats.median.clone(),
+            )
+        })
+        .collect();
+    if rows.len() > 1 {
+        rows.push((
+            l.pick("All", "Semua").to_string(),
+            c.standings.iter().map(|s| s.row).collect(),
+            c.summary.overall.median.clone(),
+        ));
+    }
+    let height = top + rows.len() as f64 * row_h + axis_h;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg class=\"chart bars\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\">",
+        escape(l.pick("Index per category", "Indeks per kategori"))
+    );
+    let bottom = top + rows.len() as f64 * row_h;
+    for (i, p) in model.predicates.iter().enumerate() {
+        let (a, b) = (
+            x(coordinate(Value::Large(&p.min))),
+            x(coordinate(Value::Large(&p.max))),
+        );
+        let _ = write!(
+            svg,
+            "<rect class=\"band{i}\" x=\"{a:.1}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{:.1}\"/>",
+            (b - a).max(0.0),
+            bottom - top
+        );
+        if b - a > 40.0 {
+            let _ = write!(
+                svg,
+                "<text class=\"band-name\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                (a + b) / 2.0,
+                top - 6.0,
+                escape(&p.name)
+            );
+        }
+    }
+    let marked = c.highlight.map(|h| h.standing.row);
+    for (k, (label, members, median)) in rows.iter().enumerate() {
+        let y = top + (k as f64 + 0.5) * row_h;
+        for (n, line) in svg_wrap(label, 26, 2).iter().enumerate() {
+            let _ = write!(
+                svg,
+                "<text class=\"row-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+                left - 8.0,
+                y + 3.5 + (n as f64 - 0.5 * (svg_wrap(label, 26, 2).len() as f64 - 1.0)) * 11.0,
+                escape(line)
+            );
+        }
+        let values: Vec<f64> = members
+            .iter()
+            .map(|&r| coordinate(table.index(r)))
+            .collect();
+        let (min, max) = values
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+        let _ = write!(
+            svg,
+            "<line class=\"range\" x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/>",
+            x(min),
+            x(max)
+        );
+        for (n, v) in values.iter().enumerate() {
+            // Dots of equal indices are spread a little up and down, in rank order.
+            let dy = ((n % 5) as f64 - 2.0) * 3.0;
+            let _ = write!(
+                svg,
+                "<circle class=\"dot\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.6\"/>",
+                x(*v),
+                y + dy
+            );
+        }
+        let m = x(coordinate(Value::Large(median)));
+        let _ = write!(
+            svg,
+            "<line class=\"median\" x1=\"{m:.1}\" x2=\"{m:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>",
+            y - 11.0,
+            y + 11.0
+        );
+        if let Some(r) = marked.filter(|r| members.contains(r)) {
+            let v = x(coordinate(table.index(r)));
+            let _ = write!(
+                svg,
+                "<circle class=\"dot mark\" cx=\"{v:.1}\" cy=\"{y:.1}\" r=\"5\"/><text class=\"mark-label\" x=\"{v:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{} {}</text>",
+                y - 8.0,
+                escape(table.name(r)),
+                escape(&l.num(table.index(r).fixed(model.decimals)))
+            );
+        }
+    }
+    for level in model.min_level..=model.max_level {
+        let v = x(level as f64);
+        let _ = write!(
+            svg,
+            "<line class=\"grid\" x1=\"{v:.1}\" x2=\"{v:.1}\" y1=\"{top:.1}\" y2=\"{:.1}\"/><text class=\"tick\" x=\"{v:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{level}</text>",
+            bottom + 3.0,
+            bottom + 15.0
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// A label cut into lines for the chart.
+fn svg_wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
+    crate::output::report::svg::wrap(text, width, lines)
 }

@@ -7,6 +7,7 @@ pub mod compare;
 pub mod csv;
 pub mod destination;
 pub mod document;
+pub mod html;
 pub mod i18n;
 pub mod json;
 pub mod markdown;

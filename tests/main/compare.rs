@@ -633,3 +633,38 @@ fn an_opd_ending_one_institution_and_starting_the_next_is_each_ones_own() {
         ]
     );
 }
+
+#[test]
+fn html_shows_the_distribution_per_category_and_the_highlighted_institution() {
+    let page = stdout_of(spbe().args([
+        "compare",
+        FEED,
+        "-f",
+        "html",
+        "--highlight",
+        "Kab. Pacitan",
+        "--lang",
+        "id",
+    ]));
+    assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"id\">"));
+    assert!(page.contains("@page { size: A4;"), "prints on A4");
+    let svg = &page[page.find("<svg").unwrap()..page.find("</svg>").unwrap()];
+    // Five predicate bands behind, one row per category and one for all: a dot per
+    // institution in its category's row and again in the row of all (7 + 7), and the
+    // highlighted one marked (twice) and named.
+    assert_eq!(svg.matches("<rect class=\"band").count(), 5);
+    assert_eq!(svg.matches("class=\"row-label\"").count(), 4);
+    assert_eq!(svg.matches("<circle class=\"dot\"").count(), 14);
+    assert_eq!(svg.matches("<circle class=\"dot mark\"").count(), 2);
+    assert!(svg.contains(">Kab. Pacitan 3,50</text>"), "{svg}");
+    assert_eq!(svg.matches("class=\"median\"").count(), 4);
+    // The tables follow, numbers with a decimal comma.
+    assert!(page.contains("<h2>Ringkasan per kategori"));
+    assert!(
+        page.contains("<td class=\"num\">4,765</td>"),
+        "the exact index"
+    );
+    assert!(
+        page.contains("Kab. Pacitan: 3,50 Baik, peringkat 2 dari 3 dalam Pemerintah Kabupaten")
+    );
+}
