@@ -600,9 +600,11 @@ fn highlight_blocks(doc: &mut Document<'_>, c: &Comparison<'_>, h: &Highlight, l
         text: headline,
         paint,
     });
+    // A difference with its sign: +0.13, -0.17, 0.00.
     let signed = |x: &Exact| {
         let t = exact::fixed(x, d);
-        l.num(if t.starts_with('-') {
+        let zero = t.bytes().all(|b| matches!(b, b'0' | b'.' | b'-'));
+        l.num(if t.starts_with('-') || zero {
             t
         } else {
             format!("+{t}")
