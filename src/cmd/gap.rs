@@ -15,7 +15,7 @@ use crate::core::evaluate::Evaluation;
 use crate::core::evaluate::Override;
 use crate::core::exact::{self, Decimal, Exact};
 use crate::core::model::Model;
-use crate::core::plan::{self, Limits, Roadmap};
+use crate::core::plan::{self, Goal, Limits, Outcome};
 use crate::core::score::{PredicateBasis, predicate};
 use crate::core::scorecard::{ModelInfo, SCHEMA_VERSION, Tool};
 use crate::output::destination::Output;
@@ -295,11 +295,11 @@ pub fn build(
         exclude: indicator_set(model, &args.exclude, "--exclude")?,
         only: indicator_set(model, &args.only, "--only")?,
     };
-    let levels = whole_levels(ev)?;
+    whole_levels(ev)?;
     let plan = plan::plan(
         model,
-        &levels,
-        &target,
+        &ev.levels,
+        &Goal::Target(target.clone()),
         args.predicate_basis,
         &limits,
         efforts,
@@ -307,7 +307,7 @@ pub fn build(
     let unit = Efforts::unit(model);
     let efforts = efforts.unwrap_or(&unit);
     let (levers, current_sum) = (&plan.levers, plan.current_units);
-    let total = model.total_units() as i64;
+    let total = plan.total;
     let units = |u: i64| exact::ratio(u, total);
     let current = units(current_sum);
     let pred = |x: &Exact| predicate(model, x, args.predicate_basis).name.clone();
@@ -335,17 +335,14 @@ pub fn build(
         }
     }
     let after = units(sum);
-    let (status, reachable) = match plan.roadmap {
-        Roadmap::AlreadyMet => ("met", true),
-        Roadmap::Reach(_) => ("reachable", true),
-        Roadmap::Unreachable { .. } => ("unreachable", false),
+    let (status, reachable) = match plan.outcome {
+        Outcome::Met => ("met", true),
+        Outcome::Reach => ("reachable", true),
+        Outcome::Unreachable { .. } => ("unreachable", false),
     };
 
     // Points available per indicator, then summed per aspect and domain.
-    let avail: Vec<i64> = levers
-        .iter()
-        .map(|l| l.weight as i64 * l.room() as i64)
-        .collect();
+    let avail: Vec<i64> = levers.iter().map(|l| l.gained(l.room()) as i64).collect();
     let zero = exact::int(0);
     let node_gap = |id: &str, name: &str, index: Exact, available: i64| NodeGap {
         id: id.to_string(),
@@ -393,7 +390,7 @@ pub fn build(
                 &model.percent(model.indicators[i].weight),
                 model.weight_decimals(),
             ),
-            per_step: Decimal::exact(&units(levers[i].weight as i64)),
+            per_step: Decimal::exact(&units(levers[i].step as i64)),
             available: Decimal::exact(&units(avail[i])),
         })
         .collect();

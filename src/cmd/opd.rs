@@ -47,12 +47,12 @@ pub fn run(args: &OpdArgs) -> anyhow::Result<u8> {
     let plan = match &args.target {
         Some(text) => {
             let target = plan::parse_target(model, "--target", text).map_err(anyhow::Error::msg)?;
-            let levels = gap::whole_levels(&ev)?;
+            gap::whole_levels(&ev)?;
             let limits = Limits::default();
             Some(plan::plan(
                 model,
-                &levels,
-                &target,
+                &ev.levels,
+                &plan::Goal::Target(target),
                 ev.policy.basis,
                 &limits,
                 None,
@@ -60,9 +60,10 @@ pub fn run(args: &OpdArgs) -> anyhow::Result<u8> {
         }
         None => None,
     };
+    let steps = plan.as_ref().map(|p| p.steps());
     let report = OpdReport::build(&OpdInput {
         ev: &ev,
-        roadmap: plan.as_ref().map(|p| p.steps()),
+        roadmap: steps.as_deref(),
     });
     let mut out = Output::create(args.output.output.as_deref(), &args.input.files())?;
     match args.output.format {

@@ -375,10 +375,10 @@ impl ReportGap {
         let rows = gap_rows(model, &ev.levels, Some(&target));
         let reachable = target <= max;
         let plan = match ev.whole_levels() {
-            Some(levels) if reachable => plan::plan(
+            Some(_) if reachable => plan::plan(
                 model,
-                &levels,
-                &target,
+                &ev.levels,
+                &plan::Goal::Target(target.clone()),
                 ev.policy.basis,
                 &plan::Limits::default(),
                 None,
@@ -461,13 +461,13 @@ pub fn fewest_raises(model: &Model, plan: &plan::Plan, basis: PredicateBasis) ->
         }
         raised[s.indicator] += 1;
     }
-    let total = model.total_units() as i64;
+    let total = plan.total;
     let mut sum = plan.current_units;
     order
         .into_iter()
         .map(|k| {
             let from = plan.levers[k].level;
-            let units = model.indicators[k].weight as i64 * raised[k] as i64;
+            let units = plan.levers[k].gained(raised[k]) as i64;
             sum += units;
             let index = exact::ratio(sum, total);
             ReportStep {
@@ -661,7 +661,9 @@ mod tests {
 
     /// The report's rows of the one planner's fewest-steps plan.
     fn raises(m: &Model, levels: &[u8], target: &Exact, basis: PredicateBasis) -> Vec<ReportStep> {
-        let p = plan::plan(m, levels, target, basis, &plan::Limits::default(), None).unwrap();
+        let values: Vec<Exact> = levels.iter().map(|&l| exact::int(l as i64)).collect();
+        let goal = plan::Goal::Target(target.clone());
+        let p = plan::plan(m, &values, &goal, basis, &plan::Limits::default(), None).unwrap();
         fewest_raises(m, &p, basis)
     }
 
