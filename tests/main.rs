@@ -11,6 +11,8 @@
 #[path = "main/harness.rs"]
 mod harness;
 
+#[path = "main/architecture.rs"]
+mod architecture;
 #[path = "main/check.rs"]
 mod check;
 #[path = "main/ecosystem.rs"]
@@ -21,6 +23,8 @@ mod gap;
 mod help;
 #[path = "main/input.rs"]
 mod input;
+#[path = "main/lang.rs"]
+mod lang;
 #[path = "main/model.rs"]
 mod model;
 #[path = "main/models.rs"]

@@ -1,9 +1,8 @@
-//! The command line: argument groups shared by subcommands, dispatch, and the exit-code contract
-//! (0 success, 1 a gate failed, 2 an error; a closed pipe is success).
+//! The command line: the argument groups shared by subcommands, the exit codes (0 success, 1 a
+//! gate failed, 2 an error) and dispatch; `main.rs` maps the outcome to the process exit code.
 
-use std::io;
+use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -18,6 +17,9 @@ use crate::core::stage::Stage;
 use crate::input::decode::{Delimiter, Encoding};
 use crate::input::model::DEFAULT_MODEL;
 use crate::input::sheets::{self, ReadOptions};
+use crate::output::destination::Output;
+pub use crate::output::document::Format;
+use crate::output::document::{self, Document, Style};
 use crate::output::i18n::{Labels, Lang};
 use crate::output::term::{self, ColorChoice, Settings};
 
@@ -197,10 +199,10 @@ pub struct ReadArgs {
     #[arg(long, value_enum, default_value_t = Encoding::Auto, value_name = "ENCODING")]
     pub encoding: Encoding,
 
-    /// Force the CSV delimiter: `,` `;` `tab` or one character (default: Excel's `sep=` line,
-    /// else detected from the header row).
+    /// Force the delimiter of CSV answer sheets: `,` `;` `tab` or one character (default:
+    /// Excel's `sep=` line, else detected from the header row).
     #[arg(long, value_name = "CHAR")]
-    pub delimiter: Option<Delimiter>,
+    pub input_delimiter: Option<Delimiter>,
 
     /// The sheet to read in XLSX/ODS workbooks (default: the first sheet).
     #[arg(long, value_name = "NAME")]
@@ -211,7 +213,7 @@ impl ReadArgs {
     pub fn options(&self) -> ReadOptions {
         ReadOptions {
             encoding: self.encoding,
-            delimiter: self.delimiter.map(|d| d.0),
+            delimiter: self.input_delimiter.map(|d| d.0),
             sheet: self.sheet.clone(),
         }
     }
@@ -228,25 +230,47 @@ pub struct OutputArgs {
     #[arg(long, short = 'o', value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub output: Option<PathBuf>,
 
-    /// Language of the labels in tables and Markdown (JSON and CSV keep English field names);
-    /// default: Indonesian when LC_ALL, LC_MESSAGES or LANG starts with `id`, else English.
+    /// Language of what people read (tables and Markdown); `id` also writes their numbers with a
+    /// decimal comma. JSON and CSV keep English field names and plain numbers. Default:
+    /// Indonesian when LC_ALL, LC_MESSAGES or LANG starts with `id`, else English.
     #[arg(long, value_enum, value_name = "LANG")]
     pub lang: Option<Lang>,
+
+    /// The field delimiter of CSV output: `,` (default) `;` `tab` or one character. Indonesian
+    /// Excel splits a double-clicked file on `;`.
+    #[arg(long, value_name = "CHAR", default_value = ",")]
+    pub delimiter: Delimiter,
+
+    /// Write the numbers of CSV output with a decimal comma (`2,764`), as Indonesian Excel reads
+    /// numbers.
+    #[arg(long)]
+    pub decimal_comma: bool,
 }
 
 impl OutputArgs {
+    /// The language chosen (or the environment's).
+    pub fn lang(&self) -> Lang {
+        Lang::or_env(self.lang)
+    }
+
     /// The labels in the chosen (or the environment's) language.
     pub fn labels(&self) -> &'static Labels {
-        Lang::or_env(self.lang).labels()
+        self.lang().labels()
     }
-}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-    Csv,
-    Markdown,
+    /// Writes the document in the chosen format to the destination (never one of `inputs`),
+    /// then prints its warnings: the one place every command's output goes through.
+    pub fn emit(&self, doc: &Document<'_>, inputs: &[PathBuf]) -> anyhow::Result<()> {
+        let out = Output::create(self.output.as_deref(), inputs)?;
+        let style = Style {
+            lang: self.lang(),
+            color: term::color_for(!out.is_file() && std::io::stdout().is_terminal()),
+            delimiter: self.delimiter.0,
+            decimal_comma: self.decimal_comma,
+            bom: out.is_file(),
+        };
+        document::emit(doc, self.format, &style, out)
+    }
 }
 
 impl InputArgs {
@@ -429,18 +453,9 @@ fn combine_explained(c: Combine) -> &'static str {
     }
 }
 
-/// Parses the command line, runs it, and maps the outcome to the exit-code contract.
-pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() { ERROR } else { SUCCESS };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
-    };
-    term::init(cli.settings());
-    let result = match &cli.command {
+/// Runs the command the line asked for.
+pub fn dispatch(command: &Command) -> anyhow::Result<u8> {
+    match command {
         Command::Score(args) => cmd::score::run(args),
         Command::Models(args) => cmd::models::run(args),
         Command::Gap(args) => cmd::gap::run(args),
@@ -455,36 +470,7 @@ pub fn main() -> ExitCode {
         Command::Report(args) => cmd::report::run(args),
         Command::Template(args) => cmd::template::run(args),
         Command::Validate(args) => cmd::validate::run(args),
-    };
-    match result {
-        Ok(code) => ExitCode::from(code),
-        Err(e) if is_broken_pipe(&e) => ExitCode::from(SUCCESS),
-        Err(e) => {
-            term::error(&format!("{e:#}"));
-            ExitCode::from(ERROR)
-        }
     }
-}
-
-/// True when the error is a closed pipe (`spbe score … | head`), however deep: an io error, or
-/// one wrapped by serde_json or csv, which keep it inside their own error types.
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    let pipe = Some(io::ErrorKind::BrokenPipe);
-    e.chain().any(|c| {
-        c.downcast_ref::<io::Error>().map(io::Error::kind) == pipe
-            || c.downcast_ref::<serde_json::Error>()
-                .and_then(serde_json::Error::io_error_kind)
-                == pipe
-            || c.downcast_ref::<csv::Error>().and_then(|e| match e.kind() {
-                csv::ErrorKind::Io(io) => Some(io.kind()),
-                _ => None,
-            }) == pipe
-    })
-}
-
-/// Prints warnings to stderr, one per line, unless `--quiet`.
-pub fn warn(warnings: &[String]) {
-    term::warn(warnings)
 }
 
 // The core's choices are plain enums; their command-line names and help live here, so the core

@@ -1,14 +1,13 @@
 //! `spbe gap`: how far the index is from a target, where the points are, and the cheapest
 //! roadmap of one-level steps that reaches it (planning itself is in [`crate::core::plan`]).
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::Args;
 use serde::Serialize;
 
-use crate::cmd::args::{FAILURE, Format, InputArgs, OutputArgs, SUCCESS, WhatIfArgs, warn};
+use crate::cmd::args::{FAILURE, InputArgs, OutputArgs, SUCCESS, WhatIfArgs};
 use crate::core::consolidate::Combine;
 use crate::core::effort::Efforts;
 use crate::core::evaluate::Evaluation;
@@ -18,9 +17,9 @@ use crate::core::model::Model;
 use crate::core::plan::{self, Goal, Limits, Outcome};
 use crate::core::score::{PredicateBasis, predicate};
 use crate::core::scorecard::{ModelInfo, SCHEMA_VERSION, Tool};
-use crate::output::destination::Output;
-use crate::output::i18n::Labels;
-use crate::output::render;
+use crate::output::document::{Document, Grid, Md, Table};
+use crate::output::i18n::{Labels, Lang};
+use crate::output::views;
 
 #[derive(Debug, Clone, Args)]
 #[command(after_help = "\
@@ -198,50 +197,38 @@ pub fn run(args: &GapArgs) -> anyhow::Result<u8> {
         Some(path) => Some(Efforts::load(model, path)?),
         None => None,
     };
-    let report = build(&loaded.evaluate()?, args, efforts.as_ref())?;
+    let ev = loaded.evaluate()?;
+    let report = build(&ev, args, efforts.as_ref())?;
 
     let mut read = args.input.files();
     read.extend(args.effort.clone());
-    let mut out = Output::create(args.output.output.as_deref(), &read)?;
-    let labels = args.output.labels();
-    match args.output.format {
-        Format::Json => {
-            crate::output::json::write(&mut out, &report)?;
-        }
-        Format::Table => {
-            for s in sections(&report, labels) {
-                writeln!(out, "{}", s.title)?;
-                writeln!(out, "{}", render::table::section_table(&s))?;
-                writeln!(out)?;
-            }
-            for line in summary(&report) {
-                writeln!(out, "{line}")?;
-            }
-        }
-        Format::Markdown => {
-            writeln!(out, "# Gap to {}\n", report.target)?;
-            for s in sections(&report, labels) {
-                writeln!(out, "## {}\n", s.title)?;
-                write!(
-                    out,
-                    "{}",
-                    render::markdown::table(&s.header, &s.rows, &s.numeric)
-                )?;
-                writeln!(out)?;
-            }
-            for line in summary(&report) {
-                writeln!(out, "{line}  ")?;
-            }
-        }
-        Format::Csv => {
-            let bom = out.is_file();
-            let s = roadmap_section(&report, &crate::output::i18n::EN);
-            render::csv::grid(&mut out, &s.header, &s.rows, bom)?;
-        }
-    }
-    out.finish()?;
-    warn(&report.warnings);
+    let l = args.output.labels();
+    let mut doc = document(&report, l);
+    doc.warnings = views::notices(&ev.notices, l);
+    args.output.emit(&doc, &read)?;
     Ok(if report.reachable { SUCCESS } else { FAILURE })
+}
+
+/// The gap as a document: the tables (domains, aspects, indicators, roadmap), the verdict; its
+/// JSON is the report, its CSV the roadmap.
+fn document<'a>(r: &'a GapReport, l: &Labels) -> Document<'a> {
+    let mut doc = Document::titled(format!(
+        "{} {}",
+        l.pick("Gap to", "Kesenjangan ke"),
+        l.num(r.target.as_str())
+    ));
+    for s in sections(r, l) {
+        doc.table(s).gap();
+    }
+    doc.lines(summary(r, l), Md::Lines);
+    let roadmap = roadmap_section(r, &crate::output::i18n::EN);
+    doc.record(r).grid(Grid {
+        header: roadmap.header,
+        rows: roadmap.rows,
+        numeric: roadmap.numeric.into_iter().filter(|&c| c > 2).collect(),
+    });
+    doc.warnings = r.warnings.clone();
+    doc
 }
 
 /// Resolves comma-separated indicator IDs.
@@ -276,12 +263,6 @@ fn target_of(model: &Model, args: &GapArgs) -> anyhow::Result<(Exact, Option<Str
     Ok((target, None))
 }
 
-/// The whole levels of an evaluation (a roadmap takes whole steps).
-pub fn whole_levels(ev: &Evaluation<'_>) -> anyhow::Result<Vec<u8>> {
-    ev.whole_levels()
-        .context("a consolidated level is not whole; plan with --combine min, max or median")
-}
-
 /// Computes the gap tables and the roadmap. Pure apart from reading `args`.
 pub fn build(
     ev: &Evaluation<'_>,
@@ -295,7 +276,7 @@ pub fn build(
         exclude: indicator_set(model, &args.exclude, "--exclude")?,
         only: indicator_set(model, &args.only, "--only")?,
     };
-    whole_levels(ev)?;
+    ev.plannable_levels()?;
     let plan = plan::plan(
         model,
         &ev.levels,
@@ -439,7 +420,7 @@ pub fn build(
     })
 }
 
-fn roadmap_section(r: &GapReport, l: &Labels) -> render::Section {
+fn roadmap_section(r: &GapReport, l: &Labels) -> Table {
     let with_effort = r.effort_file.is_some();
     let mut header = vec!["#", l.id, l.indicator, l.from, l.to, l.gain];
     if with_effort {
@@ -475,16 +456,16 @@ fn roadmap_section(r: &GapReport, l: &Labels) -> render::Section {
     } else {
         vec![0, 3, 4, 5, 6, 7]
     };
-    render::Section {
-        title: format!("{}: {} {}", l.roadmap, r.steps.len(), l.steps_word),
-        header,
+    Table::new(
+        format!("{}: {} {}", l.roadmap, r.steps.len(), l.steps_word),
+        &header,
         rows,
-        numeric,
-    }
+    )
+    .numeric(&numeric)
 }
 
 /// The tables, in the order shown: domains, aspects, indicators, then the roadmap.
-fn sections(r: &GapReport, l: &Labels) -> Vec<render::Section> {
+fn sections(r: &GapReport, l: &Labels) -> Vec<Table> {
     let node_rows = |nodes: &[NodeGap]| -> Vec<Vec<String>> {
         nodes
             .iter()
@@ -502,22 +483,26 @@ fn sections(r: &GapReport, l: &Labels) -> Vec<render::Section> {
     };
     let mut out = Vec::new();
     if !r.domains.is_empty() {
-        out.push(render::Section {
-            title: l.domains.into(),
-            header: vec![l.id, l.domain, l.index, l.target, l.gap, l.points_available],
-            rows: node_rows(&r.domains),
-            numeric: vec![2, 3, 4, 5],
-        });
+        out.push(
+            Table::new(
+                l.domains,
+                &[l.id, l.domain, l.index, l.target, l.gap, l.points_available],
+                node_rows(&r.domains),
+            )
+            .numeric(&[2, 3, 4, 5]),
+        );
     }
-    out.push(render::Section {
-        title: l.aspects.into(),
-        header: vec![l.id, l.aspect, l.index, l.target, l.gap, l.points_available],
-        rows: node_rows(&r.aspects),
-        numeric: vec![2, 3, 4, 5],
-    });
-    out.push(render::Section {
+    out.push(
+        Table::new(
+            l.aspects,
+            &[l.id, l.aspect, l.index, l.target, l.gap, l.points_available],
+            node_rows(&r.aspects),
+        )
+        .numeric(&[2, 3, 4, 5]),
+    );
+    out.push(Table {
         title: format!("{}, {}", l.indicators, l.biggest_levers),
-        header: vec![
+        header: [
             l.id,
             l.indicator,
             l.level,
@@ -525,7 +510,10 @@ fn sections(r: &GapReport, l: &Labels) -> Vec<render::Section> {
             l.weight_pct,
             l.per_step,
             l.points_available,
-        ],
+        ]
+        .map(String::from)
+        .to_vec(),
+        empty: None,
         rows: r
             .indicators
             .iter()
@@ -550,61 +538,103 @@ fn sections(r: &GapReport, l: &Labels) -> Vec<render::Section> {
 }
 
 /// The closing lines: where the index is, the target, and the verdict.
-fn summary(r: &GapReport) -> Vec<String> {
+fn summary(r: &GapReport, l: &Labels) -> Vec<String> {
+    let ix = |x: &Decimal| l.num(r.ix(x));
+    let n = |x: &Decimal| l.num(x.as_str());
+    let basis = l.predicate_basis(r.predicate_basis);
     let mut lines = vec![format!(
-        "Model: {} ({}); predicate from the {} index",
-        r.model.name,
-        r.model.id,
-        r.predicate_basis.as_str()
+        "{}: {} ({}); {basis}",
+        l.model, r.model.name, r.model.id
     )];
     if !r.overrides.is_empty() {
-        lines.push(render::what_if_line(&r.overrides));
+        lines.push(views::what_if_line(&r.overrides, l));
     }
-    let mut limits = vec![format!("steps up to level {}", r.constraints.max_level)];
+    let mut limits = vec![format!(
+        "{} {}",
+        l.pick("steps up to level", "langkah sampai tingkat"),
+        r.constraints.max_level
+    )];
     if !r.constraints.only.is_empty() {
-        limits.push(format!("only {}", r.constraints.only.join(",")));
+        limits.push(format!(
+            "{} {}",
+            l.pick("only", "hanya"),
+            r.constraints.only.join(",")
+        ));
     }
     if !r.constraints.exclude.is_empty() {
-        limits.push(format!("excluding {}", r.constraints.exclude.join(",")));
+        limits.push(format!(
+            "{} {}",
+            l.pick("excluding", "kecuali"),
+            r.constraints.exclude.join(",")
+        ));
     }
     limits.push(match &r.effort_file {
-        Some(f) => format!("effort from {f}"),
-        None => "one effort per step".into(),
+        Some(f) => format!("{} {f}", l.pick("effort from", "upaya dari")),
+        None => l
+            .pick("one effort per step", "satu upaya per langkah")
+            .into(),
     });
-    lines.push(format!("Constraints: {}", limits.join("; ")));
+    lines.push(format!(
+        "{}: {}",
+        l.pick("Constraints", "Batasan"),
+        limits.join("; ")
+    ));
     let target = match &r.target_predicate {
-        Some(p) => format!("{} ({p})", r.ix(&r.target)),
-        None => r.ix(&r.target),
+        Some(p) => format!("{} ({p})", ix(&r.target)),
+        None => ix(&r.target),
     };
     lines.push(format!(
-        "Current: {} ({} {})  Target: {}  Gap: {}",
-        r.ix(&r.current),
-        r.current_rounded,
+        "{}: {} ({} {})  {}: {}  {}: {}",
+        l.current,
+        ix(&r.current),
+        n(&r.current_rounded),
         r.current_predicate,
+        l.target,
         target,
-        r.ix(&r.gap)
+        l.gap,
+        ix(&r.gap)
     ));
-    lines.push(match r.status {
-        "met" => format!(
+    let short =
+        l.num(exact::exact_text(&(r.target.value() - r.best_reachable.value()), r.digits.0).0);
+    let plural = if r.total_steps == 1 { "" } else { "s" };
+    lines.push(match (r.status, l.lang) {
+        ("met", Lang::En) => format!(
             "Already met: the index {} is at least the target {}; nothing to plan.",
-            r.ix(&r.current),
-            r.ix(&r.target)
+            ix(&r.current),
+            ix(&r.target)
         ),
-        "reachable" => format!(
-            "Reachable: {} step{} (total effort {}) lift the index to {} ({} {}).",
+        ("met", Lang::Id) => format!(
+            "Sudah tercapai: indeks {} tidak kurang dari target {}; tidak ada yang perlu direncanakan.",
+            ix(&r.current),
+            ix(&r.target)
+        ),
+        ("reachable", Lang::En) => format!(
+            "Reachable: {} step{plural} (total effort {}) lift the index to {} ({} {}).",
             r.total_steps,
-            if r.total_steps == 1 { "" } else { "s" },
-            r.total_effort,
-            r.ix(&r.index_after),
-            r.index_after_rounded,
+            n(&r.total_effort),
+            ix(&r.index_after),
+            n(&r.index_after_rounded),
             r.predicate_after
         ),
-        _ => format!(
-            "Unreachable: under these constraints the best reachable index is {} ({}), short of the target {} by {}.",
-            r.ix(&r.best_reachable),
-            r.best_reachable_rounded,
-            r.ix(&r.target),
-            exact::exact_text(&(r.target.value() - r.best_reachable.value()), r.digits.0).0
+        ("reachable", Lang::Id) => format!(
+            "Dapat dicapai: {} langkah (total upaya {}) menaikkan indeks ke {} ({} {}).",
+            r.total_steps,
+            n(&r.total_effort),
+            ix(&r.index_after),
+            n(&r.index_after_rounded),
+            r.predicate_after
+        ),
+        (_, Lang::En) => format!(
+            "Unreachable: under these constraints the best reachable index is {} ({}), short of the target {} by {short}.",
+            ix(&r.best_reachable),
+            n(&r.best_reachable_rounded),
+            ix(&r.target),
+        ),
+        (_, Lang::Id) => format!(
+            "Tidak dapat dicapai: dengan batasan ini indeks terbaik yang dapat dicapai {} ({}), kurang {short} dari target {}.",
+            ix(&r.best_reachable),
+            n(&r.best_reachable_rounded),
+            ix(&r.target),
         ),
     });
     lines

@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
-use crate::cmd::args::{InputArgs, SUCCESS, WhatIfArgs, warn};
+use crate::cmd::args::{InputArgs, SUCCESS, WhatIfArgs};
 use crate::core::score::PredicateBasis;
 use crate::output::destination::Output;
 use crate::output::i18n::Lang;
@@ -141,7 +141,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<u8> {
         target,
     };
     let report = Report::build(&ev, options);
-    let warnings = ev.warnings.clone();
+    let warnings = crate::output::views::notices(&ev.notices, report.labels());
     let mut out = Output::create(args.output.as_deref(), &args.input.files())?;
     match format {
         ReportFormat::Html => out.write_all(report::html::render(&report, model).as_bytes())?,
@@ -154,6 +154,6 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<u8> {
         }
     }
     out.finish()?;
-    warn(&warnings);
+    crate::output::term::warn(&warnings);
     Ok(SUCCESS)
 }

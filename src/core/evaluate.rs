@@ -102,6 +102,8 @@ pub struct Evaluation<'a> {
     pub overrides: Vec<Override>,
     pub scores: Scores,
     /// What a reader should know, in the order found.
+    pub notices: Vec<Notice>,
+    /// The notices in English, as JSON records and stderr carry them.
     pub warnings: Vec<String>,
 }
 
@@ -138,9 +140,11 @@ pub fn evaluate<'a>(
         levels,
         overrides,
         scores,
+        notices: Vec::new(),
         warnings: Vec::new(),
     };
-    ev.warnings = ev.collect_warnings();
+    ev.notices = ev.collect_notices();
+    ev.warnings = ev.notices.iter().map(Notice::english).collect();
     Ok(ev)
 }
 
@@ -214,73 +218,149 @@ impl<'a> Evaluation<'a> {
             .collect()
     }
 
-    fn collect_warnings(&self) -> Vec<String> {
+    /// [`Evaluation::whole_levels`], or the error a planner gives when a level is a fraction.
+    pub fn plannable_levels(&self) -> anyhow::Result<Vec<u8>> {
+        self.whole_levels().ok_or_else(|| {
+            anyhow::anyhow!(
+                "a consolidated level is not whole; plan with --combine min, max or median"
+            )
+        })
+    }
+
+    fn collect_notices(&self) -> Vec<Notice> {
         let model = self.model;
-        let mut warnings = Vec::new();
+        let mut notices = Vec::new();
         if self.policy.combine == Combine::Owner {
-            let silent: Vec<String> = (0..model.indicators.len())
+            let silent: Vec<(String, Vec<String>)> = (0..model.indicators.len())
                 .filter(|&i| self.fell_back[i])
                 .map(|i| {
-                    let who = match self.policy.owners.map(|m| m.owners(i)).unwrap_or_default() {
-                        o if o.is_empty() => "no owner in the map".to_string(),
-                        o => format!("owner {} did not answer", o.join(", ")),
-                    };
-                    format!("{} ({who})", model.indicators[i].id)
+                    let owners = self.policy.owners.map(|m| m.owners(i)).unwrap_or_default();
+                    (
+                        model.indicators[i].id.clone(),
+                        owners.into_iter().map(String::from).collect(),
+                    )
                 })
                 .collect();
             if !silent.is_empty() {
-                warnings.push(format!(
-                    "combine=owner: {} indicator{} had no answer from {} owner, so combine={} decided: {}",
-                    silent.len(),
-                    if silent.len() == 1 { "" } else { "s" },
-                    if silent.len() == 1 { "its" } else { "their" },
-                    self.policy.fallback.as_str(),
-                    silent.join("; ")
-                ));
+                notices.push(Notice::OwnerSilent {
+                    indicators: silent,
+                    fallback: self.policy.fallback,
+                });
             }
         }
-        warnings.extend(self.counted.set.warnings.iter().cloned());
+        let reading = |w: &String| Notice::Reading(w.clone());
+        notices.extend(self.counted.set.warnings.iter().map(reading));
         let filled = self.filled_ids();
         if !filled.is_empty() {
-            warnings.push(format!(
-                "{} indicator{} had no answer and {} scored at the lowest level {}: {}",
-                filled.len(),
-                if filled.len() == 1 { "" } else { "s" },
-                if filled.len() == 1 { "is" } else { "are" },
-                model.min_level,
-                filled.join(", ")
-            ));
+            notices.push(Notice::Unanswered {
+                indicators: filled,
+                lowest: model.min_level,
+            });
         }
         if self.policy.combine == Combine::Mean {
-            warnings.push(
-                "combine=mean gives an estimate: the ministry scores one whole level per indicator"
-                    .into(),
-            );
+            notices.push(Notice::MeanEstimate);
         }
         if model.status != Status::Official {
-            warnings.push(format!(
-                "the model {} is {}, not official: read the result with that in mind",
-                model.id, model.status
-            ));
+            notices.push(Notice::NotOfficial {
+                model: model.id.clone(),
+                status: model.status,
+            });
         }
         if !self.overrides.is_empty() {
-            warnings.push(format!(
+            notices.push(Notice::WhatIf(self.overrides.clone()));
+        }
+        if let Some(sel) = &self.counted.selection {
+            notices.extend(sel.warnings.iter().cloned().map(Notice::Stage));
+        }
+        if let Some(map) = self.policy.owners {
+            notices.extend(map.warnings.iter().map(reading));
+        }
+        notices
+    }
+}
+
+/// Something a reader of a result should know. Data, so that each language can say it
+/// ([`Notice::english`] is what JSON records and English output carry).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// Under `combine owner`: indicators no owner answered (id, its owners), and the policy
+    /// that decided instead.
+    OwnerSilent {
+        indicators: Vec<(String, Vec<String>)>,
+        fallback: Combine,
+    },
+    /// Indicators nobody answered, scored at the lowest level.
+    Unanswered { indicators: Vec<String>, lowest: u8 },
+    /// `combine mean` gives fractional levels: an estimate.
+    MeanEstimate,
+    /// The model is not official.
+    NotOfficial { model: String, status: Status },
+    /// What-if levels replaced the answers.
+    WhatIf(Vec<Override>),
+    /// What a stage choice left out.
+    Stage(String),
+    /// Something about reading a file (an encoding guessed): for the operator, not a report's
+    /// reader.
+    Reading(String),
+}
+
+impl Notice {
+    /// True for what concerns reading files rather than the result.
+    pub fn is_technical(&self) -> bool {
+        matches!(self, Notice::Reading(_))
+    }
+
+    /// The notice in English.
+    pub fn english(&self) -> String {
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        match self {
+            Notice::OwnerSilent {
+                indicators,
+                fallback,
+            } => format!(
+                "combine=owner: {} indicator{} had no answer from {} owner, so combine={} decided: {}",
+                indicators.len(),
+                s(indicators.len()),
+                if indicators.len() == 1 {
+                    "its"
+                } else {
+                    "their"
+                },
+                fallback.as_str(),
+                indicators
+                    .iter()
+                    .map(|(id, owners)| match owners.is_empty() {
+                        true => format!("{id} (no owner in the map)"),
+                        false => format!("{id} (owner {} did not answer)", owners.join(", ")),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            Notice::Unanswered { indicators, lowest } => format!(
+                "{} indicator{} had no answer and {} scored at the lowest level {lowest}: {}",
+                indicators.len(),
+                s(indicators.len()),
+                if indicators.len() == 1 { "is" } else { "are" },
+                indicators.join(", ")
+            ),
+            Notice::MeanEstimate => {
+                "combine=mean gives an estimate: the ministry scores one whole level per indicator"
+                    .into()
+            }
+            Notice::NotOfficial { model, status } => format!(
+                "the model {model} is {status}, not official: read the result with that in mind"
+            ),
+            Notice::WhatIf(overrides) => format!(
                 "what-if: {} level{} overridden with --set, not as answered: {}",
-                self.overrides.len(),
-                if self.overrides.len() == 1 { "" } else { "s" },
-                self.overrides
+                overrides.len(),
+                s(overrides.len()),
+                overrides
                     .iter()
                     .map(|o| format!("{} {} -> {}", o.indicator, o.from, o.to))
                     .collect::<Vec<_>>()
                     .join(", ")
-            ));
+            ),
+            Notice::Stage(text) | Notice::Reading(text) => text.clone(),
         }
-        if let Some(sel) = &self.counted.selection {
-            warnings.extend(sel.warnings.iter().cloned());
-        }
-        if let Some(map) = self.policy.owners {
-            warnings.extend(map.warnings.iter().cloned());
-        }
-        warnings
     }
 }

@@ -7,6 +7,7 @@ pub mod effort;
 pub mod intern;
 pub mod model;
 pub mod owners;
+pub mod result;
 pub mod sheets;
 pub mod text_sheet;
 pub mod workbook;

@@ -37,6 +37,24 @@ impl<'de> Deserialize<'de> for Decimal {
     }
 }
 
+/// Writes a document's JSON record.
+pub struct JsonExporter;
+
+impl crate::output::document::Exporter for JsonExporter {
+    fn export(
+        &self,
+        doc: &crate::output::document::Document<'_>,
+        _style: &crate::output::document::Style,
+        out: &mut dyn Write,
+    ) -> anyhow::Result<()> {
+        let Some(record) = doc.record else {
+            anyhow::bail!("this command has no JSON output; use --format table or markdown");
+        };
+        record.write_json(out)?;
+        Ok(())
+    }
+}
+
 /// Containers around an object that is written on one line (root object, list, item, list).
 const INLINE_DEPTH: usize = 4;
 

@@ -570,7 +570,7 @@ fn every_variant_scores_the_same_through_the_cli() {
             "score",
             "-f",
             "json",
-            "--delimiter",
+            "--input-delimiter",
             "|",
             "--encoding",
             "utf-8",

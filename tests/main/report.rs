@@ -320,11 +320,11 @@ fn indonesian_labels_follow_lang_and_the_environment() {
             .args(city(&["--target", "Sangat Baik", "-f", "markdown"])),
     );
     for word in [
-        "**Indeks: 2.76 Baik**",
+        "**Indeks: 2,76 Baik**",
         "## Peta jalan",
         "| Langkah | ID | Indikator | Dari | Ke |",
         "Kesenjangan",
-        "Data per: 2026-03-31",
+        "Data per: 31 Maret 2026",
     ] {
         assert!(md.contains(word), "missing {word}\n{md}");
     }
@@ -338,7 +338,7 @@ fn indonesian_labels_follow_lang_and_the_environment() {
     // The score table uses the same labels.
     let table = stdout_of(spbe().args(["score", "examples/kota-contoh", "--lang", "id"]));
     for word in [
-        "Indeks: 2.76  Baik",
+        "Indeks: 2,76  Baik",
         "Aspek",
         "Tingkat",
         "Nama tingkat",

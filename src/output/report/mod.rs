@@ -31,6 +31,10 @@ pub struct Report {
     /// `YYYY-MM-DD`: the date of the data (the newest input file, or `--date`).
     pub data_date: String,
     pub card: Scorecard,
+    /// The warnings a reader of the report needs (an unanswered indicator, an estimate, a model
+    /// that is not official); technical ones (an encoding guessed while reading a file) stay on
+    /// stderr.
+    pub notices: Vec<String>,
     /// Per indicator, in model order: `OPD: evidence` and `OPD: note` texts.
     pub evidence: Vec<Vec<String>>,
     pub notes: Vec<Vec<String>>,
@@ -192,6 +196,12 @@ impl Report {
         opds.sort_by_cached_key(|r| r.opd.to_lowercase());
         let headroom = gap_rows(model, &ev.levels, None);
         let gap = options.target.map(|t| ReportGap::compute(ev, t));
+        let notices = ev
+            .notices
+            .iter()
+            .filter(|n| !n.is_technical())
+            .map(|n| crate::output::views::notice(n, options.lang.labels()))
+            .collect();
         let title = options
             .title
             .filter(|t| !t.trim().is_empty())
@@ -218,6 +228,7 @@ impl Report {
             levels: ev.levels.clone(),
             headroom,
             gap,
+            notices,
             card,
         }
     }
@@ -256,17 +267,25 @@ impl Report {
 
     /// The inputs line of the heading.
     pub fn inputs_line(&self) -> String {
-        crate::output::render::inputs_line(&self.card, self.labels())
+        crate::output::views::inputs_line(&self.card, self.labels())
     }
 
     /// `Model: name (id, version v, status)`.
     pub fn model_line(&self) -> String {
-        crate::output::render::model_line(&self.card, self.labels())
+        crate::output::views::model_line(&self.card, self.labels())
     }
 
-    /// Headline number: the rounded index.
+    /// Headline number: the rounded index, in the report's language.
     pub fn index_text(&self) -> String {
-        self.card.index_rounded.to_string()
+        self.labels().num(self.card.index_rounded.as_str())
+    }
+
+    /// The date of the data for people: `2026-03-31`, or `31 Maret 2026` in Indonesian.
+    pub fn date_text(&self) -> String {
+        match self.lang {
+            Lang::En => self.data_date.clone(),
+            Lang::Id => indonesian_date(&self.data_date),
+        }
     }
 
     /// The exact index and how the predicate was read.
@@ -279,14 +298,14 @@ impl Report {
             } else {
                 l.estimate
             },
-            exact::exact_text(&self.card.index.value(), self.decimals).0,
+            l.num(exact::exact_text(&self.card.index.value(), self.decimals).0),
             l.predicate_basis(self.card.predicate_basis)
         )
     }
 
     /// The OPD answers of an indicator as `Bappeda 3, BPKAD 4`, or the no-answer label.
     pub fn opd_levels(&self, k: usize) -> String {
-        crate::output::render::opd_levels_cell(&self.card.indicators[k], self.labels())
+        crate::output::views::opd_levels_cell(&self.card.indicators[k], self.labels())
     }
 
     /// The gap summary sentence.
@@ -296,12 +315,12 @@ impl Report {
         Some(format!(
             "{}: {} ({}); {}: {}; {}: {}",
             l.target,
-            exact::exact_text(&g.target, self.decimals).0,
+            l.num(exact::exact_text(&g.target, self.decimals).0),
             g.target_predicate,
             l.index,
-            exact::exact_text(&self.card.index.value(), self.decimals).0,
+            l.num(exact::exact_text(&self.card.index.value(), self.decimals).0),
             l.gap,
-            exact::exact_text(&g.gap, self.decimals).0,
+            l.num(exact::exact_text(&g.gap, self.decimals).0),
         ))
     }
 
@@ -482,16 +501,42 @@ pub fn fewest_raises(model: &Model, plan: &plan::Plan, basis: PredicateBasis) ->
         .collect()
 }
 
+/// `2026-03-31` as `31 Maret 2026`; anything else unchanged.
+pub fn indonesian_date(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ];
+    let parts: Vec<&str> = iso.split('-').collect();
+    match parts[..] {
+        [y, m, d] if y.len() == 4 => match (m.parse::<usize>(), d.parse::<u32>()) {
+            (Ok(m @ 1..=12), Ok(d)) => format!("{d} {} {y}", MONTHS[m - 1]),
+            _ => iso.to_string(),
+        },
+        _ => iso.to_string(),
+    }
+}
+
 /// Reads `--target`: a number (`3`, `3.5`, `3,5`) or a predicate name (`Baik` → its lower
 /// bound), within the model's level range.
 pub fn parse_target(model: &Model, text: &str) -> anyhow::Result<Exact> {
     plan::parse_target(model, "--target", text).map_err(anyhow::Error::msg)
 }
 
-/// The indicator table's header: the scorecard's columns ([`crate::output::render::indicator_header`]),
+/// The indicator table's header: the scorecard's columns ([`crate::output::views::indicator_header`]),
 /// then the evidence; shared by the HTML and Markdown reports.
 pub fn indicator_header(l: &Labels) -> Vec<&'static str> {
-    let mut header = crate::output::render::indicator_header(l);
+    let mut header = crate::output::views::indicator_header(l);
     header.push(l.evidence);
     header
 }
@@ -503,11 +548,8 @@ pub fn indicator_rows(report: &Report, card: &Scorecard) -> Vec<Vec<String>> {
         .iter()
         .enumerate()
         .map(|(k, i)| {
-            let mut row = crate::output::render::indicator_cells(
-                i,
-                report.points_decimals(),
-                report.labels(),
-            );
+            let mut row =
+                crate::output::views::indicator_cells(i, report.points_decimals(), report.labels());
             row.push(report.evidence[k].join("; "));
             row
         })
@@ -642,6 +684,13 @@ mod tests {
         assert_eq!(civil_date(19_723), "2024-01-01");
         assert_eq!(civil_date(20_513), "2026-03-01");
         assert_eq!(civil_date(-1), "1969-12-31");
+    }
+
+    #[test]
+    fn dates_in_indonesian() {
+        assert_eq!(indonesian_date("2026-11-25"), "25 November 2026");
+        assert_eq!(indonesian_date("2026-03-01"), "1 Maret 2026");
+        assert_eq!(indonesian_date("soon"), "soon");
     }
 
     #[test]

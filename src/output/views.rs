@@ -1,23 +1,12 @@
-//! Renderers: a scorecard (or any grid) as a terminal table, Markdown or CSV. JSON is the
-//! scorecard's own serde form. Table and Markdown share the same sections, built once here.
+//! What a scorecard shows people, built once: the heading, the headline, the domain, aspect and
+//! indicator tables and the receipt, as a [`Document`] for every format (and the pieces the
+//! report reuses), plus the rows of its CSV.
 
-pub mod csv;
-pub mod markdown;
-pub mod report;
-pub mod table;
-
+use crate::core::evaluate::Notice;
 use crate::core::model::{Model, short_hash};
 use crate::core::scorecard::Scorecard;
-use crate::output::i18n::Labels;
-
-/// A titled grid of text cells.
-pub struct Section {
-    pub title: String,
-    pub header: Vec<&'static str>,
-    pub rows: Vec<Vec<String>>,
-    /// Columns that hold numbers (right-aligned).
-    pub numeric: Vec<usize>,
-}
+use crate::output::document::{Block, Document, Grid, Md, Paint, Table};
+use crate::output::i18n::{Labels, Lang};
 
 /// What a human-readable scorecard shows, in order.
 pub struct ScorecardView {
@@ -25,7 +14,7 @@ pub struct ScorecardView {
     pub heading: Vec<String>,
     /// The headline: index and predicate.
     pub headline: String,
-    pub sections: Vec<Section>,
+    pub sections: Vec<Table>,
     /// The receipt, briefly.
     pub receipt: Vec<String>,
 }
@@ -112,9 +101,13 @@ pub fn indicator_cells(
 }
 
 /// The line that says which levels `--set` overrode.
-pub fn what_if_line(overrides: &[crate::core::evaluate::Override]) -> String {
+pub fn what_if_line(overrides: &[crate::core::evaluate::Override], l: &Labels) -> String {
     format!(
-        "What-if (--set, not as answered): {}",
+        "{}: {}",
+        l.pick(
+            "What-if (--set, not as answered)",
+            "Andaian (--set, bukan sesuai jawaban)"
+        ),
         overrides
             .iter()
             .map(|o| format!("{} {} -> {}", o.indicator, o.from, o.to))
@@ -178,7 +171,7 @@ pub fn scorecard_view(model: &Model, card: &Scorecard, l: &Labels) -> ScorecardV
         heading.push(format!("{}: {year}", l.year));
     }
     if !card.overrides.is_empty() {
-        heading.push(what_if_line(&card.overrides));
+        heading.push(what_if_line(&card.overrides, l));
     }
     let exact_note = if card.index_exact {
         l.exact
@@ -188,37 +181,40 @@ pub fn scorecard_view(model: &Model, card: &Scorecard, l: &Labels) -> ScorecardV
     let headline = format!(
         "{}: {}  {}  ({} {}; {})",
         l.index,
-        card.index_rounded,
+        l.num(card.index_rounded.as_str()),
         card.predicate,
         exact_note,
-        crate::core::exact::exact_text(&card.index.value(), model.decimals).0,
+        l.num(crate::core::exact::exact_text(&card.index.value(), model.decimals).0),
         l.predicate_basis(card.predicate_basis)
     );
 
     let mut sections = Vec::new();
     if !card.domains.is_empty() {
-        sections.push(Section {
-            title: l.domains.into(),
-            header: vec![l.id, l.domain, l.weight_pct, l.index],
-            rows: card.domains.iter().map(domain_row).collect(),
-            numeric: vec![2, 3],
-        });
+        sections.push(
+            Table::new(
+                l.domains,
+                &[l.id, l.domain, l.weight_pct, l.index],
+                card.domains.iter().map(domain_row).collect(),
+            )
+            .numeric(&[2, 3]),
+        );
     }
     let with_domain = !card.domains.is_empty();
-    sections.push(Section {
-        title: l.aspects.into(),
-        header: if with_domain {
-            vec![l.id, l.aspect, l.domain, l.weight_pct, l.index]
-        } else {
-            vec![l.id, l.aspect, l.weight_pct, l.index]
-        },
-        rows: card
-            .aspects
-            .iter()
-            .map(|a| aspect_row(a, with_domain))
-            .collect(),
-        numeric: if with_domain { vec![3, 4] } else { vec![2, 3] },
-    });
+    sections.push(
+        Table::new(
+            l.aspects,
+            &if with_domain {
+                vec![l.id, l.aspect, l.domain, l.weight_pct, l.index]
+            } else {
+                vec![l.id, l.aspect, l.weight_pct, l.index]
+            },
+            card.aspects
+                .iter()
+                .map(|a| aspect_row(a, with_domain))
+                .collect(),
+        )
+        .numeric(if with_domain { &[3, 4] } else { &[2, 3] }),
+    );
     let points_decimals = model.weight_decimals() + 2;
     let staged = card.indicators.iter().any(|i| i.stage.is_some());
     let with_owners = card.indicators.iter().any(|i| i.owners.is_some());
@@ -229,9 +225,10 @@ pub fn scorecard_view(model: &Model, card: &Scorecard, l: &Labels) -> ScorecardV
     if staged {
         header.push(l.stage);
     }
-    sections.push(Section {
+    sections.push(Table {
         title: l.indicators.into(),
-        header,
+        header: header.iter().map(|h| h.to_string()).collect(),
+        empty: None,
         rows: card
             .indicators
             .iter()
@@ -307,5 +304,159 @@ pub fn scorecard_view(model: &Model, card: &Scorecard, l: &Labels) -> ScorecardV
         headline,
         sections,
         receipt,
+    }
+}
+
+/// The scorecard as a document: heading, headline, tables, receipt; its JSON is the scorecard
+/// itself and its CSV one row per indicator.
+pub fn scorecard<'a>(model: &Model, card: &'a Scorecard, l: &Labels) -> Document<'a> {
+    let view = scorecard_view(model, card, l);
+    let mut doc = Document::titled(format!(
+        "{} {}: {}",
+        card.model.name,
+        l.num(card.index_rounded.as_str()),
+        card.predicate
+    ));
+    doc.lines(view.heading, Md::List).gap();
+    let paint = model
+        .predicates
+        .iter()
+        .position(|p| p.name == card.predicate)
+        .map(|rank| Paint {
+            word: card.predicate.clone(),
+            rank,
+            bands: model.predicates.len(),
+        });
+    doc.blocks.push(Block::Headline {
+        text: view.headline,
+        paint,
+    });
+    for s in view.sections {
+        doc.gap().table(s);
+    }
+    doc.gap().lines(view.receipt, Md::Lines);
+    doc.record(card).grid(scorecard_grid(card));
+    doc.warnings = card.warnings.clone();
+    doc
+}
+
+/// The scorecard's CSV: one row per indicator.
+pub fn scorecard_grid(card: &Scorecard) -> Grid {
+    let mut header = vec![
+        "id",
+        "code",
+        "name",
+        "aspect",
+        "domain",
+        "weight",
+        "level",
+        "level_name",
+        "contribution",
+        "filled",
+        "min",
+        "max",
+        "opds",
+    ];
+    let staged = card.indicators.iter().any(|i| i.stage.is_some());
+    if staged {
+        header.push("stage");
+    }
+    let with_owners = card.indicators.iter().any(|i| i.owners.is_some());
+    if with_owners {
+        header.extend(["owners", "contributors"]);
+    }
+    let domain_of = |aspect: &str| {
+        card.aspects
+            .iter()
+            .find(|a| a.id == aspect)
+            .and_then(|a| a.domain.clone())
+            .unwrap_or_default()
+    };
+    let opt = |v: Option<u8>| v.map(|x| x.to_string()).unwrap_or_default();
+    let rows: Vec<Vec<String>> = card
+        .indicators
+        .iter()
+        .map(|i| {
+            let mut row = vec![
+                i.id.clone(),
+                i.code.clone().unwrap_or_default(),
+                i.name.clone(),
+                i.aspect.clone(),
+                domain_of(&i.aspect),
+                i.weight.to_string(),
+                i.level.to_string(),
+                i.level_name.clone().unwrap_or_default(),
+                i.contribution.to_string(),
+                i.filled.to_string(),
+                opt(i.min),
+                opt(i.max),
+                i.answers
+                    .iter()
+                    .map(|a| format!("{}={}", a.opd, a.level))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ];
+            if staged {
+                row.push(i.stage.map(|s| s.to_string()).unwrap_or_default());
+            }
+            if with_owners {
+                row.push(i.owners.clone().unwrap_or_default().join("; "));
+                row.push(i.contributors.clone().unwrap_or_default().join("; "));
+            }
+            row
+        })
+        .collect();
+    Grid::new(&header, rows).numeric(&[5, 6, 8, 10, 11])
+}
+
+/// What a reader should know, in the chosen language.
+pub fn notices(notices: &[Notice], l: &Labels) -> Vec<String> {
+    notices.iter().map(|n| notice(n, l)).collect()
+}
+
+/// One notice in the chosen language (English is [`Notice::english`]).
+pub fn notice(n: &Notice, l: &Labels) -> String {
+    if l.lang == Lang::En {
+        return n.english();
+    }
+    match n {
+        Notice::OwnerSilent {
+            indicators,
+            fallback,
+        } => format!(
+            "combine=owner: {} indikator tidak dijawab pemiliknya, sehingga combine={} yang menentukan: {}",
+            indicators.len(),
+            fallback.as_str(),
+            indicators
+                .iter()
+                .map(|(id, owners)| match owners.is_empty() {
+                    true => format!("{id} (tidak ada pemilik di peta)"),
+                    false => format!("{id} (pemilik {} tidak menjawab)", owners.join(", ")),
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        Notice::Unanswered { indicators, lowest } => format!(
+            "{} indikator tidak dijawab dan dinilai pada tingkat terendah {lowest}: {}",
+            indicators.len(),
+            indicators.join(", ")
+        ),
+        Notice::MeanEstimate => {
+            "combine=mean memberi perkiraan: kementerian menilai satu tingkat bulat per indikator"
+                .into()
+        }
+        Notice::NotOfficial { model, status } => format!(
+            "model {model} berstatus {status}, bukan resmi: baca hasilnya dengan mengingat hal itu"
+        ),
+        Notice::WhatIf(overrides) => format!(
+            "andaian: {} tingkat diganti dengan --set, bukan sesuai jawaban: {}",
+            overrides.len(),
+            overrides
+                .iter()
+                .map(|o| format!("{} {} -> {}", o.indicator, o.from, o.to))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Notice::Stage(text) | Notice::Reading(text) => text.clone(),
     }
 }
