@@ -112,6 +112,8 @@ pub struct Step {
     pub gain: u64,
     /// The effort of this step (1 with unit effort).
     pub effort: u64,
+    /// The evaluation it is taken before, in a path plan; `None` for a single target.
+    pub year: Option<i32>,
 }
 
 /// The comparison key of a roadmap (see the module comment): smaller is better.
@@ -227,6 +229,7 @@ pub fn fewest_steps(levers: &[Lever], need: i64) -> Roadmap {
                 to,
                 gain: l.step,
                 effort: 1,
+                year: None,
             })
         })
         .collect();
@@ -297,6 +300,7 @@ fn steps_between(levers: &[Lever], from: &[u8], to: &[u8], effort: Effort) -> Ve
                 to: l.level + n,
                 gain: l.gain(n),
                 effort: effort(i, l.level + n),
+                year: None,
             })
         })
         .collect()
@@ -1258,7 +1262,11 @@ pub fn plan(
     let by_year = schedule(&levers, &counts, &needs, per_year, effort)?;
     let mut before = vec![0u8; levers.len()];
     for (y, done) in by_year.iter().enumerate() {
-        years[y].steps = order(&levers, steps_between(&levers, &before, done, effort));
+        let mut steps = order(&levers, steps_between(&levers, &before, done, effort));
+        for s in &mut steps {
+            s.year = years[y].year;
+        }
+        years[y].steps = steps;
         before.clone_from(done);
     }
     Ok(base(levers, years, Outcome::Reach))
