@@ -31,6 +31,8 @@ mod model;
 mod models;
 #[path = "main/opd.rs"]
 mod opd;
+#[path = "main/plan.rs"]
+mod plan;
 #[path = "main/properties.rs"]
 mod properties;
 #[path = "main/readme.rs"]
