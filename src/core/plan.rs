@@ -1688,4 +1688,75 @@ mod tests {
         // The heavy lever needs all three years; the light one waits for the last.
         assert_eq!(by_year, [vec![1, 0], vec![2, 0], vec![3, 1]]);
     }
+
+    #[test]
+    fn the_planner_starts_from_decimal_values() {
+        // Pemdi 2026 (weights in whole percent): I3 SDM Pemdi (5 %) at 1.26, I20 Kepuasan
+        // Pengguna (15 %) at 2.50, every other indicator at 1.00: index 1.238.
+        let m = Model::load("pemdi-2026").unwrap();
+        let mut values = vec![exact::int(1); m.indicators.len()];
+        values[2] = exact::ratio(126, 100);
+        values[19] = exact::ratio(250, 100);
+        let goal = Goal::Target(exact::ratio(13, 10));
+        let basis = PredicateBasis::Exact;
+        let p = plan(&m, &values, &goal, basis, &Limits::default(), None).unwrap();
+        assert_eq!((p.scale, p.total), (100, 10_000));
+        assert_eq!(p.current_units, 12_380);
+        // 0.062 to go in one step: I19 (10 %) 1 → 2 gains 0.10, more than I20's 2.50 → 3.00
+        // (0.075), so it wins on the index reached.
+        let steps = p.steps();
+        assert_eq!(steps.len(), 1);
+        assert_eq!(
+            (steps[0].indicator, steps[0].to, steps[0].gain),
+            (18, 2, 1000)
+        );
+        // Without I19, I20 from its decimal value: the first step gains only what is missing.
+        let no_19 = Limits {
+            exclude: vec![18],
+            ..Limits::default()
+        };
+        let p = plan(&m, &values, &goal, basis, &no_19, None).unwrap();
+        let steps = p.steps();
+        assert_eq!(
+            (steps[0].indicator, steps[0].to, steps[0].gain),
+            (19, 3, 750)
+        );
+        assert_eq!(p.from_value(&steps[0]), exact::ratio(5, 2));
+        // Only I3 may move: 1.26 → 2.00 gains 0.74 × 5 % = 0.037, then 0.05 a level.
+        let only = Limits {
+            only: vec![2],
+            ..Limits::default()
+        };
+        let p = plan(&m, &values, &goal, basis, &only, None).unwrap();
+        let got: Vec<(u8, u8, u64)> = p.steps().iter().map(|s| (s.from, s.to, s.gain)).collect();
+        assert_eq!(got, [(1, 2, 370), (2, 3, 500)]);
+        assert_eq!(p.from_value(&p.steps()[0]), exact::ratio(126, 100));
+        assert_eq!(p.from_value(&p.steps()[1]), exact::int(2));
+        // A path from decimals, one level a year: 1.26 → 2.00 in the first year.
+        let path = Goal::Path {
+            milestones: vec![
+                Milestone {
+                    year: 2027,
+                    target: exact::ratio(1275, 1000),
+                },
+                Milestone {
+                    year: 2028,
+                    target: exact::ratio(13, 10),
+                },
+            ],
+            per_year: 1,
+        };
+        let p = plan(&m, &values, &path, basis, &only, None).unwrap();
+        assert_eq!(p.outcome, Outcome::Reach);
+        let by_year: Vec<Vec<(Option<i32>, u8)>> = p
+            .years
+            .iter()
+            .map(|y| y.steps.iter().map(|s| (s.year, s.to)).collect())
+            .collect();
+        assert_eq!(by_year, [vec![(Some(2027), 2)], vec![(Some(2028), 3)]]);
+        // A value that does not terminate (a mean of three answers) cannot be planned from.
+        values[0] = exact::ratio(4, 3);
+        let e = plan(&m, &values, &goal, basis, &Limits::default(), None).unwrap_err();
+        assert!(matches!(e, PlanError::NotDecimal(..)), "{e}");
+    }
 }

@@ -97,7 +97,10 @@ fn the_example_city_three_year_path() {
 fn a_single_target_says_how_many_years_it_needs() {
     let (code, v) = gap_json(&["--target", "3"]);
     assert_eq!(code, 0);
-    assert_eq!((v["per_year"].as_u64(), v["years_needed"].as_u64()), (Some(1), Some(2)));
+    assert_eq!(
+        (v["per_year"].as_u64(), v["years_needed"].as_u64()),
+        (Some(1), Some(2))
+    );
     assert!(v.get("years").is_none(), "a single target has no years");
     let (_, v) = gap_json(&["--target", "3", "--per-year", "2"]);
     assert_eq!(v["years_needed"], 1);
@@ -123,7 +126,10 @@ fn an_unreachable_middle_year_exits_one_naming_the_year_the_best_and_what_binds(
         ),
         "{stdout}"
     );
-    assert!(!stdout.contains("2027: "), "no roadmap when a year is out of reach");
+    assert!(
+        !stdout.contains("2027: "),
+        "no roadmap when a year is out of reach"
+    );
     let (code, v) = gap_json(&["--target-path", path]);
     assert_eq!(code, 1);
     assert_eq!(v["status"], "unreachable");
@@ -158,7 +164,11 @@ fn an_unreachable_middle_year_exits_one_naming_the_year_the_best_and_what_binds(
 
 /// The rows of the report's Markdown roadmap as (year, indicator, from, to).
 fn report_steps(args: &[&str]) -> Vec<(Option<i64>, String, String, u64)> {
-    let (code, md, stderr) = run(spbe().arg("report").arg(CITY).args(args).args(["-f", "markdown"]));
+    let (code, md, stderr) = run(spbe()
+        .arg("report")
+        .arg(CITY)
+        .args(args)
+        .args(["-f", "markdown"]));
     assert_eq!(code, 0, "{stderr}");
     let roadmap = md.split("## Roadmap").nth(1).unwrap();
     let roadmap = roadmap.split("\n## ").next().unwrap();
@@ -183,7 +193,12 @@ fn report_steps(args: &[&str]) -> Vec<(Option<i64>, String, String, u64)> {
             } else {
                 (None, &cells[1..])
             };
-            (year, rest[0].to_string(), rest[2].to_string(), rest[3].parse().unwrap())
+            (
+                year,
+                rest[0].to_string(),
+                rest[2].to_string(),
+                rest[3].parse().unwrap(),
+            )
         })
         .collect()
 }
@@ -195,15 +210,23 @@ fn report_opd_and_gap_list_the_same_steps() {
         &["--target", "3", "--max-level", "4", "--effort", EFFORT],
         &["--target", "Sangat Baik", "--exclude", "45,46,47"],
         &["--target-path", PATH],
-        &["--target-path", "2027=3.1,2029=3.6", "--per-year", "2", "--effort", EFFORT],
+        &[
+            "--target-path",
+            "2027=3.1,2029=3.6",
+            "--per-year",
+            "2",
+            "--effort",
+            EFFORT,
+        ],
     ] {
         let (_, v) = gap_json(args);
         let gap = steps(&v["steps"]);
         assert!(!gap.is_empty(), "{args:?}");
         assert_eq!(report_steps(args), gap, "{args:?}");
         // opd gives each step to the indicator's owners (one each in the example city's map).
-        let (code, stdout, stderr) =
-            run(spbe().args(["opd", CITY, "--owners", OWNERS, "-f", "json"]).args(args));
+        let (code, stdout, stderr) = run(spbe()
+            .args(["opd", CITY, "--owners", OWNERS, "-f", "json"])
+            .args(args));
         assert_eq!(code, 0, "{stderr}");
         let o: Value = serde_json::from_str(&stdout).unwrap();
         let mut shared: Vec<_> = o["opds"]
@@ -238,7 +261,10 @@ fn a_path_as_csv_and_markdown() {
     let (code, md, _) = run(spbe().args(["gap", CITY, "--target-path", PATH, "-f", "markdown"]));
     assert_eq!(code, 0);
     assert!(md.contains("## Plan by year\n"), "{md}");
-    assert!(md.contains("| 2028 | 3.30 | 10 | 3.3115 | 3.31 | Baik | yes |"), "{md}");
+    assert!(
+        md.contains("| 2028 | 3.30 | 10 | 3.3115 | 3.31 | Baik | yes |"),
+        "{md}"
+    );
     assert!(md.contains("## 2029: 7 steps (target 3.50)\n"), "{md}");
 }
 
@@ -250,7 +276,10 @@ fn a_path_in_indonesian() {
         .env("LC_ALL", "id_ID.UTF-8"));
     assert_eq!(code, 0);
     assert!(stdout.contains("Rencana per tahun"), "{stdout}");
-    assert!(stdout.contains("paling banyak 1 tingkat per indikator per tahun"), "{stdout}");
+    assert!(
+        stdout.contains("paling banyak 1 tingkat per indikator per tahun"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("Dapat dicapai: 19 langkah dalam 2 tahun"),
         "{stdout}"
@@ -290,15 +319,81 @@ fn path_flags_are_checked_before_any_sheet_is_read() {
     for (args, want) in cases {
         // The sheet does not exist: the flag's error comes first.
         let (code, stdout, stderr) = run(spbe().arg("gap").arg(&missing).args(*args));
-        assert_eq!((code, stderr.as_str(), stdout.as_str()), (2, *want, ""), "{args:?}");
+        assert_eq!(
+            (code, stderr.as_str(), stdout.as_str()),
+            (2, *want, ""),
+            "{args:?}"
+        );
     }
     // A target and a path together are a usage error.
-    let (code, _, stderr) =
-        run(spbe().args(["gap", CITY, "--target", "3", "--target-path", PATH]));
+    let (code, _, stderr) = run(spbe().args(["gap", CITY, "--target", "3", "--target-path", PATH]));
     assert_eq!(code, 2);
     assert!(stderr.contains("cannot be used with"), "{stderr}");
     // The decimal comma reads like the point.
     let (_, a) = gap_json(&["--target-path", "2027=3,0;2028=3,3"]);
     let (_, b) = gap_json(&["--target-path", "2027=3.0,2028=3.3"]);
     assert_eq!(a, b);
+}
+
+#[test]
+fn the_workbook_has_the_year_by_year_plan_with_each_steps_owner() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let dir = Dir::new();
+    let path = dir.join("rencana.xlsx");
+    let (code, _, stderr) = run(spbe()
+        .args([
+            "report",
+            CITY,
+            "--owners",
+            OWNERS,
+            "--target-path",
+            PATH,
+            "-o",
+        ])
+        .arg(&path));
+    assert_eq!(code, 0, "{stderr}");
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    let road = wb.worksheet_range("Roadmap").unwrap();
+    let text = |d: &Data| match d {
+        Data::String(s) => s.clone(),
+        Data::Float(x) => x.to_string(),
+        other => format!("{other:?}"),
+    };
+    let header: Vec<String> = (0..10).map(|c| text(&road[(0, c)])).collect();
+    assert_eq!(
+        header,
+        [
+            "Step",
+            "Year",
+            "ID",
+            "Indicator",
+            "From",
+            "To",
+            "Gain",
+            "Index after",
+            "Predicate after",
+            "OPD to act"
+        ]
+    );
+    // 26 steps; the year of each and the owner from the responsibility map (44 is Bagian
+    // Hukum's, though Diskominfo answered it).
+    let rows: Vec<(String, String, String)> = (1..=26)
+        .map(|r| {
+            (
+                text(&road[(r, 1)]),
+                text(&road[(r, 2)]),
+                text(&road[(r, 9)]),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows[0],
+        ("2027".into(), "47".into(), "Dinas Kesehatan".into())
+    );
+    assert!(rows.contains(&("2027".into(), "44".into(), "Bagian Hukum".into())));
+    assert_eq!(rows.iter().filter(|r| r.0 == "2028").count(), 10);
+    assert!(
+        matches!(road[(27, 0)], Data::Empty),
+        "the steps end at row 26"
+    );
 }
