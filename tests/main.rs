@@ -31,6 +31,8 @@ mod model;
 mod models;
 #[path = "main/opd.rs"]
 mod opd;
+#[path = "main/pemdi.rs"]
+mod pemdi;
 #[path = "main/plan.rs"]
 mod plan;
 #[path = "main/properties.rs"]

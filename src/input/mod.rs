@@ -2,9 +2,11 @@
 //! writes, XLSX/ODS workbooks), responsibility maps, effort tables and saved results. Every
 //! problem is located (file, line, column or sheet and cell).
 
+pub mod crosswalk;
 pub mod decode;
 pub mod effort;
 pub mod intern;
+pub mod items;
 pub mod model;
 pub mod owners;
 pub mod result;

@@ -41,7 +41,7 @@ fn read(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<AnswerSet, Sh
 }
 
 /// OPD, indicator, level, evidence, note.
-type Essence = (String, u16, u8, Option<String>, Option<String>);
+type Essence = (String, u8, u16, Option<String>, Option<String>);
 
 /// What must not change between variants: who answered what, with which evidence and note.
 fn essence(set: &AnswerSet) -> Vec<Essence> {
@@ -51,7 +51,7 @@ fn essence(set: &AnswerSet) -> Vec<Essence> {
             (
                 set.opds[a.opd as usize].clone(),
                 a.indicator,
-                a.level,
+                a.value,
                 set.evidence(a).map(String::from),
                 set.note(a).map(|n| n.replace("\r\n", "\n")),
             )
@@ -412,10 +412,10 @@ fn header_problems_are_located() {
         e.problems[0].to_string(),
         "h.csv:3:4: column \"Level\": column level (or tingkat) appears twice (also column 3); keep one"
     );
-    let e = read("h.csv", b"nomor,nilai\n1,2\n", &ReadOptions::default()).unwrap_err();
+    let e = read("h.csv", b"nomor,skor\n1,2\n", &ReadOptions::default()).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "2 problems in the answer sheets:\n  h.csv:1: missing column indicator (or indikator); the header row has: nomor, nilai\n  h.csv:1: missing column level (or tingkat); the header row has: nomor, nilai"
+        "2 problems in the answer sheets:\n  h.csv:1: missing column indicator (or indikator); the header row has: nomor, skor\n  h.csv:1: missing column level (or tingkat); the header row has: nomor, skor"
     );
 }
 

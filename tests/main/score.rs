@@ -232,9 +232,9 @@ fn sheet_errors_are_all_reported_with_file_line_and_column() {
 #[test]
 fn a_missing_column_names_what_the_header_has() {
     let dir = Dir::new();
-    let f = dir.write("a.csv", "opd,indikator,nilai\nX,1,3\n");
+    let f = dir.write("a.csv", "opd,indikator,skor\nX,1,3\n");
     spbe().args(["score", &f]).assert().code(2).stdout("").stderr(format!(
-        "error: 1 problem in the answer sheets:\n  {f}:1: missing column level (or tingkat); the header row has: opd, indikator, nilai\n"
+        "error: 1 problem in the answer sheets:\n  {f}:1: missing column level (or tingkat); the header row has: opd, indikator, skor\n"
     ));
 }
 
