@@ -102,9 +102,10 @@ pub struct GapReport {
     /// Sorted by points available, biggest first; ties in model order.
     pub indicators: Vec<IndicatorGap>,
     pub warnings: Vec<String>,
-    /// Digits shown for an index and for index points in tables (JSON has exact values).
+    /// Digits shown for an index, for index points and for an indicator's value in tables
+    /// (JSON has exact values).
     #[serde(skip)]
-    pub digits: (u32, u32),
+    pub digits: (u32, u32, u32),
     /// The steps grouped per indicator, for the summary (display only).
     #[serde(skip)]
     pub grouped: String,
@@ -122,9 +123,14 @@ impl GapReport {
         exact::exact_text(&x.value(), self.digits.0).0
     }
 
-    /// Index points for a table: exact, aligned on the weight's digits + 2.
+    /// Index points for a table: exact, aligned on the weight's and the value's digits + 2.
     fn pts(&self, x: &Decimal) -> String {
         exact::exact_text(&x.value(), self.digits.1).0
+    }
+
+    /// An indicator's value for a table, with the model's value digits (`1.50`, or `2`).
+    fn val(&self, x: &Decimal) -> String {
+        exact::exact_text(&x.value(), self.digits.2).0
     }
 }
 
@@ -472,7 +478,11 @@ pub fn build(ev: &Evaluation<'_>, planned: &Planned, l: &Labels) -> GapReport {
         aspects,
         indicators,
         warnings: ev.warnings.clone(),
-        digits: (d, model.weight_decimals() + 2),
+        digits: (
+            d,
+            model.weight_decimals() + model.level_decimals + 2,
+            model.level_decimals,
+        ),
     }
 }
 
@@ -501,8 +511,8 @@ fn steps_table(r: &GapReport, steps: &[StepRow], title: &str, l: &Labels) -> Tab
             row.extend([
                 s.indicator.clone(),
                 s.name.clone(),
-                s.from.to_string(),
-                s.to.to_string(),
+                r.val(&s.from),
+                exact::exact_text(&exact::int(s.to as i64), r.digits.2).0,
                 r.pts(&s.gain),
             ]);
             if with_effort {
@@ -660,7 +670,7 @@ fn sections(r: &GapReport, l: &Labels) -> Vec<Table> {
                 vec![
                     i.id.clone(),
                     i.name.clone(),
-                    i.level.to_string(),
+                    r.val(&i.level),
                     i.max_level.to_string(),
                     i.weight.to_string(),
                     r.pts(&i.per_step),

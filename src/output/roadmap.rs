@@ -145,7 +145,7 @@ pub fn grouped(model: &Model, steps: &[StepView]) -> String {
             format!(
                 "{}: {}→{to}",
                 model.indicators[i].id,
-                exact::exact_text(&from, 0).0
+                exact::exact_text(&from, model.level_decimals).0
             )
         })
         .collect::<Vec<_>>()

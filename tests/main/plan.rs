@@ -397,3 +397,62 @@ fn the_workbook_has_the_year_by_year_plan_with_each_steps_owner() {
         "the steps end at row 26"
     );
 }
+
+#[test]
+fn a_pemdi_plan_starts_from_the_decimal_values() {
+    // Pemdi 2026's example result: I19 Fasilitas Dukungan Pengguna (10 %) stands at 1.50, so
+    // its first step goes to 2.00 and gains 0.5 × 10 % = 0.05; the next ones 0.10 each.
+    let (code, stdout, stderr) = run(spbe().args([
+        "gap",
+        "examples/pemdi-contoh",
+        "--model",
+        "pemdi-2026",
+        "--target-path",
+        "2027=1.55,2028=1.65",
+        "--only",
+        "19",
+        "-f",
+        "json",
+        "-q",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["current"].to_string(), "1.506");
+    let got: Vec<(i64, String, u64, String, String)> = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["year"].as_i64().unwrap(),
+                s["from"].to_string(),
+                s["to"].as_u64().unwrap(),
+                s["gain"].to_string(),
+                s["index_after"].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (2027, "1.5".into(), 2, "0.05".into(), "1.556".into()),
+            (2028, "2".into(), 3, "0.1".into(), "1.656".into())
+        ]
+    );
+    let (code, table, _) = run(spbe().args([
+        "gap",
+        "examples/pemdi-contoh",
+        "--model",
+        "pemdi-2026",
+        "--target",
+        "1.55",
+        "--only",
+        "19",
+        "-q",
+    ]));
+    assert_eq!(code, 0);
+    assert!(
+        table.contains("│ 1 ┆ 19 ┆ Fasilitas Dukungan Pengguna ┆ 1.50 ┆ 2.00 ┆ 0.0500 ┆"),
+        "{table}"
+    );
+}

@@ -414,8 +414,8 @@ impl Report {
                 row.extend([
                     i.id.clone(),
                     i.name.clone(),
-                    exact::exact_text(&s.from, 0).0,
-                    s.to.to_string(),
+                    exact::exact_text(&s.from, self.level_decimals).0,
+                    exact::exact_text(&exact::int(s.to as i64), self.level_decimals).0,
                     self.points(&s.gain),
                 ]);
                 if priced {
