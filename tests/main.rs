@@ -33,6 +33,8 @@ mod models;
 mod opd;
 #[path = "main/pemdi.rs"]
 mod pemdi;
+#[path = "main/plan.rs"]
+mod plan;
 #[path = "main/properties.rs"]
 mod properties;
 #[path = "main/readme.rs"]

@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod json;
 pub mod markdown;
 pub mod report;
+pub mod roadmap;
 pub mod table;
 pub mod template;
 pub mod term;
