@@ -1331,7 +1331,10 @@ impl Validator<'_> {
             if let Some(first) = given.insert(ii, key) {
                 self.problem(
                     &path,
-                    format!("indicator {} has criteria twice, under {first:?} and {key:?}; keep one", indicators[ii].0.id),
+                    format!(
+                        "indicator {} has criteria twice, under {first:?} and {key:?}; keep one",
+                        indicators[ii].0.id
+                    ),
                 );
                 continue;
             }
@@ -1342,7 +1345,9 @@ impl Validator<'_> {
                 if *level < min_level as i64 || *level > max_level as i64 {
                     self.problem(
                         &lp,
-                        format!("level {level} is outside the model's range {min_level}..{max_level}"),
+                        format!(
+                            "level {level} is outside the model's range {min_level}..{max_level}"
+                        ),
                     );
                     continue;
                 }
