@@ -118,7 +118,7 @@ pub enum Command {
     /// A baseline answer sheet for one model (Pemdi 2026) from another's answers (SPBE 2020) by
     /// a mapping file; each row says where its value came from.
     Crosswalk(cmd::crosswalk::CrosswalkArgs),
-    /// What one indicator is worth and what each level requires, with the evidence to prepare.
+    /// An indicator's weight and each level's criteria and evidence (data dukung).
     Explain(cmd::explain::ExplainArgs),
 }
 

@@ -286,7 +286,7 @@ fn criteria_sheet(
             let Some(req) = model.requirement(i, l) else {
                 continue;
             };
-            let evidence: Vec<String> = req.evidence.iter().map(|e| format!("- {e}")).collect();
+            let evidence: Vec<String> = req.evidence.iter().map(|e| format!("• {e}")).collect();
             sheet.write_string(row, 0, neutralize(&ind.id).as_ref())?;
             sheet.write_string(
                 row,
