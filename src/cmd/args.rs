@@ -118,6 +118,8 @@ pub enum Command {
     /// A baseline answer sheet for one model (Pemdi 2026) from another's answers (SPBE 2020) by
     /// a mapping file; each row says where its value came from.
     Crosswalk(cmd::crosswalk::CrosswalkArgs),
+    /// An indicator's weight and each level's criteria and evidence (data dukung).
+    Explain(cmd::explain::ExplainArgs),
 }
 
 /// The answer sheets and how to read and consolidate them; shared by every command that scores.
@@ -504,6 +506,7 @@ pub fn dispatch(command: &Command) -> anyhow::Result<u8> {
         Command::Validate(args) => cmd::validate::run(args),
         Command::Evidence(args) => cmd::evidence::run(args),
         Command::Crosswalk(args) => cmd::crosswalk::run(args),
+        Command::Explain(args) => cmd::explain::run(args),
     }
 }
 
