@@ -672,7 +672,13 @@ mod tests {
             roadmap: Some(&steps),
         });
         let step = |i: &str, from, to| {
-            Step::new(&m, m.find_indicator(i).expect("an indicator"), from, to, None)
+            Step::new(
+                &m,
+                m.find_indicator(i).expect("an indicator"),
+                from,
+                to,
+                None,
+            )
         };
         assert_eq!(row(&a, "BKPSDM").roadmap, Some(vec![step("36", 3, 4)]));
         assert_eq!(row(&a, "Diskominfo").roadmap, Some(vec![step("1", 2, 3)]));

@@ -45,7 +45,10 @@ pub fn with_confidence(req: &LevelRequirement, l: &Labels) -> String {
 /// One short line for a roadmap step under a table: `47 → 3: what the level adds`, shortened,
 /// in the reader's language, with its confidence when that is not official.
 pub fn step_line(id: &str, to: u8, req: &LevelRequirement, l: &Labels) -> String {
-    let mut line = format!("{id} → {to}: {}", shorten(added_part(text(req, l.lang)), 110));
+    let mut line = format!(
+        "{id} → {to}: {}",
+        shorten(added_part(text(req, l.lang)), 110)
+    );
     if req.confidence != CriteriaConfidence::Official {
         line.push(' ');
         line.push_str(&confidence_label(req.confidence, l));

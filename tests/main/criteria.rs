@@ -313,3 +313,150 @@ fn unescape(s: &str) -> String {
         .replace("&gt;", ">")
         .replace("&amp;", "&")
 }
+
+// ---- the roadmaps ----------------------------------------------------------------------------
+
+/// The example city's roadmap to 3.00 raises indicator 47 from 2 to 3 first.
+const CITY_TO_3: [&str; 4] = ["gap", "examples/kota-contoh", "--target", "3"];
+
+#[test]
+fn gap_json_steps_carry_the_criteria_and_evidence_of_the_level_they_reach() {
+    let out = stdout_of(spbe().args(CITY_TO_3).args(["--format", "json"]));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let steps = v["steps"].as_array().unwrap();
+    assert!(!steps.is_empty());
+    for s in steps {
+        assert!(s["criteria"].as_str().is_some_and(|c| !c.is_empty()), "{s}");
+        assert!(s["criteria_en"].is_string(), "{s}");
+        assert!(!s["evidence"].as_array().unwrap().is_empty(), "{s}");
+    }
+    let s = steps
+        .iter()
+        .find(|s| s["indicator"] == "47" && s["to"] == 3)
+        .expect("47 → 3");
+    assert_eq!(
+        s["criteria"],
+        "Memenuhi level 2; layanan melayani transaksi: otomasi alur kerja, transaksi basis data, \
+         validasi data, mekanisme persetujuan (misalnya persetujuan dan validasi permohonan \
+         layanan), dan analitik data."
+    );
+    assert_eq!(
+        s["criteria_en"],
+        "The service handles transactions: workflow, database transactions, validation, \
+         approval and analytics."
+    );
+    assert_eq!(s["criteria_confidence"], "official");
+    assert_eq!(
+        s["evidence"],
+        serde_json::json!([
+            "Dokumentasi fungsi transaksi aplikasi: transaksi dan validasi data, status \
+             persetujuan, dan/atau analitik data"
+        ])
+    );
+    // The year-by-year plan's steps carry them too.
+    let out = stdout_of(spbe().args([
+        "gap",
+        "examples/kota-contoh",
+        "--target-path",
+        "2026=2.85,2027=3",
+        "--format",
+        "json",
+    ]));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let years = v["years"].as_array().unwrap();
+    let year_steps: Vec<&Value> = years
+        .iter()
+        .flat_map(|y| y["steps"].as_array().unwrap())
+        .collect();
+    assert!(!year_steps.is_empty());
+    assert!(year_steps.iter().all(|s| s["criteria"].is_string()));
+}
+
+#[test]
+fn the_gap_table_names_what_each_step_needs_in_a_short_line() {
+    let out = stdout_of(spbe().args(CITY_TO_3));
+    assert!(out.contains("What each step's level requires"), "{out}");
+    assert!(
+        out.contains(
+            "47 → 3: The service handles transactions: workflow, database transactions, \
+             validation, approval and analytics."
+        ),
+        "{out}"
+    );
+    // In Indonesian: the model's text without the cumulative preamble, shortened.
+    let out = stdout_of(spbe().args(CITY_TO_3).args(["--lang", "id"]));
+    let line = out
+        .lines()
+        .find(|l| l.contains("47 → 3: "))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        line.contains("47 → 3: layanan melayani transaksi"),
+        "{line}"
+    );
+    assert!(line.chars().count() < 140, "{line}");
+}
+
+#[test]
+fn the_markdown_report_carries_the_full_criteria_and_evidence_of_each_step() {
+    let md = stdout_of(spbe().args([
+        "report",
+        "examples/kota-contoh",
+        "--target",
+        "3",
+        "--format",
+        "markdown",
+    ]));
+    assert!(md.contains("What the level requires"), "{md}");
+    assert!(md.contains("Evidence to prepare"), "{md}");
+    let row = md
+        .lines()
+        .find(|l| l.contains("| 47 |") && l.contains("| 3 |"))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(
+        row.contains(
+            "The service handles transactions: workflow, database transactions, validation, \
+             approval and analytics."
+        ),
+        "{row}"
+    );
+    assert!(
+        row.contains("Dokumentasi fungsi transaksi aplikasi"),
+        "{row}"
+    );
+}
+
+#[test]
+fn opd_json_steps_carry_the_criteria() {
+    let out = stdout_of(spbe().args([
+        "opd",
+        "examples/kota-contoh",
+        "--target",
+        "3",
+        "--format",
+        "json",
+    ]));
+    assert!(
+        out.contains("\"criteria\": \"Memenuhi level 2; layanan melayani transaksi"),
+        "{out}"
+    );
+    assert!(out.contains("\"evidence\": ["), "{out}");
+}
+
+#[test]
+fn a_roadmap_from_a_model_without_criteria_has_steps_without_them() {
+    let dir = Dir::new();
+    let model = dir.write("small.yaml", SMALL);
+    let answers = dir.write("answers.csv", "opd,indicator,level\nA,1,1\nA,2,1\n");
+    let args = ["gap", &answers, "--model", &model, "--target", "2"];
+    let out = stdout_of(spbe().args(args).args(["--format", "json"]));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let steps = v["steps"].as_array().unwrap();
+    assert!(!steps.is_empty(), "{out}");
+    for s in steps {
+        for field in ["criteria", "criteria_en", "criteria_confidence", "evidence"] {
+            assert!(s.get(field).is_none(), "{field}: {s}");
+        }
+    }
+    let out = stdout_of(spbe().args(args));
+    assert!(!out.contains("What each step's level requires"), "{out}");
+}

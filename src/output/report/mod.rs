@@ -20,8 +20,8 @@ use crate::core::plan::{self, Outcome};
 use crate::core::score::score;
 use crate::core::scorecard::Scorecard;
 use crate::core::value::Value;
-use crate::output::i18n::{Labels, Lang};
 use crate::output::criteria;
+use crate::output::i18n::{Labels, Lang};
 use crate::output::roadmap::{self, RoadmapView, StepView};
 
 /// Everything a report shows.
