@@ -460,3 +460,82 @@ fn a_roadmap_from_a_model_without_criteria_has_steps_without_them() {
     let out = stdout_of(spbe().args(args));
     assert!(!out.contains("What each step's level requires"), "{out}");
 }
+
+// ---- the pack for one OPD --------------------------------------------------------------------
+
+#[test]
+fn the_pack_for_the_example_citys_bappeda() {
+    let md = stdout_of(spbe().args([
+        "report",
+        "examples/kota-contoh",
+        "--target",
+        "3.5",
+        "--opd",
+        "Bappeda",
+        "--format",
+        "markdown",
+    ]));
+    insta::assert_snapshot!("pack_bappeda_markdown", md);
+    // Its disagreements, and each of its steps with the next level's criteria and evidence.
+    assert!(
+        md.contains("| 33 | Layanan Penganggaran | 3 | BPKAD 4 | 3 |"),
+        "{md}"
+    );
+    assert!(md.contains("### 33 Layanan Penganggaran: 3 → 4"), "{md}");
+    assert!(md.contains("**Evidence to prepare:**"), "{md}");
+}
+
+#[test]
+fn the_pack_finds_an_opd_by_name_and_refuses_an_unknown_one() {
+    let args = ["report", "examples/kota-contoh", "-f", "markdown", "--opd"];
+    let md = stdout_of(spbe().args(args).arg("bappeda"));
+    assert!(md.starts_with("# SPBE report: Bappeda"), "{md}");
+    // Without a target there is no roadmap, and the pack says so.
+    assert!(md.contains("No target was given"), "{md}");
+    let (code, _, err) = run(spbe().args(args).arg("Dinas Entah"));
+    assert_eq!(code, 2);
+    assert!(err.contains("no OPD \"Dinas Entah\""), "{err}");
+    assert!(err.contains("Bappeda"), "{err}");
+}
+
+#[test]
+fn the_pack_for_every_opd_fills_a_directory() {
+    let dir = Dir::new();
+    let out = dir.join("packs");
+    let out = out.to_str().unwrap();
+    for format in ["html", "xlsx", "markdown"] {
+        let (code, _, err) = run(spbe().args([
+            "report",
+            "examples/kota-contoh",
+            "--target",
+            "3.5",
+            "--opd",
+            "all",
+            "-f",
+            format,
+            "-o",
+            out,
+        ]));
+        assert_eq!(code, 0, "{err}");
+    }
+    for name in ["Bappeda", "Dinas-Kesehatan", "Bagian-PBJ"] {
+        let html = std::fs::read_to_string(dir.join(format!("packs/{name}.html"))).unwrap();
+        assert!(
+            html.contains("What the level requires") || html.contains("No step"),
+            "{name}"
+        );
+        assert!(dir.join(format!("packs/{name}.md")).exists());
+        let bytes = std::fs::read(dir.join(format!("packs/{name}.xlsx"))).unwrap();
+        assert!(bytes.starts_with(b"PK"), "{name}");
+    }
+    let (code, _, err) = run(spbe().args([
+        "report",
+        "examples/kota-contoh",
+        "--opd",
+        "all",
+        "-f",
+        "markdown",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("-o DIR/"), "{err}");
+}

@@ -7,6 +7,7 @@
 
 pub mod html;
 pub mod markdown;
+pub mod pack;
 pub mod svg;
 pub mod xlsx;
 
