@@ -2,12 +2,14 @@
 //! writes, XLSX/ODS/XLS workbooks), responsibility maps, effort tables and saved results. Every
 //! problem is located (file, line, column or sheet and cell).
 
+pub mod columns;
 pub mod decode;
 pub mod effort;
 pub mod intern;
 pub mod model;
 pub mod ole;
 pub mod owners;
+pub mod revision;
 pub mod sheets;
 pub mod text_sheet;
 pub mod workbook;
