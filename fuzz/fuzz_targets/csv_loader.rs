@@ -6,7 +6,8 @@ use spbe::input::sheets::{ReadOptions, SheetReader, Source};
 use spbe::core::model::Model;
 
 static MODEL: std::sync::OnceLock<Model> = std::sync::OnceLock::new();
-use spbe::core::scorecard::{Options, Scorecard};
+use spbe::core::evaluate::{Policy, evaluate};
+use spbe::core::scorecard::Scorecard;
 
 fuzz_target!(|data: &[u8]| {
     let model = MODEL.get_or_init(|| Model::load("spbe-2020").expect("the embedded model loads"));
@@ -32,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
     reader.read_with(&Source::File("fuzz.csv".into()), bytes, &options);
     match reader.finish() {
         Ok(set) => {
-            let _ = Scorecard::build(model, &set, Options::default());
+            let _ = Scorecard::of(&evaluate(model, &set, Policy::default()).unwrap());
         }
         Err(e) => {
             assert!(!e.problems.is_empty());

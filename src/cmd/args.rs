@@ -1,24 +1,26 @@
-//! The command line: argument groups shared by subcommands, dispatch, and the exit-code contract
-//! (0 success, 1 a gate failed, 2 an error; a closed pipe is success).
+//! The command line: the argument groups shared by subcommands, the exit codes (0 success, 1 a
+//! gate failed, 2 an error) and dispatch; `main.rs` maps the outcome to the process exit code.
 
-use std::io;
+use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::cmd;
 use crate::core::answers::AnswerSet;
 use crate::core::consolidate::Combine;
+use crate::core::evaluate::{Evaluation, Policy, evaluate};
 use crate::core::model::Model;
 use crate::core::owners::OwnerMap;
 use crate::core::score::PredicateBasis;
-use crate::core::scorecard::{Adjustments, Options, Scorecard};
-use crate::core::stage::{self, Stage};
+use crate::core::stage::Stage;
 use crate::input::columns::{self, ColumnName, StageColumn};
 use crate::input::decode::{Delimiter, Encoding};
 use crate::input::model::DEFAULT_MODEL;
 use crate::input::sheets::{self, ReadOptions};
+use crate::output::destination::Output;
+pub use crate::output::document::Format;
+use crate::output::document::{self, Document, Style};
 use crate::output::i18n::{Labels, Lang};
 use crate::output::term::{self, ColorChoice, Settings};
 
@@ -199,10 +201,10 @@ pub struct ReadArgs {
     #[arg(long, value_enum, default_value_t = Encoding::Auto, value_name = "ENCODING")]
     pub encoding: Encoding,
 
-    /// Force the CSV delimiter: `,` `;` `tab` or one character (default: Excel's `sep=` line,
-    /// else detected from the header row).
+    /// Force the delimiter of CSV answer sheets: `,` `;` `tab` or one character (default:
+    /// Excel's `sep=` line, else detected from the header row).
     #[arg(long, value_name = "CHAR")]
-    pub delimiter: Option<Delimiter>,
+    pub input_delimiter: Option<Delimiter>,
 
     /// The sheet to read in XLSX/XLS/ODS workbooks (default: the first sheet with a header row;
     /// instruction and cover sheets are skipped).
@@ -242,7 +244,7 @@ impl ReadArgs {
         columns::check_columns(&self.columns, &self.stage_columns).map_err(anyhow::Error::msg)?;
         Ok(ReadOptions {
             encoding: self.encoding,
-            delimiter: self.delimiter.map(|d| d.0),
+            delimiter: self.input_delimiter.map(|d| d.0),
             sheet: self.sheet.clone(),
             header_row: self.header_row,
             columns: self.columns.clone(),
@@ -279,35 +281,50 @@ pub struct OutputArgs {
     #[arg(long, short = 'o', value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub output: Option<PathBuf>,
 
-    /// Language of the labels in tables and Markdown (JSON and CSV keep English field names);
-    /// default: Indonesian when LC_ALL, LC_MESSAGES or LANG starts with `id`, else English.
+    /// Language of what people read (tables and Markdown); `id` also writes their numbers with a
+    /// decimal comma. JSON and CSV keep English field names and plain numbers. Default:
+    /// Indonesian when LC_ALL, LC_MESSAGES or LANG starts with `id`, else English.
     #[arg(long, value_enum, value_name = "LANG")]
     pub lang: Option<Lang>,
+
+    /// The field delimiter of CSV output: `,` (default) `;` `tab` or one character. Indonesian
+    /// Excel splits a double-clicked file on `;`.
+    #[arg(long, value_name = "CHAR", default_value = ",")]
+    pub delimiter: Delimiter,
+
+    /// Write the numbers of CSV output with a decimal comma (`2,764`), as Indonesian Excel reads
+    /// numbers.
+    #[arg(long)]
+    pub decimal_comma: bool,
 }
 
 impl OutputArgs {
+    /// The language chosen (or the environment's).
+    pub fn lang(&self) -> Lang {
+        Lang::or_env(self.lang)
+    }
+
     /// The labels in the chosen (or the environment's) language.
     pub fn labels(&self) -> &'static Labels {
-        Lang::or_env(self.lang).labels()
+        self.lang().labels()
     }
-}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-    Csv,
-    Markdown,
+    /// Writes the document in the chosen format to the destination (never one of `inputs`),
+    /// then prints its warnings: the one place every command's output goes through.
+    pub fn emit(&self, doc: &Document<'_>, inputs: &[PathBuf]) -> anyhow::Result<()> {
+        let out = Output::create(self.output.as_deref(), inputs)?;
+        let style = Style {
+            lang: self.lang(),
+            color: term::color_for(!out.is_file() && std::io::stdout().is_terminal()),
+            delimiter: self.delimiter.0,
+            decimal_comma: self.decimal_comma,
+            bom: out.is_file(),
+        };
+        document::emit(doc, self.format, &style, out)
+    }
 }
 
 impl InputArgs {
-    /// Loads the model and the answers.
-    pub fn load(&self) -> anyhow::Result<(Model, AnswerSet)> {
-        let model = self.load_model()?;
-        let answers = self.load_answers(&model)?;
-        Ok((model, answers))
-    }
-
     /// Loads the model named by `--model` (and says which with `-v`).
     pub fn load_model(&self) -> anyhow::Result<Model> {
         let model = Model::load(&self.model)?;
@@ -391,68 +408,78 @@ impl InputArgs {
         Ok((Some(map), self.fallback.unwrap_or(Combine::Min)))
     }
 
-    /// Loads, scores and applies `--strict`.
-    pub fn scorecard(&self, basis: PredicateBasis) -> anyhow::Result<(Model, Scorecard)> {
-        let (model, card, _, _) = self.scorecard_full(basis, &WhatIfArgs::default())?;
-        Ok((model, card))
+    /// Loads the model, the responsibility map and the answers, and checks the what-if levels
+    /// against the model: everything [`Loaded::evaluate`] needs.
+    pub fn load(&self, basis: PredicateBasis, what_if: &WhatIfArgs) -> anyhow::Result<Loaded> {
+        self.load_with(self.load_model()?, basis, what_if)
     }
 
-    /// Like [`InputArgs::scorecard`], with the what-if levels of `--set` put in before scoring.
-    pub fn scorecard_what_if(
+    /// [`InputArgs::load`] with the model already loaded (a command that checks flags against
+    /// the model before reading any sheet).
+    pub fn load_with(
         &self,
+        model: Model,
         basis: PredicateBasis,
         what_if: &WhatIfArgs,
-    ) -> anyhow::Result<(Model, Scorecard)> {
-        let (model, card, _, _) = self.scorecard_full(basis, what_if)?;
-        Ok((model, card))
-    }
-
-    /// [`InputArgs::scorecard`], also returning the answers and the responsibility map.
-    #[allow(clippy::type_complexity)]
-    pub fn scorecard_with_answers(
-        &self,
-        basis: PredicateBasis,
-    ) -> anyhow::Result<(Model, Scorecard, AnswerSet, Option<OwnerMap>)> {
-        self.scorecard_full(basis, &WhatIfArgs::default())
-    }
-
-    /// Loads the model, the responsibility map and the answers; scores them with the stage
-    /// choice, the owners and the what-if levels; applies `--strict`.
-    #[allow(clippy::type_complexity)]
-    fn scorecard_full(
-        &self,
-        basis: PredicateBasis,
-        what_if: &WhatIfArgs,
-    ) -> anyhow::Result<(Model, Scorecard, AnswerSet, Option<OwnerMap>)> {
-        let model = self.load_model()?;
+    ) -> anyhow::Result<Loaded> {
         let (owners, fallback) = self.load_owners(&model)?;
         let answers = self.load_answers(&model)?;
         let overrides = what_if.overrides(&model)?;
-        let mut card = stage::scorecard(
-            &model,
-            &answers,
-            Options {
-                combine: self.combine,
-                basis,
-            },
-            self.stage,
-            &Adjustments {
-                owners: owners.as_ref(),
-                fallback,
-                overrides: &overrides,
-            },
-        )?;
-        if let Some(map) = &owners {
-            card.warnings.extend(map.warnings.iter().cloned());
+        Ok(Loaded {
+            model,
+            answers,
+            owners,
+            overrides,
+            combine: self.combine,
+            fallback,
+            basis,
+            stage: self.stage,
+            strict: self.strict,
+        })
+    }
+}
+
+/// What a command evaluates: the model, the answers, the side files and the policy flags.
+#[derive(Debug)]
+pub struct Loaded {
+    pub model: Model,
+    pub answers: AnswerSet,
+    pub owners: Option<OwnerMap>,
+    pub overrides: Vec<(usize, u8)>,
+    pub combine: Combine,
+    pub fallback: Combine,
+    pub basis: PredicateBasis,
+    pub stage: Option<Stage>,
+    pub strict: bool,
+}
+
+impl Loaded {
+    /// The policy the flags ask for.
+    pub fn policy(&self) -> Policy<'_> {
+        Policy {
+            combine: self.combine,
+            fallback: self.fallback,
+            basis: self.basis,
+            stage: self.stage,
+            owners: self.owners.as_ref(),
+            overrides: &self.overrides,
         }
-        if self.strict && !card.receipt.filled_at_lowest.is_empty() {
-            anyhow::bail!(
-                "--strict: {} indicator(s) have no answer in any sheet: {}; answer them or drop --strict",
-                card.receipt.filled_at_lowest.len(),
-                card.receipt.filled_at_lowest.join(", ")
-            );
+    }
+
+    /// Runs the one evaluation pipeline and applies `--strict`.
+    pub fn evaluate(&self) -> anyhow::Result<Evaluation<'_>> {
+        let ev = evaluate(&self.model, &self.answers, self.policy())?;
+        if self.strict {
+            let filled = ev.filled_ids();
+            if !filled.is_empty() {
+                anyhow::bail!(
+                    "--strict: {} indicator(s) have no answer in any sheet: {}; answer them or drop --strict",
+                    filled.len(),
+                    filled.join(", ")
+                );
+            }
         }
-        Ok((model, card, answers, owners))
+        Ok(ev)
     }
 }
 
@@ -473,18 +500,9 @@ fn combine_explained(c: Combine) -> &'static str {
     }
 }
 
-/// Parses the command line, runs it, and maps the outcome to the exit-code contract.
-pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() { ERROR } else { SUCCESS };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
-    };
-    term::init(cli.settings());
-    let result = match &cli.command {
+/// Runs the command the line asked for.
+pub fn dispatch(command: &Command) -> anyhow::Result<u8> {
+    match command {
         Command::Score(args) => cmd::score::run(args),
         Command::Models(args) => cmd::models::run(args),
         Command::Gap(args) => cmd::gap::run(args),
@@ -499,36 +517,7 @@ pub fn main() -> ExitCode {
         Command::Report(args) => cmd::report::run(args),
         Command::Template(args) => cmd::template::run(args),
         Command::Validate(args) => cmd::validate::run(args),
-    };
-    match result {
-        Ok(code) => ExitCode::from(code),
-        Err(e) if is_broken_pipe(&e) => ExitCode::from(SUCCESS),
-        Err(e) => {
-            term::error(&format!("{e:#}"));
-            ExitCode::from(ERROR)
-        }
     }
-}
-
-/// True when the error is a closed pipe (`spbe score … | head`), however deep: an io error, or
-/// one wrapped by serde_json or csv, which keep it inside their own error types.
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    let pipe = Some(io::ErrorKind::BrokenPipe);
-    e.chain().any(|c| {
-        c.downcast_ref::<io::Error>().map(io::Error::kind) == pipe
-            || c.downcast_ref::<serde_json::Error>()
-                .and_then(serde_json::Error::io_error_kind)
-                == pipe
-            || c.downcast_ref::<csv::Error>().and_then(|e| match e.kind() {
-                csv::ErrorKind::Io(io) => Some(io.kind()),
-                _ => None,
-            }) == pipe
-    })
-}
-
-/// Prints warnings to stderr, one per line, unless `--quiet`.
-pub fn warn(warnings: &[String]) {
-    term::warn(warnings)
 }
 
 // The core's choices are plain enums; their command-line names and help live here, so the core

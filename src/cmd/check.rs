@@ -1,20 +1,20 @@
 //! `spbe check`: CI gates on the index. One verdict line per gate and a summary; the exit code
 //! is derived from the same verdicts, so the two can never disagree.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::Args;
 use serde::Serialize;
 
-use crate::cmd::args::{FAILURE, Format, InputArgs, OutputArgs, SUCCESS, warn};
+use crate::cmd::args::{FAILURE, InputArgs, OutputArgs, SUCCESS, WhatIfArgs};
 use crate::core::exact::{self, Decimal, Exact};
 use crate::core::model::Model;
 use crate::core::score::PredicateBasis;
 use crate::core::scorecard::{ModelInfo, SCHEMA_VERSION, Scorecard, Tool};
-use crate::output::destination::Output;
-use crate::output::render;
+use crate::output::document::{Block, Document, Grid, localize};
+use crate::output::i18n::{Labels, Lang};
+use crate::output::views;
 
 #[derive(Debug, Clone, Args)]
 #[command(after_help = "\
@@ -81,6 +81,9 @@ pub struct GateResult {
     pub gate: &'static str,
     pub verdict: Verdict,
     pub message: String,
+    /// The message in Indonesian, for people (`--lang id`); JSON keeps the English one.
+    #[serde(skip)]
+    pub pesan: String,
     /// For a failed baseline gate: what fell by more than the tolerance. Absent otherwise.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fell: Vec<Fall>,
@@ -113,6 +116,9 @@ pub struct CheckReport {
     pub warned: usize,
     pub gates: Vec<GateResult>,
     pub summary: String,
+    /// The summary in Indonesian, for people (`--lang id`).
+    #[serde(skip)]
+    pub ringkasan: String,
     pub warnings: Vec<String>,
 }
 
@@ -126,51 +132,60 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             "spbe check needs at least one gate: --fail-under X, --min-predicate NAME, --baseline FILE or --warn-under X"
         );
     }
-    let (model, card) = args.input.scorecard(args.predicate_basis)?;
+    let loaded = args
+        .input
+        .load(args.predicate_basis, &WhatIfArgs::default())?;
+    let model = &loaded.model;
+    let ev = loaded.evaluate()?;
+    let card = Scorecard::of(&ev);
     let baseline = match &args.baseline {
         Some(path) => Some(read_baseline(path)?),
         None => None,
     };
-    let report = evaluate(&model, &card, args, baseline.as_ref())?;
+    let report = evaluate(model, &card, args, baseline.as_ref())?;
 
     let mut read = args.input.files();
     read.extend(args.baseline.clone());
-    let mut out = Output::create(args.output.output.as_deref(), &read)?;
-    match args.output.format {
-        Format::Table => {
-            for g in &report.gates {
-                writeln!(out, "{}  {}", g.verdict.label(), g.message)?;
-            }
-            writeln!(out, "{}", report.summary)?;
-        }
-        Format::Markdown => {
-            for g in &report.gates {
-                writeln!(out, "- **{}** {}", g.verdict.label(), g.message)?;
-            }
-            writeln!(out, "\n**{}**", report.summary)?;
-        }
-        Format::Json => {
-            crate::output::json::write(&mut out, &report)?;
-        }
-        Format::Csv => {
-            let rows: Vec<Vec<String>> = report
-                .gates
-                .iter()
-                .map(|g| {
-                    vec![
-                        g.gate.to_string(),
-                        g.verdict.label().to_string(),
-                        g.message.clone(),
-                    ]
-                })
-                .collect();
-            let bom = out.is_file();
-            render::csv::grid(&mut out, &["gate", "verdict", "message"], &rows, bom)?;
-        }
-    }
-    out.finish()?;
-    warn(&report.warnings);
+    let l = args.output.labels();
+    let mut doc = document(&report, l);
+    // The evaluation's notices in the chosen language, then what the gates found.
+    doc.warnings = views::notices(&ev.notices, l);
+    doc.warnings
+        .extend(report.warnings[ev.warnings.len()..].iter().cloned());
+    args.output.emit(&doc, &read)?;
     Ok(exit_code(&report))
+}
+
+/// The verdicts as a document: one line per gate and the summary; its CSV one row per gate.
+fn document<'a>(report: &'a CheckReport, l: &Labels) -> Document<'a> {
+    let mut doc = Document::new();
+    let say = |g: &GateResult| l.pick(&g.message, &g.pesan).clone();
+    doc.blocks.push(Block::Verdicts(
+        report
+            .gates
+            .iter()
+            .map(|g| (g.verdict.label().to_string(), say(g)))
+            .collect(),
+    ));
+    doc.blocks.push(Block::Headline {
+        text: l.pick(&report.summary, &report.ringkasan).clone(),
+        paint: None,
+    });
+    let rows = report
+        .gates
+        .iter()
+        .map(|g| {
+            vec![
+                g.gate.to_string(),
+                g.verdict.label().to_string(),
+                g.message.clone(),
+            ]
+        })
+        .collect();
+    doc.record(report)
+        .grid(Grid::new(&["gate", "verdict", "message"], rows));
+    doc.warnings = report.warnings.clone();
+    doc
 }
 
 /// The exit code of a report: 1 exactly when a gate failed.
@@ -180,7 +195,7 @@ pub fn exit_code(report: &CheckReport) -> u8 {
 
 /// Reads a scorecard written by `spbe score --format json` (the same reader as `spbe diff`).
 pub fn read_baseline(path: &std::path::Path) -> anyhow::Result<Scorecard> {
-    crate::cmd::result::read_json(path)
+    crate::input::result::read_json(path)
 }
 
 /// A line the index is compared with: a number within the model's level range, so that a typo
@@ -209,20 +224,33 @@ fn index_gate(
     let x = index_line(model, text, &format!("--{gate}"))?;
     let xt = exact::exact_text(&x, model.decimals).0;
     let shown = format!("{} ({})", card.index, card.index_rounded);
-    let (verdict, message) = if card.index.value() < x {
-        let aside = if below == Verdict::Warn {
-            " (a warning, not a failure)"
+    let (xi, si) = (
+        id_num(&xt),
+        format!(
+            "{} ({})",
+            id_num(card.index.as_str()),
+            id_num(card.index_rounded.as_str())
+        ),
+    );
+    let (verdict, message, pesan) = if card.index.value() < x {
+        let (aside, sisi) = if below == Verdict::Warn {
+            (
+                " (a warning, not a failure)",
+                " (peringatan, bukan kegagalan)",
+            )
         } else {
-            ""
+            ("", "")
         };
         (
             below,
             format!("{gate} {xt}: the index {shown} is below {xt}{aside}"),
+            format!("{gate} {xi}: indeks {si} di bawah {xi}{sisi}"),
         )
     } else {
         (
             Verdict::Pass,
             format!("{gate} {xt}: the index {shown} is at least {xt}"),
+            format!("{gate} {xi}: indeks {si} tidak kurang dari {xi}"),
         )
     };
     Ok(GateResult {
@@ -230,6 +258,7 @@ fn index_gate(
         verdict,
         fell: Vec::new(),
         message,
+        pesan,
     })
 }
 
@@ -240,6 +269,11 @@ fn threshold(text: &str, flag: &str) -> anyhow::Result<Exact> {
         bail!("{flag} {text}: the value is negative; write 0 or more");
     }
     Ok(x)
+}
+
+/// A number in Indonesian: a decimal comma.
+fn id_num(text: &str) -> String {
+    localize(text, Lang::Id).into_owned()
 }
 
 /// Signed exact text: `+0.12`, `-0.3`, `0`.
@@ -278,26 +312,36 @@ pub fn evaluate(
         let have = rank(&card.predicate).unwrap_or(0);
         let need = rank(&want.name).unwrap_or(0);
         let basis = card.predicate_basis.as_str();
-        gates.push(if have < need {
-            GateResult {
-                gate: "min-predicate",
-                verdict: Verdict::Fail,
-                fell: Vec::new(),
-                message: format!(
-                    "min-predicate {}: the predicate is {} (index {}, {basis} basis), below {}",
-                    want.name, card.predicate, card.index, want.name
-                ),
+        let head = format!(
+            "min-predicate {}: the predicate is {} (index {}, {basis} basis)",
+            want.name, card.predicate, card.index
+        );
+        let kepala = format!(
+            "min-predicate {}: predikatnya {} (indeks {}, dasar {})",
+            want.name,
+            card.predicate,
+            id_num(card.index.as_str()),
+            if basis == "exact" {
+                "tepat"
+            } else {
+                "dibulatkan"
             }
+        );
+        let (verdict, message, pesan) = if have < need {
+            (
+                Verdict::Fail,
+                format!("{head}, below {}", want.name),
+                format!("{kepala}, di bawah {}", want.name),
+            )
         } else {
-            GateResult {
-                gate: "min-predicate",
-                verdict: Verdict::Pass,
-                fell: Vec::new(),
-                message: format!(
-                    "min-predicate {}: the predicate is {} (index {}, {basis} basis)",
-                    want.name, card.predicate, card.index
-                ),
-            }
+            (Verdict::Pass, head, kepala)
+        };
+        gates.push(GateResult {
+            gate: "min-predicate",
+            verdict,
+            fell: Vec::new(),
+            message,
+            pesan,
         });
     }
 
@@ -352,6 +396,22 @@ pub fn evaluate(
                 )
             })
             .collect();
+        let turun: Vec<String> = falls
+            .iter()
+            .map(|(id, _, before, after)| {
+                format!(
+                    "{} {} -> {} ({})",
+                    if id == "index" {
+                        "indeks".to_string()
+                    } else {
+                        format!("domain {id}")
+                    },
+                    id_num(&exact::exact_text(before, model.decimals).0),
+                    id_num(&exact::exact_text(after, model.decimals).0),
+                    id_num(&signed(&(after - before)))
+                )
+            })
+            .collect();
         if !missing.is_empty() {
             warnings.push(format!(
                 "the baseline {name} has domains this result lacks, not compared: {}",
@@ -375,6 +435,19 @@ pub fn evaluate(
                         format!("the index and {} domains", compared.len() - 1)
                     }
                 ),
+                pesan: format!(
+                    "baseline {name} (toleransi {}): indeks {} -> {} ({}); tidak ada yang turun lebih dari {} ({} dibandingkan)",
+                    id_num(&tol_text),
+                    id_num(base.index.as_str()),
+                    id_num(card.index.as_str()),
+                    id_num(&signed(&(a - b))),
+                    id_num(&tol_text),
+                    if compared.len() == 1 {
+                        "indeks".to_string()
+                    } else {
+                        format!("indeks dan {} domain", compared.len() - 1)
+                    }
+                ),
             }
         } else {
             GateResult {
@@ -392,6 +465,12 @@ pub fn evaluate(
                 message: format!(
                     "baseline {name} (tolerance {tol_text}): fell by more than {tol_text}: {}",
                     fell.join("; ")
+                ),
+                pesan: format!(
+                    "baseline {name} (toleransi {}): turun lebih dari {}: {}",
+                    id_num(&tol_text),
+                    id_num(&tol_text),
+                    turun.join("; ")
                 ),
             }
         });
@@ -432,6 +511,33 @@ pub fn evaluate(
             }
         )
     };
+    let ringkasan = if failed > 0 {
+        let names: Vec<&str> = gates
+            .iter()
+            .filter(|g| g.verdict == Verdict::Fail)
+            .map(|g| g.gate)
+            .collect();
+        format!(
+            "pemeriksaan gagal: {failed} dari {} gerbang gagal ({}){}",
+            gates.len(),
+            names.join(", "),
+            if warned > 0 {
+                format!(", {warned} peringatan")
+            } else {
+                String::new()
+            }
+        )
+    } else {
+        format!(
+            "pemeriksaan lulus: {} gerbang, tidak ada yang gagal{}",
+            gates.len(),
+            if warned > 0 {
+                format!(", {warned} peringatan")
+            } else {
+                String::new()
+            }
+        )
+    };
     Ok(CheckReport {
         schema_version: SCHEMA_VERSION,
         tool: Tool::this(),
@@ -445,6 +551,7 @@ pub fn evaluate(
         warned,
         gates,
         summary,
+        ringkasan,
         warnings,
     })
 }

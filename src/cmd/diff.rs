@@ -1,23 +1,23 @@
 //! `spbe diff`: what changed between two results (last year and this year), or between two
 //! assessment stages of one set of answer sheets (the self-assessment and the final verdict).
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::bail;
 use clap::Args;
 
-use crate::cmd::args::{Format, OutputArgs, ReadArgs, SUCCESS, warn};
-use crate::cmd::result::{self, SheetOptions};
+use crate::cmd::args::{OutputArgs, ReadArgs, SUCCESS};
 use crate::core::consolidate::Combine;
 use crate::core::diff::{Diff, NodeChange, Side, diff, signed};
+use crate::core::evaluate::{Policy, evaluate};
 use crate::core::model::Model;
 use crate::core::score::PredicateBasis;
-use crate::core::scorecard::Options;
+use crate::core::scorecard::Scorecard;
 use crate::core::stage::{self, Stage};
 use crate::input::model::DEFAULT_MODEL;
-use crate::output::destination::{Output, neutralize};
-use crate::output::render::report::{self, Report, Section};
+use crate::input::result::{self, SheetOptions};
+use crate::output::document::{Document, Grid, Md, Table};
+use crate::output::i18n::{Labels, Lang};
 
 #[derive(Debug, Clone, Args)]
 #[command(after_help = "Examples:
@@ -96,12 +96,16 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
                     Stage::ACCEPTED
                 );
             }
-            let options = Options {
-                combine: args.combine,
-                basis: args.predicate_basis,
+            let at = |stage: Stage| -> anyhow::Result<Scorecard> {
+                let policy = Policy {
+                    combine: args.combine,
+                    basis: args.predicate_basis,
+                    stage: Some(stage),
+                    ..Policy::default()
+                };
+                Ok(Scorecard::of(&evaluate(&model, &set, policy)?))
             };
-            let old = stage::scorecard(&model, &set, options, Some(claim), &Default::default())?;
-            let new = stage::scorecard(&model, &set, options, Some(verdict), &Default::default())?;
+            let (old, new) = (at(claim)?, at(verdict)?);
             let mut d = diff(
                 &format!("{claim} (claim)"),
                 &old,
@@ -139,35 +143,24 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
             )
         }
     };
-    let mut out = Output::create(args.output.output.as_deref(), &args.sides)?;
-    match args.output.format {
-        Format::Json => {
-            crate::output::json::write(&mut out, &d)?;
-        }
-        Format::Table => report::table(&mut out, &view(&d))?,
-        Format::Markdown => report::markdown(&mut out, &view(&d))?,
-        Format::Csv => {
-            let bom = out.is_file();
-            csv(&mut out, &d, bom)?;
-        }
-    }
-    out.finish()?;
+    let mut doc = document(&d, args.output.labels());
     if !d.same_model {
-        warn(&d.notes[..1]);
+        doc.warnings = d.notes[..1].to_vec();
     }
+    args.output.emit(&doc, &args.sides)?;
     Ok(SUCCESS)
 }
 
-fn side_line(which: &str, s: &Side) -> String {
+fn side_line(which: &str, s: &Side, l: &Labels) -> String {
     let mut line = format!(
         "{which}: {}  (model {} {}, {}",
         s.label, s.model.id, s.model.version, s.model.status
     );
     if let Some(y) = s.year {
-        line.push_str(&format!(", year {y}"));
+        line.push_str(&format!(", {} {y}", l.year.to_lowercase()));
     }
     if let Some(st) = &s.stage {
-        line.push_str(&format!(", stage {st}"));
+        line.push_str(&format!(", {} {st}", l.stage.to_lowercase()));
     }
     line.push(')');
     line
@@ -189,103 +182,138 @@ fn node_rows(nodes: &[NodeChange]) -> Vec<Vec<String>> {
 }
 
 /// The domains' or the aspects' changes as a table: `kind` names the name column.
-fn node_section(title: &str, kind: &str, nodes: &[NodeChange]) -> Section {
-    Section {
-        title: title.into(),
-        header: ["ID", kind, "Old", "New", "Change"]
-            .map(String::from)
-            .to_vec(),
-        rows: node_rows(nodes),
-        numeric: vec![2, 3, 4],
-    }
+fn node_section(title: &str, kind: &str, nodes: &[NodeChange], l: &Labels) -> Table {
+    Table::new(
+        title,
+        &[
+            l.id,
+            kind,
+            l.pick("Old", "Lama"),
+            l.pick("New", "Baru"),
+            l.pick("Change", "Perubahan"),
+        ],
+        node_rows(nodes),
+    )
+    .numeric(&[2, 3, 4])
+    .or_else(l.pick("(none)", "(tidak ada)"))
 }
 
 /// The human-readable comparison.
-pub fn view(d: &Diff) -> Report {
-    let mut heading = vec![side_line("Old", &d.old), side_line("New", &d.new)];
-    heading.extend(d.notes.iter().cloned());
-    let headline = vec![
-        format!(
-            "Index: {} {} → {} {}  (change {}; exact {} → {}, {})",
-            d.old.index_rounded,
-            d.old.predicate,
-            d.new.index_rounded,
-            d.new.predicate,
-            signed(&d.index_change_rounded),
-            d.old.index,
-            d.new.index,
-            signed(&d.index_change)
-        ),
-        if d.predicate_changed {
-            format!(
-                "Predicate changed: {} → {}",
-                d.old.predicate, d.new.predicate
-            )
-        } else {
-            format!("Predicate unchanged: {}", d.new.predicate)
-        },
+/// The comparison as a document: both sides, the index change, the domain, aspect and
+/// indicator changes; its JSON is the diff, its CSV one row per compared item.
+pub fn document<'a>(d: &'a Diff, l: &Labels) -> Document<'a> {
+    let n = |x: &crate::core::exact::Decimal| l.num(x.as_str());
+    let mut doc = Document::titled(format!(
+        "{} → {}: {} → {}",
+        d.old.label,
+        d.new.label,
+        n(&d.old.index_rounded),
+        n(&d.new.index_rounded)
+    ));
+    let mut heading = vec![
+        side_line(l.pick("Old", "Lama"), &d.old, l),
+        side_line(l.pick("New", "Baru"), &d.new, l),
     ];
-    let mut sections = Vec::new();
+    heading.extend(d.notes.iter().cloned());
+    doc.lines(heading, Md::List).gap();
+    doc.lines(
+        vec![
+            format!(
+                "{}: {} {} → {} {}  ({} {}; {} {} → {}, {})",
+                l.index,
+                n(&d.old.index_rounded),
+                d.old.predicate,
+                n(&d.new.index_rounded),
+                d.new.predicate,
+                l.pick("change", "perubahan"),
+                l.num(signed(&d.index_change_rounded)),
+                l.exact,
+                n(&d.old.index),
+                n(&d.new.index),
+                l.num(signed(&d.index_change))
+            ),
+            if d.predicate_changed {
+                format!(
+                    "{}: {} → {}",
+                    l.pick("Predicate changed", "Predikat berubah"),
+                    d.old.predicate,
+                    d.new.predicate
+                )
+            } else {
+                format!(
+                    "{}: {}",
+                    l.pick("Predicate unchanged", "Predikat tetap"),
+                    d.new.predicate
+                )
+            },
+        ],
+        Md::Strong,
+    );
     if d.same_model {
         if !d.domains.is_empty() {
-            sections.push(node_section("Domains", "Domain", &d.domains));
+            doc.gap()
+                .table(node_section(l.domains, l.domain, &d.domains, l));
         }
-        sections.push(node_section("Aspects", "Aspect", &d.aspects));
-        let level = |l: &crate::core::exact::Decimal, filled: bool| {
+        doc.gap()
+            .table(node_section(l.aspects, l.aspect, &d.aspects, l));
+        let no_answer = l.no_answer;
+        let level = |x: &crate::core::exact::Decimal, filled: bool| {
             if filled {
-                format!("{l} (no answer)")
+                format!("{x} {no_answer}")
             } else {
-                l.to_string()
+                x.to_string()
             }
         };
-        sections.push(Section {
-            title: format!(
+        let title = match l.lang {
+            Lang::En => format!(
                 "Indicators that changed: {} (unchanged: {}), largest impact first",
                 d.indicators.len(),
                 d.unchanged_indicators
             ),
-            header: [
-                "ID",
-                "Indicator",
-                "Old level",
-                "New level",
-                "Level Δ",
-                "Points Δ",
-            ]
-            .map(String::from)
-            .to_vec(),
-            rows: d
-                .indicators
-                .iter()
-                .map(|i| {
-                    vec![
-                        i.id.clone(),
-                        i.name.clone(),
-                        level(&i.old_level, i.old_filled),
-                        level(&i.new_level, i.new_filled),
-                        signed(&i.level_change),
-                        signed(&i.points_change),
-                    ]
-                })
-                .collect(),
-            numeric: vec![2, 3, 4, 5],
-        });
+            Lang::Id => format!(
+                "Indikator yang berubah: {} (tetap: {}), dampak terbesar dahulu",
+                d.indicators.len(),
+                d.unchanged_indicators
+            ),
+        };
+        let rows = d
+            .indicators
+            .iter()
+            .map(|i| {
+                vec![
+                    i.id.clone(),
+                    i.name.clone(),
+                    level(&i.old_level, i.old_filled),
+                    level(&i.new_level, i.new_filled),
+                    signed(&i.level_change),
+                    signed(&i.points_change),
+                ]
+            })
+            .collect();
+        doc.gap().table(
+            Table::new(
+                title,
+                &[
+                    l.id,
+                    l.indicator,
+                    l.pick("Old level", "Tingkat lama"),
+                    l.pick("New level", "Tingkat baru"),
+                    l.pick("Level Δ", "Δ tingkat"),
+                    l.pick("Points Δ", "Δ poin"),
+                ],
+                rows,
+            )
+            .numeric(&[2, 3, 4, 5])
+            .or_else(l.pick("(none)", "(tidak ada)")),
+        );
     }
-    Report {
-        title: format!(
-            "{} → {}: {} → {}",
-            d.old.label, d.new.label, d.old.index_rounded, d.new.index_rounded
-        ),
-        heading,
-        headline,
-        sections,
-        footer: Vec::new(),
-    }
+    doc.record(d).grid(grid(d));
+    doc
 }
 
 /// One row per compared item: `kind` is index, domain, aspect or indicator; for indicators `old`
 /// and `new` are levels and `points_change` the index points.
-fn csv(out: &mut dyn Write, d: &Diff, bom: bool) -> anyhow::Result<()> {
+fn grid(d: &Diff) -> Grid {
     let header = [
         "kind",
         "id",
@@ -347,20 +375,6 @@ fn csv(out: &mut dyn Write, d: &Diff, bom: bool) -> anyhow::Result<()> {
             d.new.model.id.clone(),
         ]);
     }
-    // Numbers are written as they are; only text (ids, names, labels) is neutralized.
-    if bom {
-        out.write_all(b"\xEF\xBB\xBF")?;
-    }
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(header)?;
-    for r in rows {
-        let text_row = r[0] == "predicate";
-        w.write_record(r.iter().enumerate().map(|(k, c)| match k {
-            1 | 2 | 7 | 8 => neutralize(c).into_owned(),
-            _ if text_row => neutralize(c).into_owned(),
-            _ => c.clone(),
-        }))?;
-    }
-    w.flush()?;
-    Ok(())
+    // Numbers are written as they are; text (ids, names, predicates) is neutralized.
+    Grid::new(&header, rows).numeric(&[3, 4, 5, 6])
 }

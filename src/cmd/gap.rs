@@ -1,25 +1,25 @@
 //! `spbe gap`: how far the index is from a target, where the points are, and the cheapest
 //! roadmap of one-level steps that reaches it (planning itself is in [`crate::core::plan`]).
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::Args;
-use num_traits::ToPrimitive;
 use serde::Serialize;
 
-use crate::cmd::args::{FAILURE, Format, InputArgs, OutputArgs, SUCCESS, WhatIfArgs, warn};
+use crate::cmd::args::{FAILURE, InputArgs, OutputArgs, SUCCESS, WhatIfArgs};
 use crate::core::consolidate::Combine;
 use crate::core::effort::Efforts;
+use crate::core::evaluate::Evaluation;
+use crate::core::evaluate::Override;
 use crate::core::exact::{self, Decimal, Exact};
 use crate::core::model::Model;
-use crate::core::plan::{self, Lever, Roadmap};
+use crate::core::plan::{self, Limits, Roadmap};
 use crate::core::score::{PredicateBasis, predicate};
-use crate::core::scorecard::{ModelInfo, Override, SCHEMA_VERSION, Scorecard, Tool};
-use crate::output::destination::Output;
-use crate::output::i18n::Labels;
-use crate::output::render;
+use crate::core::scorecard::{ModelInfo, SCHEMA_VERSION, Tool};
+use crate::output::document::{Document, Grid, Md, Table};
+use crate::output::i18n::{Labels, Lang};
+use crate::output::views;
 
 #[derive(Debug, Clone, Args)]
 #[command(after_help = "\
@@ -191,57 +191,44 @@ pub fn run(args: &GapArgs) -> anyhow::Result<u8> {
             "spbe gap plans whole level steps, and --combine mean gives fractional levels; use --combine min, max or median"
         );
     }
-    let (model, card) = args
-        .input
-        .scorecard_what_if(args.predicate_basis, &args.what_if)?;
+    let loaded = args.input.load(args.predicate_basis, &args.what_if)?;
+    let model = &loaded.model;
     let efforts = match &args.effort {
-        Some(path) => Efforts::load(&model, path)?,
-        None => Efforts::unit(&model),
+        Some(path) => Some(Efforts::load(model, path)?),
+        None => None,
     };
-    let report = build(&model, &card, args, &efforts)?;
+    let ev = loaded.evaluate()?;
+    let report = build(&ev, args, efforts.as_ref())?;
 
     let mut read = args.input.files();
     read.extend(args.effort.clone());
-    let mut out = Output::create(args.output.output.as_deref(), &read)?;
-    let labels = args.output.labels();
-    match args.output.format {
-        Format::Json => {
-            crate::output::json::write(&mut out, &report)?;
-        }
-        Format::Table => {
-            for s in sections(&report, labels) {
-                writeln!(out, "{}", s.title)?;
-                writeln!(out, "{}", render::table::section_table(&s))?;
-                writeln!(out)?;
-            }
-            for line in summary(&report) {
-                writeln!(out, "{line}")?;
-            }
-        }
-        Format::Markdown => {
-            writeln!(out, "# Gap to {}\n", report.target)?;
-            for s in sections(&report, labels) {
-                writeln!(out, "## {}\n", s.title)?;
-                write!(
-                    out,
-                    "{}",
-                    render::markdown::table(&s.header, &s.rows, &s.numeric)
-                )?;
-                writeln!(out)?;
-            }
-            for line in summary(&report) {
-                writeln!(out, "{line}  ")?;
-            }
-        }
-        Format::Csv => {
-            let bom = out.is_file();
-            let s = roadmap_section(&report, &crate::output::i18n::EN);
-            render::csv::grid(&mut out, &s.header, &s.rows, bom)?;
-        }
-    }
-    out.finish()?;
-    warn(&report.warnings);
+    let l = args.output.labels();
+    let mut doc = document(&report, l);
+    doc.warnings = views::notices(&ev.notices, l);
+    args.output.emit(&doc, &read)?;
     Ok(if report.reachable { SUCCESS } else { FAILURE })
+}
+
+/// The gap as a document: the tables (domains, aspects, indicators, roadmap), the verdict; its
+/// JSON is the report, its CSV the roadmap.
+fn document<'a>(r: &'a GapReport, l: &Labels) -> Document<'a> {
+    let mut doc = Document::titled(format!(
+        "{} {}",
+        l.pick("Gap to", "Kesenjangan ke"),
+        l.num(r.target.as_str())
+    ));
+    for s in sections(r, l) {
+        doc.table(s).gap();
+    }
+    doc.lines(summary(r, l), Md::Lines);
+    let roadmap = roadmap_section(r, &crate::output::i18n::EN);
+    doc.record(r).grid(Grid {
+        header: roadmap.header,
+        rows: roadmap.rows,
+        numeric: roadmap.numeric.into_iter().filter(|&c| c > 2).collect(),
+    });
+    doc.warnings = r.warnings.clone();
+    doc
 }
 
 /// Resolves comma-separated indicator IDs.
@@ -272,131 +259,46 @@ fn target_of(model: &Model, args: &GapArgs) -> anyhow::Result<(Exact, Option<Str
         return Ok((p.min.clone(), Some(p.name.clone())));
     }
     let text = args.target.as_deref().unwrap_or_default();
-    Ok((parse_target(model, text)?, None))
-}
-
-/// Reads `--target X`: an index (`3`, `3.5`, or with a decimal comma `3,5`) or a predicate name
-/// (`Baik` → its lower bound), within the model's level range. Shared by every command that takes
-/// a target (`gap`, `opd`, `report`).
-pub fn parse_target(model: &Model, text: &str) -> anyhow::Result<Exact> {
-    crate::output::report::parse_target(model, text)
-}
-
-/// The exact index that meets `target` on the predicate basis: on the exact basis the target
-/// itself; on the rounded basis (the ministry read the rounded index in 2023) the lowest exact
-/// index that rounds half up to the target, target − ½ × 10^−decimals.
-pub fn exact_threshold(model: &Model, target: &Exact, basis: PredicateBasis) -> Exact {
-    match basis {
-        PredicateBasis::Exact => target.clone(),
-        PredicateBasis::Rounded => {
-            let half = exact::ratio(1, 2 * 10i64.pow(model.decimals));
-            (target - half).max(exact::int(0))
-        }
-    }
-}
-
-/// The consolidated levels of a scorecard as whole numbers (a roadmap takes whole steps).
-pub fn whole_levels(card: &Scorecard) -> anyhow::Result<Vec<u8>> {
-    card.indicators
-        .iter()
-        .map(|i| {
-            exact::as_whole(&i.level.value())
-                .and_then(|l| u8::try_from(l).ok())
-                .context(
-                    "a consolidated level is not whole; plan with --combine min, max or median",
-                )
-        })
-        .collect()
-}
-
-/// Weight units still needed to lift Σ weight × level to `target` × total (≤ 0: already met).
-pub fn units_needed(model: &Model, levers: &[Lever], target: &Exact) -> anyhow::Result<i64> {
-    let total = model.total_units() as i64;
-    let current: i64 = levers
-        .iter()
-        .map(|l| l.weight as i64 * l.level as i64)
-        .sum();
-    let need = (target * exact::int(total))
-        .ceil()
-        .to_integer()
-        .to_i64()
-        .context("target out of range")?;
-    Ok(need - current)
+    let target = plan::parse_target(model, "--target", text).map_err(anyhow::Error::msg)?;
+    Ok((target, None))
 }
 
 /// Computes the gap tables and the roadmap. Pure apart from reading `args`.
 pub fn build(
-    model: &Model,
-    card: &Scorecard,
+    ev: &Evaluation<'_>,
     args: &GapArgs,
-    efforts: &Efforts,
+    efforts: Option<&Efforts>,
 ) -> anyhow::Result<GapReport> {
+    let model = ev.model;
     let (target, target_predicate) = target_of(model, args)?;
-    let cap_all = match args.max_level {
-        Some(n) if !model.levels().contains(&n) => bail!(
-            "--max-level {n}: the model {} has levels {} to {}",
-            model.id,
-            model.min_level,
-            model.max_level
-        ),
-        Some(n) => n,
-        None => model.max_level,
+    let limits = Limits {
+        max_level: args.max_level,
+        exclude: indicator_set(model, &args.exclude, "--exclude")?,
+        only: indicator_set(model, &args.only, "--only")?,
     };
-    let exclude = indicator_set(model, &args.exclude, "--exclude")?;
-    let only = indicator_set(model, &args.only, "--only")?;
-
+    let levels = ev.plannable_levels()?;
+    let plan = plan::plan(
+        model,
+        &levels,
+        &target,
+        args.predicate_basis,
+        &limits,
+        efforts,
+    )?;
+    let unit = Efforts::unit(model);
+    let efforts = efforts.unwrap_or(&unit);
+    let (levers, current_sum) = (&plan.levers, plan.current_units);
     let total = model.total_units() as i64;
     let units = |u: i64| exact::ratio(u, total);
-    let levels = whole_levels(card)?;
-    let levers: Vec<Lever> = model
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(i, ind)| {
-            let movable = !exclude.contains(&i) && (only.is_empty() || only.contains(&i));
-            let cap = if movable {
-                cap_all.max(levels[i])
-            } else {
-                levels[i]
-            };
-            Lever {
-                weight: ind.weight,
-                level: levels[i],
-                cap,
-            }
-        })
-        .collect();
-    let current_sum: i64 = levers
-        .iter()
-        .map(|l| l.weight as i64 * l.level as i64)
-        .sum();
     let current = units(current_sum);
-    let need = units_needed(
-        model,
-        &levers,
-        &exact_threshold(model, &target, args.predicate_basis),
-    )?;
-    // The effort planner keeps 8 bytes per state and indicator.
-    const MAX_TABLE: u64 = 32 << 20;
-    if args.effort.is_some() && plan::effort_table_size(&levers, need) > MAX_TABLE {
-        bail!(
-            "--effort: the weights of the model {} are too fine for an exact effort plan this far from the target; plan without --effort (fewest steps) or with --only",
-            model.id
-        );
-    }
-    let roadmap = match &args.effort {
-        None => plan::fewest_steps(&levers, need),
-        Some(_) => plan::least_effort(&levers, need, |i, to| efforts.cost(i, to)),
-    };
-
     let pred = |x: &Exact| predicate(model, x, args.predicate_basis).name.clone();
     let d = model.decimals;
-    let best_sum = current_sum + plan::max_gain(&levers) as i64;
+    let best_sum = plan.best_units();
     let mut steps = Vec::new();
     let mut sum = current_sum;
     let mut effort_sum = 0u64;
-    if let Roadmap::Reach(plan_steps) = &roadmap {
-        for s in plan_steps {
+    {
+        for s in plan.steps() {
             sum += s.gain as i64;
             effort_sum += s.effort;
             let after = units(sum);
@@ -414,7 +316,7 @@ pub fn build(
         }
     }
     let after = units(sum);
-    let (status, reachable) = match roadmap {
+    let (status, reachable) = match plan.roadmap {
         Roadmap::AlreadyMet => ("met", true),
         Roadmap::Reach(_) => ("reachable", true),
         Roadmap::Unreachable { .. } => ("unreachable", false),
@@ -443,7 +345,7 @@ pub fn build(
                 .filter(|&i| model.indicators[i].aspect == a)
                 .map(|i| avail[i])
                 .sum();
-            node_gap(&asp.id, &asp.name, card.aspects[a].index.value(), av)
+            node_gap(&asp.id, &asp.name, ev.scores.aspects[a].clone(), av)
         })
         .collect();
     let domains = model
@@ -455,7 +357,7 @@ pub fn build(
                 .filter(|&i| model.aspects[model.indicators[i].aspect].domain == Some(di))
                 .map(|i| avail[i])
                 .sum();
-            node_gap(&dom.id, &dom.name, card.domains[di].index.value(), av)
+            node_gap(&dom.id, &dom.name, ev.scores.domains[di].clone(), av)
         })
         .collect();
     let mut order: Vec<usize> = (0..levers.len()).collect();
@@ -499,27 +401,29 @@ pub fn build(
         total_effort: Decimal::exact(&efforts.unscale(effort_sum)),
         effort_file: args.effort.as_ref().map(|p| p.display().to_string()),
         constraints: Constraints {
-            max_level: cap_all,
-            exclude: exclude
+            max_level: plan.max_level,
+            exclude: limits
+                .exclude
                 .iter()
                 .map(|&i| model.indicators[i].id.clone())
                 .collect(),
-            only: only
+            only: limits
+                .only
                 .iter()
                 .map(|&i| model.indicators[i].id.clone())
                 .collect(),
         },
-        overrides: card.overrides.clone(),
+        overrides: ev.overrides.clone(),
         steps,
         domains,
         aspects,
         indicators,
-        warnings: card.warnings.clone(),
+        warnings: ev.warnings.clone(),
         digits: (d, model.weight_decimals() + 2),
     })
 }
 
-fn roadmap_section(r: &GapReport, l: &Labels) -> render::Section {
+fn roadmap_section(r: &GapReport, l: &Labels) -> Table {
     let with_effort = r.effort_file.is_some();
     let mut header = vec!["#", l.id, l.indicator, l.from, l.to, l.gain];
     if with_effort {
@@ -555,16 +459,16 @@ fn roadmap_section(r: &GapReport, l: &Labels) -> render::Section {
     } else {
         vec![0, 3, 4, 5, 6, 7]
     };
-    render::Section {
-        title: format!("{}: {} {}", l.roadmap, r.steps.len(), l.steps_word),
-        header,
+    Table::new(
+        format!("{}: {} {}", l.roadmap, r.steps.len(), l.steps_word),
+        &header,
         rows,
-        numeric,
-    }
+    )
+    .numeric(&numeric)
 }
 
 /// The tables, in the order shown: domains, aspects, indicators, then the roadmap.
-fn sections(r: &GapReport, l: &Labels) -> Vec<render::Section> {
+fn sections(r: &GapReport, l: &Labels) -> Vec<Table> {
     let node_rows = |nodes: &[NodeGap]| -> Vec<Vec<String>> {
         nodes
             .iter()
@@ -582,22 +486,26 @@ fn sections(r: &GapReport, l: &Labels) -> Vec<render::Section> {
     };
     let mut out = Vec::new();
     if !r.domains.is_empty() {
-        out.push(render::Section {
-            title: l.domains.into(),
-            header: vec![l.id, l.domain, l.index, l.target, l.gap, l.points_available],
-            rows: node_rows(&r.domains),
-            numeric: vec![2, 3, 4, 5],
-        });
+        out.push(
+            Table::new(
+                l.domains,
+                &[l.id, l.domain, l.index, l.target, l.gap, l.points_available],
+                node_rows(&r.domains),
+            )
+            .numeric(&[2, 3, 4, 5]),
+        );
     }
-    out.push(render::Section {
-        title: l.aspects.into(),
-        header: vec![l.id, l.aspect, l.index, l.target, l.gap, l.points_available],
-        rows: node_rows(&r.aspects),
-        numeric: vec![2, 3, 4, 5],
-    });
-    out.push(render::Section {
+    out.push(
+        Table::new(
+            l.aspects,
+            &[l.id, l.aspect, l.index, l.target, l.gap, l.points_available],
+            node_rows(&r.aspects),
+        )
+        .numeric(&[2, 3, 4, 5]),
+    );
+    out.push(Table {
         title: format!("{}, {}", l.indicators, l.biggest_levers),
-        header: vec![
+        header: [
             l.id,
             l.indicator,
             l.level,
@@ -605,7 +513,10 @@ fn sections(r: &GapReport, l: &Labels) -> Vec<render::Section> {
             l.weight_pct,
             l.per_step,
             l.points_available,
-        ],
+        ]
+        .map(String::from)
+        .to_vec(),
+        empty: None,
         rows: r
             .indicators
             .iter()
@@ -630,61 +541,103 @@ fn sections(r: &GapReport, l: &Labels) -> Vec<render::Section> {
 }
 
 /// The closing lines: where the index is, the target, and the verdict.
-fn summary(r: &GapReport) -> Vec<String> {
+fn summary(r: &GapReport, l: &Labels) -> Vec<String> {
+    let ix = |x: &Decimal| l.num(r.ix(x));
+    let n = |x: &Decimal| l.num(x.as_str());
+    let basis = l.predicate_basis(r.predicate_basis);
     let mut lines = vec![format!(
-        "Model: {} ({}); predicate from the {} index",
-        r.model.name,
-        r.model.id,
-        r.predicate_basis.as_str()
+        "{}: {} ({}); {basis}",
+        l.model, r.model.name, r.model.id
     )];
     if !r.overrides.is_empty() {
-        lines.push(render::what_if_line(&r.overrides));
+        lines.push(views::what_if_line(&r.overrides, l));
     }
-    let mut limits = vec![format!("steps up to level {}", r.constraints.max_level)];
+    let mut limits = vec![format!(
+        "{} {}",
+        l.pick("steps up to level", "langkah sampai tingkat"),
+        r.constraints.max_level
+    )];
     if !r.constraints.only.is_empty() {
-        limits.push(format!("only {}", r.constraints.only.join(",")));
+        limits.push(format!(
+            "{} {}",
+            l.pick("only", "hanya"),
+            r.constraints.only.join(",")
+        ));
     }
     if !r.constraints.exclude.is_empty() {
-        limits.push(format!("excluding {}", r.constraints.exclude.join(",")));
+        limits.push(format!(
+            "{} {}",
+            l.pick("excluding", "kecuali"),
+            r.constraints.exclude.join(",")
+        ));
     }
     limits.push(match &r.effort_file {
-        Some(f) => format!("effort from {f}"),
-        None => "one effort per step".into(),
+        Some(f) => format!("{} {f}", l.pick("effort from", "upaya dari")),
+        None => l
+            .pick("one effort per step", "satu upaya per langkah")
+            .into(),
     });
-    lines.push(format!("Constraints: {}", limits.join("; ")));
+    lines.push(format!(
+        "{}: {}",
+        l.pick("Constraints", "Batasan"),
+        limits.join("; ")
+    ));
     let target = match &r.target_predicate {
-        Some(p) => format!("{} ({p})", r.ix(&r.target)),
-        None => r.ix(&r.target),
+        Some(p) => format!("{} ({p})", ix(&r.target)),
+        None => ix(&r.target),
     };
     lines.push(format!(
-        "Current: {} ({} {})  Target: {}  Gap: {}",
-        r.ix(&r.current),
-        r.current_rounded,
+        "{}: {} ({} {})  {}: {}  {}: {}",
+        l.current,
+        ix(&r.current),
+        n(&r.current_rounded),
         r.current_predicate,
+        l.target,
         target,
-        r.ix(&r.gap)
+        l.gap,
+        ix(&r.gap)
     ));
-    lines.push(match r.status {
-        "met" => format!(
+    let short =
+        l.num(exact::exact_text(&(r.target.value() - r.best_reachable.value()), r.digits.0).0);
+    let plural = if r.total_steps == 1 { "" } else { "s" };
+    lines.push(match (r.status, l.lang) {
+        ("met", Lang::En) => format!(
             "Already met: the index {} is at least the target {}; nothing to plan.",
-            r.ix(&r.current),
-            r.ix(&r.target)
+            ix(&r.current),
+            ix(&r.target)
         ),
-        "reachable" => format!(
-            "Reachable: {} step{} (total effort {}) lift the index to {} ({} {}).",
+        ("met", Lang::Id) => format!(
+            "Sudah tercapai: indeks {} tidak kurang dari target {}; tidak ada yang perlu direncanakan.",
+            ix(&r.current),
+            ix(&r.target)
+        ),
+        ("reachable", Lang::En) => format!(
+            "Reachable: {} step{plural} (total effort {}) lift the index to {} ({} {}).",
             r.total_steps,
-            if r.total_steps == 1 { "" } else { "s" },
-            r.total_effort,
-            r.ix(&r.index_after),
-            r.index_after_rounded,
+            n(&r.total_effort),
+            ix(&r.index_after),
+            n(&r.index_after_rounded),
             r.predicate_after
         ),
-        _ => format!(
-            "Unreachable: under these constraints the best reachable index is {} ({}), short of the target {} by {}.",
-            r.ix(&r.best_reachable),
-            r.best_reachable_rounded,
-            r.ix(&r.target),
-            exact::exact_text(&(r.target.value() - r.best_reachable.value()), r.digits.0).0
+        ("reachable", Lang::Id) => format!(
+            "Dapat dicapai: {} langkah (total upaya {}) menaikkan indeks ke {} ({} {}).",
+            r.total_steps,
+            n(&r.total_effort),
+            ix(&r.index_after),
+            n(&r.index_after_rounded),
+            r.predicate_after
+        ),
+        (_, Lang::En) => format!(
+            "Unreachable: under these constraints the best reachable index is {} ({}), short of the target {} by {short}.",
+            ix(&r.best_reachable),
+            n(&r.best_reachable_rounded),
+            ix(&r.target),
+        ),
+        (_, Lang::Id) => format!(
+            "Tidak dapat dicapai: dengan batasan ini indeks terbaik yang dapat dicapai {} ({}), kurang {short} dari target {}.",
+            ix(&r.best_reachable),
+            n(&r.best_reachable_rounded),
+            ix(&r.target),
         ),
     });
     lines

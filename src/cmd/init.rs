@@ -187,7 +187,7 @@ fn plan(model: &Model, model_text: &str, opds: &[(String, String)]) -> Vec<Plann
     for (name, stem) in opds {
         files.push(Planned {
             rel: Path::new("sheets").join(format!("{stem}.csv")),
-            content: crate::cmd::template::csv_file(model, Some(name)),
+            content: crate::output::template::csv_file(model, Some(name)),
         });
     }
     files.push(Planned {
@@ -300,7 +300,7 @@ mod tests {
     #[test]
     fn the_template_has_one_row_per_indicator() {
         let m = Model::load("spbe-2020").unwrap();
-        let csv = crate::cmd::template::csv_file(&m, Some("Diskominfo"));
+        let csv = crate::output::template::csv_file(&m, Some("Diskominfo"));
         let text = std::str::from_utf8(&csv[3..]).unwrap();
         let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
         assert_eq!(

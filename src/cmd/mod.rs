@@ -10,7 +10,6 @@ pub mod man;
 pub mod models;
 pub mod opd;
 pub mod report;
-pub mod result;
 pub mod schema;
 pub mod score;
 pub mod template;

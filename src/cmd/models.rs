@@ -1,23 +1,19 @@
 //! `spbe models`: the models embedded in the binary.
 
-use std::io::Write;
-
 use clap::Args;
 
-use crate::cmd::args::{Format, SUCCESS};
+use crate::cmd::args::{OutputArgs, SUCCESS};
 use crate::core::model::Model;
 use crate::input::model::EMBEDDED;
-use crate::output::destination::Output;
-use crate::output::render;
+use crate::output::document::{Document, Grid, Md, Table};
 
 #[derive(Debug, Clone, Args)]
 #[command(after_help = "Examples:
   spbe models
   spbe models --format json")]
 pub struct ModelsArgs {
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -53,7 +49,6 @@ pub fn run(args: &ModelsArgs) -> anyhow::Result<u8> {
                 .and_then(|m| m.status.caution(&m.id))
         })
         .collect();
-    let mut out = Output::create(None, &[])?;
     let header = ["id", "name", "version", "indicators", "status", "source"];
     let cells: Vec<Vec<String>> = rows
         .iter()
@@ -72,24 +67,10 @@ pub fn run(args: &ModelsArgs) -> anyhow::Result<u8> {
             ]
         })
         .collect();
-    match args.format {
-        Format::Json => {
-            crate::output::json::write(&mut out, &rows)?;
-        }
-        Format::Table => {
-            writeln!(out, "{}", render::table::grid(&header, &cells))?;
-            for c in &cautions {
-                writeln!(out, "{c}")?;
-            }
-        }
-        Format::Markdown => {
-            write!(out, "{}", render::markdown::grid(&header, &cells))?;
-            for c in &cautions {
-                writeln!(out, "\n{c}")?;
-            }
-        }
-        Format::Csv => render::csv::grid(&mut out, &header, &cells, false)?,
-    }
-    out.finish()?;
+    let mut doc = Document::new();
+    doc.table(Table::new("", &header, cells.clone()))
+        .lines(cautions, Md::Lines);
+    doc.record(&rows).grid(Grid::new(&header, cells));
+    args.output.emit(&doc, &[])?;
     Ok(SUCCESS)
 }

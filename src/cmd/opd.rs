@@ -2,21 +2,17 @@
 //! points its indicators could still add), the disagreements between OPD, and the gaps in the
 //! responsibility map.
 
-use std::io::Write;
-
 use clap::Args;
 
-use crate::cmd::args::{Format, InputArgs, OutputArgs, SUCCESS, warn};
-use crate::cmd::gap;
+use crate::cmd::args::{InputArgs, OutputArgs, SUCCESS, WhatIfArgs};
 use crate::core::exact;
 use crate::core::model::Model;
-use crate::core::opd::{OpdInput, OpdReport, RoadmapStep, id_list};
-use crate::core::plan::{self, Lever, Roadmap};
+use crate::core::opd::{OpdInput, OpdReport, id_list};
+use crate::core::plan::{self, Limits};
 use crate::core::score::PredicateBasis;
-use crate::core::scorecard::{Scorecard, consolidate_grouped};
-use crate::core::stage::Counted;
-use crate::output::destination::Output;
-use crate::output::render::{self, Section};
+use crate::output::document::{Document, Grid, Md, Table};
+use crate::output::i18n::{Labels, Lang};
+use crate::output::views;
 
 #[derive(Debug, Clone, Args)]
 #[command(
@@ -39,164 +35,76 @@ pub struct OpdArgs {
     pub output: OutputArgs,
 }
 
-/// The fewest-steps roadmap to `target` with no constraints (as `spbe gap --target`).
-fn roadmap_to(model: &Model, card: &Scorecard, target: &str) -> anyhow::Result<Vec<RoadmapStep>> {
-    let target = gap::parse_target(model, target)?;
-    let levers: Vec<Lever> = gap::whole_levels(card)?
-        .into_iter()
-        .zip(&model.indicators)
-        .map(|(level, ind)| Lever {
-            weight: ind.weight,
-            level,
-            cap: model.max_level,
-        })
-        .collect();
-    let need = gap::units_needed(
-        model,
-        &levers,
-        &gap::exact_threshold(model, &target, card.predicate_basis),
-    )?;
-    Ok(match plan::fewest_steps(&levers, need) {
-        Roadmap::Reach(steps) => steps
-            .into_iter()
-            .map(|s| RoadmapStep {
-                indicator: s.indicator,
-                from: s.from,
-                to: s.to,
-            })
-            .collect(),
-        Roadmap::AlreadyMet | Roadmap::Unreachable { .. } => Vec::new(),
-    })
-}
-
 pub fn run(args: &OpdArgs) -> anyhow::Result<u8> {
-    let (model, card, answers, owners) = args.input.scorecard_with_answers(args.predicate_basis)?;
-    // The answers the scorecard counted (the same stage choice), and their levels exactly (the
-    // scorecard's decimals are cut under combine mean).
-    let counted = Counted::new(&answers, model.indicators.len(), args.input.stage)?;
-    let fallback = card.fallback.unwrap_or_default();
-    let levels: Vec<exact::Exact> = consolidate_grouped(
-        &model,
-        &counted.grouped(model.indicators.len()),
-        card.combine,
-        owners.as_ref(),
-        fallback,
-    )
-    .indicators
-    .into_iter()
-    .map(|c| c.level)
-    .collect();
-    let roadmap = match &args.target {
-        Some(text) => Some(roadmap_to(&model, &card, text)?),
+    let loaded = args
+        .input
+        .load(args.predicate_basis, &WhatIfArgs::default())?;
+    let model = &loaded.model;
+    let ev = loaded.evaluate()?;
+    // The fewest-steps roadmap to the target with no constraints (as `spbe gap --target`).
+    let plan = match &args.target {
+        Some(text) => {
+            let target = plan::parse_target(model, "--target", text).map_err(anyhow::Error::msg)?;
+            let levels = ev.plannable_levels()?;
+            let limits = Limits::default();
+            Some(plan::plan(
+                model,
+                &levels,
+                &target,
+                ev.policy.basis,
+                &limits,
+                None,
+            )?)
+        }
         None => None,
     };
-    let report = OpdReport::build(
-        &OpdInput {
-            model: &model,
-            answers: &counted,
-            owners: owners.as_ref(),
-            levels: &levels,
-            roadmap: roadmap.as_deref(),
-        },
-        &card,
-    );
-    let mut out = Output::create(args.output.output.as_deref(), &args.input.files())?;
-    match args.output.format {
-        Format::Json => {
-            crate::output::json::write(&mut out, &report)?;
-        }
-        Format::Table => {
-            let view = view(&model, &report);
-            for line in &view.heading {
-                writeln!(out, "{line}")?;
-            }
-            for (s, empty) in &view.sections {
-                writeln!(out, "\n{}", s.title)?;
-                match empty {
-                    Some(text) => writeln!(out, "{text}")?,
-                    None => {
-                        writeln!(out, "{}", render::table::section_table(s))?;
-                    }
-                }
-            }
-            writeln!(out)?;
-            for line in &view.notes {
-                writeln!(out, "{line}")?;
-            }
-        }
-        Format::Markdown => {
-            let view = view(&model, &report);
-            let mut lines = view.heading.iter();
-            if let Some(first) = lines.next() {
-                writeln!(out, "# {first}\n")?;
-            }
-            for line in lines {
-                writeln!(out, "- {line}")?;
-            }
-            for (s, empty) in &view.sections {
-                writeln!(out, "\n## {}\n", s.title)?;
-                match empty {
-                    Some(text) => writeln!(out, "{text}")?,
-                    None => write!(
-                        out,
-                        "{}",
-                        render::markdown::table(&s.header, &s.rows, &s.numeric)
-                    )?,
-                }
-            }
-            writeln!(out)?;
-            for line in &view.notes {
-                writeln!(out, "{line}  ")?;
-            }
-        }
-        Format::Csv => {
-            let bom = out.is_file();
-            let header = [
-                "opd",
-                "sent_sheet",
-                "answered",
-                "owns",
-                "contributes",
-                "covered_weight",
-                "index_renormalised",
-                "index_renormalised_rounded",
-                "index_renormalised_exact",
-                "points_to_gain",
-            ];
-            let opt =
-                |d: &Option<exact::Decimal>| d.as_ref().map(|x| x.to_string()).unwrap_or_default();
-            let rows: Vec<Vec<String>> = report
-                .opds
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.opd.clone(),
-                        r.sent_sheet.to_string(),
-                        r.answered.join("; "),
-                        r.owns.join("; "),
-                        r.contributes.join("; "),
-                        r.covered_weight.to_string(),
-                        opt(&r.index_renormalised),
-                        opt(&r.index_renormalised_rounded),
-                        r.index_renormalised_exact.to_string(),
-                        r.points_to_gain.to_string(),
-                    ]
-                })
-                .collect();
-            render::csv::grid(&mut out, &header, &rows, bom)?;
-        }
-    }
-    out.finish()?;
-    warn(&report.warnings);
+    let report = OpdReport::build(&OpdInput {
+        ev: &ev,
+        roadmap: plan.as_ref().map(|p| p.steps()),
+    });
+    let l = args.output.labels();
+    let mut doc = document(model, &report, l);
+    doc.warnings = views::notices(&ev.notices, l);
+    doc.warnings
+        .extend(report.warnings[ev.warnings.len()..].iter().cloned());
+    args.output.emit(&doc, &args.input.files())?;
     Ok(SUCCESS)
 }
 
-/// What the table and Markdown show: heading lines, sections (with the text shown instead of
-/// an empty table), notes.
-struct View {
-    heading: Vec<String>,
-    sections: Vec<(Section, Option<String>)>,
-    notes: Vec<String>,
+/// The CSV: one row per OPD.
+fn grid(report: &OpdReport) -> Grid {
+    let header = [
+        "opd",
+        "sent_sheet",
+        "answered",
+        "owns",
+        "contributes",
+        "covered_weight",
+        "index_renormalised",
+        "index_renormalised_rounded",
+        "index_renormalised_exact",
+        "points_to_gain",
+    ];
+    let opt = |d: &Option<exact::Decimal>| d.as_ref().map(|x| x.to_string()).unwrap_or_default();
+    let rows: Vec<Vec<String>> = report
+        .opds
+        .iter()
+        .map(|r| {
+            vec![
+                r.opd.clone(),
+                r.sent_sheet.to_string(),
+                r.answered.join("; "),
+                r.owns.join("; "),
+                r.contributes.join("; "),
+                r.covered_weight.to_string(),
+                opt(&r.index_renormalised),
+                opt(&r.index_renormalised_rounded),
+                r.index_renormalised_exact.to_string(),
+                r.points_to_gain.to_string(),
+            ]
+        })
+        .collect();
+    Grid::new(&header, rows).numeric(&[5, 6, 7, 9])
 }
 
 /// Roadmap steps as `11: 2→3, 12: 2→3`.
@@ -208,19 +116,30 @@ fn steps_text(steps: &[crate::core::opd::Step]) -> String {
         .join(", ")
 }
 
-fn view(model: &Model, r: &OpdReport) -> View {
+/// The OPD view as a document: heading, the OPD table, disagreements, missing owners, notes.
+fn document<'a>(model: &Model, r: &'a OpdReport, l: &Labels) -> Document<'a> {
     let points = |d: &exact::Decimal| exact::fixed(&d.value(), model.weight_decimals() + 2);
     let with_map = r.owners_file.is_some();
     let mut heading = vec![
         format!(
-            "OPD view: {} ({}, version {}, {})",
-            r.model.name, r.model.id, r.model.version, r.model.status
+            "{}: {} ({}, version {}, {})",
+            l.pick("OPD view", "Tampilan OPD"),
+            r.model.name,
+            r.model.id,
+            r.model.version,
+            r.model.status
         ),
         format!(
-            "Inputs: {} sheet{}, {} OPD; combine: {}",
+            "{}: {} {}, {} OPD; {}: {}",
+            l.inputs,
             r.inputs.len(),
-            if r.inputs.len() == 1 { "" } else { "s" },
+            if r.inputs.len() == 1 {
+                l.sheet
+            } else {
+                l.sheets
+            },
             r.opds.iter().filter(|o| o.sent_sheet).count(),
+            l.combine,
             match r.fallback {
                 Some(f) => format!("owner, falling back to {}", f.as_str()),
                 None => r.combine.as_str().to_string(),
@@ -228,163 +147,210 @@ fn view(model: &Model, r: &OpdReport) -> View {
         ),
     ];
     heading.push(match &r.owners_file {
-        Some(f) => format!("Owners: {} ({} rows)", f.path, f.rows),
-        None => {
-            "Owners: no responsibility map (add --owners FILE to see owners and missing owners)"
-                .into()
-        }
+        Some(f) => format!("{}: {} ({} {})", l.owners, f.path, f.rows, l.rows),
+        None => format!(
+            "{}: {}",
+            l.owners,
+            l.pick(
+                "no responsibility map (add --owners FILE to see owners and missing owners)",
+                "tanpa peta tanggung jawab (tambahkan --owners FILE untuk melihat pemilik dan pemilik yang belum ada)"
+            )
+        ),
     });
     // As `spbe score` shows it: at least the model's decimals, "estimate" when it repeats.
     let (index, exact) = exact::exact_text(&r.index.value(), model.decimals);
     heading.push(format!(
-        "Institution index: {}  {}  ({} {index})",
-        r.index_rounded,
+        "{}: {}  {}  ({} {})",
+        l.pick("Institution index", "Indeks instansi"),
+        l.num(r.index_rounded.as_str()),
         r.predicate,
-        if exact { "exact" } else { "estimate" }
+        if exact { l.exact } else { l.estimate },
+        l.num(index)
     ));
 
-    let mut sections = Vec::new();
-    let mut header = vec!["OPD", "Sheet", "Answered"];
+    let mut doc = Document::titled(heading[0].clone());
+    doc.line(heading[0].clone(), Md::Omit)
+        .lines(heading[1..].to_vec(), Md::List);
+
+    let mut header = vec![l.opd, l.pick("Sheet", "Lembar"), l.answered];
     if with_map {
-        header.push("Owns");
+        header.push(l.pick("Owns", "Memiliki"));
     }
-    header.extend(["Covers %", "Index (renormalised)", "Points to gain"]);
+    header.extend([
+        l.pick("Covers %", "Cakupan %"),
+        l.pick("Index (renormalised)", "Indeks (dinormalkan)"),
+        l.pick("Points to gain", "Poin yang dapat ditambah"),
+    ]);
     let n = header.len();
     let with_roadmap = r.unassigned_steps.is_some();
     if with_roadmap {
-        header.push("Roadmap steps");
+        header.push(l.pick("Roadmap steps", "Langkah peta jalan"));
     }
-    sections.push((
-        Section {
-            title: "OPD, most index points to gain first".into(),
-            header,
-            rows: r
-                .opds
-                .iter()
-                .map(|o| {
-                    let mut row = vec![
-                        o.opd.clone(),
-                        if o.sent_sheet { "yes" } else { "no" }.into(),
-                        none_if_empty(id_list(model, &o.answered)),
-                    ];
-                    if with_map {
-                        row.push(none_if_empty(id_list(model, &o.owns)));
-                    }
-                    row.push(o.covered_weight.to_string());
-                    row.push(
-                        o.index_renormalised_rounded
-                            .as_ref()
-                            .map(|x| x.to_string())
-                            .unwrap_or_else(|| "-".into()),
-                    );
-                    row.push(points(&o.points_to_gain));
-                    if with_roadmap {
-                        row.push(none_if_empty(steps_text(
-                            o.roadmap.as_deref().unwrap_or(&[]),
-                        )));
-                    }
-                    row
-                })
-                .collect(),
-            numeric: vec![n - 3, n - 2, n - 1],
-        },
-        None,
-    ));
+    let (yes, no) = (l.pick("yes", "ya"), l.pick("no", "tidak"));
+    let rows = r
+        .opds
+        .iter()
+        .map(|o| {
+            let mut row = vec![
+                o.opd.clone(),
+                if o.sent_sheet { yes } else { no }.into(),
+                none_if_empty(id_list(model, &o.answered)),
+            ];
+            if with_map {
+                row.push(none_if_empty(id_list(model, &o.owns)));
+            }
+            row.push(o.covered_weight.to_string());
+            row.push(
+                o.index_renormalised_rounded
+                    .as_ref()
+                    .map(|x| x.to_string())
+                    .unwrap_or_else(|| "-".into()),
+            );
+            row.push(points(&o.points_to_gain));
+            if with_roadmap {
+                row.push(none_if_empty(steps_text(
+                    o.roadmap.as_deref().unwrap_or(&[]),
+                )));
+            }
+            row
+        })
+        .collect();
+    doc.gap().table(
+        Table::new(
+            l.pick(
+                "OPD, most index points to gain first",
+                "OPD, poin indeks terbanyak yang dapat ditambah dahulu",
+            ),
+            &header,
+            rows,
+        )
+        .numeric(&[n - 3, n - 2, n - 1]),
+    );
 
     let mut header = vec![
-        "ID",
-        "Indicator",
-        "Weight %",
+        l.id,
+        l.indicator,
+        l.weight_pct,
         "Min",
         "Max",
-        "Points at stake",
-        "OPD (level)",
+        l.pick("Points at stake", "Poin dipertaruhkan"),
+        l.opd_levels,
     ];
     if with_map {
-        header.push("Owner");
+        header.push(l.owner);
     }
-    sections.push((
-        Section {
-            title: "Disagreements, most index points at stake first".into(),
-            header,
-            rows: r
-                .disagreements
-                .iter()
-                .map(|d| {
-                    let mut row = vec![
-                        d.id.clone(),
-                        d.name.clone(),
-                        d.weight.to_string(),
-                        d.min.to_string(),
-                        d.max.to_string(),
-                        points(&d.points_at_stake),
-                        d.answers
-                            .iter()
-                            .map(|a| format!("{} {}", a.opd, a.level))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    ];
-                    if let Some(o) = &d.owners {
-                        row.push(none_if_empty(o.join(", ")));
-                    }
-                    row
-                })
-                .collect(),
-            numeric: vec![2, 3, 4, 5],
-        },
-        r.disagreements.is_empty().then(|| {
-            "None: every indicator answered by several OPD got the same level from each.".into()
-        }),
-    ));
+    let rows = r
+        .disagreements
+        .iter()
+        .map(|d| {
+            let mut row = vec![
+                d.id.clone(),
+                d.name.clone(),
+                d.weight.to_string(),
+                d.min.to_string(),
+                d.max.to_string(),
+                points(&d.points_at_stake),
+                d.answers
+                    .iter()
+                    .map(|a| format!("{} {}", a.opd, a.level))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ];
+            if let Some(o) = &d.owners {
+                row.push(none_if_empty(o.join(", ")));
+            }
+            row
+        })
+        .collect();
+    doc.gap().table(
+        Table::new(
+            l.pick(
+                "Disagreements, most index points at stake first",
+                "Perbedaan jawaban, poin indeks terbanyak yang dipertaruhkan dahulu",
+            ),
+            &header,
+            rows,
+        )
+        .numeric(&[2, 3, 4, 5])
+        .or_else(l.pick(
+            "None: every indicator answered by several OPD got the same level from each.",
+            "Tidak ada: setiap indikator yang dijawab beberapa OPD mendapat tingkat yang sama dari masing-masing.",
+        )),
+    );
 
     if let Some(m) = &r.missing {
         let list = |v: &[String]| none_if_empty(v.join(", "));
-        sections.push((
-            Section {
-                title: "Missing owners".into(),
-                header: vec!["What", "Which"],
-                rows: vec![
-                    vec![
-                        "Indicators with no owner in the map".into(),
-                        none_if_empty(id_list(model, &m.indicators_without_owner)),
-                    ],
-                    vec![
-                        "OPD in the map that sent no sheet".into(),
-                        list(&m.opds_without_sheet),
-                    ],
-                    vec![
-                        "OPD that answered but are not in the map".into(),
-                        list(&m.opds_not_in_map),
-                    ],
+        doc.gap().table(Table::new(
+            l.pick("Missing owners", "Pemilik yang belum ada"),
+            &[l.pick("What", "Apa"), l.pick("Which", "Yang mana")],
+            vec![
+                vec![
+                    l.pick(
+                        "Indicators with no owner in the map",
+                        "Indikator tanpa pemilik di peta",
+                    )
+                    .into(),
+                    none_if_empty(id_list(model, &m.indicators_without_owner)),
                 ],
-                numeric: vec![],
-            },
-            None,
+                vec![
+                    l.pick(
+                        "OPD in the map that sent no sheet",
+                        "OPD di peta yang tidak mengirim lembar",
+                    )
+                    .into(),
+                    list(&m.opds_without_sheet),
+                ],
+                vec![
+                    l.pick(
+                        "OPD that answered but are not in the map",
+                        "OPD yang menjawab tetapi tidak ada di peta",
+                    )
+                    .into(),
+                    list(&m.opds_not_in_map),
+                ],
+            ],
         ));
     }
 
     let mut notes = vec![
-        "Index (renormalised): the OPD's own levels (its answer, or the institution's level where it owns an indicator it did not answer), weighted over the indicators it answered or owns and divided by their weight (Covers %); it is not comparable with the institution's index.".to_string(),
-        format!(
-            "Points to gain: Σ weight × ({} − institution level) / 100 over those indicators; an indicator several OPD cover counts in each of their rows.",
-            model.max_level
-        ),
+        l.pick(
+            "Index (renormalised): the OPD's own levels (its answer, or the institution's level where it owns an indicator it did not answer), weighted over the indicators it answered or owns and divided by their weight (Covers %); it is not comparable with the institution's index.",
+            "Indeks (dinormalkan): tingkat milik OPD sendiri (jawabannya, atau tingkat instansi untuk indikator yang dimilikinya tetapi tidak dijawab), dibobot atas indikator yang dijawab atau dimilikinya dan dibagi bobotnya (Cakupan %); tidak sebanding dengan indeks instansi.",
+        )
+        .to_string(),
+        match l.lang {
+            Lang::En => format!(
+                "Points to gain: Σ weight × ({} − institution level) / 100 over those indicators; an indicator several OPD cover counts in each of their rows.",
+                model.max_level
+            ),
+            Lang::Id => format!(
+                "Poin yang dapat ditambah: Σ bobot × ({} − tingkat instansi) / 100 atas indikator tersebut; indikator yang dicakup beberapa OPD dihitung di baris masing-masing.",
+                model.max_level
+            ),
+        },
     ];
     if let Some(unassigned) = &r.unassigned_steps {
+        let rest = if unassigned.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " {}: {}.",
+                l.pick("No OPD to name for", "Tidak ada OPD untuk"),
+                steps_text(unassigned)
+            )
+        };
         notes.push(format!(
-            "Roadmap steps: the fewest level steps to the target (as `spbe gap --target`), each given to the indicator's owners, else to the OPD that answered it.{}",
-            if unassigned.is_empty() {
-                String::new()
-            } else {
-                format!(" No OPD to name for: {}.", steps_text(unassigned))
-            }
+            "{}{rest}",
+            l.pick(
+                "Roadmap steps: the fewest level steps to the target (as `spbe gap --target`), each given to the indicator's owners, else to the OPD that answered it.",
+                "Langkah peta jalan: langkah tingkat paling sedikit menuju target (seperti `spbe gap --target`), masing-masing diberikan kepada pemilik indikator, atau kepada OPD yang menjawabnya.",
+            )
         ));
     }
-    View {
-        heading,
-        sections,
-        notes,
-    }
+    doc.gap().lines(notes, Md::Lines);
+    doc.record(r).grid(grid(r));
+    doc.warnings = r.warnings.clone();
+    doc
 }
 
 fn none_if_empty(s: String) -> String {

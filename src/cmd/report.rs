@@ -6,10 +6,8 @@ use std::path::Path;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
-use crate::cmd::args::{InputArgs, SUCCESS, warn};
-use crate::core::model::Model;
+use crate::cmd::args::{InputArgs, SUCCESS, WhatIfArgs};
 use crate::core::score::PredicateBasis;
-use crate::core::stage::Counted;
 use crate::output::destination::Output;
 use crate::output::i18n::Lang;
 use crate::output::report::{self, Report, ReportOptions};
@@ -125,28 +123,30 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<u8> {
     }
     let date = args.date.as_deref().map(report::parse_date).transpose()?;
     // Check the target before reading any sheet, so a typo fails fast.
-    let model = Model::load(&args.input.model)?;
+    let model = args.input.load_model()?;
     let target = args
         .target
         .as_deref()
         .map(|t| report::parse_target(&model, t))
         .transpose()?;
-    let (model, card, answers, _) = args.input.scorecard_with_answers(args.predicate_basis)?;
-    let lang = Lang::or_env(args.lang);
+    let loaded = args
+        .input
+        .load_with(model, args.predicate_basis, &WhatIfArgs::default())?;
+    let model = &loaded.model;
+    let ev = loaded.evaluate()?;
     let options = ReportOptions {
         title: args.title.clone(),
-        lang,
-        data_date: date.unwrap_or_else(|| data_date(&card.receipt.inputs)),
+        lang: Lang::or_env(args.lang),
+        data_date: date.unwrap_or_else(|| data_date(&loaded.answers.files)),
         target,
     };
-    let warnings = card.warnings.clone();
-    let counted = Counted::new(&answers, model.indicators.len(), args.input.stage)?;
-    let report = Report::build(&model, &counted, card, options);
+    let report = Report::build(&ev, options);
+    let warnings = crate::output::views::notices(&ev.notices, report.labels());
     let mut out = Output::create(args.output.as_deref(), &args.input.files())?;
     match format {
-        ReportFormat::Html => out.write_all(report::html::render(&report, &model).as_bytes())?,
+        ReportFormat::Html => out.write_all(report::html::render(&report, model).as_bytes())?,
         ReportFormat::Markdown => {
-            out.write_all(report::markdown::render(&report, &model).as_bytes())?
+            out.write_all(report::markdown::render(&report, model).as_bytes())?
         }
         ReportFormat::Xlsx => {
             let bytes = report::xlsx::render(&report).context("cannot build the XLSX workbook")?;
@@ -154,6 +154,6 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<u8> {
         }
     }
     out.finish()?;
-    warn(&warnings);
+    crate::output::term::warn(&warnings);
     Ok(SUCCESS)
 }

@@ -1,15 +1,11 @@
 //! `spbe score`: the index of a set of answer sheets, with every domain, aspect and indicator.
 
-use std::io::IsTerminal;
-
 use clap::Args;
 
-use crate::cmd::args::{Format, InputArgs, OutputArgs, SUCCESS, WhatIfArgs, warn};
+use crate::cmd::args::{InputArgs, OutputArgs, SUCCESS, WhatIfArgs};
 use crate::core::score::PredicateBasis;
-use crate::output::destination::Output;
-use crate::output::json;
-use crate::output::render;
-use crate::output::term;
+use crate::core::scorecard::Scorecard;
+use crate::output::views;
 
 #[derive(Debug, Clone, Args)]
 #[command(
@@ -35,31 +31,17 @@ pub struct ScoreArgs {
 }
 
 pub fn run(args: &ScoreArgs) -> anyhow::Result<u8> {
-    let (model, mut card) = args
-        .input
-        .scorecard_what_if(args.predicate_basis, &args.what_if)?;
+    let loaded = args.input.load(args.predicate_basis, &args.what_if)?;
+    let ev = loaded.evaluate()?;
+    let mut card = Scorecard::of(&ev);
     card.year = args.year;
-    let mut out = Output::create(args.output.output.as_deref(), &args.input.files())?;
-    match args.output.format {
-        Format::Table => {
-            let color = term::color_for(!out.is_file() && std::io::stdout().is_terminal());
-            render::table::scorecard_styled(&mut out, &model, &card, color, args.output.labels())?
-        }
-        Format::Json => {
-            json::write(&mut out, &card)?;
-        }
-        Format::Csv => {
-            let bom = out.is_file();
-            render::csv::scorecard(&mut out, &card, bom)?
-        }
-        Format::Markdown => {
-            render::markdown::scorecard(&mut out, &model, &card, args.output.labels())?
-        }
-    }
-    out.finish()?;
-    warn(&card.warnings);
+    let l = args.output.labels();
+    let mut doc = views::scorecard(&loaded.model, &card, l);
+    doc.warnings = views::notices(&ev.notices, l);
+    args.output.emit(&doc, &args.input.files())?;
     // The process ends next: freeing a scorecard of a million answers one name at a time
     // (~2.5 ms) would only delay the exit.
+    std::mem::forget(doc);
     std::mem::forget(card);
     Ok(SUCCESS)
 }

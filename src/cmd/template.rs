@@ -4,17 +4,15 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::{Args, ValueEnum};
-use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, Format, FormatBorder, Formula, Workbook,
-};
 
 use crate::cmd::args::SUCCESS;
 use crate::core::model::Model;
 use crate::input::decode::Delimiter;
 use crate::input::model::DEFAULT_MODEL;
-use crate::output::destination::{Output, neutralize};
+use crate::output::destination::Output;
+use crate::output::template::{BOM, write_csv, xlsx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TemplateFormat {
@@ -51,76 +49,6 @@ pub struct TemplateArgs {
     /// columns (default `,`).
     #[arg(long, value_name = "CHAR", default_value = ",")]
     pub delimiter: Delimiter,
-}
-
-/// The template's columns; `code`, `name` and `choices` are for people and ignored when scoring.
-pub const HEADER: [&str; 8] = [
-    "opd",
-    "indicator",
-    "code",
-    "name",
-    "level",
-    "evidence",
-    "note",
-    "choices",
-];
-const LEVEL_COL: u16 = 4;
-
-/// The dropdown values of one indicator: `3 - Terdefinisi`.
-fn choices(model: &Model, indicator: usize) -> Vec<String> {
-    (model.min_level..=model.max_level)
-        .map(|l| format!("{l} - {}", model.level_name(indicator, l)))
-        .collect()
-}
-
-/// The template's rows, one per indicator.
-pub fn rows(model: &Model, opd: Option<&str>) -> Vec<Vec<String>> {
-    model
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(i, ind)| {
-            vec![
-                opd.unwrap_or("").to_string(),
-                ind.id.clone(),
-                ind.code.clone().unwrap_or_default(),
-                ind.name.clone(),
-                String::new(),
-                String::new(),
-                String::new(),
-                choices(model, i).join(" | "),
-            ]
-        })
-        .collect()
-}
-
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// The CSV template: the header and one row per indicator with the level left empty, CRLF line
-/// ends as Excel writes them, text neutralized against formula injection.
-pub fn write_csv(
-    out: &mut dyn Write,
-    model: &Model,
-    opd: Option<&str>,
-    delimiter: u8,
-) -> anyhow::Result<()> {
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(delimiter)
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out);
-    w.write_record(HEADER)?;
-    for row in rows(model, opd) {
-        w.write_record(row.iter().map(|c| neutralize(c).into_owned()))?;
-    }
-    w.flush()?;
-    Ok(())
-}
-
-/// The CSV template as a file's bytes for Excel: a UTF-8 BOM, then [`write_csv`].
-pub fn csv_file(model: &Model, opd: Option<&str>) -> Vec<u8> {
-    let mut buf = BOM.to_vec();
-    write_csv(&mut buf, model, opd, b',').expect("writing to memory cannot fail");
-    buf
 }
 
 pub fn run(args: &TemplateArgs) -> anyhow::Result<u8> {
@@ -169,82 +97,4 @@ pub fn run(args: &TemplateArgs) -> anyhow::Result<u8> {
     }
     out.finish()?;
     Ok(SUCCESS)
-}
-
-/// The XLSX template: an answer sheet with a level dropdown per row, a frozen header and readable
-/// widths, and a second sheet listing every scale's level names.
-pub fn xlsx(model: &Model, opd: Option<&str>) -> anyhow::Result<Vec<u8>> {
-    let build = || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-        let mut wb = Workbook::new();
-        let bold = Format::new()
-            .set_bold()
-            .set_background_color("D9E1F2")
-            .set_border_bottom(FormatBorder::Thin);
-        let wrap = Format::new().set_text_wrap();
-
-        // Where each scale's level names will be on the `levels` sheet (1-based Excel rows).
-        let mut scale_rows = Vec::new();
-        let mut next = 2u32;
-        for scale in &model.scales {
-            let n = scale.level_names.len() as u32;
-            scale_rows.push((next, next + n - 1));
-            next += n;
-        }
-
-        let sheet = wb.add_worksheet();
-        sheet.set_name("answers")?;
-        let header = &HEADER[..HEADER.len() - 1];
-        for (c, h) in header.iter().enumerate() {
-            sheet.write_string_with_format(0, c as u16, *h, &bold)?;
-        }
-        let opd = opd.map(neutralize);
-        for (i, ind) in model.indicators.iter().enumerate() {
-            let r = i as u32 + 1;
-            if let Some(o) = &opd {
-                sheet.write_string(r, 0, o.as_ref())?;
-            }
-            sheet.write_string(r, 1, &ind.id)?;
-            sheet.write_string(r, 2, ind.code.as_deref().unwrap_or(""))?;
-            sheet.write_string_with_format(r, 3, &ind.name, &wrap)?;
-            let (first, last) = scale_rows[ind.scale];
-            let dv = DataValidation::new()
-                .allow_list_formula(Formula::new(format!("=levels!$D${first}:$D${last}")))
-                .set_input_title("Level")?
-                .set_input_message("Choose the maturity level from the list")?
-                .set_error_title("Not a level")?
-                .set_error_message(
-                    "Choose a level from the list, or type a whole number in the model's range",
-                )?
-                .set_error_style(DataValidationErrorStyle::Warning);
-            sheet.add_data_validation(r, LEVEL_COL, r, LEVEL_COL, &dv)?;
-        }
-        for (c, w) in [22, 10, 8, 60, 28, 40, 40].iter().enumerate() {
-            sheet.set_column_width(c as u16, *w)?;
-        }
-        sheet.set_freeze_panes(1, 0)?;
-
-        // The level names, one block of rows per scale; the dropdowns point here.
-        let levels = wb.add_worksheet();
-        levels.set_name("levels")?;
-        for (c, h) in ["scale", "level", "name", "choice"].iter().enumerate() {
-            levels.write_string_with_format(0, c as u16, *h, &bold)?;
-        }
-        let mut row = 1u32;
-        for scale in &model.scales {
-            for (k, name) in scale.level_names.iter().enumerate() {
-                let level = model.min_level + k as u8;
-                levels.write_string(row, 0, &scale.name)?;
-                levels.write_number(row, 1, level)?;
-                levels.write_string(row, 2, name)?;
-                levels.write_string(row, 3, format!("{level} - {name}"))?;
-                row += 1;
-            }
-        }
-        levels.set_column_width(0, 24)?;
-        levels.set_column_width(2, 24)?;
-        levels.set_column_width(3, 28)?;
-        levels.set_freeze_panes(1, 0)?;
-        wb.save_to_buffer()
-    };
-    build().context("cannot build the XLSX template")
 }

@@ -2,14 +2,12 @@
 //! against the plan's yearly targets.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::Args;
 
-use crate::cmd::args::{Format, OutputArgs, SUCCESS};
-use crate::cmd::result::{self, SheetOptions};
+use crate::cmd::args::{OutputArgs, SUCCESS};
 use crate::core::consolidate::Combine;
 use crate::core::diff::signed;
 use crate::core::exact::{self, Decimal, Exact, fixed};
@@ -17,8 +15,9 @@ use crate::core::score::PredicateBasis;
 use crate::core::stage::Stage;
 use crate::core::trend::{Trend, YearResult, ceil_to, trend};
 use crate::input::model::DEFAULT_MODEL;
-use crate::output::destination::{Output, neutralize};
-use crate::output::render::report::{self, Report, Section};
+use crate::input::result::{self, SheetOptions};
+use crate::output::document::{Document, Grid, Md, Table};
+use crate::output::i18n::Labels;
 
 #[derive(Debug, Clone, Args)]
 #[command(after_help = "Examples:
@@ -168,19 +167,8 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<u8> {
     let targets: Vec<(u16, Exact)> = targets.into_iter().collect();
     let t = trend(by_year.into_values().collect(), &targets);
 
-    let mut out = Output::create(args.output.output.as_deref(), &paths)?;
-    match args.output.format {
-        Format::Json => {
-            crate::output::json::write(&mut out, &t)?;
-        }
-        Format::Table => report::table(&mut out, &view(&t))?,
-        Format::Markdown => report::markdown(&mut out, &view(&t))?,
-        Format::Csv => {
-            let bom = out.is_file();
-            csv(&mut out, &t, bom)?;
-        }
-    }
-    out.finish()?;
+    args.output
+        .emit(&document(&t, args.output.labels()), &paths)?;
     Ok(SUCCESS)
 }
 
@@ -189,16 +177,20 @@ fn opt(d: &Option<Decimal>) -> String {
 }
 
 /// The human-readable trend.
-pub fn view(t: &Trend) -> Report {
+pub fn document<'a>(t: &'a Trend, l: &Labels) -> Document<'a> {
     let first = t.years.first().map(|y| y.year).unwrap_or_default();
     let last = t.years.last().map(|y| y.year).unwrap_or_default();
     let with_targets = !t.targets.is_empty();
     let d = t.decimals;
-    let mut header: Vec<String> = ["Year", "Model", "Index", "Predicate", "Change"]
-        .map(String::from)
-        .to_vec();
+    let mut header = vec![
+        l.year,
+        l.model,
+        l.index,
+        l.predicate,
+        l.pick("Change", "Perubahan"),
+    ];
     if with_targets {
-        header.extend(["Target", "On track"].map(String::from));
+        header.extend([l.target, l.pick("On track", "Sesuai rencana")]);
     }
     let rows = t
         .years
@@ -207,7 +199,12 @@ pub fn view(t: &Trend) -> Report {
             let mut row = vec![
                 y.year.to_string(),
                 if y.model_changed {
-                    format!("{} ({}) * model changed", y.model.id, y.model.status)
+                    format!(
+                        "{} ({}) * {}",
+                        y.model.id,
+                        y.model.status,
+                        l.pick("model changed", "model berganti")
+                    )
                 } else {
                     format!("{} ({})", y.model.id, y.model.status)
                 },
@@ -218,7 +215,7 @@ pub fn view(t: &Trend) -> Report {
                     .map(|c| {
                         let mut text = signed(c);
                         if let Some(p) = y.previous_year.filter(|p| y.year - p > 1) {
-                            text.push_str(&format!(" (since {p})"));
+                            text.push_str(&format!(" ({} {p})", l.pick("since", "sejak")));
                         }
                         if y.model_changed {
                             text.push_str(" *");
@@ -235,20 +232,18 @@ pub fn view(t: &Trend) -> Report {
                         .unwrap_or_default(),
                 );
                 row.push(match y.on_track {
-                    Some(true) => "yes".into(),
-                    Some(false) => "NO".into(),
+                    Some(true) => l.pick("yes", "ya").into(),
+                    Some(false) => l.pick("NO", "TIDAK").into(),
                     None => String::new(),
                 });
             }
             row
         })
         .collect();
-    let mut sections = vec![Section {
-        title: "Index per year".into(),
-        header,
-        rows,
-        numeric: vec![2, 4],
-    }];
+    let mut sections = vec![
+        Table::new(l.pick("Index per year", "Indeks per tahun"), &header, rows)
+            .numeric(if with_targets { &[2, 4, 5] } else { &[2, 4] }),
+    ];
 
     // Domains (aspects for models without domains): one row per group, one column per year.
     let mut groups: Vec<(String, String)> = Vec::new();
@@ -260,7 +255,10 @@ pub fn view(t: &Trend) -> Report {
             }
         }
     }
-    let mut gheader = vec!["ID".to_string(), "Domain / aspect".to_string()];
+    let mut gheader = vec![
+        l.id.to_string(),
+        l.pick("Domain / aspect", "Domain / aspek").to_string(),
+    ];
     gheader.extend(t.years.iter().map(|y| y.year.to_string()));
     let grows = groups
         .iter()
@@ -278,23 +276,30 @@ pub fn view(t: &Trend) -> Report {
             row
         })
         .collect();
-    sections.push(Section {
-        title: "Domains per year (aspects for a model with no domain layer)".into(),
+    sections.push(Table {
+        title: l
+            .pick(
+                "Domains per year (aspects for a model with no domain layer)",
+                "Domain per tahun (aspek untuk model tanpa lapisan domain)",
+            )
+            .into(),
         header: gheader,
         rows: grows,
         numeric: (2..2 + t.years.len()).collect(),
+        empty: None,
     });
 
     if with_targets {
-        sections.push(Section {
-            title: "Plan".into(),
+        sections.push(Table {
+            title: l.pick("Plan", "Rencana").into(),
+            empty: None,
             header: [
-                "Year",
-                "Target",
-                "Index",
-                "Status",
-                "Gain needed",
-                "Per year",
+                l.year,
+                l.target,
+                l.index,
+                l.status,
+                l.pick("Gain needed", "Kenaikan yang diperlukan"),
+                l.pick("Per year", "Per tahun"),
             ]
             .map(String::from)
             .to_vec(),
@@ -323,28 +328,70 @@ pub fn view(t: &Trend) -> Report {
     let mut footer = Vec::new();
     if t.years.iter().any(|y| y.model_changed) {
         footer.push(
-            "* the model changed this year: the change compares indices of different models".into(),
+            l.pick(
+                "* the model changed this year: the change compares indices of different models",
+                "* model berganti tahun ini: perubahannya membandingkan indeks dari model yang berbeda",
+            )
+            .into(),
         );
     }
     if with_targets {
-        footer.push("On track: the published index (rounded half up) reaches the year's target. Gains needed are counted from the latest result and rounded up.".into());
+        footer.push(l.pick(
+            "On track: the published index (rounded half up) reaches the year's target. Gains needed are counted from the latest result and rounded up.",
+            "Sesuai rencana: indeks yang diumumkan (dibulatkan setengah ke atas) mencapai target tahun itu. Kenaikan yang diperlukan dihitung dari hasil terakhir dan dibulatkan ke atas.",
+        ).into());
     }
-    Report {
-        title: format!("Trend {first}-{last}"),
-        heading: t.notes.clone(),
-        headline: Vec::new(),
-        sections,
-        footer,
+    let mut doc = Document::titled(format!("{} {first}-{last}", l.pick("Trend", "Tren")));
+    doc.lines(t.notes.clone(), Md::List);
+    for s in sections {
+        doc.gap().table(s.or_else(l.pick("(none)", "(tidak ada)")));
     }
+    if !footer.is_empty() {
+        doc.gap().lines(footer, Md::Lines);
+    }
+    doc.record(t).grid(grid(t));
+    doc
 }
 
 /// Long form: one row per year and index (kind `index`), domain or aspect.
-fn csv(out: &mut dyn Write, t: &Trend, bom: bool) -> anyhow::Result<()> {
-    if bom {
-        out.write_all(b"\xEF\xBB\xBF")?;
+fn grid(t: &Trend) -> Grid {
+    let mut rows = Vec::new();
+    for y in &t.years {
+        rows.push(vec![
+            y.year.to_string(),
+            y.model.id.clone(),
+            y.model.status.to_string(),
+            y.model_changed.to_string(),
+            "index".into(),
+            String::new(),
+            String::new(),
+            y.index.to_string(),
+            y.index_rounded.to_string(),
+            y.predicate.clone(),
+            opt(&y.change),
+            opt(&y.target),
+            y.on_track.map(|b| b.to_string()).unwrap_or_default(),
+        ]);
+        let kind = y.groups_kind.trim_end_matches('s');
+        for g in &y.groups {
+            rows.push(vec![
+                y.year.to_string(),
+                y.model.id.clone(),
+                y.model.status.to_string(),
+                y.model_changed.to_string(),
+                kind.into(),
+                g.id.clone(),
+                g.name.clone(),
+                g.index.to_string(),
+                g.index_rounded.to_string(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+        }
     }
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record([
+    let header = [
         "year",
         "model",
         "model_status",
@@ -358,43 +405,7 @@ fn csv(out: &mut dyn Write, t: &Trend, bom: bool) -> anyhow::Result<()> {
         "change",
         "target",
         "on_track",
-    ])?;
-    for y in &t.years {
-        let text = |s: &str| neutralize(s).into_owned();
-        w.write_record([
-            y.year.to_string(),
-            text(&y.model.id),
-            y.model.status.to_string(),
-            y.model_changed.to_string(),
-            "index".into(),
-            String::new(),
-            String::new(),
-            y.index.to_string(),
-            y.index_rounded.to_string(),
-            text(&y.predicate),
-            opt(&y.change),
-            opt(&y.target),
-            y.on_track.map(|b| b.to_string()).unwrap_or_default(),
-        ])?;
-        let kind = y.groups_kind.trim_end_matches('s');
-        for g in &y.groups {
-            w.write_record([
-                y.year.to_string(),
-                text(&y.model.id),
-                y.model.status.to_string(),
-                y.model_changed.to_string(),
-                kind.into(),
-                text(&g.id),
-                text(&g.name),
-                g.index.to_string(),
-                g.index_rounded.to_string(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-            ])?;
-        }
-    }
-    w.flush()?;
-    Ok(())
+    ];
+    // Numbers are written as they are; text (ids, names, predicates) is neutralized.
+    Grid::new(&header, rows).numeric(&[0, 7, 8, 10, 11])
 }

@@ -2,7 +2,6 @@
 //! (errors) and every doubtful answer (warnings) with its location.
 
 use std::collections::HashSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -15,6 +14,8 @@ use crate::core::stage::Stage;
 use crate::input::model::{DEFAULT_MODEL, ModelError};
 use crate::input::sheets::{MAX_PROBLEMS, SheetErrors, SheetProblem, SheetReader};
 use crate::output::destination::Output;
+use crate::output::document::{self, Document, Format, Md, Style};
+use crate::output::i18n::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ValidateFormat {
@@ -144,49 +145,60 @@ fn model_findings(e: &ModelError) -> Vec<Finding> {
 
 pub fn run(args: &ValidateArgs) -> anyhow::Result<u8> {
     let report = check(args)?;
-    let mut out = Output::create(None, &[])?;
-    match args.format {
-        ValidateFormat::Json => {
-            crate::output::json::write(&mut out, &report)?;
-        }
-        ValidateFormat::Text => write_text(&mut out, &report)?,
-    }
-    out.finish()?;
+    let mut doc = Document::new();
+    doc.lines(text(&report), Md::Lines).record(&report);
+    let format = match args.format {
+        ValidateFormat::Json => Format::Json,
+        ValidateFormat::Text => Format::Table,
+    };
+    let style = Style {
+        lang: Lang::or_env(None),
+        color: false,
+        delimiter: b',',
+        decimal_comma: false,
+        bom: false,
+    };
+    document::emit(&doc, format, &style, Output::create(None, &[])?)?;
     Ok(if report.errors > 0 { ERROR } else { SUCCESS })
 }
 
-fn write_text(out: &mut dyn Write, r: &Report) -> std::io::Result<()> {
-    for f in &r.findings {
-        let sev = match f.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        if f.location.is_empty() {
-            writeln!(out, "{sev}: {}", f.message)?;
-        } else {
-            writeln!(out, "{}: {sev}: {}", f.location, f.message)?;
-        }
-    }
+/// The findings, one per line, and the closing count.
+fn text(r: &Report) -> Vec<String> {
+    let mut lines: Vec<String> = r
+        .findings
+        .iter()
+        .map(|f| {
+            let sev = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            if f.location.is_empty() {
+                format!("{sev}: {}", f.message)
+            } else {
+                format!("{}: {sev}: {}", f.location, f.message)
+            }
+        })
+        .collect();
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-    if !r.sheets_given {
-        return writeln!(
-            out,
+    lines.push(if !r.sheets_given {
+        format!(
             "{}: {}, {}",
             r.model,
             plural(r.errors, "error"),
             plural(r.warnings, "warning")
-        );
-    }
-    writeln!(
-        out,
-        "{}: {} read, {} from {}: {}, {}",
-        r.model,
-        plural(r.files, "file"),
-        plural(r.answers, "answer"),
-        plural(r.opds, "OPD"),
-        plural(r.errors, "error"),
-        plural(r.warnings, "warning"),
-    )
+        )
+    } else {
+        format!(
+            "{}: {} read, {} from {}: {}, {}",
+            r.model,
+            plural(r.files, "file"),
+            plural(r.answers, "answer"),
+            plural(r.opds, "OPD"),
+            plural(r.errors, "error"),
+            plural(r.warnings, "warning"),
+        )
+    });
+    lines
 }
 
 /// Runs every check and collects the findings.

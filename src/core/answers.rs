@@ -69,22 +69,4 @@ impl AnswerSet {
     pub fn note(&self, a: &Answer) -> Option<&str> {
         self.remarks_of(a)?.note.as_deref()
     }
-
-    /// The answered levels per indicator, for [`crate::core::consolidate::consolidate`].
-    pub fn levels_by_indicator(&self, indicators: usize) -> Vec<Vec<u8>> {
-        let mut out = vec![Vec::new(); indicators];
-        for a in &self.answers {
-            out[a.indicator as usize].push(a.level);
-        }
-        out
-    }
-
-    /// `(OPD name, level)` per indicator, in the order the answers were read.
-    pub fn opd_levels_by_indicator(&self, indicators: usize) -> Vec<Vec<(&str, u8)>> {
-        let mut out = vec![Vec::new(); indicators];
-        for a in &self.answers {
-            out[a.indicator as usize].push((self.opds[a.opd as usize].as_str(), a.level));
-        }
-        out
-    }
 }

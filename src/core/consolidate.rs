@@ -23,7 +23,7 @@ pub enum Combine {
     Mean,
     /// The owner's answer from the responsibility map (`--owners FILE`); where the owner did not
     /// answer, the `--fallback` policy (default min).
-    // The pure rule is `consolidate_by_owner`; `consolidate` alone, knowing no owners, uses min.
+    // The pure rule is `by_owner`.
     Owner,
 }
 
@@ -113,49 +113,11 @@ impl Tally {
     }
 }
 
-/// Consolidates the levels answered for each indicator (`answers[i]` = the OPD levels for
-/// indicator `i`, in any order). `Owner` needs to know who answered: see
-/// [`consolidate_by_owner`]; here, with no owners known, it is `min`.
-pub fn consolidate(model: &Model, answers: &[Vec<u8>], combine: Combine) -> Vec<Consolidated> {
-    answers
-        .iter()
-        .map(|levels| {
-            let t = Tally::of(levels.iter().copied());
-            one(model, &t, &t, combine)
-        })
-        .collect()
-}
-
-/// One indicator's answers split by who gave them, for [`consolidate_by_owner`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OwnedLevels {
-    /// The levels the indicator's owners answered (several owners may share one indicator).
-    pub owners: Vec<u8>,
-    /// Every level answered, owners' included.
-    pub all: Vec<u8>,
-}
-
-/// `--combine owner`: each indicator takes its owners' answer (several owners' answers combined
-/// with `fallback`); where no owner answered, every answer is combined with `fallback`. The flag
-/// is true where that fallback decided (someone answered, but no owner). `min`/`max` always
-/// span every answer, so a disagreement stays visible.
-pub fn consolidate_by_owner(
-    model: &Model,
-    answers: &[OwnedLevels],
-    fallback: Combine,
-) -> Vec<(Consolidated, bool)> {
-    answers
-        .iter()
-        .map(|a| {
-            let owners = Tally::of(a.owners.iter().copied());
-            let all = Tally::of(a.all.iter().copied());
-            by_owner(model, &owners, &all, fallback)
-        })
-        .collect()
-}
-
-/// [`consolidate_by_owner`] for one indicator, from the tallies of its owners' answers and of
-/// every answer.
+/// `--combine owner` for one indicator, from the tallies of its owners' answers and of every
+/// answer: the owners' answer (several owners' answers combined with `fallback`); where no owner
+/// answered, every answer combined with `fallback`. The flag is true where that fallback decided
+/// (someone answered, but no owner). `min`/`max` always span every answer, so a disagreement
+/// stays visible.
 pub fn by_owner(
     model: &Model,
     owners: &Tally,
@@ -198,11 +160,14 @@ mod tests {
     use super::*;
     use crate::core::exact::{int, ratio};
 
+    fn consolidate(m: &Model, levels: &[u8], combine: Combine) -> Consolidated {
+        let t = Tally::of(levels.iter().copied());
+        one(m, &t, &t, combine)
+    }
+
     fn levels_of(combine: Combine, answers: Vec<u8>) -> Exact {
         let m = Model::load("spbe-2020").unwrap();
-        let mut all = vec![Vec::new(); m.indicators.len()];
-        all[0] = answers;
-        consolidate(&m, &all, combine)[0].level.clone()
+        consolidate(&m, &answers, combine).level
     }
 
     #[test]
@@ -219,9 +184,10 @@ mod tests {
     #[test]
     fn unanswered_is_filled_at_the_lowest_level() {
         let m = Model::load("spbe-2020").unwrap();
-        let mut all = vec![Vec::new(); m.indicators.len()];
-        all[1] = vec![3, 4];
-        let c = consolidate(&m, &all, Combine::Max);
+        let c = [
+            consolidate(&m, &[], Combine::Max),
+            consolidate(&m, &[3, 4], Combine::Max),
+        ];
         assert!(c[0].filled);
         assert_eq!(c[0].level, int(1));
         assert_eq!((c[0].min, c[0].max), (None, None));
@@ -232,7 +198,16 @@ mod tests {
     #[test]
     fn owner_answer_wins_and_fallback_decides_where_the_owner_is_silent() {
         let m = Model::load("spbe-2020").unwrap();
-        let owned = |owners: Vec<u8>, all: Vec<u8>| OwnedLevels { owners, all };
+        let owned = |owners: Vec<u8>, all: Vec<u8>| (owners, all);
+        let consolidate_by_owner = |m: &Model, answers: &[(Vec<u8>, Vec<u8>)], fallback| {
+            answers
+                .iter()
+                .map(|(owners, all)| {
+                    let (o, a) = (Tally::of(owners.clone()), Tally::of(all.clone()));
+                    by_owner(m, &o, &a, fallback)
+                })
+                .collect::<Vec<_>>()
+        };
         let answers = vec![
             owned(vec![4], vec![2, 4, 3]), // the owner said 4: taken, though others said less
             owned(vec![], vec![2, 5]),     // no owner answered: the fallback decides

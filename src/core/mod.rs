@@ -6,6 +6,7 @@ pub mod answers;
 pub mod consolidate;
 pub mod diff;
 pub mod effort;
+pub mod evaluate;
 pub mod exact;
 pub mod model;
 pub mod opd;

@@ -3,7 +3,7 @@
 //! and what the responsibility map leaves uncovered. Pure: the model, the answers, the map, the
 //! institution's consolidated levels and (optionally) a roadmap in; the report out.
 //!
-//! Only the answers that count ([`Counted`]: on staged sheets, the stage `spbe score` scored each
+//! Only the answers that count ([`crate::core::stage::Counted`]: on staged sheets, the stage `spbe score` scored each
 //! indicator from) are an OPD's answers here; an answer a later stage superseded is neither shown
 //! nor weighed. An OPD whose answers were all left out still has its row: it sent a sheet.
 //!
@@ -22,31 +22,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::answers::InputFile;
 use crate::core::consolidate::Combine;
+use crate::core::evaluate::Evaluation;
 use crate::core::exact::{self, Decimal, Exact};
 use crate::core::model::Model;
-use crate::core::owners::{OwnerMap, opd_key};
-use crate::core::scorecard::{ModelInfo, OpdLevel, SCHEMA_VERSION, Scorecard, Tool};
-use crate::core::stage::Counted;
-
-/// One step of a roadmap (from `spbe gap`): raise indicator `indicator` from `from` to `to`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoadmapStep {
-    /// Index into the model's indicators.
-    pub indicator: usize,
-    pub from: u8,
-    pub to: u8,
-}
+use crate::core::owners::opd_key;
+use crate::core::plan;
+use crate::core::scorecard::{ModelInfo, OpdLevel, SCHEMA_VERSION, Tool};
 
 /// What the OPD view is computed from.
 pub struct OpdInput<'a> {
-    pub model: &'a Model,
-    /// The answers that count (as scored: the same stage selection).
-    pub answers: &'a Counted<'a>,
-    pub owners: Option<&'a OwnerMap>,
-    /// The institution's consolidated level per indicator (as scored).
-    pub levels: &'a [Exact],
+    /// The institution's evaluation: the answers that count, the map, the levels as scored.
+    pub ev: &'a Evaluation<'a>,
     /// Roadmap steps to share out among the OPD; `None` leaves the roadmap out.
-    pub roadmap: Option<&'a [RoadmapStep]>,
+    pub roadmap: Option<&'a [plan::Step]>,
 }
 
 /// The JSON contract of `spbe opd --format json` (`schema_version` 1).
@@ -172,7 +160,8 @@ struct Acc {
 
 /// Computes the OPD view.
 pub fn analyse(input: &OpdInput) -> OpdAnalysis {
-    let model = input.model;
+    let ev = input.ev;
+    let model = ev.model;
     let n = model.indicators.len();
     let total = exact::int(model.total_units() as i64);
     let max = exact::int(model.max_level as i64);
@@ -203,7 +192,7 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
     };
     // An OPD that sent any answer, at any stage, sent a sheet; only the answers that count are
     // its answers.
-    let set = input.answers.set;
+    let set = ev.counted.set;
     let mut slot_of: Vec<Option<usize>> = vec![None; set.opds.len()];
     for a in &set.answers {
         let o = a.opd as usize;
@@ -214,13 +203,13 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
         }
     }
     let mut answered_by: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for a in input.answers.answers() {
+    for a in ev.counted.answers() {
         let k = slot_of[a.opd as usize].expect("every OPD that answered has a slot");
         accs[k].answers.insert(a.indicator as usize, a.level);
         answered_by[a.indicator as usize].push(k);
     }
     let mut owned_by: Vec<Vec<usize>> = vec![Vec::new(); n];
-    if let Some(map) = input.owners {
+    if let Some(map) = ev.policy.owners {
         for r in &map.rows {
             let k = slot(&mut accs, &r.opd);
             accs[k].in_map = true;
@@ -280,7 +269,7 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
             let indicators: Vec<OpdIndicator> = covered
                 .iter()
                 .map(|&i| {
-                    let institution = &input.levels[i];
+                    let institution = &ev.levels[i];
                     let answer = acc.answers.get(&i).copied();
                     let used = answer
                         .map(|l| exact::int(l as i64))
@@ -332,8 +321,8 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
     });
 
     // Disagreements: answered by several OPD, not unanimous; most points at stake first.
-    let grouped = input.answers.grouped(n);
-    let mut disagreements: Vec<(Exact, usize, Disagreement)> = grouped
+    let mut disagreements: Vec<(Exact, usize, Disagreement)> = ev
+        .grouped
         .by_indicator
         .iter()
         .enumerate()
@@ -354,7 +343,7 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
                     min: lo,
                     max: hi,
                     points_at_stake: Decimal::exact(&stake),
-                    level: Decimal::exact(&input.levels[i]),
+                    level: Decimal::exact(&ev.levels[i]),
                     answers: given
                         .iter()
                         .map(|&(o, l)| OpdLevel {
@@ -362,7 +351,8 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
                             level: l,
                         })
                         .collect(),
-                    owners: input
+                    owners: ev
+                        .policy
                         .owners
                         .map(|m| m.owners(i).into_iter().map(String::from).collect()),
                 },
@@ -374,7 +364,7 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
         o => o,
     });
 
-    let missing = input.owners.map(|_| MissingOwners {
+    let missing = ev.policy.owners.map(|_| MissingOwners {
         indicators_without_owner: (0..n)
             .filter(|&i| owned_by[i].is_empty())
             .map(|i| model.indicators[i].id.clone())
@@ -400,10 +390,11 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
 }
 
 impl OpdReport {
-    /// The whole report: the analysis, with the institution's result from its scorecard.
-    pub fn build(input: &OpdInput, card: &Scorecard) -> OpdReport {
+    /// The whole report: the analysis, with the institution's result.
+    pub fn build(input: &OpdInput) -> OpdReport {
+        let ev = input.ev;
         let a = analyse(input);
-        let mut warnings = card.warnings.clone();
+        let mut warnings = ev.warnings.clone();
         if let Some(m) = &a.missing {
             if !m.indicators_without_owner.is_empty() {
                 warnings.push(format!(
@@ -427,19 +418,19 @@ impl OpdReport {
         OpdReport {
             schema_version: SCHEMA_VERSION,
             tool: Tool::this(),
-            model: card.model.clone(),
-            combine: card.combine,
-            fallback: card.fallback,
-            index: card.index.clone(),
-            index_rounded: card.index_rounded.clone(),
-            predicate: card.predicate.clone(),
+            model: ModelInfo::of(ev.model),
+            combine: ev.policy.combine,
+            fallback: (ev.policy.combine == Combine::Owner).then_some(ev.policy.fallback),
+            index: Decimal::exact(ev.index()),
+            index_rounded: Decimal::rounded(ev.index(), ev.model.decimals),
+            predicate: ev.predicate().name.clone(),
             opds: a.opds,
             disagreements: a.disagreements,
             missing: a.missing,
             unassigned_steps: a.unassigned_steps,
             warnings,
-            inputs: card.receipt.inputs.clone(),
-            owners_file: card.receipt.owners.clone(),
+            inputs: ev.counted.set.files.clone(),
+            owners_file: ev.policy.owners.and_then(|m| m.file.clone()),
         }
     }
 }
@@ -471,45 +462,69 @@ pub fn id_list(model: &Model, ids: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::answers::AnswerSet;
-    use crate::core::consolidate::{Combine, consolidate};
+    use crate::core::answers::{Answer, AnswerSet};
+    use crate::core::evaluate::{Policy, evaluate};
     use crate::core::exact::{int, ratio};
-    use crate::input::sheets::{SheetReader, Source};
+    use crate::core::owners::{OwnerMap, Responsibility, Role};
 
     fn model() -> Model {
         Model::load("spbe-2020").unwrap()
     }
 
+    /// Answers from `opd,indicator,level` lines (after a header line).
     fn answers(model: &Model, csv: &str) -> AnswerSet {
-        let mut r = SheetReader::new(model);
-        r.read(&Source::Stdin, csv.as_bytes());
-        r.finish().unwrap()
+        let mut set = AnswerSet::default();
+        for (n, line) in csv.lines().enumerate().skip(1) {
+            let cells: Vec<&str> = line.split(',').collect();
+            let opd = match set.opds.iter().position(|o| o == cells[0]) {
+                Some(o) => o,
+                None => {
+                    set.opds.push(cells[0].to_string());
+                    set.opds.len() - 1
+                }
+            };
+            set.answers.push(Answer {
+                opd: opd as u32,
+                indicator: model.find_indicator(cells[1]).unwrap() as u16,
+                level: cells[2].parse().unwrap(),
+                stage: None,
+                file: 0,
+                line: n as u32 + 1,
+                remarks: None,
+            });
+        }
+        set
     }
 
-    /// Every answer of an unstaged set counts.
-    fn every(set: &AnswerSet) -> Counted<'_> {
-        Counted::new(set, 47, None).unwrap()
+    /// A responsibility map from `(indicator id, OPD)` owner rows.
+    fn owners(model: &Model, rows: &[(&str, &str)]) -> OwnerMap {
+        OwnerMap {
+            rows: rows
+                .iter()
+                .map(|(i, o)| Responsibility {
+                    indicator: model.find_indicator(i).unwrap(),
+                    opd: o.to_string(),
+                    role: Role::Owner,
+                    line: 0,
+                })
+                .collect(),
+            ..OwnerMap::default()
+        }
     }
 
-    fn levels(model: &Model, set: &AnswerSet) -> Vec<Exact> {
-        consolidate(
-            model,
-            &set.levels_by_indicator(model.indicators.len()),
-            Combine::Min,
-        )
-        .into_iter()
-        .map(|c| c.level)
-        .collect()
+    fn policy(owners: Option<&OwnerMap>) -> Policy<'_> {
+        Policy {
+            owners,
+            ..Policy::default()
+        }
     }
 
     /// The analysis of every answer in `set` at the institution's levels (combine min), without a
     /// roadmap.
     fn analysis(m: &Model, set: &AnswerSet, owners: Option<&OwnerMap>) -> OpdAnalysis {
+        let ev = evaluate(m, set, policy(owners)).unwrap();
         analyse(&OpdInput {
-            model: m,
-            answers: &every(set),
-            owners,
-            levels: &levels(m, set),
+            ev: &ev,
             roadmap: None,
         })
     }
@@ -556,12 +571,10 @@ mod tests {
     fn an_owner_that_did_not_answer_is_held_to_the_institution_level() {
         let m = model();
         let set = answers(&m, "opd,indicator,level\nDiskominfo,36,3\nBKPSDM,25,2\n");
-        let map = OwnerMap::from_csv(
+        let map = owners(
             &m,
-            "o.csv",
-            b"indicator,opd\n36,BKPSDM\n25,bkpsdm\n1,Bagian Hukum\n",
-        )
-        .unwrap();
+            &[("36", "BKPSDM"), ("25", "bkpsdm"), ("1", "Bagian Hukum")],
+        );
         let a = analysis(&m, &set, Some(&map));
         let b = row(&a, "BKPSDM");
         assert_eq!(b.owns, ["25", "36"]);
@@ -615,30 +628,18 @@ mod tests {
     fn roadmap_steps_fall_to_owners_else_to_who_answered() {
         let m = model();
         let set = answers(&m, "opd,indicator,level\nDiskominfo,36,3\nDiskominfo,1,2\n");
-        let map = OwnerMap::from_csv(&m, "o.csv", b"indicator,opd\n36,BKPSDM\n").unwrap();
-        let lv = levels(&m, &set);
-        let steps = [
-            RoadmapStep {
-                indicator: 35,
-                from: 3,
-                to: 4,
-            },
-            RoadmapStep {
-                indicator: 0,
-                from: 2,
-                to: 3,
-            },
-            RoadmapStep {
-                indicator: 46,
-                from: 1,
-                to: 2,
-            },
-        ];
+        let map = owners(&m, &[("36", "BKPSDM")]);
+        let raise = |indicator: usize, from: u8| plan::Step {
+            indicator,
+            from,
+            to: from + 1,
+            gain: m.indicators[indicator].weight,
+            effort: 1,
+        };
+        let steps = [raise(35, 3), raise(0, 2), raise(46, 1)];
+        let ev = evaluate(&m, &set, policy(Some(&map))).unwrap();
         let a = analyse(&OpdInput {
-            model: &m,
-            answers: &every(&set),
-            owners: Some(&map),
-            levels: &lv,
+            ev: &ev,
             roadmap: Some(&steps),
         });
         let step = |i: &str, from, to| Step {
@@ -671,20 +672,18 @@ mod tests {
         ) {
             let m = model();
             let mut csv = String::from("opd,indicator,level\n");
-            let mut map = String::from("indicator,opd\n");
             for (i, (a, b)) in own.iter().zip(&other).enumerate() {
                 csv.push_str(&format!("Sole,{},{a}\nOther,{},{b}\n", i + 1, i + 1));
-                map.push_str(&format!("{},Sole\n", i + 1));
             }
             let set = answers(&m, &csv);
-            let map = OwnerMap::from_csv(&m, "o.csv", map.as_bytes()).unwrap();
-            let all = crate::core::scorecard::Grouped::all(&set, m.indicators.len());
-            let c = crate::core::scorecard::consolidate_grouped(&m, &all, Combine::Owner, Some(&map), Combine::Min);
-            let lv: Vec<Exact> = c.indicators.into_iter().map(|c| c.level).collect();
+            let rows: Vec<(String, &str)> = (1..=47).map(|i| (i.to_string(), "Sole")).collect();
+            let rows: Vec<(&str, &str)> = rows.iter().map(|(i, o)| (i.as_str(), *o)).collect();
+            let map = owners(&m, &rows);
+            let ev = evaluate(&m, &set, Policy { combine: Combine::Owner, ..policy(Some(&map)) }).unwrap();
             let own_levels: Vec<Exact> = own.iter().map(|&l| int(l as i64)).collect();
-            proptest::prop_assert_eq!(&lv, &own_levels);
-            let index = crate::core::score::score(&m, &lv).index;
-            let a = analyse(&OpdInput { model: &m, answers: &every(&set), owners: Some(&map), levels: &lv, roadmap: None });
+            proptest::prop_assert_eq!(&ev.levels, &own_levels);
+            let index = ev.index().clone();
+            let a = analyse(&OpdInput { ev: &ev, roadmap: None });
             let sole = row(&a, "Sole");
             proptest::prop_assert_eq!(sole.covered_weight.as_str(), "100.00");
             let fraction = format!("{}/{}", index.numer(), index.denom());

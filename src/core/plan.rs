@@ -20,6 +20,15 @@
 //!
 //! Every part of the key 1-4 is a sum over steps, so it is additive, and lexicographic order on
 //! such vectors is compatible with addition; that is what makes the dynamic program exact.
+//!
+//! [`plan`] is the one entry point: `gap`, `opd` and `report` all plan through it.
+
+use num_traits::ToPrimitive;
+
+use crate::core::effort::Efforts;
+use crate::core::exact::{self, Exact};
+use crate::core::model::Model;
+use crate::core::score::PredicateBasis;
 
 /// One indicator as the planner sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -275,6 +284,183 @@ fn order(mut steps: Vec<Step>) -> Vec<Step> {
             .then(a.indicator.cmp(&b.indicator))
     });
     steps
+}
+
+// ---- The one planner every command uses (gap, opd, report) ------------------------------------
+
+/// What the plan may touch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Limits {
+    /// No step above this level; `None`: the model's highest level.
+    pub max_level: Option<u8>,
+    /// Indicators (model positions) never raised.
+    pub exclude: Vec<usize>,
+    /// When not empty, only these indicators (model positions) are raised.
+    pub only: Vec<usize>,
+}
+
+/// A plan to a target: the levers as constrained, where the index stands in weight units, what
+/// is needed, and the roadmap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub levers: Vec<Lever>,
+    /// Σ level × weight now, in weight units.
+    pub current_units: i64,
+    /// Weight units still needed (≤ 0: met).
+    pub need: i64,
+    /// The highest level any step may reach.
+    pub max_level: u8,
+    pub roadmap: Roadmap,
+}
+
+impl Plan {
+    /// Σ level × weight with every lever at its cap.
+    pub fn best_units(&self) -> i64 {
+        self.current_units + max_gain(&self.levers) as i64
+    }
+
+    /// The steps of the roadmap (none when met or unreachable).
+    pub fn steps(&self) -> &[Step] {
+        match &self.roadmap {
+            Roadmap::Reach(steps) => steps,
+            Roadmap::AlreadyMet | Roadmap::Unreachable { .. } => &[],
+        }
+    }
+}
+
+/// Why no plan could be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    #[error("--max-level {level}: the model {model} has levels {min} to {max}")]
+    MaxLevel {
+        level: u8,
+        model: String,
+        min: u8,
+        max: u8,
+    },
+    #[error(
+        "--effort: the weights of the model {0} are too fine for an exact effort plan this far from the target; plan without --effort (fewest steps) or with --only"
+    )]
+    EffortTooFine(String),
+    #[error("the target is out of range")]
+    TargetRange,
+}
+
+/// The exact index that meets `target` on the predicate basis: on the exact basis the target
+/// itself; on the rounded basis (the ministry read the rounded index in 2023) the lowest exact
+/// index that rounds half up to the target, target − ½ × 10^−decimals.
+pub fn exact_threshold(model: &Model, target: &Exact, basis: PredicateBasis) -> Exact {
+    match basis {
+        PredicateBasis::Exact => target.clone(),
+        PredicateBasis::Rounded => {
+            let half = exact::ratio(1, 2 * 10i64.pow(model.decimals));
+            (target - half).max(exact::int(0))
+        }
+    }
+}
+
+/// Reads a target: an index (`3`, `3.5`, or with a decimal comma `3,5`) or a predicate name
+/// (`Baik` → its lower bound), within the model's level range. The message names the flag.
+pub fn parse_target(model: &Model, flag: &str, text: &str) -> Result<Exact, String> {
+    if let Some(p) = model.predicate_named(text) {
+        return Ok(p.min.clone());
+    }
+    let t = text.trim();
+    let value = exact::parse_decimal(t)
+        .or_else(|| {
+            if t.matches(',').count() == 1 {
+                exact::parse_decimal(&t.replace(',', "."))
+            } else {
+                None
+            }
+        })
+        .ok_or_else(|| {
+            format!(
+                "{flag} {text:?} is neither a number nor a predicate; write an index such as 3.5 or one of: {}",
+                model
+                    .predicates
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?;
+    let (lo, hi) = (model.min_level, model.max_level);
+    if value < exact::int(lo as i64) || value > exact::int(hi as i64) {
+        return Err(format!(
+            "{flag} {text} is outside the index range {lo}..{hi} of the model {}; choose a target between {lo} and {hi}",
+            model.id
+        ));
+    }
+    Ok(value)
+}
+
+/// The cheapest roadmap from whole `levels` to `target` (read on `basis`) under `limits`: the
+/// fewest steps, or with `efforts` the least total effort ([`fewest_steps`], [`least_effort`]).
+pub fn plan(
+    model: &Model,
+    levels: &[u8],
+    target: &Exact,
+    basis: PredicateBasis,
+    limits: &Limits,
+    efforts: Option<&Efforts>,
+) -> Result<Plan, PlanError> {
+    let max_level = match limits.max_level {
+        Some(n) if !model.levels().contains(&n) => {
+            return Err(PlanError::MaxLevel {
+                level: n,
+                model: model.id.clone(),
+                min: model.min_level,
+                max: model.max_level,
+            });
+        }
+        Some(n) => n,
+        None => model.max_level,
+    };
+    let levers: Vec<Lever> = model
+        .indicators
+        .iter()
+        .zip(levels)
+        .enumerate()
+        .map(|(i, (ind, &level))| {
+            let movable = !limits.exclude.contains(&i)
+                && (limits.only.is_empty() || limits.only.contains(&i));
+            Lever {
+                weight: ind.weight,
+                level,
+                cap: if movable { max_level.max(level) } else { level },
+            }
+        })
+        .collect();
+    let current_units: i64 = levers
+        .iter()
+        .map(|l| l.weight as i64 * l.level as i64)
+        .sum();
+    let threshold = exact_threshold(model, target, basis);
+    let need = (threshold * exact::int(model.total_units() as i64))
+        .ceil()
+        .to_integer()
+        .to_i64()
+        .ok_or(PlanError::TargetRange)?
+        - current_units;
+    let roadmap = match efforts {
+        None => fewest_steps(&levers, need),
+        Some(e) => {
+            // The effort planner keeps 8 bytes per state and indicator.
+            const MAX_TABLE: u64 = 32 << 20;
+            if effort_table_size(&levers, need) > MAX_TABLE {
+                return Err(PlanError::EffortTooFine(model.id.clone()));
+            }
+            least_effort(&levers, need, |i, to| e.cost(i, to))
+        }
+    };
+    Ok(Plan {
+        levers,
+        current_units,
+        need,
+        max_level,
+        roadmap,
+    })
 }
 
 #[cfg(test)]

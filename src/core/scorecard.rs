@@ -1,6 +1,7 @@
-//! The scorecard: everything `spbe score` reports, in the shape of its JSON contract
-//! (`schema_version` 1). Built from a model, the answers and the scoring core; every renderer
-//! (table, JSON, CSV, Markdown) and every later command reads this one structure.
+//! The scorecard: the record of an evaluation in the shape of `spbe score`'s JSON contract
+//! (`schema_version` 1), built by [`Scorecard::of`] from an [`Evaluation`]. It is what results
+//! are saved as and read back from (`diff`, `trend`, `check --baseline`); commands that evaluate
+//! read their numbers from the evaluation itself, never from this record's decimal text.
 
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -8,12 +9,12 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::answers::{Answer, AnswerSet, InputFile};
-use crate::core::consolidate::{Combine, Consolidated, Tally, by_owner, one};
-use crate::core::exact::{self, Decimal, Exact};
+use crate::core::answers::InputFile;
+use crate::core::consolidate::Combine;
+use crate::core::evaluate::{Evaluation, Override};
+use crate::core::exact::{self, Decimal};
 use crate::core::model::{Model, Status};
-use crate::core::owners::OwnerMap;
-use crate::core::score::{PredicateBasis, Scores, predicate, score};
+use crate::core::score::PredicateBasis;
 use crate::core::stage::Stage;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -51,16 +52,6 @@ pub struct Scorecard {
     /// What-if levels (`--set ID=LEVEL`) that replaced the consolidated ones; absent when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<Override>,
-}
-
-/// A what-if: one indicator's consolidated level replaced by a planned one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Override {
-    pub indicator: String,
-    /// The level the answer sheets gave.
-    pub from: Decimal,
-    /// The level used instead.
-    pub to: u8,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -185,106 +176,6 @@ pub struct Receipt {
     pub owners: Option<InputFile>,
 }
 
-/// The consolidated level of every indicator, and where `combine` owner fell back.
-#[derive(Debug, Clone)]
-pub struct Consolidation {
-    pub indicators: Vec<Consolidated>,
-    /// Per indicator: true where `combine` owner found no owner's answer and used the fallback.
-    pub fell_back: Vec<bool>,
-}
-
-/// The answers that score, grouped per indicator in reading order as `(OPD position in
-/// `set.opds`, level)`: all of a set's answers, or the ones a stage selection keeps, with no copy
-/// of the set.
-#[derive(Debug, Clone)]
-pub struct Grouped<'a> {
-    pub set: &'a AnswerSet,
-    pub by_indicator: Vec<Vec<(u32, u8)>>,
-}
-
-impl<'a> Grouped<'a> {
-    /// Every answer of the set.
-    pub fn all(set: &'a AnswerSet, indicators: usize) -> Grouped<'a> {
-        let mut counts = vec![0; indicators];
-        for a in &set.answers {
-            counts[a.indicator as usize] += 1;
-        }
-        Grouped::of(set, &counts, set.answers.iter())
-    }
-
-    /// The given answers of the set (in the order given); `counts[i]`: how many there are for
-    /// indicator `i`.
-    pub fn of(
-        set: &'a AnswerSet,
-        counts: &[usize],
-        answers: impl Iterator<Item = &'a Answer>,
-    ) -> Grouped<'a> {
-        let mut by_indicator: Vec<Vec<(u32, u8)>> =
-            counts.iter().map(|&n| Vec::with_capacity(n)).collect();
-        for a in answers {
-            by_indicator[a.indicator as usize].push((a.opd, a.level));
-        }
-        Grouped { set, by_indicator }
-    }
-
-    fn levels(&self, i: usize) -> impl Iterator<Item = u8> + '_ {
-        self.by_indicator[i].iter().map(|&(_, l)| l)
-    }
-}
-
-/// Consolidates grouped answers: with `combine` owner, by the responsibility map (no map: nobody
-/// owns anything, so the fallback decides everywhere); otherwise by the policy alone. Give it the
-/// answers that count ([`crate::core::stage::Counted::grouped`]): on staged sheets, every answer of
-/// every stage would mix superseded levels in.
-pub fn consolidate_grouped(
-    model: &Model,
-    answers: &Grouped<'_>,
-    combine: Combine,
-    owners: Option<&OwnerMap>,
-    fallback: Combine,
-) -> Consolidation {
-    let n = model.indicators.len();
-    if combine != Combine::Owner {
-        return Consolidation {
-            indicators: (0..n)
-                .map(|i| {
-                    let t = Tally::of(answers.levels(i));
-                    one(model, &t, &t, combine)
-                })
-                .collect(),
-            fell_back: vec![false; n],
-        };
-    }
-    let opds = &answers.set.opds;
-    let (indicators, fell_back) = (0..n)
-        .map(|i| {
-            let all = Tally::of(answers.levels(i));
-            let own = Tally::of(
-                answers.by_indicator[i]
-                    .iter()
-                    .filter(|&&(o, _)| owners.is_some_and(|m| m.is_owner(i, &opds[o as usize])))
-                    .map(|&(_, l)| l),
-            );
-            by_owner(model, &own, &all, fallback)
-        })
-        .unzip();
-    Consolidation {
-        indicators,
-        fell_back,
-    }
-}
-
-/// What besides the answers shapes the levels; the default changes nothing.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Adjustments<'a> {
-    /// A responsibility map (`--owners`).
-    pub owners: Option<&'a OwnerMap>,
-    /// Under `combine` owner, the policy where no owner answered.
-    pub fallback: Combine,
-    /// What-if levels: `(indicator position, level)`.
-    pub overrides: &'a [(usize, u8)],
-}
-
 /// Hashes an address (for [`Scorecard::opd_count`]): one multiplication, not SipHash.
 #[derive(Default)]
 struct AddressHasher(u64);
@@ -305,119 +196,18 @@ impl Hasher for AddressHasher {
     }
 }
 
-/// How to score.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
-    pub combine: Combine,
-    pub basis: PredicateBasis,
-}
-
 impl Scorecard {
-    /// Consolidates the answers, scores them and assembles the scorecard.
-    pub fn build(model: &Model, answers: &AnswerSet, options: Options) -> Scorecard {
-        Scorecard::build_adjusted(model, answers, options, &Adjustments::default())
-    }
-
-    /// Like [`Scorecard::build`], with what else shapes the levels: a responsibility map (every
-    /// indicator names its owners; `combine` owner takes the owner's answer, using the fallback
-    /// where the owner did not answer) and what-if overrides (`--set ID=LEVEL`: consolidated
-    /// levels replaced before scoring, recorded in `overrides` and in a warning).
-    pub fn build_adjusted(
-        model: &Model,
-        answers: &AnswerSet,
-        options: Options,
-        adjust: &Adjustments<'_>,
-    ) -> Scorecard {
-        let grouped = Grouped::all(answers, model.indicators.len());
-        Scorecard::build_grouped(model, &grouped, options, adjust)
-    }
-
-    /// [`Scorecard::build_adjusted`] from grouped answers (such as a stage's selection).
-    pub fn build_grouped(
-        model: &Model,
-        answers: &Grouped<'_>,
-        options: Options,
-        adjust: &Adjustments<'_>,
-    ) -> Scorecard {
-        let (owners, fallback) = (adjust.owners, adjust.fallback);
-        let mut c = consolidate_grouped(model, answers, options.combine, owners, fallback);
-        let mut applied = Vec::new();
-        for &(i, level) in adjust.overrides {
-            let ind = &mut c.indicators[i];
-            applied.push(Override {
-                indicator: model.indicators[i].id.clone(),
-                from: Decimal::exact(&ind.level),
-                to: level,
-            });
-            ind.level = exact::int(level as i64);
-            ind.filled = false;
-        }
-        let levels: Vec<Exact> = c.indicators.iter().map(|c| c.level.clone()).collect();
-        let scores = score(model, &levels);
-        let mut card = Scorecard::assemble(model, answers, &c.indicators, &scores, options);
-        if !applied.is_empty() {
-            card.warnings.push(format!(
-                "what-if: {} level{} overridden with --set, not as answered: {}",
-                applied.len(),
-                if applied.len() == 1 { "" } else { "s" },
-                applied
-                    .iter()
-                    .map(|o| format!("{} {} -> {}", o.indicator, o.from, o.to))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        card.overrides = applied;
-        if let Some(map) = owners {
-            for (i, ind) in card.indicators.iter_mut().enumerate() {
-                ind.owners = Some(map.owners(i).into_iter().map(String::from).collect());
-                ind.contributors =
-                    Some(map.contributors(i).into_iter().map(String::from).collect());
-            }
-            card.receipt.owners = map.file.clone();
-        }
-        if options.combine == Combine::Owner {
-            card.fallback = Some(fallback);
-            card.receipt.fallback = Some(fallback);
-            let mut silent = Vec::new();
-            for (i, ind) in card.indicators.iter_mut().enumerate() {
-                ind.owner_fallback = Some(c.fell_back[i]);
-                if c.fell_back[i] {
-                    let who = match owners.map(|m| m.owners(i)).unwrap_or_default() {
-                        o if o.is_empty() => "no owner in the map".to_string(),
-                        o => format!("owner {} did not answer", o.join(", ")),
-                    };
-                    silent.push(format!("{} ({who})", ind.id));
-                }
-            }
-            if !silent.is_empty() {
-                card.warnings.insert(
-                    0,
-                    format!(
-                        "combine=owner: {} indicator{} had no answer from {} owner, so combine={} decided: {}",
-                        silent.len(),
-                        if silent.len() == 1 { "" } else { "s" },
-                        if silent.len() == 1 { "its" } else { "their" },
-                        fallback.as_str(),
-                        silent.join("; ")
-                    ),
-                );
-            }
-        }
-        card
-    }
-
-    fn assemble(
-        model: &Model,
-        grouped: &Grouped<'_>,
-        consolidated: &[Consolidated],
-        scores: &Scores,
-        options: Options,
-    ) -> Scorecard {
+    /// The JSON record of an evaluation: every value exact (or rounded half up from the exact
+    /// value), the answers that counted, the warnings and the receipt.
+    pub fn of(ev: &Evaluation<'_>) -> Scorecard {
+        let model = ev.model;
+        let (scores, policy) = (&ev.scores, &ev.policy);
         let d = model.decimals;
         let weight = |units: u64| Decimal::rounded(&model.percent(units), model.weight_decimals());
         let (_, index_exact) = exact::exact_text(&scores.index, 0);
-        let pred = predicate(model, &scores.index, options.basis);
+        let owner = policy.combine == Combine::Owner;
+        let fallback = owner.then_some(policy.fallback);
+        let stages = ev.counted.selection.as_ref().map(|s| &s.stages);
 
         let domains = model
             .domains
@@ -444,31 +234,33 @@ impl Scorecard {
                 index_rounded: Decimal::rounded(idx, d),
             })
             .collect();
-        let answers = grouped.set;
+        let set = ev.grouped.set;
         // One shared copy of each OPD name, however many answers it gave.
-        let names: Vec<Rc<str>> = answers.opds.iter().map(|o| Rc::from(o.as_str())).collect();
+        let names: Vec<Rc<str>> = set.opds.iter().map(|o| Rc::from(o.as_str())).collect();
         let indicators: Vec<IndicatorResult> = model
             .indicators
             .iter()
             .enumerate()
             .map(|(i, ind)| {
-                let c = &consolidated[i];
+                let c = &ev.consolidated[i];
+                let level = &ev.levels[i];
+                let answered = &ev.grouped.by_indicator[i];
                 IndicatorResult {
                     id: ind.id.clone(),
                     code: ind.code.clone(),
                     name: ind.name.clone(),
                     aspect: model.aspects[ind.aspect].id.clone(),
                     weight: weight(ind.weight),
-                    level: Decimal::exact(&c.level),
-                    level_name: exact::as_whole(&c.level)
+                    level: Decimal::exact(level),
+                    level_name: exact::as_whole(level)
                         .map(|l| model.level_name(i, l as u8).to_string()),
                     contribution: Decimal::exact(&scores.contributions[i]),
-                    filled: c.filled,
-                    opds: grouped.by_indicator[i]
+                    filled: ev.filled(i),
+                    opds: answered
                         .iter()
                         .map(|&(o, _)| names[o as usize].clone())
                         .collect(),
-                    answers: grouped.by_indicator[i]
+                    answers: answered
                         .iter()
                         .map(|&(o, level)| OpdLevel {
                             opd: names[o as usize].clone(),
@@ -477,42 +269,17 @@ impl Scorecard {
                         .collect(),
                     min: c.min,
                     max: c.max,
-                    stage: None,
-                    owners: None,
-                    contributors: None,
-                    owner_fallback: None,
+                    stage: stages.and_then(|s| s[i]),
+                    owners: policy
+                        .owners
+                        .map(|m| m.owners(i).into_iter().map(String::from).collect()),
+                    contributors: policy
+                        .owners
+                        .map(|m| m.contributors(i).into_iter().map(String::from).collect()),
+                    owner_fallback: owner.then_some(ev.fell_back[i]),
                 }
             })
             .collect();
-
-        let filled: Vec<String> = indicators
-            .iter()
-            .filter(|i| i.filled)
-            .map(|i| i.id.clone())
-            .collect();
-        let mut warnings = answers.warnings.clone();
-        if !filled.is_empty() {
-            warnings.push(format!(
-                "{} indicator{} had no answer and {} scored at the lowest level {}: {}",
-                filled.len(),
-                if filled.len() == 1 { "" } else { "s" },
-                if filled.len() == 1 { "is" } else { "are" },
-                model.min_level,
-                filled.join(", ")
-            ));
-        }
-        if options.combine == Combine::Mean {
-            warnings.push(
-                "combine=mean gives an estimate: the ministry scores one whole level per indicator"
-                    .into(),
-            );
-        }
-        if model.status != Status::Official {
-            warnings.push(format!(
-                "the model {} is {}, not official: read the result with that in mind",
-                model.id, model.status
-            ));
-        }
 
         Scorecard {
             schema_version: SCHEMA_VERSION,
@@ -521,27 +288,30 @@ impl Scorecard {
             index: Decimal::exact(&scores.index),
             index_rounded: Decimal::rounded(&scores.index, d),
             index_exact,
-            predicate: pred.name.clone(),
-            predicate_basis: options.basis,
-            combine: options.combine,
-            fallback: None,
+            predicate: ev.predicate().name.clone(),
+            predicate_basis: policy.basis,
+            combine: policy.combine,
+            fallback,
             domains,
             aspects,
             indicators,
-            warnings,
+            warnings: ev.warnings.clone(),
             receipt: Receipt {
                 tool: Tool::this(),
                 model: ModelInfo::of(model),
-                inputs: answers.files.clone(),
-                combine: options.combine,
-                fallback: None,
-                predicate_basis: options.basis,
-                filled_at_lowest: filled,
-                owners: None,
+                inputs: set.files.clone(),
+                combine: policy.combine,
+                fallback,
+                predicate_basis: policy.basis,
+                filled_at_lowest: ev.filled_ids(),
+                owners: policy.owners.and_then(|m| m.file.clone()),
             },
             year: None,
-            stage: None,
-            overrides: Vec::new(),
+            stage: ev.counted.selection.as_ref().map(|_| match policy.stage {
+                Some(c) => c.as_str().to_string(),
+                None => "latest".to_string(),
+            }),
+            overrides: ev.overrides.clone(),
         }
     }
 

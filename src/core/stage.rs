@@ -15,8 +15,6 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::core::answers::{Answer, AnswerSet};
-use crate::core::model::Model;
-use crate::core::scorecard::{Adjustments, Grouped, Options, Scorecard};
 
 /// One stage of the yearly evaluation (spbe-facts.md §5), in the order they happen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -266,44 +264,6 @@ impl<'a> Counted<'a> {
     pub fn answers(&self) -> impl Iterator<Item = &'a Answer> + '_ {
         self.set.answers.iter().filter(|a| self.keeps(a))
     }
-
-    /// The answers that count, grouped per indicator (in reading order).
-    pub fn grouped(&self, indicators: usize) -> Grouped<'a> {
-        match &self.selection {
-            None => Grouped::all(self.set, indicators),
-            Some(sel) => Grouped::of(
-                self.set,
-                &sel.kept,
-                self.set.answers.iter().filter(|a| sel.keeps(a)),
-            ),
-        }
-    }
-}
-
-/// Selects the stage's answers and builds the scorecard, recording the stage per indicator.
-/// With `choice` set and no answer at that stage, it is an error.
-pub fn scorecard(
-    model: &Model,
-    set: &AnswerSet,
-    options: Options,
-    choice: Option<Stage>,
-    adjust: &Adjustments<'_>,
-) -> anyhow::Result<Scorecard> {
-    let counted = Counted::new(set, model.indicators.len(), choice)?;
-    let Some(sel) = &counted.selection else {
-        return Ok(Scorecard::build_adjusted(model, set, options, adjust));
-    };
-    let grouped = counted.grouped(model.indicators.len());
-    let mut card = Scorecard::build_grouped(model, &grouped, options, adjust);
-    for (ind, stage) in card.indicators.iter_mut().zip(&sel.stages) {
-        ind.stage = *stage;
-    }
-    card.stage = Some(match choice {
-        Some(c) => c.as_str().to_string(),
-        None => "latest".to_string(),
-    });
-    card.warnings.extend(sel.warnings.iter().cloned());
-    Ok(card)
 }
 
 #[cfg(test)]
@@ -399,12 +359,12 @@ mod tests {
         };
         assert_eq!(levels(&c), vec![(0, 0, 2), (1, 1, 1), (1, 2, 2)]);
         assert_eq!(
-            c.grouped(3).by_indicator,
+            crate::core::evaluate::Grouped::of(&c, 3).by_indicator,
             vec![vec![(0, 2)], vec![(1, 1)], vec![(1, 2)]]
         );
         let c = Counted::new(&s, 3, Some(Mandiri)).unwrap();
         assert_eq!(
-            c.grouped(3).by_indicator,
+            crate::core::evaluate::Grouped::of(&c, 3).by_indicator,
             vec![vec![(0, 4), (1, 3)], vec![(1, 1)], vec![]]
         );
         assert_eq!(

@@ -9,6 +9,7 @@ pub mod intern;
 pub mod model;
 pub mod ole;
 pub mod owners;
+pub mod result;
 pub mod revision;
 pub mod sheets;
 pub mod text_sheet;

@@ -14,6 +14,19 @@ pub enum Lang {
 }
 
 impl Labels {
+    /// A number for people: `2,76` in Indonesian, `2.76` in English.
+    pub fn num(&self, text: impl AsRef<str>) -> String {
+        crate::output::document::localize(text.as_ref(), self.lang).into_owned()
+    }
+
+    /// The English or the Indonesian text, by the labels' language.
+    pub fn pick<T>(&self, en: T, id: T) -> T {
+        match self.lang {
+            Lang::En => en,
+            Lang::Id => id,
+        }
+    }
+
     /// How the predicate was read, as a phrase.
     pub fn predicate_basis(&self, basis: crate::core::score::PredicateBasis) -> &'static str {
         match basis {
@@ -69,6 +82,8 @@ impl Lang {
 /// Every label, one field per word or phrase.
 #[derive(Debug)]
 pub struct Labels {
+    /// The language these labels are in (for sentences built around numbers).
+    pub lang: Lang,
     pub report_title: &'static str,
     pub model: &'static str,
     pub source: &'static str,
@@ -148,6 +163,7 @@ pub struct Labels {
 }
 
 pub static EN: Labels = Labels {
+    lang: Lang::En,
     report_title: "SPBE report",
     model: "Model",
     source: "Source",
@@ -227,6 +243,7 @@ pub static EN: Labels = Labels {
 };
 
 pub static ID: Labels = Labels {
+    lang: Lang::Id,
     report_title: "Laporan SPBE",
     model: "Model",
     source: "Sumber",

@@ -37,6 +37,24 @@ impl<'de> Deserialize<'de> for Decimal {
     }
 }
 
+/// Writes a document's JSON record.
+pub struct JsonExporter;
+
+impl crate::output::document::Exporter for JsonExporter {
+    fn export(
+        &self,
+        doc: &crate::output::document::Document<'_>,
+        _style: &crate::output::document::Style,
+        out: &mut dyn Write,
+    ) -> anyhow::Result<()> {
+        let Some(record) = doc.record else {
+            anyhow::bail!("this command has no JSON output; use --format table or markdown");
+        };
+        record.write_json(out)?;
+        Ok(())
+    }
+}
+
 /// Containers around an object that is written on one line (root object, list, item, list).
 const INLINE_DEPTH: usize = 4;
 
@@ -167,9 +185,11 @@ impl Formatter for Layout {
 mod tests {
     use super::*;
     use crate::core::answers::{Answer, AnswerSet};
+    use crate::core::evaluate::{Policy, evaluate};
     use crate::core::exact::ratio;
     use crate::core::model::Model;
-    use crate::core::scorecard::{Options, Scorecard};
+    use crate::core::scorecard::Scorecard;
+    use serde_json::json;
 
     #[test]
     fn decimals_survive_json_without_floats() {
@@ -183,7 +203,6 @@ mod tests {
         let rounded: Decimal = serde_json::from_str("2.80").unwrap();
         assert_eq!(rounded.as_str(), "2.80");
     }
-    use serde_json::json;
 
     #[test]
     fn deep_objects_take_one_line_and_the_rest_is_pretty() {
@@ -249,7 +268,7 @@ mod tests {
             answers: vec![answer(0, 0), answer(1, 0), answer(0, 1), answer(1, 5)],
             ..AnswerSet::default()
         };
-        let card = Scorecard::build(&model, &set, Options::default());
+        let card = Scorecard::of(&evaluate(&model, &set, Policy::default()).unwrap());
         assert_eq!(card.opd_count(), 2);
         let read: Scorecard = serde_json::from_str(&to_string(&card)).unwrap();
         assert_eq!(read.opd_count(), 2);

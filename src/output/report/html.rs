@@ -7,9 +7,11 @@ use num_traits::ToPrimitive;
 
 use crate::core::exact::{self, Exact};
 use crate::core::model::Model;
-use crate::output::render;
+use crate::output::document::localize;
+use crate::output::i18n::Lang;
 use crate::output::report::svg::{self, Axis, Band, Bar, Series, escape};
 use crate::output::report::{GapKind, Report};
+use crate::output::views;
 
 const CSS: &str = r#"
 @page { size: A4; margin: 12mm; }
@@ -70,6 +72,7 @@ footer { margin-top: 6mm; font-size: 7.5pt; color: #718096; word-break: break-al
 
 /// A table from header cells and rows; `numeric` columns are right-aligned, `small` ones small.
 fn table(
+    lang: Lang,
     out: &mut String,
     header: &[&str],
     rows: &[Vec<String>],
@@ -96,7 +99,12 @@ fn table(
             } else {
                 ""
             };
-            let _ = write!(out, "<td{class}>{}</td>", escape(c));
+            let c = if numeric.contains(&i) {
+                localize(c, lang)
+            } else {
+                c.into()
+            };
+            let _ = write!(out, "<td{class}>{}</td>", escape(&c));
         }
         out.push_str("</tr>\n");
     }
@@ -126,7 +134,7 @@ pub fn render(report: &Report, model: &Model) -> String {
         "<p class=\"meta\">{}</p>\n<p class=\"meta\">{}: {} · {}</p>\n</header>",
         escape(&report.model_line()),
         escape(l.data_date),
-        escape(&report.data_date),
+        escape(&report.date_text()),
         escape(&report.inputs_line())
     );
     let _ = writeln!(
@@ -140,9 +148,9 @@ pub fn render(report: &Report, model: &Model) -> String {
     if let Some(line) = report.gap_line() {
         let _ = writeln!(o, "<p class=\"gapline\">{}</p>", escape(&line));
     }
-    if !card.warnings.is_empty() {
+    if !report.notices.is_empty() {
         o.push_str("<ul class=\"warnings\">");
-        for w in &card.warnings {
+        for w in &report.notices {
             let _ = write!(o, "<li>{}</li>", escape(w));
         }
         o.push_str("</ul>\n");
@@ -156,7 +164,7 @@ pub fn render(report: &Report, model: &Model) -> String {
             .iter()
             .map(|a| Axis {
                 label: a.id.clone(),
-                value: a.index_rounded.to_string(),
+                value: l.num(a.index_rounded.as_str()),
             })
             .collect();
         let mut series = vec![Series {
@@ -215,7 +223,7 @@ pub fn render(report: &Report, model: &Model) -> String {
                     id: a.id.clone(),
                     name: a.name.clone(),
                     value: f(v),
-                    value_text: a.index_rounded.to_string(),
+                    value_text: l.num(a.index_rounded.as_str()),
                 })
                 .collect(),
             l.radar_title,
@@ -229,7 +237,7 @@ pub fn render(report: &Report, model: &Model) -> String {
                     id: d.id.clone(),
                     name: d.name.clone(),
                     value: f(v),
-                    value_text: d.index_rounded.to_string(),
+                    value_text: l.num(d.index_rounded.as_str()),
                 })
                 .collect(),
             l.bars_title,
@@ -302,6 +310,7 @@ pub fn render(report: &Report, model: &Model) -> String {
         let rows = report.roadmap_rows();
         if !rows.is_empty() {
             table(
+                report.lang,
                 &mut o,
                 &report.roadmap_header(),
                 &rows,
@@ -319,10 +328,11 @@ pub fn render(report: &Report, model: &Model) -> String {
         let rows: Vec<Vec<String>> = card
             .domains
             .iter()
-            .map(render::domain_row)
-            .chain(card.aspects.iter().map(|a| render::aspect_row(a, false)))
+            .map(views::domain_row)
+            .chain(card.aspects.iter().map(|a| views::aspect_row(a, false)))
             .collect();
         table(
+            report.lang,
             &mut o,
             &[l.id, l.name, l.weight_pct, l.index],
             &rows,
@@ -334,12 +344,20 @@ pub fn render(report: &Report, model: &Model) -> String {
     // Indicators.
     let _ = writeln!(o, "<h2>{}</h2>", escape(l.indicators));
     let rows = super::indicator_rows(report, card);
-    table(&mut o, &super::indicator_header(l), &rows, &[2, 4, 5], &[7]);
+    table(
+        report.lang,
+        &mut o,
+        &super::indicator_header(l),
+        &rows,
+        &[2, 4, 5],
+        &[7],
+    );
 
     // OPD.
     let _ = writeln!(o, "<h2>{}</h2>", escape(l.opd_title));
     let rows = super::opd_rows(report);
     table(
+        report.lang,
         &mut o,
         &[l.opd, l.answered, l.indicators, l.disagreements],
         &rows,
@@ -352,6 +370,7 @@ pub fn render(report: &Report, model: &Model) -> String {
     } else {
         let rows = super::disagreement_rows(report, card);
         table(
+            report.lang,
             &mut o,
             &[l.id, l.indicator, l.levels_given, l.used],
             &rows,
@@ -361,7 +380,7 @@ pub fn render(report: &Report, model: &Model) -> String {
     }
 
     // Receipt.
-    let view = crate::output::render::scorecard_view(model, card, l);
+    let view = crate::output::views::scorecard_view(model, card, l);
     o.push_str("<footer>");
     for line in &view.receipt {
         let _ = write!(o, "{}<br>", escape(line.trim_start()));

@@ -4,11 +4,37 @@
 use std::fmt::Write;
 
 use crate::core::model::Model;
-use crate::output::render::{self, markdown::table};
+use crate::output::document::localize;
 use crate::output::report::Report;
+use crate::output::views;
 
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// A Markdown table whose numeric columns are written in the report's language.
+fn table<S: AsRef<str>>(
+    lang: crate::output::i18n::Lang,
+    header: &[S],
+    rows: &[Vec<String>],
+    numeric: &[usize],
+) -> String {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if numeric.contains(&i) {
+                        localize(c, lang).into_owned()
+                    } else {
+                        c.clone()
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    crate::output::markdown::table(header, &rows, numeric)
 }
 
 /// The whole report as Markdown.
@@ -18,7 +44,7 @@ pub fn render(report: &Report, model: &Model) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "# {}\n", cell(&report.title));
     let _ = writeln!(o, "- {}", cell(&report.model_line()));
-    let _ = writeln!(o, "- {}: {}", l.data_date, cell(&report.data_date));
+    let _ = writeln!(o, "- {}: {}", l.data_date, cell(&report.date_text()));
     let _ = writeln!(o, "- {}", cell(&report.inputs_line()));
     let _ = writeln!(
         o,
@@ -31,7 +57,7 @@ pub fn render(report: &Report, model: &Model) -> String {
     if let Some(line) = report.gap_line() {
         let _ = writeln!(o, "\n**{}**", cell(&line));
     }
-    for w in &card.warnings {
+    for w in &report.notices {
         let _ = writeln!(o, "\n> {}", cell(w));
     }
 
@@ -46,7 +72,7 @@ pub fn render(report: &Report, model: &Model) -> String {
                 d.index_rounded.to_string(),
             ]
         })
-        .chain(card.aspects.iter().map(|a| render::aspect_row(a, false)))
+        .chain(card.aspects.iter().map(|a| views::aspect_row(a, false)))
         .collect();
     let gap = report.gap.as_ref();
     if let Some(g) = gap {
@@ -73,7 +99,7 @@ pub fn render(report: &Report, model: &Model) -> String {
     } else {
         let _ = writeln!(o, "\n## {} & {}\n", l.domains, l.aspects);
     }
-    o.push_str(&table(&header, &rows, &numeric));
+    o.push_str(&table(report.lang, &header, &rows, &numeric));
 
     if gap.is_some() {
         let _ = writeln!(o, "\n## {}\n", l.roadmap);
@@ -82,17 +108,28 @@ pub fn render(report: &Report, model: &Model) -> String {
         }
         let rows = report.roadmap_rows();
         if !rows.is_empty() {
-            o.push_str(&table(&report.roadmap_header(), &rows, &[0, 3, 4, 5, 6]));
+            o.push_str(&table(
+                report.lang,
+                &report.roadmap_header(),
+                &rows,
+                &[0, 3, 4, 5, 6],
+            ));
         }
     }
 
     let _ = writeln!(o, "\n## {}\n", l.indicators);
     let rows = super::indicator_rows(report, card);
-    o.push_str(&table(&super::indicator_header(l), &rows, &[2, 4, 5]));
+    o.push_str(&table(
+        report.lang,
+        &super::indicator_header(l),
+        &rows,
+        &[2, 4, 5],
+    ));
 
     let _ = writeln!(o, "\n## {}\n", l.opd_title);
     let rows = super::opd_rows(report);
     o.push_str(&table(
+        report.lang,
         &[l.opd, l.answered, l.indicators, l.disagreements],
         &rows,
         &[1],
@@ -104,6 +141,7 @@ pub fn render(report: &Report, model: &Model) -> String {
     } else {
         let rows = super::disagreement_rows(report, card);
         o.push_str(&table(
+            report.lang,
             &[l.id, l.indicator, l.levels_given, l.used],
             &rows,
             &[3],
@@ -111,7 +149,7 @@ pub fn render(report: &Report, model: &Model) -> String {
     }
 
     o.push('\n');
-    for line in &crate::output::render::scorecard_view(model, card, l).receipt {
+    for line in &crate::output::views::scorecard_view(model, card, l).receipt {
         let _ = writeln!(o, "{}  ", cell(line.trim_start()));
     }
     o

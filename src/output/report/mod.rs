@@ -12,12 +12,12 @@ pub mod xlsx;
 
 use std::collections::BTreeMap;
 
+use crate::core::evaluate::Evaluation;
 use crate::core::exact::{self, Exact};
 use crate::core::model::Model;
 use crate::core::plan;
 use crate::core::score::{PredicateBasis, predicate, score};
 use crate::core::scorecard::Scorecard;
-use crate::core::stage::Counted;
 use crate::output::i18n::{Labels, Lang};
 
 /// The `method` of a roadmap from [`fewest_raises`]; rendered as `Labels::roadmap_method`.
@@ -31,6 +31,10 @@ pub struct Report {
     /// `YYYY-MM-DD`: the date of the data (the newest input file, or `--date`).
     pub data_date: String,
     pub card: Scorecard,
+    /// The warnings a reader of the report needs (an unanswered indicator, an estimate, a model
+    /// that is not official); technical ones (an encoding guessed while reading a file) stay on
+    /// stderr.
+    pub notices: Vec<String>,
     /// Per indicator, in model order: `OPD: evidence` and `OPD: note` texts.
     pub evidence: Vec<Vec<String>>,
     pub notes: Vec<Vec<String>>,
@@ -43,6 +47,8 @@ pub struct Report {
     pub decimals: u32,
     /// Digits of weights (2 for 1.30 %).
     pub weight_decimals: u32,
+    /// The levels that scored, exactly, model order.
+    pub levels: Vec<Exact>,
     /// Exact aspect and domain indices, model order.
     pub aspect_index: Vec<Exact>,
     pub domain_index: Vec<Exact>,
@@ -131,18 +137,11 @@ pub struct ReportOptions {
     pub target: Option<Exact>,
 }
 
-/// The consolidated levels of the scorecard, exactly.
-fn levels(card: &Scorecard) -> Vec<Exact> {
-    card.indicators.iter().map(|i| i.level.value()).collect()
-}
-
 impl Report {
-    pub fn build(
-        model: &Model,
-        answers: &Counted<'_>,
-        card: Scorecard,
-        options: ReportOptions,
-    ) -> Report {
+    pub fn build(ev: &Evaluation<'_>, options: ReportOptions) -> Report {
+        let model = ev.model;
+        let card = Scorecard::of(ev);
+        let answers = &ev.counted;
         let n = model.indicators.len();
         let mut evidence = vec![Vec::new(); n];
         let mut notes = vec![Vec::new(); n];
@@ -195,12 +194,14 @@ impl Report {
             })
             .collect();
         opds.sort_by_cached_key(|r| r.opd.to_lowercase());
-        let lv = levels(&card);
-        let scores = score(model, &lv);
-        let headroom = gap_rows(model, &lv, None);
-        let gap = options
-            .target
-            .map(|t| ReportGap::compute(model, &card, t, card.predicate_basis));
+        let headroom = gap_rows(model, &ev.levels, None);
+        let gap = options.target.map(|t| ReportGap::compute(ev, t));
+        let notices = ev
+            .notices
+            .iter()
+            .filter(|n| !n.is_technical())
+            .map(|n| crate::output::views::notice(n, options.lang.labels()))
+            .collect();
         let title = options
             .title
             .filter(|t| !t.trim().is_empty())
@@ -222,10 +223,12 @@ impl Report {
             max_level: model.max_level,
             decimals: model.decimals,
             weight_decimals: model.weight_decimals(),
-            aspect_index: scores.aspects,
-            domain_index: scores.domains,
+            aspect_index: ev.scores.aspects.clone(),
+            domain_index: ev.scores.domains.clone(),
+            levels: ev.levels.clone(),
             headroom,
             gap,
+            notices,
             card,
         }
     }
@@ -255,7 +258,7 @@ impl Report {
         if steps.is_empty() {
             return None;
         }
-        let mut lv = levels(&self.card);
+        let mut lv = self.levels.clone();
         for s in steps {
             lv[s.indicator] = exact::int(s.to as i64);
         }
@@ -264,17 +267,25 @@ impl Report {
 
     /// The inputs line of the heading.
     pub fn inputs_line(&self) -> String {
-        crate::output::render::inputs_line(&self.card, self.labels())
+        crate::output::views::inputs_line(&self.card, self.labels())
     }
 
     /// `Model: name (id, version v, status)`.
     pub fn model_line(&self) -> String {
-        crate::output::render::model_line(&self.card, self.labels())
+        crate::output::views::model_line(&self.card, self.labels())
     }
 
-    /// Headline number: the rounded index.
+    /// Headline number: the rounded index, in the report's language.
     pub fn index_text(&self) -> String {
-        self.card.index_rounded.to_string()
+        self.labels().num(self.card.index_rounded.as_str())
+    }
+
+    /// The date of the data for people: `2026-03-31`, or `31 Maret 2026` in Indonesian.
+    pub fn date_text(&self) -> String {
+        match self.lang {
+            Lang::En => self.data_date.clone(),
+            Lang::Id => indonesian_date(&self.data_date),
+        }
     }
 
     /// The exact index and how the predicate was read.
@@ -287,14 +298,14 @@ impl Report {
             } else {
                 l.estimate
             },
-            exact::exact_text(&self.card.index.value(), self.decimals).0,
+            l.num(exact::exact_text(&self.card.index.value(), self.decimals).0),
             l.predicate_basis(self.card.predicate_basis)
         )
     }
 
     /// The OPD answers of an indicator as `Bappeda 3, BPKAD 4`, or the no-answer label.
     pub fn opd_levels(&self, k: usize) -> String {
-        crate::output::render::opd_levels_cell(&self.card.indicators[k], self.labels())
+        crate::output::views::opd_levels_cell(&self.card.indicators[k], self.labels())
     }
 
     /// The gap summary sentence.
@@ -304,12 +315,12 @@ impl Report {
         Some(format!(
             "{}: {} ({}); {}: {}; {}: {}",
             l.target,
-            exact::exact_text(&g.target, self.decimals).0,
+            l.num(exact::exact_text(&g.target, self.decimals).0),
             g.target_predicate,
             l.index,
-            exact::exact_text(&self.card.index.value(), self.decimals).0,
+            l.num(exact::exact_text(&self.card.index.value(), self.decimals).0),
             l.gap,
-            exact::exact_text(&g.gap, self.decimals).0,
+            l.num(exact::exact_text(&g.gap, self.decimals).0),
         ))
     }
 
@@ -377,30 +388,30 @@ impl Report {
 
 impl ReportGap {
     /// The gap rows by arithmetic alone, and the fewest-raises roadmap when levels are whole.
-    pub fn compute(
-        model: &Model,
-        card: &Scorecard,
-        target: Exact,
-        basis: PredicateBasis,
-    ) -> ReportGap {
-        let lv = levels(card);
-        let scores = score(model, &lv);
+    pub fn compute(ev: &Evaluation<'_>, target: Exact) -> ReportGap {
+        let model = ev.model;
         let max = exact::int(model.max_level as i64);
-        let rows = gap_rows(model, &lv, Some(&target));
-        let threshold = crate::cmd::gap::exact_threshold(model, &target, basis);
-        let met = scores.index >= threshold;
+        let rows = gap_rows(model, &ev.levels, Some(&target));
         let reachable = target <= max;
-        let whole: Option<Vec<u8>> = lv
-            .iter()
-            .map(|l| exact::as_whole(l).map(|x| x as u8))
-            .collect();
-        let steps = match whole {
-            Some(w) if reachable => Some(fewest_raises(model, &w, &threshold, basis)),
+        let plan = match ev.whole_levels() {
+            Some(levels) if reachable => plan::plan(
+                model,
+                &levels,
+                &target,
+                ev.policy.basis,
+                &plan::Limits::default(),
+                None,
+            )
+            .ok(),
             _ => None,
         };
+        let met = ev.index() >= &plan::exact_threshold(model, &target, ev.policy.basis);
+        let steps = plan
+            .as_ref()
+            .map(|p| fewest_raises(model, p, ev.policy.basis));
         ReportGap {
             target_predicate: model.predicate(&target).name.clone(),
-            gap: (&target - &scores.index).max(exact::int(0)),
+            gap: (&target - ev.index()).max(exact::int(0)),
             target,
             met,
             reachable,
@@ -454,58 +465,34 @@ pub fn gap_rows(model: &Model, levels: &[Exact], target: Option<&Exact>) -> Vec<
         .collect()
 }
 
-/// The fewest one-level raises that bring the exact index to at least `target`, grouped into
-/// one step per indicator (in the order the plan first raises it). Empty when the target is met
-/// or cannot be reached.
-///
-/// The raises are those of `spbe gap`'s planner ([`plan::fewest_steps`], where the argument for
-/// minimality lives), with no constraints, so the report and `spbe gap --target` agree.
-pub fn fewest_raises(
-    model: &Model,
-    levels: &[u8],
-    target: &Exact,
-    basis: PredicateBasis,
-) -> Vec<ReportStep> {
-    let levers: Vec<plan::Lever> = model
-        .indicators
-        .iter()
-        .zip(levels)
-        .map(|(ind, &level)| plan::Lever {
-            weight: ind.weight,
-            level,
-            cap: model.max_level,
-        })
-        .collect();
-    let total = model.total_units() as i64;
-    let current: i64 = levers
-        .iter()
-        .map(|l| l.weight as i64 * l.level as i64)
-        .sum();
-    let need = (target * exact::int(total)).ceil().to_integer();
-    let need = num_traits::ToPrimitive::to_i64(&need).unwrap_or(i64::MAX) - current;
-    let plan::Roadmap::Reach(steps) = plan::fewest_steps(&levers, need) else {
-        return Vec::new();
-    };
+/// The plan's one-level steps grouped into one row per indicator (in the order the plan first
+/// raises it): display only, the steps are the planner's. Empty when the target is met or cannot
+/// be reached.
+pub fn fewest_raises(model: &Model, plan: &plan::Plan, basis: PredicateBasis) -> Vec<ReportStep> {
+    let steps = plan.steps();
+    let n = model.indicators.len();
     // Group the one-level steps per indicator, keeping the order of first appearance.
     let mut order: Vec<usize> = Vec::new();
-    let mut raised = vec![0u8; levels.len()];
-    for s in &steps {
+    let mut raised = vec![0u8; n];
+    for s in steps {
         if raised[s.indicator] == 0 {
             order.push(s.indicator);
         }
         raised[s.indicator] += 1;
     }
-    let mut sum = current;
+    let total = model.total_units() as i64;
+    let mut sum = plan.current_units;
     order
         .into_iter()
         .map(|k| {
+            let from = plan.levers[k].level;
             let units = model.indicators[k].weight as i64 * raised[k] as i64;
             sum += units;
             let index = exact::ratio(sum, total);
             ReportStep {
                 indicator: k,
-                from: levels[k],
-                to: levels[k] + raised[k],
+                from,
+                to: from + raised[k],
                 gain: exact::ratio(units, total),
                 predicate_after: predicate(model, &index, basis).name.clone(),
                 index_after: index,
@@ -514,46 +501,42 @@ pub fn fewest_raises(
         .collect()
 }
 
+/// `2026-03-31` as `31 Maret 2026`; anything else unchanged.
+pub fn indonesian_date(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ];
+    let parts: Vec<&str> = iso.split('-').collect();
+    match parts[..] {
+        [y, m, d] if y.len() == 4 => match (m.parse::<usize>(), d.parse::<u32>()) {
+            (Ok(m @ 1..=12), Ok(d)) => format!("{d} {} {y}", MONTHS[m - 1]),
+            _ => iso.to_string(),
+        },
+        _ => iso.to_string(),
+    }
+}
+
 /// Reads `--target`: a number (`3`, `3.5`, `3,5`) or a predicate name (`Baik` → its lower
 /// bound), within the model's level range.
 pub fn parse_target(model: &Model, text: &str) -> anyhow::Result<Exact> {
-    if let Some(p) = model.predicate_named(text) {
-        return Ok(p.min.clone());
-    }
-    let t = text.trim();
-    let value = exact::parse_decimal(t)
-        .or_else(|| {
-            if t.matches(',').count() == 1 {
-                exact::parse_decimal(&t.replace(',', "."))
-            } else {
-                None
-            }
-        })
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "--target {text:?} is neither a number nor a predicate; write an index such as 3.5 or one of: {}",
-                model
-                    .predicates
-                    .iter()
-                    .map(|p| p.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })?;
-    let (lo, hi) = (model.min_level, model.max_level);
-    if value < exact::int(lo as i64) || value > exact::int(hi as i64) {
-        anyhow::bail!(
-            "--target {text} is outside the index range {lo}..{hi} of the model {}; choose a target between {lo} and {hi}",
-            model.id
-        );
-    }
-    Ok(value)
+    plan::parse_target(model, "--target", text).map_err(anyhow::Error::msg)
 }
 
-/// The indicator table's header: the scorecard's columns ([`crate::output::render::indicator_header`]),
+/// The indicator table's header: the scorecard's columns ([`crate::output::views::indicator_header`]),
 /// then the evidence; shared by the HTML and Markdown reports.
 pub fn indicator_header(l: &Labels) -> Vec<&'static str> {
-    let mut header = crate::output::render::indicator_header(l);
+    let mut header = crate::output::views::indicator_header(l);
     header.push(l.evidence);
     header
 }
@@ -565,11 +548,8 @@ pub fn indicator_rows(report: &Report, card: &Scorecard) -> Vec<Vec<String>> {
         .iter()
         .enumerate()
         .map(|(k, i)| {
-            let mut row = crate::output::render::indicator_cells(
-                i,
-                report.points_decimals(),
-                report.labels(),
-            );
+            let mut row =
+                crate::output::views::indicator_cells(i, report.points_decimals(), report.labels());
             row.push(report.evidence[k].join("; "));
             row
         })
@@ -707,6 +687,13 @@ mod tests {
     }
 
     #[test]
+    fn dates_in_indonesian() {
+        assert_eq!(indonesian_date("2026-11-25"), "25 November 2026");
+        assert_eq!(indonesian_date("2026-03-01"), "1 Maret 2026");
+        assert_eq!(indonesian_date("soon"), "soon");
+    }
+
+    #[test]
     fn targets_are_numbers_or_predicates_in_range() {
         let m = model();
         assert_eq!(parse_target(&m, "3").unwrap(), exact::int(3));
@@ -721,24 +708,30 @@ mod tests {
         );
     }
 
+    /// The report's rows of the one planner's fewest-steps plan.
+    fn raises(m: &Model, levels: &[u8], target: &Exact, basis: PredicateBasis) -> Vec<ReportStep> {
+        let p = plan::plan(m, levels, target, basis, &plan::Limits::default(), None).unwrap();
+        fewest_raises(m, &p, basis)
+    }
+
     #[test]
     fn fewest_raises_takes_the_heaviest_first_and_stops_at_the_target() {
         let m = model();
         // All level 1: index 1.00. Indicators 42-47 weigh 3.00 (heaviest): one raise each adds
         // 0.03. Target 1.05 needs 2 raises of 0.03 (0.06 ≥ 0.05), and no single raise suffices.
-        let steps = fewest_raises(&m, &[1; 47], &exact::ratio(105, 100), PredicateBasis::Exact);
+        let steps = raises(&m, &[1; 47], &exact::ratio(105, 100), PredicateBasis::Exact);
         assert_eq!(steps.len(), 2);
         assert_eq!((steps[0].indicator, steps[0].from, steps[0].to), (41, 1, 2));
         assert_eq!((steps[1].indicator, steps[1].from, steps[1].to), (42, 1, 2));
         assert_eq!(steps[1].index_after, exact::ratio(106, 100));
         // Exactly reachable targets need no overshoot: 5.00 from all 1 raises everything to 5.
-        let all = fewest_raises(&m, &[1; 47], &exact::int(5), PredicateBasis::Exact);
+        let all = raises(&m, &[1; 47], &exact::int(5), PredicateBasis::Exact);
         assert_eq!(all.len(), 47);
         assert!(all.iter().all(|s| s.to == 5));
         assert_eq!(all.last().unwrap().index_after, exact::int(5));
         assert_eq!(all.last().unwrap().predicate_after, "Memuaskan");
         // Met already: nothing to do.
-        assert!(fewest_raises(&m, &[3; 47], &exact::int(3), PredicateBasis::Exact).is_empty());
+        assert!(raises(&m, &[3; 47], &exact::int(3), PredicateBasis::Exact).is_empty());
     }
 
     /// Brute force on a small model: no plan with fewer raises reaches the target.
@@ -751,7 +744,7 @@ mod tests {
         let total = m.total_units() as i64;
         for extra in [1i64, 7, 30, 131, 300, 301] {
             let target = &start + exact::ratio(extra, total);
-            let steps = fewest_raises(&m, &base, &target, PredicateBasis::Exact);
+            let steps = raises(&m, &base, &target, PredicateBasis::Exact);
             let raises: u32 = steps.iter().map(|s| (s.to - s.from) as u32).sum();
             // The best k raises: sort every unit gain descending and count the prefix.
             let mut gains: Vec<u64> = Vec::new();

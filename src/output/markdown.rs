@@ -1,0 +1,101 @@
+//! Markdown: the same blocks as the terminal, for a wiki page or a CI job summary.
+
+use std::io::Write;
+
+use crate::output::document::{Block, Document, Exporter, Md, Style, localize};
+
+/// Writes a document as Markdown.
+pub struct MarkdownExporter;
+
+impl Exporter for MarkdownExporter {
+    fn export(&self, doc: &Document<'_>, style: &Style, out: &mut dyn Write) -> anyhow::Result<()> {
+        if let Some(title) = &doc.title {
+            writeln!(out, "# {}\n", cell(title))?;
+        }
+        for (k, block) in doc.blocks.iter().enumerate() {
+            // A line right after a table would be read as one more row.
+            let after_table = k > 0 && matches!(doc.blocks[k - 1], Block::Table(_));
+            if after_table && !matches!(block, Block::Gap) {
+                writeln!(out)?;
+            }
+            match block {
+                Block::Text { lines, md } => {
+                    for line in lines {
+                        match md {
+                            Md::Lines => writeln!(out, "{}  ", cell(line.trim_start()))?,
+                            Md::List => writeln!(out, "- {}", cell(line))?,
+                            Md::Strong => writeln!(out, "**{}**  ", cell(line))?,
+                            Md::Omit => {}
+                        }
+                    }
+                }
+                Block::Headline { text, .. } => writeln!(out, "**{}**", cell(text))?,
+                Block::Verdicts(verdicts) => {
+                    for (verdict, message) in verdicts {
+                        writeln!(out, "- **{}** {}", cell(verdict), cell(message))?;
+                    }
+                    // A line right after a list would continue its last item.
+                    writeln!(out)?;
+                }
+                Block::Gap => writeln!(out)?,
+                Block::Table(t) => {
+                    if !t.title.is_empty() {
+                        writeln!(out, "## {}\n", cell(&t.title))?;
+                    }
+                    match &t.empty {
+                        Some(text) if t.rows.is_empty() => writeln!(out, "{}", cell(text))?,
+                        _ => {
+                            let rows: Vec<Vec<String>> = t
+                                .rows
+                                .iter()
+                                .map(|r| {
+                                    r.iter()
+                                        .enumerate()
+                                        .map(|(c, x)| {
+                                            if t.numeric.contains(&c) {
+                                                localize(x, style.lang).into_owned()
+                                            } else {
+                                                x.clone()
+                                            }
+                                        })
+                                        .collect()
+                                })
+                                .collect();
+                            write!(out, "{}", table(&t.header, &rows, &t.numeric))?
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A cell's text: a pipe would end the cell and a line break the row.
+pub fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// A Markdown table; `numeric` columns are right-aligned.
+pub fn table<S: AsRef<str>>(header: &[S], rows: &[Vec<String>], numeric: &[usize]) -> String {
+    let mut s = String::new();
+    s.push_str(&format!(
+        "| {} |\n",
+        header
+            .iter()
+            .map(|h| cell(h.as_ref()))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    ));
+    let rule: Vec<&str> = (0..header.len())
+        .map(|i| if numeric.contains(&i) { "---:" } else { "---" })
+        .collect();
+    s.push_str(&format!("| {} |\n", rule.join(" | ")));
+    for r in rows {
+        s.push_str(&format!(
+            "| {} |\n",
+            r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | ")
+        ));
+    }
+    s
+}
