@@ -5,7 +5,7 @@
 use rust_xlsxwriter::{Format, Workbook};
 use serde_json::Value;
 
-use crate::harness::{Dir, ROOT, run, spbe};
+use crate::harness::{Dir, ROOT, run};
 
 /// `spbe ARGS -f json` in `dir`: the result, and what was said on stderr.
 fn score(dir: &Dir, args: &[&str]) -> (Value, String) {
