@@ -68,8 +68,11 @@ impl Field {
 }
 
 /// The header names `spbe` knows, as keys ([`header_key`]), with their field and a rank: where
-/// a sheet has two columns of one field, the higher rank is read (`no indikator` holds the
-/// number where `indikator` may hold the indicator's name); the same rank twice is an error.
+/// a sheet has two columns of one field, the higher rank is read and the other is not (`-v` says
+/// so); the same rank twice is an error. The names `spbe` has always read rank 1; the other
+/// real-world names rank 0, so a sheet that has, say, both `level` and `nilai` (a weighted score)
+/// reads `level` as before; the indicator's number (`no indikator`) ranks 2, above `indikator`,
+/// which in many forms holds the indicator's name.
 pub(crate) const BUILT_IN: &[(&str, Field, u8)] = &[
     ("indicator", Field::Indicator, 1),
     ("indikator", Field::Indicator, 1),
@@ -81,26 +84,26 @@ pub(crate) const BUILT_IN: &[(&str, Field, u8)] = &[
     ("level", Field::Level, 1),
     ("tingkat", Field::Level, 1),
     ("tingkat_kematangan", Field::Level, 1),
-    ("level_kematangan", Field::Level, 1),
-    ("nilai", Field::Level, 1),
-    ("jawaban", Field::Level, 1),
+    ("level_kematangan", Field::Level, 0),
+    ("nilai", Field::Level, 0),
+    ("jawaban", Field::Level, 0),
     ("opd", Field::Opd, 1),
     ("perangkat_daerah", Field::Opd, 1),
-    ("nama_perangkat_daerah", Field::Opd, 1),
     ("unit", Field::Opd, 1),
-    ("unit_kerja", Field::Opd, 1),
-    ("nama_opd", Field::Opd, 1),
-    ("opd_terkait", Field::Opd, 1),
-    ("opd_terkait_nama", Field::Opd, 1),
+    ("nama_perangkat_daerah", Field::Opd, 0),
+    ("unit_kerja", Field::Opd, 0),
+    ("nama_opd", Field::Opd, 0),
+    ("opd_terkait", Field::Opd, 0),
+    ("opd_terkait_nama", Field::Opd, 0),
     ("evidence", Field::Evidence, 1),
     ("bukti", Field::Evidence, 1),
-    ("bukti_dukung", Field::Evidence, 1),
     ("data_dukung", Field::Evidence, 1),
-    ("data_pendukung", Field::Evidence, 1),
+    ("bukti_dukung", Field::Evidence, 0),
+    ("data_pendukung", Field::Evidence, 0),
     ("note", Field::Note, 1),
     ("penjelasan", Field::Note, 1),
     ("catatan", Field::Note, 1),
-    ("keterangan", Field::Note, 1),
+    ("keterangan", Field::Note, 0),
     ("stage", Field::Stage, 1),
     ("tahap", Field::Stage, 1),
     ("tahapan", Field::Stage, 1),
@@ -762,6 +765,34 @@ mod tests {
         assert_eq!(
             a.header.notes,
             ["column \"Indikator\" is not read: the indicator is read from \"No Indikator\""]
+        );
+    }
+
+    #[test]
+    fn an_old_name_beats_a_new_one_and_two_of_one_rank_are_an_error() {
+        let a = analyse(
+            &Names::default(),
+            1,
+            &row(&["indikator", "tingkat", "nilai"]),
+        );
+        assert!(a.complete && a.problems.is_empty());
+        assert_eq!(a.header.get(Field::Level), Some(1));
+        assert_eq!(
+            a.header.notes,
+            ["column \"nilai\" is not read: the level is read from \"tingkat\""]
+        );
+        let a = analyse(
+            &Names::default(),
+            1,
+            &row(&["indikator", "nilai", "jawaban"]),
+        );
+        assert_eq!(
+            a.problems,
+            [(
+                Some((3, "jawaban".to_string())),
+                "column level (or tingkat, nilai) appears twice (also column 2); keep one"
+                    .to_string()
+            )]
         );
     }
 
