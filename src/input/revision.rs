@@ -11,7 +11,8 @@
 //! spaces, `_`, `-` or `.`.
 
 use std::cmp::Ordering;
-use std::path::{Path, PathBuf};
+use std::collections::HashMap;
+use std::path::Path;
 
 use crate::input::columns::header_key;
 
@@ -29,25 +30,29 @@ pub struct Resent {
 /// and `.` between words), at least one of them marked. Files with the same name and no mark
 /// (`dinkes.csv`, `dinkes.xlsx`) are not a revision of each other.
 pub fn resent(paths: &[Option<&Path>]) -> Vec<Resent> {
-    type Key = (PathBuf, String);
-    let mut groups: Vec<(Key, Vec<(usize, Revision)>)> = Vec::new();
+    // (folder, name without its mark) → its group, in the order first seen. A folder of
+    // thousands of sheets is grouped in one pass.
+    let mut index: HashMap<(&Path, String), usize> = HashMap::new();
+    let mut groups: Vec<Vec<(usize, Revision)>> = Vec::new();
     for (i, path) in paths.iter().enumerate() {
-        let Some(stem) = path.and_then(Path::file_stem) else {
+        let Some(path) = path else { continue };
+        let Some(stem) = path.file_stem() else {
             continue;
         };
         let stem = stem.to_string_lossy();
         let (base, rev) = split(&stem);
-        let folder = path.and_then(Path::parent).map(Path::to_path_buf);
-        let key = (folder.unwrap_or_default(), header_key(base));
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, files)) => files.push((i, rev)),
-            None => groups.push((key, vec![(i, rev)])),
+        let key = (path.parent().unwrap_or(Path::new("")), header_key(base));
+        let next = groups.len();
+        let g = *index.entry(key).or_insert(next);
+        if g == next {
+            groups.push(Vec::new());
         }
+        groups[g].push((i, rev));
     }
     groups
         .into_iter()
-        .filter(|(_, files)| files.len() > 1 && files.iter().any(|(_, r)| r.is_marked()))
-        .map(|(_, files)| {
+        .filter(|files| files.len() > 1 && files.iter().any(|(_, r)| r.is_marked()))
+        .map(|files| {
             let latest = files
                 .iter()
                 .find(|(i, rev)| {
