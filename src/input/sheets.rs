@@ -499,11 +499,11 @@ fn find_header(
         }
         let cells: Vec<String> = cells.iter().map(str::to_string).collect();
         seen += 1;
-        if first.is_none() {
-            first = Some((line, columns::row_text(&cells)));
-        }
         match forced {
             Some(n) if line < n => {
+                if first.is_none() {
+                    first = Some((line, columns::row_text(&cells)));
+                }
                 if titles.len() < HEADER_SEARCH_ROWS {
                     titles.push((line, columns::row_text(&cells)));
                 }
@@ -519,6 +519,9 @@ fn find_header(
         if analysis.complete {
             analysis.header.titles = titles;
             return Found::Header(analysis.header, analysis.problems);
+        }
+        if first.is_none() {
+            first = Some((line, columns::row_text(&cells)));
         }
         if forced.is_some() {
             let mut problems = analysis.problems.clone();
