@@ -31,6 +31,8 @@ mod model;
 mod models;
 #[path = "main/opd.rs"]
 mod opd;
+#[path = "main/pemdi.rs"]
+mod pemdi;
 #[path = "main/properties.rs"]
 mod properties;
 #[path = "main/readme.rs"]

@@ -10,6 +10,7 @@ use crate::cmd;
 use crate::core::answers::AnswerSet;
 use crate::core::consolidate::Combine;
 use crate::core::evaluate::{Evaluation, Policy, evaluate};
+use crate::core::external::{self, SourceValue};
 use crate::core::model::Model;
 use crate::core::owners::OwnerMap;
 use crate::core::score::PredicateBasis;
@@ -110,6 +111,12 @@ pub enum Command {
     Template(cmd::template::TemplateArgs),
     /// Check a model and answer sheets without scoring: every error and doubtful answer, located.
     Validate(cmd::validate::ValidateArgs),
+    /// Evidence items by indicator, level and status, and the level they support: a simulation
+    /// of the self-assessment, not an official value.
+    Evidence(cmd::evidence::EvidenceArgs),
+    /// A baseline answer sheet for one model (Pemdi 2026) from another's answers (SPBE 2020) by
+    /// a mapping file; each row says where its value came from.
+    Crosswalk(cmd::crosswalk::CrosswalkArgs),
 }
 
 /// The answer sheets and how to read and consolidate them; shared by every command that scores.
@@ -146,6 +153,13 @@ pub struct InputArgs {
     #[arg(long, value_enum, value_name = "POLICY")]
     pub fallback: Option<Combine>,
 
+    /// The value of another agency's index for an indicator valued from it (repeatable), e.g.
+    /// `--external SDI=55.2` (Pemdi 2026: SDI, SJIG, IPS, SDI-INTEROP; or the indicator's id):
+    /// converted to a level by the model's bands, with a warning. Without it such an indicator
+    /// counts at the lowest level, as pending.
+    #[arg(long = "external", value_name = "KEY=VALUE")]
+    pub external: Vec<String>,
+
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -164,9 +178,10 @@ pub struct WhatIfArgs {
 }
 
 impl WhatIfArgs {
-    /// The `--set` values as `(indicator position, level)`, checked against the model.
-    pub fn overrides(&self, model: &Model) -> anyhow::Result<Vec<(usize, u8)>> {
-        let mut out: Vec<(usize, u8)> = Vec::new();
+    /// The `--set` values as `(indicator position, value in the model's units)`, checked
+    /// against the model.
+    pub fn overrides(&self, model: &Model) -> anyhow::Result<Vec<(usize, u16)>> {
+        let mut out: Vec<(usize, u16)> = Vec::new();
         for text in &self.set {
             let Some((id, level)) = text.split_once('=') else {
                 anyhow::bail!("--set {text:?}: write ID=LEVEL, e.g. --set 11=3");
@@ -353,6 +368,17 @@ impl InputArgs {
         Ok(answers)
     }
 
+    /// The `--external KEY=VALUE` values, checked against the model.
+    pub fn external_values(&self, model: &Model) -> anyhow::Result<Vec<SourceValue>> {
+        self.external
+            .iter()
+            .map(|text| {
+                external::parse(model, text)
+                    .map_err(|e| anyhow::anyhow!("--external {text:?}: {e}"))
+            })
+            .collect()
+    }
+
     /// Every file this command reads (answer sheets and the responsibility map): an output
     /// must not overwrite any of them.
     pub fn files(&self) -> Vec<PathBuf> {
@@ -423,6 +449,7 @@ impl InputArgs {
         what_if: &WhatIfArgs,
     ) -> anyhow::Result<Loaded> {
         let (owners, fallback) = self.load_owners(&model)?;
+        let external = self.external_values(&model)?;
         let answers = self.load_answers(&model)?;
         let overrides = what_if.overrides(&model)?;
         Ok(Loaded {
@@ -430,6 +457,7 @@ impl InputArgs {
             answers,
             owners,
             overrides,
+            external,
             combine: self.combine,
             fallback,
             basis,
@@ -445,7 +473,8 @@ pub struct Loaded {
     pub model: Model,
     pub answers: AnswerSet,
     pub owners: Option<OwnerMap>,
-    pub overrides: Vec<(usize, u8)>,
+    pub overrides: Vec<(usize, u16)>,
+    pub external: Vec<SourceValue>,
     pub combine: Combine,
     pub fallback: Combine,
     pub basis: PredicateBasis,
@@ -463,6 +492,7 @@ impl Loaded {
             stage: self.stage,
             owners: self.owners.as_ref(),
             overrides: &self.overrides,
+            external: &self.external,
         }
     }
 
@@ -517,6 +547,8 @@ pub fn dispatch(command: &Command) -> anyhow::Result<u8> {
         Command::Report(args) => cmd::report::run(args),
         Command::Template(args) => cmd::template::run(args),
         Command::Validate(args) => cmd::validate::run(args),
+        Command::Evidence(args) => cmd::evidence::run(args),
+        Command::Crosswalk(args) => cmd::crosswalk::run(args),
     }
 }
 

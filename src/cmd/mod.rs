@@ -3,7 +3,9 @@
 pub mod args;
 pub mod check;
 pub mod completions;
+pub mod crosswalk;
 pub mod diff;
+pub mod evidence;
 pub mod gap;
 pub mod init;
 pub mod man;

@@ -118,7 +118,12 @@ fn steps_text(steps: &[crate::core::opd::Step]) -> String {
 
 /// The OPD view as a document: heading, the OPD table, disagreements, missing owners, notes.
 fn document<'a>(model: &Model, r: &'a OpdReport, l: &Labels) -> Document<'a> {
-    let points = |d: &exact::Decimal| exact::fixed(&d.value(), model.weight_decimals() + 2);
+    let points = |d: &exact::Decimal| {
+        exact::fixed(
+            &d.value(),
+            model.weight_decimals() + model.level_decimals + 2,
+        )
+    };
     let with_map = r.owners_file.is_some();
     let mut heading = vec![
         format!(

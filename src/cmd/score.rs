@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use crate::cmd::args::{InputArgs, OutputArgs, SUCCESS, WhatIfArgs};
+use crate::cmd::args::{InputArgs, Loaded, OutputArgs, SUCCESS, WhatIfArgs};
 use crate::core::score::PredicateBasis;
 use crate::core::scorecard::Scorecard;
 use crate::output::views;
@@ -32,12 +32,18 @@ pub struct ScoreArgs {
 
 pub fn run(args: &ScoreArgs) -> anyhow::Result<u8> {
     let loaded = args.input.load(args.predicate_basis, &args.what_if)?;
-    let ev = loaded.evaluate()?;
-    let mut card = Scorecard::of(&ev);
-    card.year = args.year;
     let l = args.output.labels();
-    let mut doc = views::scorecard(&loaded.model, &card, l);
-    doc.warnings = views::notices(&ev.notices, l);
+    let (mut card, warnings) = {
+        let ev = loaded.evaluate()?;
+        (Scorecard::of(&ev), views::notices(&ev.notices, l))
+    };
+    // The record holds all that is shown: the answers go before the output is built (a million
+    // of them are 20 MB).
+    let Loaded { model, answers, .. } = loaded;
+    drop(answers);
+    card.year = args.year;
+    let mut doc = views::scorecard(&model, &card, l, Some(args.output.format));
+    doc.warnings = warnings;
     args.output.emit(&doc, &args.input.files())?;
     // The process ends next: freeing a scorecard of a million answers one name at a time
     // (~2.5 ms) would only delay the exit.

@@ -329,9 +329,10 @@ pub fn answer_warnings(
         stages.dedup();
         for stage in stages {
             let same = || answers.iter().filter(|a| a.stage == stage);
-            let lo = same().min_by_key(|a| a.level).expect("not empty");
-            let hi = same().max_by_key(|a| a.level).expect("not empty");
-            if hi.level - lo.level < 2 {
+            let lo = same().min_by_key(|a| a.value).expect("not empty");
+            let hi = same().max_by_key(|a| a.value).expect("not empty");
+            let apart = hi.value - lo.value;
+            if apart < model.level_units(2) {
                 continue;
             }
             out.push(Finding::at(
@@ -342,11 +343,11 @@ pub fn answer_warnings(
                     "OPDs disagree on indicator {}{} by {} levels: {:?} says {} here, {:?} says {} at {}:{}; agree on one level before submitting",
                     ind.id,
                     stage.map(|s| format!(" at stage {s}")).unwrap_or_default(),
-                    hi.level - lo.level,
+                    model.value(apart),
                     set.opds[hi.opd as usize],
-                    hi.level,
+                    model.value(hi.value),
                     set.opds[lo.opd as usize],
-                    lo.level,
+                    model.value(lo.value),
                     path(lo),
                     lo.line
                 ),
@@ -357,14 +358,14 @@ pub fn answer_warnings(
     for a in &set.answers {
         let id = &model.indicators[a.indicator as usize].id;
         let items = set.evidence(a).map(evidence_items).unwrap_or_default();
-        if a.level >= 2 && items.is_empty() {
+        if a.value >= model.level_units(2) && items.is_empty() {
             out.push(Finding::at(
                 w,
                 &path(a),
                 a.line.into(),
                 format!(
                     "indicator {id}: level {} with no evidence; the assessors reject a claim of level 2 or more without data dukung, so list the documents in the evidence column",
-                    a.level
+                    model.value(a.value)
                 ),
             ));
         }

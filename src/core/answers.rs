@@ -1,4 +1,4 @@
-//! Answers: one OPD's level for one indicator, and every answer of an institution with the OPD
+//! Answers: one OPD's level (or decimal value) for one indicator, and every answer of an institution with the OPD
 //! names interned. Plain data, read by [`crate::input::sheets`] and consumed by the core.
 
 use std::num::NonZeroU32;
@@ -12,8 +12,11 @@ pub struct Answer {
     pub opd: u32,
     /// Index into the model's indicators (a model has at most
     /// [`crate::core::model::MAX_INDICATORS`]).
-    pub indicator: u16,
-    pub level: u8,
+    pub indicator: u8,
+    /// The level or value in the model's units: the level itself for a model of whole levels,
+    /// hundredths of a level for a model with 2 decimals (`1.26` is 126); see
+    /// [`crate::core::value`].
+    pub value: u16,
     /// The assessment stage of the answer, from the optional `stage` column.
     pub stage: Option<Stage>,
     /// Index into [`AnswerSet::files`] and the 1-based line of the row.

@@ -7,6 +7,7 @@ use num_bigint::BigInt;
 
 use crate::core::exact::{self, Exact};
 use crate::core::model::Model;
+use crate::core::value::Value;
 
 /// How several OPD answers for one indicator become the institution's level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -42,42 +43,41 @@ impl Combine {
 /// One indicator after consolidation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Consolidated {
-    /// The institution's level (a whole number except under `mean`).
+    /// The institution's value in levels, exact: a whole level for a model of whole levels
+    /// (except under `mean`), a decimal such as 1.26 for a model of decimal values.
     pub level: Exact,
     /// True when nobody answered and the level is the model's lowest.
     pub filled: bool,
-    pub min: Option<u8>,
-    pub max: Option<u8>,
+    /// The lowest and highest answer, in the model's value units.
+    pub min: Option<u16>,
+    pub max: Option<u16>,
 }
 
-/// How many answers gave each level: enough for the minimum, the maximum, the median and the
-/// exact mean, with no list of levels to collect or sort.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How many answers gave each value (in the model's units: levels, or hundredths of a level):
+/// enough for the minimum, the maximum, the median and the exact mean, with no list of values
+/// to collect or sort.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Tally {
-    counts: [u64; 256],
+    /// `counts[v]`: the answers with value `v`; as long as the largest value seen.
+    counts: Vec<u64>,
     n: u64,
 }
 
-impl Default for Tally {
-    fn default() -> Tally {
-        Tally {
-            counts: [0; 256],
-            n: 0,
-        }
-    }
-}
-
 impl Tally {
-    pub fn of(levels: impl IntoIterator<Item = u8>) -> Tally {
+    pub fn of(values: impl IntoIterator<Item = u16>) -> Tally {
         let mut t = Tally::default();
-        for l in levels {
-            t.add(l);
+        for v in values {
+            t.add(v);
         }
         t
     }
 
-    pub fn add(&mut self, level: u8) {
-        self.counts[level as usize] += 1;
+    pub fn add(&mut self, value: u16) {
+        let v = value as usize;
+        if v >= self.counts.len() {
+            self.counts.resize(v + 1, 0);
+        }
+        self.counts[v] += 1;
         self.n += 1;
     }
 
@@ -85,30 +85,38 @@ impl Tally {
         self.n == 0
     }
 
-    pub fn min(&self) -> Option<u8> {
-        (0..=255u8).find(|&l| self.counts[l as usize] > 0)
+    pub fn min(&self) -> Option<u16> {
+        self.counts.iter().position(|&c| c > 0).map(|v| v as u16)
     }
 
-    pub fn max(&self) -> Option<u8> {
-        (0..=255u8).rev().find(|&l| self.counts[l as usize] > 0)
+    pub fn max(&self) -> Option<u16> {
+        self.counts.iter().rposition(|&c| c > 0).map(|v| v as u16)
     }
 
-    /// The middle level; with an even count, the lower of the two middle ones.
-    pub fn median(&self) -> Option<u8> {
+    /// The middle value; with an even count, the lower of the two middle ones.
+    pub fn median(&self) -> Option<u16> {
         let k = self.n.checked_sub(1)? / 2;
         let mut seen = 0u64;
-        (0..=255u8).find(|&l| {
-            seen += self.counts[l as usize];
-            seen > k
-        })
+        self.counts
+            .iter()
+            .position(|&c| {
+                seen += c;
+                seen > k
+            })
+            .map(|v| v as u16)
     }
 
-    /// The exact mean; `None` when empty.
+    /// The exact mean, in units; `None` when empty.
     pub fn mean(&self) -> Option<Exact> {
         if self.n == 0 {
             return None;
         }
-        let sum: u64 = (0..256).map(|l| l as u64 * self.counts[l]).sum();
+        let sum: u64 = self
+            .counts
+            .iter()
+            .enumerate()
+            .map(|(v, &c)| v as u64 * c)
+            .sum();
         Some(Exact::new(BigInt::from(sum), BigInt::from(self.n)))
     }
 }
@@ -131,9 +139,10 @@ pub fn by_owner(
     }
 }
 
-/// Combines the `levels` with `combine`; `all` gives the spread.
-pub fn one(model: &Model, levels: &Tally, all: &Tally, combine: Combine) -> Consolidated {
-    let (Some(lo), Some(hi)) = (levels.min(), levels.max()) else {
+/// Combines the `values` with `combine`; `all` gives the spread. Exact on decimal values too:
+/// the median is one of the values, the mean a fraction of units.
+pub fn one(model: &Model, values: &Tally, all: &Tally, combine: Combine) -> Consolidated {
+    let (Some(lo), Some(hi)) = (values.min(), values.max()) else {
         return Consolidated {
             level: exact::int(model.min_level as i64),
             filled: true,
@@ -142,10 +151,12 @@ pub fn one(model: &Model, levels: &Tally, all: &Tally, combine: Combine) -> Cons
         };
     };
     let level = match combine {
-        Combine::Min | Combine::Owner => exact::int(lo as i64),
-        Combine::Max => exact::int(hi as i64),
-        Combine::Median => exact::int(levels.median().expect("non-empty") as i64),
-        Combine::Mean => levels.mean().expect("non-empty"),
+        Combine::Min | Combine::Owner => model.value_exact(lo),
+        Combine::Max => model.value_exact(hi),
+        Combine::Median => model.value_exact(values.median().expect("non-empty")),
+        Combine::Mean => {
+            values.mean().expect("non-empty") / exact::int(Value::unit(model.level_decimals) as i64)
+        }
     };
     Consolidated {
         level,
@@ -161,7 +172,7 @@ mod tests {
     use crate::core::exact::{int, ratio};
 
     fn consolidate(m: &Model, levels: &[u8], combine: Combine) -> Consolidated {
-        let t = Tally::of(levels.iter().copied());
+        let t = Tally::of(levels.iter().map(|&l| l as u16));
         one(m, &t, &t, combine)
     }
 
@@ -203,7 +214,8 @@ mod tests {
             answers
                 .iter()
                 .map(|(owners, all)| {
-                    let (o, a) = (Tally::of(owners.clone()), Tally::of(all.clone()));
+                    let tally = |v: &Vec<u8>| Tally::of(v.iter().map(|&l| l as u16));
+                    let (o, a) = (tally(owners), tally(all));
                     by_owner(m, &o, &a, fallback)
                 })
                 .collect::<Vec<_>>()
@@ -232,7 +244,7 @@ mod tests {
     proptest::proptest! {
         /// The tally gives what sorting the levels gave: lower middle, exact mean, extremes.
         #[test]
-        fn the_tally_agrees_with_sorting(levels in proptest::collection::vec(0u8..=7, 0..60)) {
+        fn the_tally_agrees_with_sorting(levels in proptest::collection::vec(0u16..=700, 0..60)) {
             let t = Tally::of(levels.iter().copied());
             let mut sorted = levels.clone();
             sorted.sort_unstable();
@@ -244,6 +256,20 @@ mod tests {
             let mean = (!levels.is_empty()).then(|| ratio(sum, levels.len() as i64));
             proptest::prop_assert_eq!(t.mean(), mean);
         }
+    }
+
+    #[test]
+    fn every_policy_is_exact_on_decimal_values() {
+        // Pemdi values in hundredths: 1.26, 2.50, 1.17, 3.00.
+        let m = Model::load("pemdi-2026").unwrap();
+        let t = Tally::of([126, 250, 117, 300]);
+        let level = |c| one(&m, &t, &t, c).level;
+        assert_eq!(level(Combine::Min), ratio(117, 100));
+        assert_eq!(level(Combine::Max), int(3));
+        assert_eq!(level(Combine::Median), ratio(126, 100)); // the lower middle value
+        assert_eq!(level(Combine::Mean), ratio(793, 400)); // 7.93 / 4 = 1.9825
+        let c = one(&m, &t, &t, Combine::Min);
+        assert_eq!((c.min, c.max), (Some(117), Some(300)));
     }
 
     #[test]

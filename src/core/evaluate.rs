@@ -8,18 +8,23 @@
 //!    stage asked for);
 //! 2. consolidation: the OPD answers of each indicator become one level
 //!    ([`crate::core::consolidate`]; under `combine owner`, the owner's answer, else the fallback);
-//! 3. what-if overrides (`--set ID=LEVEL`) replace consolidated levels;
-//! 4. the score ([`crate::core::score::score`]): exact indices for every node;
-//! 5. the warnings a reader needs (unanswered indicators, estimates, overrides, a non-official
-//!    model, answers a stage choice left out).
+//! 3. indicators valued from other agencies' indices ([`crate::core::external`]): a source
+//!    value given (`--external SDI=55.2`) is converted by the model's bands; with none and no
+//!    answer the indicator is pending and counts at the lowest level;
+//! 4. what-if overrides (`--set ID=LEVEL`) replace consolidated levels;
+//! 5. the score ([`crate::core::score::score`]): exact indices for every node;
+//! 6. the warnings a reader needs (unanswered indicators, pending external values, estimates,
+//!    overrides, a non-official model, answers a stage choice left out).
 
 use crate::core::answers::AnswerSet;
 use crate::core::consolidate::{Combine, Consolidated, Tally, by_owner, one};
 use crate::core::exact::{self, Decimal, Exact};
+use crate::core::external::{self, ExternalStatus, SourceValue};
 use crate::core::model::{Model, Predicate, Status};
 use crate::core::owners::OwnerMap;
 use crate::core::score::{PredicateBasis, Scores, predicate, score};
 use crate::core::stage::{Counted, Stage};
+use crate::core::value::Value;
 
 /// How to evaluate: everything besides the model and the answers that shapes the result. The
 /// default is the ministry's practice: `min`, predicate from the exact index, latest stage.
@@ -33,8 +38,12 @@ pub struct Policy<'a> {
     pub stage: Option<Stage>,
     /// The responsibility map (`--owners`): names owners, and decides under `combine owner`.
     pub owners: Option<&'a OwnerMap>,
-    /// What-if levels `(indicator position, level)` that replace consolidated ones.
-    pub overrides: &'a [(usize, u8)],
+    /// What-if values `(indicator position, value in the model's units)` that replace
+    /// consolidated ones.
+    pub overrides: &'a [(usize, u16)],
+    /// Values of other agencies' indices (`--external SDI=55.2`) for the indicators valued
+    /// from them.
+    pub external: &'a [SourceValue],
 }
 
 /// A what-if: one indicator's consolidated level replaced by a planned one.
@@ -43,17 +52,17 @@ pub struct Override {
     pub indicator: String,
     /// The level the answer sheets gave.
     pub from: Decimal,
-    /// The level used instead.
-    pub to: u8,
+    /// The level (or value) used instead.
+    pub to: Value,
 }
 
 /// The answers that score, grouped per indicator in reading order as `(OPD position in
-/// `set.opds`, level)`: all of a set's answers, or the ones a stage selection keeps, with no copy
+/// `set.opds`, value in the model's units)`: all of a set's answers, or the ones a stage selection keeps, with no copy
 /// of the set.
 #[derive(Debug, Clone)]
 pub struct Grouped<'a> {
     pub set: &'a AnswerSet,
-    pub by_indicator: Vec<Vec<(u32, u8)>>,
+    pub by_indicator: Vec<Vec<(u32, u16)>>,
 }
 
 impl<'a> Grouped<'a> {
@@ -69,15 +78,15 @@ impl<'a> Grouped<'a> {
                 }
             }
         }
-        let mut by_indicator: Vec<Vec<(u32, u8)>> =
+        let mut by_indicator: Vec<Vec<(u32, u16)>> =
             counts.iter().map(|&n| Vec::with_capacity(n)).collect();
         for a in counted.answers() {
-            by_indicator[a.indicator as usize].push((a.opd, a.level));
+            by_indicator[a.indicator as usize].push((a.opd, a.value));
         }
         Grouped { set, by_indicator }
     }
 
-    fn levels(&self, i: usize) -> impl Iterator<Item = u8> + '_ {
+    fn levels(&self, i: usize) -> impl Iterator<Item = u16> + '_ {
         self.by_indicator[i].iter().map(|&(_, l)| l)
     }
 }
@@ -96,8 +105,12 @@ pub struct Evaluation<'a> {
     /// Per indicator: under `combine owner`, true where no owner answered and the fallback
     /// decided.
     pub fell_back: Vec<bool>,
-    /// Per indicator, the level that scores: consolidated, or overridden.
+    /// Per indicator, the value that scores, exact (a decimal such as 1.26 for a model of
+    /// decimal values): consolidated, converted from another agency's index, or overridden.
     pub levels: Vec<Exact>,
+    /// Per indicator valued from another agency's index: pending, converted or answered;
+    /// `None` for the others.
+    pub external: Vec<Option<ExternalStatus>>,
     /// The what-if overrides applied.
     pub overrides: Vec<Override>,
     pub scores: Scores,
@@ -120,14 +133,15 @@ pub fn evaluate<'a>(
     let (consolidated, fell_back) = consolidate(model, &grouped, &policy);
 
     let mut levels: Vec<Exact> = consolidated.iter().map(|c| c.level.clone()).collect();
+    let external = external::apply(model, &consolidated, policy.external, &mut levels)?;
     let mut overrides = Vec::new();
-    for &(i, level) in policy.overrides {
+    for &(i, units) in policy.overrides {
         overrides.push(Override {
             indicator: model.indicators[i].id.clone(),
             from: Decimal::exact(&levels[i]),
-            to: level,
+            to: model.value(units),
         });
-        levels[i] = exact::int(level as i64);
+        levels[i] = model.value_exact(units);
     }
     let scores = score(model, &levels);
     let mut ev = Evaluation {
@@ -138,6 +152,7 @@ pub fn evaluate<'a>(
         consolidated,
         fell_back,
         levels,
+        external,
         overrides,
         scores,
         notices: Vec::new(),
@@ -196,9 +211,27 @@ impl<'a> Evaluation<'a> {
     }
 
     /// True when indicator `i` scores at the lowest level because nobody answered it (and no
-    /// what-if set it).
+    /// what-if set it, and it is not an indicator waiting for another agency's index: that one
+    /// is [`Evaluation::pending`]).
     pub fn filled(&self, i: usize) -> bool {
-        self.consolidated[i].filled && !self.policy.overrides.iter().any(|&(j, _)| j == i)
+        self.consolidated[i].filled
+            && self.external[i].is_none()
+            && !self.policy.overrides.iter().any(|&(j, _)| j == i)
+    }
+
+    /// True when indicator `i` is valued from another agency's index that is not known yet, and
+    /// counts at the lowest level as the assessors count it (and no what-if set it).
+    pub fn pending(&self, i: usize) -> bool {
+        self.external[i] == Some(ExternalStatus::Pending)
+            && !self.policy.overrides.iter().any(|&(j, _)| j == i)
+    }
+
+    /// The ids of the pending indicators (see [`Evaluation::pending`]).
+    pub fn pending_ids(&self) -> Vec<String> {
+        (0..self.model.indicators.len())
+            .filter(|&i| self.pending(i))
+            .map(|i| self.model.indicators[i].id.clone())
+            .collect()
     }
 
     /// The ids of the indicators nobody answered, scored at the lowest level.
@@ -221,9 +254,16 @@ impl<'a> Evaluation<'a> {
     /// [`Evaluation::whole_levels`], or the error a planner gives when a level is a fraction.
     pub fn plannable_levels(&self) -> anyhow::Result<Vec<u8>> {
         self.whole_levels().ok_or_else(|| {
-            anyhow::anyhow!(
-                "a consolidated level is not whole; plan with --combine min, max or median"
-            )
+            if self.model.decimal_values() {
+                anyhow::anyhow!(
+                    "the model {} has decimal values and one is not a whole level; this version plans whole level steps only",
+                    self.model.id
+                )
+            } else {
+                anyhow::anyhow!(
+                    "a consolidated level is not whole; plan with --combine min, max or median"
+                )
+            }
         })
     }
 
@@ -254,11 +294,14 @@ impl<'a> Evaluation<'a> {
         if !filled.is_empty() {
             notices.push(Notice::Unanswered {
                 indicators: filled,
-                lowest: model.min_level,
+                lowest: model.value(model.level_units(model.min_level)),
             });
         }
+        notices.extend(external::notices(self));
         if self.policy.combine == Combine::Mean {
-            notices.push(Notice::MeanEstimate);
+            notices.push(Notice::MeanEstimate {
+                decimal_values: model.decimal_values(),
+            });
         }
         if model.status != Status::Official {
             notices.push(Notice::NotOfficial {
@@ -290,9 +333,41 @@ pub enum Notice {
         fallback: Combine,
     },
     /// Indicators nobody answered, scored at the lowest level.
-    Unanswered { indicators: Vec<String>, lowest: u8 },
-    /// `combine mean` gives fractional levels: an estimate.
-    MeanEstimate,
+    Unanswered {
+        indicators: Vec<String>,
+        lowest: Value,
+    },
+    /// `combine mean` gives fractional levels (or averages of decimal values): an estimate.
+    MeanEstimate { decimal_values: bool },
+    /// An indicator valued from another agency's index that is not known yet: counted at the
+    /// lowest level, as the assessors count it.
+    ExternalPending {
+        /// The indicator's id and name.
+        indicator: String,
+        name: String,
+        /// `Indeks SDI, Bappenas`.
+        source: String,
+        /// The `--external` key.
+        key: String,
+        lowest: Value,
+    },
+    /// An indicator scored from a source value given with `--external`.
+    ExternalConverted {
+        indicator: String,
+        name: String,
+        source: String,
+        key: String,
+        /// The source value as given.
+        given: String,
+        /// The band it fell in, `37.5 to 62.5`.
+        band: String,
+        level: u8,
+        value: Value,
+        /// How far the bands are confirmed, when not high (`unverified`).
+        confidence: Option<String>,
+        /// The sheets' value it replaced, written with the model's digits.
+        replaced: Option<String>,
+    },
     /// The model is not official.
     NotOfficial { model: String, status: Status },
     /// What-if levels replaced the answers.
@@ -343,9 +418,48 @@ impl Notice {
                 if indicators.len() == 1 { "is" } else { "are" },
                 indicators.join(", ")
             ),
-            Notice::MeanEstimate => {
+            Notice::MeanEstimate {
+                decimal_values: false,
+            } => {
                 "combine=mean gives an estimate: the ministry scores one whole level per indicator"
                     .into()
+            }
+            Notice::MeanEstimate {
+                decimal_values: true,
+            } => "combine=mean gives an estimate: the assessors give one value per indicator, not an average of OPD answers".into(),
+            Notice::ExternalPending {
+                indicator,
+                name,
+                source,
+                key,
+                lowest,
+            } => format!(
+                "pending: value from {source}: indicator {indicator} {name} counts {lowest} until that value is published, as the assessors count it; give it with --external {key}=VALUE"
+            ),
+            Notice::ExternalConverted {
+                indicator,
+                name,
+                source,
+                key,
+                given,
+                band,
+                level,
+                value,
+                confidence,
+                replaced,
+            } => {
+                let mut text = format!(
+                    "external: indicator {indicator} {name} scores {value} converted from {source} {given} (--external {key}={given}), band {band} = level {level}"
+                );
+                if let Some(c) = confidence {
+                    text.push_str(&format!(
+                        "; the conversion bands are {c} (not an official conversion)"
+                    ));
+                }
+                if let Some(r) = replaced {
+                    text.push_str(&format!("; the answer sheets' value {r} is not used"));
+                }
+                text
             }
             Notice::NotOfficial { model, status } => format!(
                 "the model {model} is {status}, not official: read the result with that in mind"

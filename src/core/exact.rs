@@ -129,6 +129,11 @@ impl Decimal {
         Decimal(exact_text(x, 0).0)
     }
 
+    /// Exact text of `x` with at least `min_decimals` digits: a Pemdi value 2.5 is `2.50`.
+    pub fn exact_min(x: &Exact, min_decimals: u32) -> Self {
+        Decimal(exact_text(x, min_decimals).0)
+    }
+
     /// `x` rounded half up to `decimals`, written with exactly that many digits.
     pub fn rounded(x: &Exact, decimals: u32) -> Self {
         Decimal(fixed(x, decimals))

@@ -4,10 +4,13 @@
 
 pub mod answers;
 pub mod consolidate;
+pub mod crosswalk;
 pub mod diff;
 pub mod effort;
 pub mod evaluate;
+pub mod evidence;
 pub mod exact;
+pub mod external;
 pub mod model;
 pub mod opd;
 pub mod owners;
@@ -16,3 +19,4 @@ pub mod score;
 pub mod scorecard;
 pub mod stage;
 pub mod trend;
+pub mod value;

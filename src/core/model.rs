@@ -7,7 +7,10 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use num_traits::ToPrimitive;
+
 use crate::core::exact::{self, Exact};
+use crate::core::value::Value;
 
 /// How far a model is to be trusted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -61,6 +64,10 @@ pub struct Model {
     pub sha256: String,
     pub min_level: u8,
     pub max_level: u8,
+    /// Digits after the decimal point of an indicator's value: 0 when values are whole levels
+    /// (SPBE 2020), 2 for Pemdi 2026 (`1.26`). Values are stored as whole numbers of
+    /// 10^-`level_decimals` of a level (see [`crate::core::value`]).
+    pub level_decimals: u32,
     pub scales: Vec<Scale>,
     /// Ascending by lower bound.
     pub predicates: Vec<Predicate>,
@@ -79,6 +86,33 @@ pub struct Scale {
     pub name: String,
     /// Names for `min_level..=max_level`, in order.
     pub level_names: Vec<String>,
+    /// How sure each name is, where the model says (`min_level..=max_level`, in order).
+    pub confidence: Vec<Option<Confidence>>,
+}
+
+/// How far a part of a model (a level name, a conversion band) is confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Read in the regulation, or reproduced by a real result.
+    High,
+    /// Agreed by secondary sources.
+    Medium,
+    /// One weak source, or a draft.
+    Low,
+    /// Plausible but not checked against anything.
+    Unverified,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::High => "high",
+            Confidence::Medium => "medium",
+            Confidence::Low => "low",
+            Confidence::Unverified => "unverified",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -107,10 +141,71 @@ pub struct Aspect {
 pub struct Indicator {
     pub id: String,
     pub code: Option<String>,
+    /// Other names answer sheets may use (`I1` for Pemdi's `1.1`).
+    pub aliases: Vec<String>,
     pub name: String,
     pub weight: u64,
     pub aspect: usize,
     pub scale: usize,
+    /// Set when the indicator is valued from another agency's index.
+    pub external: Option<External>,
+}
+
+/// An indicator valued from another agency's index (Pemdi 2026: I5 from Indeks SDI, Bappenas).
+/// Until the value is known the assessors count the indicator at the lowest level.
+#[derive(Debug, Clone)]
+pub struct External {
+    /// What `--external KEY=VALUE` names, e.g. `SDI`.
+    pub key: String,
+    /// The source index, e.g. `Indeks SDI (Satu Data Indonesia)`.
+    pub index: String,
+    /// The agency that publishes it, e.g. `Bappenas`.
+    pub agency: String,
+    /// The source index's scale.
+    pub min: Exact,
+    pub max: Exact,
+    /// Source value → level, ascending: lower bound inclusive, the top band includes `max`.
+    /// Empty when the conversion is not known.
+    pub bands: Vec<ExternalBand>,
+    /// How far the bands are confirmed.
+    pub confidence: Confidence,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExternalBand {
+    pub level: u8,
+    pub min: Exact,
+    pub max: Exact,
+}
+
+impl External {
+    /// The level a source value converts to (lower bound inclusive; the top band includes the
+    /// scale's maximum); `None` outside the scale or when no bands are known.
+    pub fn level_of(&self, value: &Exact) -> Option<u8> {
+        if value < &self.min || value > &self.max {
+            return None;
+        }
+        let last = self.bands.len().checked_sub(1)?;
+        self.bands
+            .iter()
+            .enumerate()
+            .find(|(i, b)| &b.min <= value && (value < &b.max || (*i == last && value <= &b.max)))
+            .map(|(_, b)| b.level)
+    }
+
+    /// `Indeks SDI (Satu Data Indonesia), Bappenas`: where the value comes from.
+    pub fn source(&self) -> String {
+        format!("{}, {}", self.index, self.agency)
+    }
+}
+
+impl Indicator {
+    /// Every name an answer sheet may use: the id, the code and the aliases.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.id.as_str())
+            .chain(self.code.as_deref())
+            .chain(self.aliases.iter().map(String::as_str))
+    }
 }
 
 impl Model {
@@ -142,6 +237,42 @@ impl Model {
 
     pub fn levels(&self) -> std::ops::RangeInclusive<u8> {
         self.min_level..=self.max_level
+    }
+
+    /// True when indicator values are decimals (Pemdi 2026), not whole levels.
+    pub fn decimal_values(&self) -> bool {
+        self.level_decimals > 0
+    }
+
+    /// A value of this model from its units (1.26 is 126 units at 2 decimals).
+    pub fn value(&self, units: u16) -> Value {
+        Value {
+            units,
+            decimals: self.level_decimals as u8,
+        }
+    }
+
+    /// The units of a whole level (level 2 is 200 units at 2 decimals).
+    pub fn level_units(&self, level: u8) -> u16 {
+        level as u16 * Value::unit(self.level_decimals)
+    }
+
+    /// The exact value of `units`, in levels.
+    pub fn value_exact(&self, units: u16) -> Exact {
+        self.value(units).exact()
+    }
+
+    /// The name shown beside a value: the name of its whole part (1.26 → Rintisan). For a model
+    /// of whole levels only a whole level has a name (a `--combine mean` fraction has none).
+    pub fn value_name(&self, indicator: usize, value: &Exact) -> Option<&str> {
+        let whole = if self.decimal_values() {
+            value.floor().to_integer().to_u8()
+        } else {
+            exact::as_whole(value).and_then(|l| u8::try_from(l).ok())
+        }?;
+        self.levels()
+            .contains(&whole)
+            .then(|| self.level_name(indicator, whole))
     }
 
     /// The name of `level` on the indicator's scale.
@@ -183,18 +314,26 @@ impl Model {
             .find(|p| p.name.to_lowercase() == want)
     }
 
-    /// Finds an indicator by id or code, case-insensitively, ignoring surrounding spaces.
+    /// Finds an indicator by id, code or alias, case-insensitively, ignoring surrounding spaces.
     pub fn find_indicator(&self, key: &str) -> Option<usize> {
         let k = key.trim();
-        self.indicators.iter().position(|i| {
-            i.id.eq_ignore_ascii_case(k)
-                || i.code.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(k))
-        })
+        self.indicators
+            .iter()
+            .position(|i| i.keys().any(|n| n.eq_ignore_ascii_case(k)))
+    }
+
+    /// The indicators valued from another agency's index, by position.
+    pub fn external_indicators(&self) -> impl Iterator<Item = (usize, &External)> {
+        self.indicators
+            .iter()
+            .enumerate()
+            .filter_map(|(i, ind)| ind.external.as_ref().map(|e| (i, e)))
     }
 }
 
-/// Answers store their indicator's position in 16 bits (a million answers stay small).
-pub const MAX_INDICATORS: usize = u16::MAX as usize;
+/// Answers store their indicator's position in 8 bits (a million answers stay small: an
+/// answer is 20 bytes with a 16-bit value).
+pub const MAX_INDICATORS: usize = u8::MAX as usize + 1;
 
 /// The first 12 characters of a hash, for people (a hash read from a JSON file may be anything,
 /// so this cuts on a character boundary).

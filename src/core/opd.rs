@@ -28,6 +28,7 @@ use crate::core::model::Model;
 use crate::core::owners::opd_key;
 use crate::core::plan;
 use crate::core::scorecard::{ModelInfo, OpdLevel, SCHEMA_VERSION, Tool};
+use crate::core::value::Value;
 
 /// What the OPD view is computed from.
 pub struct OpdInput<'a> {
@@ -97,7 +98,7 @@ pub struct OpdIndicator {
     pub id: String,
     pub weight: Decimal,
     /// The OPD's own answer; null when it owns the indicator but did not answer.
-    pub answer: Option<u8>,
+    pub answer: Option<Value>,
     pub owner: bool,
     /// The institution's consolidated level.
     pub institution_level: Decimal,
@@ -118,8 +119,8 @@ pub struct Disagreement {
     pub id: String,
     pub name: String,
     pub weight: Decimal,
-    pub min: u8,
-    pub max: u8,
+    pub min: Value,
+    pub max: Value,
     /// Index points between the lowest and the highest answer: weight × (max − min) / 100.
     pub points_at_stake: Decimal,
     /// The institution's consolidated level.
@@ -150,7 +151,8 @@ pub struct OpdAnalysis {
 
 struct Acc {
     name: String,
-    answers: HashMap<usize, u8>,
+    /// Indicator → the OPD's value, in the model's units.
+    answers: HashMap<usize, u16>,
     owns: Vec<usize>,
     contributes: Vec<usize>,
     sent: bool,
@@ -205,7 +207,7 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
     let mut answered_by: Vec<Vec<usize>> = vec![Vec::new(); n];
     for a in ev.counted.answers() {
         let k = slot_of[a.opd as usize].expect("every OPD that answered has a slot");
-        accs[k].answers.insert(a.indicator as usize, a.level);
+        accs[k].answers.insert(a.indicator as usize, a.value);
         answered_by[a.indicator as usize].push(k);
     }
     let mut owned_by: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -270,9 +272,9 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
                 .iter()
                 .map(|&i| {
                     let institution = &ev.levels[i];
-                    let answer = acc.answers.get(&i).copied();
+                    let answer = acc.answers.get(&i).map(|&u| model.value(u));
                     let used = answer
-                        .map(|l| exact::int(l as i64))
+                        .map(Value::exact)
                         .unwrap_or_else(|| institution.clone());
                     let points = w(i) * (&max - institution) / &total;
                     weight_sum += w(i);
@@ -332,7 +334,7 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
             if lo == hi {
                 return None;
             }
-            let stake = w(i) * exact::int((hi - lo) as i64) / &total;
+            let stake = w(i) * model.value_exact(hi - lo) / &total;
             Some((
                 stake.clone(),
                 i,
@@ -340,15 +342,15 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
                     id: model.indicators[i].id.clone(),
                     name: model.indicators[i].name.clone(),
                     weight: weight_text(i),
-                    min: lo,
-                    max: hi,
+                    min: model.value(lo),
+                    max: model.value(hi),
                     points_at_stake: Decimal::exact(&stake),
                     level: Decimal::exact(&ev.levels[i]),
                     answers: given
                         .iter()
                         .map(|&(o, l)| OpdLevel {
                             opd: Rc::from(set.opds[o as usize].as_str()),
-                            level: l,
+                            level: model.value(l),
                         })
                         .collect(),
                     owners: ev
@@ -485,8 +487,8 @@ mod tests {
             };
             set.answers.push(Answer {
                 opd: opd as u32,
-                indicator: model.find_indicator(cells[1]).unwrap() as u16,
-                level: cells[2].parse().unwrap(),
+                indicator: model.find_indicator(cells[1]).unwrap() as u8,
+                value: cells[2].parse().unwrap(),
                 stage: None,
                 file: 0,
                 line: n as u32 + 1,
@@ -616,10 +618,10 @@ mod tests {
                 ("13", "0.025")
             ]
         );
-        let levels: Vec<(&str, u8)> = a.disagreements[0]
+        let levels: Vec<(&str, u16)> = a.disagreements[0]
             .answers
             .iter()
-            .map(|o| (&*o.opd, o.level))
+            .map(|o| (&*o.opd, o.level.units))
             .collect();
         assert_eq!(levels, [("A", 2), ("C", 4), ("B", 3)]);
     }

@@ -13,9 +13,11 @@ use crate::core::answers::InputFile;
 use crate::core::consolidate::Combine;
 use crate::core::evaluate::{Evaluation, Override};
 use crate::core::exact::{self, Decimal};
+use crate::core::external::ExternalStatus;
 use crate::core::model::{Model, Status};
 use crate::core::score::PredicateBasis;
 use crate::core::stage::Stage;
+use crate::core::value::Value;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -121,9 +123,11 @@ pub struct IndicatorResult {
     pub name: String,
     pub aspect: String,
     pub weight: Decimal,
-    /// The consolidated level (a fraction only under `mean`).
+    /// The consolidated level (a fraction only under `mean`), or the decimal value of a model
+    /// of decimal values (`1.26`).
     pub level: Decimal,
-    /// The level's name on the indicator's scale; null when the level is not whole.
+    /// The level's name on the indicator's scale (for a decimal value, its whole part's name:
+    /// 1.26 → Rintisan); null when a whole level is expected and the level is not whole.
     pub level_name: Option<String>,
     /// Index points: level × weight / 100.
     pub contribution: Decimal,
@@ -134,8 +138,8 @@ pub struct IndicatorResult {
     /// Each OPD's own level.
     pub answers: Vec<OpdLevel>,
     /// The lowest and highest level any OPD gave; null when nobody answered.
-    pub min: Option<u8>,
-    pub max: Option<u8>,
+    pub min: Option<Value>,
+    pub max: Option<Value>,
     /// The assessment stage whose answers scored this indicator; absent when unstaged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<Stage>,
@@ -148,6 +152,37 @@ pub struct IndicatorResult {
     /// Under `combine` owner: true where no owner answered and the fallback policy decided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_fallback: Option<bool>,
+    /// For an indicator valued from another agency's index: where its value came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external: Option<ExternalResult>,
+}
+
+/// An indicator valued from another agency's index, in a result.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ExternalResult {
+    /// The key `--external` takes, e.g. `SDI`.
+    pub key: String,
+    /// The source index and the agency that publishes it.
+    pub index: String,
+    pub agency: String,
+    /// `pending` (no value yet: counted at the lowest level, as the assessors do), `converted`
+    /// (from the source value given) or `answered` (the sheets gave the value).
+    pub status: String,
+    /// The source index's value given, when converted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_value: Option<Decimal>,
+    /// How far the conversion bands are confirmed (`unverified`, ...).
+    pub bands_confidence: String,
+}
+
+/// A source index value used, in the receipt.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ExternalValue {
+    pub indicator: String,
+    pub key: String,
+    pub value: Decimal,
+    /// The level it converted to.
+    pub level: u8,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -155,7 +190,8 @@ pub struct OpdLevel {
     /// Shared by every answer of the OPD: a scorecard may hold a million answers. `Rc`, not
     /// `Arc`: a scorecard stays on one thread, and a plain count is cheaper to bump.
     pub opd: Rc<str>,
-    pub level: u8,
+    /// The OPD's level, or value for a model of decimal values.
+    pub level: Value,
 }
 
 /// What an auditor needs to check the result.
@@ -171,6 +207,13 @@ pub struct Receipt {
     pub predicate_basis: PredicateBasis,
     /// Indicators nobody answered, scored at the model's lowest level.
     pub filled_at_lowest: Vec<String>,
+    /// Indicators valued from another agency's index with no value yet, counted at the lowest
+    /// level as the assessors count them (not in `filled_at_lowest`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending_external: Vec<String>,
+    /// Source index values given with `--external` and the levels they converted to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub external_values: Vec<ExternalValue>,
     /// The responsibility map read with `--owners`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owners: Option<InputFile>,
@@ -251,9 +294,9 @@ impl Scorecard {
                     name: ind.name.clone(),
                     aspect: model.aspects[ind.aspect].id.clone(),
                     weight: weight(ind.weight),
-                    level: Decimal::exact(level),
-                    level_name: exact::as_whole(level)
-                        .map(|l| model.level_name(i, l as u8).to_string()),
+                    // A decimal value is written as published, with the model's digits (2.50).
+                    level: Decimal::exact_min(level, model.level_decimals),
+                    level_name: model.value_name(i, level).map(str::to_string),
                     contribution: Decimal::exact(&scores.contributions[i]),
                     filled: ev.filled(i),
                     opds: answered
@@ -262,13 +305,13 @@ impl Scorecard {
                         .collect(),
                     answers: answered
                         .iter()
-                        .map(|&(o, level)| OpdLevel {
+                        .map(|&(o, units)| OpdLevel {
                             opd: names[o as usize].clone(),
-                            level,
+                            level: model.value(units),
                         })
                         .collect(),
-                    min: c.min,
-                    max: c.max,
+                    min: c.min.map(|u| model.value(u)),
+                    max: c.max.map(|u| model.value(u)),
                     stage: stages.and_then(|s| s[i]),
                     owners: policy
                         .owners
@@ -277,6 +320,25 @@ impl Scorecard {
                         .owners
                         .map(|m| m.contributors(i).into_iter().map(String::from).collect()),
                     owner_fallback: owner.then_some(ev.fell_back[i]),
+                    external: ind.external.as_ref().map(|e| ExternalResult {
+                        key: e.key.clone(),
+                        index: e.index.clone(),
+                        agency: e.agency.clone(),
+                        status: match &ev.external[i] {
+                            Some(s) if !ev.pending(i) && *s == ExternalStatus::Pending => {
+                                "overridden".to_string()
+                            }
+                            Some(s) => s.as_str().to_string(),
+                            None => "answered".to_string(),
+                        },
+                        source_value: match &ev.external[i] {
+                            Some(ExternalStatus::Converted { value, .. }) => {
+                                Some(Decimal::exact(value))
+                            }
+                            _ => None,
+                        },
+                        bands_confidence: e.confidence.as_str().to_string(),
+                    }),
                 }
             })
             .collect();
@@ -304,6 +366,27 @@ impl Scorecard {
                 fallback,
                 predicate_basis: policy.basis,
                 filled_at_lowest: ev.filled_ids(),
+                pending_external: ev.pending_ids(),
+                external_values: ev
+                    .external
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, s)| match s {
+                        Some(ExternalStatus::Converted { value, level, .. }) => {
+                            Some(ExternalValue {
+                                indicator: model.indicators[i].id.clone(),
+                                key: model.indicators[i]
+                                    .external
+                                    .as_ref()
+                                    .map(|e| e.key.clone())
+                                    .unwrap_or_default(),
+                                value: Decimal::exact(value),
+                                level: *level,
+                            })
+                        }
+                        _ => None,
+                    })
+                    .collect(),
                 owners: policy.owners.and_then(|m| m.file.clone()),
             },
             year: None,

@@ -270,11 +270,11 @@ impl<'a> Counted<'a> {
 mod tests {
     use super::*;
 
-    fn answer(opd: u32, indicator: u16, level: u8, stage: Option<Stage>) -> Answer {
+    fn answer(opd: u32, indicator: u8, level: u16, stage: Option<Stage>) -> Answer {
         Answer {
             opd,
             indicator,
-            level,
+            value: level,
             file: 0,
             line: 2,
             stage,
@@ -290,11 +290,11 @@ mod tests {
         }
     }
 
-    fn kept(set: &AnswerSet, sel: &Selection) -> Vec<(u32, u16, u8)> {
+    fn kept(set: &AnswerSet, sel: &Selection) -> Vec<(u32, u8, u16)> {
         set.answers
             .iter()
             .filter(|a| sel.keeps(a))
-            .map(|a| (a.opd, a.indicator, a.level))
+            .map(|a| (a.opd, a.indicator, a.value))
             .collect()
     }
 
@@ -354,8 +354,8 @@ mod tests {
             answer(1, 2, 2, None),
         ]);
         let c = Counted::new(&s, 3, None).unwrap();
-        let levels = |c: &Counted| -> Vec<(u32, u16, u8)> {
-            c.answers().map(|a| (a.opd, a.indicator, a.level)).collect()
+        let levels = |c: &Counted| -> Vec<(u32, u8, u16)> {
+            c.answers().map(|a| (a.opd, a.indicator, a.value)).collect()
         };
         assert_eq!(levels(&c), vec![(0, 0, 2), (1, 1, 1), (1, 2, 2)]);
         assert_eq!(

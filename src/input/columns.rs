@@ -69,10 +69,12 @@ impl Field {
 
 /// The header names `spbe` knows, as keys ([`header_key`]), with their field and a rank: where
 /// a sheet has two columns of one field, the higher rank is read and the other is not (`-v` says
-/// so); the same rank twice is an error. The names `spbe` has always read rank 1; the other
-/// real-world names rank 0, so a sheet that has, say, both `level` and `nilai` (a weighted score)
-/// reads `level` as before; the indicator's number (`no indikator`) ranks 2, above `indikator`,
-/// which in many forms holds the indicator's name.
+/// so); the same rank twice is an error. The main names rank 1; the other real-world names rank
+/// 0, so a sheet that has, say, both `catatan` and `keterangan` reads `catatan` as before; the
+/// indicator's number (`no indikator`) ranks 2, above `indikator`, which in many forms holds the
+/// indicator's name. `nilai` and `value` rank 1 with `level`: in a model of decimal values
+/// (Pemdi) `nilai` is the value (1,26) and a `level` beside it its whole part, so a sheet with
+/// both must say which to read (`--column level=nilai`).
 pub(crate) const BUILT_IN: &[(&str, Field, u8)] = &[
     ("indicator", Field::Indicator, 1),
     ("indikator", Field::Indicator, 1),
@@ -85,7 +87,8 @@ pub(crate) const BUILT_IN: &[(&str, Field, u8)] = &[
     ("tingkat", Field::Level, 1),
     ("tingkat_kematangan", Field::Level, 1),
     ("level_kematangan", Field::Level, 0),
-    ("nilai", Field::Level, 0),
+    ("nilai", Field::Level, 1),
+    ("value", Field::Level, 1),
     ("jawaban", Field::Level, 0),
     ("opd", Field::Opd, 1),
     ("perangkat_daerah", Field::Opd, 1),
@@ -769,27 +772,26 @@ mod tests {
     }
 
     #[test]
-    fn an_old_name_beats_a_new_one_and_two_of_one_rank_are_an_error() {
+    fn a_main_name_beats_another_and_two_of_one_rank_are_an_error() {
         let a = analyse(
             &Names::default(),
             1,
-            &row(&["indikator", "tingkat", "nilai"]),
+            &row(&["indikator", "tingkat", "jawaban", "keterangan", "catatan"]),
         );
         assert!(a.complete && a.problems.is_empty());
         assert_eq!(a.header.get(Field::Level), Some(1));
         assert_eq!(
             a.header.notes,
-            ["column \"nilai\" is not read: the level is read from \"tingkat\""]
+            [
+                "column \"jawaban\" is not read: the level is read from \"tingkat\"",
+                "column \"keterangan\" is not read: the note is read from \"catatan\""
+            ]
         );
-        let a = analyse(
-            &Names::default(),
-            1,
-            &row(&["indikator", "nilai", "jawaban"]),
-        );
+        let a = analyse(&Names::default(), 1, &row(&["indikator", "level", "nilai"]));
         assert_eq!(
             a.problems,
             [(
-                Some((3, "jawaban".to_string())),
+                Some((3, "nilai".to_string())),
                 "column level (or tingkat, nilai) appears twice (also column 2); keep one"
                     .to_string()
             )]

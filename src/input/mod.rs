@@ -3,9 +3,11 @@
 //! problem is located (file, line, column or sheet and cell).
 
 pub mod columns;
+pub mod crosswalk;
 pub mod decode;
 pub mod effort;
 pub mod intern;
+pub mod items;
 pub mod model;
 pub mod ole;
 pub mod owners;

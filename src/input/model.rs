@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::core::exact::{self, Exact};
 use crate::core::model::*;
+use crate::core::value::MAX_DECIMALS;
 
 /// Models compiled into the binary: `(id, YAML text)`. The first is the default.
 pub const EMBEDDED: &[(&str, &str)] = &[
@@ -290,7 +291,7 @@ struct RawModel {
     aspects: Option<Vec<RawAspect>>,
 }
 
-/// The range of maturity levels, e.g. 1 to 5.
+/// The range of maturity levels, e.g. 1 to 5, and whether indicator values are decimals.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Levels")]
@@ -299,6 +300,12 @@ struct RawLevels {
     min: u8,
     /// The highest level.
     max: u8,
+    /// Digits after the decimal point of an indicator's value, 0 to 3: 0 (the default) when
+    /// indicators are answered with whole levels (SPBE 2020), 2 when they take values such as
+    /// `1.26` (Pemdi 2026). The name shown beside a value is its whole part's.
+    #[serde(default)]
+    #[schemars(range(max = 3))]
+    decimals: u32,
 }
 
 /// A level scale: a name for every level from `levels.min` to `levels.max`.
@@ -311,6 +318,10 @@ struct RawScale {
     name: Option<String>,
     /// Level number → level name, e.g. `{1: Rintisan, 2: Terkelola, ...}`.
     levels: BTreeMap<i64, Text>,
+    /// Level number → how far its name is confirmed (high, medium, low, unverified), for names
+    /// taken from secondary sources.
+    #[serde(default)]
+    confidence: BTreeMap<i64, Confidence>,
 }
 
 /// A predicate band: an index from `min` (inclusive) to `max` (exclusive, except for the top
@@ -398,9 +409,12 @@ struct RawAspect {
 struct RawIndicator {
     /// The identifier answer sheets use, e.g. `"1"`.
     id: Text,
-    /// Another name answer sheets may use, e.g. `I1`.
+    /// Another name answer sheets may use, e.g. `I1` (Pemdi 2026: the official code `1.1`).
     #[serde(default)]
     code: Option<Text>,
+    /// More names answer sheets may use, e.g. `[I1]`.
+    #[serde(default)]
+    aliases: Vec<Text>,
     /// The indicator's name.
     name: Text,
     /// Percent of the whole index, e.g. `1.30`; kept exact.
@@ -410,6 +424,45 @@ struct RawIndicator {
     /// What the indicator asks, for readers.
     #[serde(default)]
     description: Option<String>,
+    /// Set when the indicator is valued from another agency's index (e.g. Indeks SDI).
+    #[serde(default)]
+    external: Option<RawExternal>,
+}
+
+/// An indicator valued from another agency's index. Until that value is known the indicator
+/// counts at the lowest level; a value given with `--external KEY=VALUE` is converted by the
+/// bands.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "External")]
+struct RawExternal {
+    /// What `--external KEY=VALUE` names, e.g. `SDI`; unique in the model.
+    key: Text,
+    /// The source index, e.g. `Indeks SDI`.
+    index: Text,
+    /// The agency that publishes it, e.g. `Bappenas`.
+    agency: Text,
+    /// The source index's scale, e.g. `{min: 0, max: 100}`.
+    range: RawRange,
+    /// Level → the source values that convert to it, e.g. `{1: {min: 0, max: 12.5}, ...}`:
+    /// ascending, each band starting where the one below ends, covering the range; lower bound
+    /// inclusive, the top band includes the range's max. Omit when the conversion is unknown.
+    #[serde(default)]
+    bands: BTreeMap<i64, RawRange>,
+    /// How far the bands are confirmed: high, medium, low or unverified.
+    confidence: Confidence,
+    /// Anything a reader should know about the source.
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// A range of numbers.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Range")]
+struct RawRange {
+    min: Number,
+    max: Number,
 }
 
 /// The JSON Schema (draft-07) of the model YAML format, as pretty JSON with a final newline.
@@ -564,6 +617,112 @@ impl Validator<'_> {
         }
     }
 
+    /// Reads an indicator's `external` block: the source index's scale and the bands that
+    /// convert it to levels, which must cover the scale without gaps or overlaps.
+    fn external(
+        &mut self,
+        path: &[Seg],
+        e: &RawExternal,
+        min_level: u8,
+        max_level: u8,
+    ) -> Option<External> {
+        use Seg::*;
+        let mut ok = true;
+        let number = |v: &mut Self, p: &[Seg], n: &Number| {
+            let x = exact::parse_decimal(&n.0);
+            if x.is_none() {
+                v.problem(p, format!("{:?} is not a decimal number", n.0));
+            }
+            x
+        };
+        let rp = child_path(path, &[Key("range")]);
+        let (Some(lo), Some(hi)) = (
+            number(self, &rp, &e.range.min),
+            number(self, &rp, &e.range.max),
+        ) else {
+            return None;
+        };
+        if lo >= hi {
+            self.problem(
+                &rp,
+                format!("min {} must be below max {}", e.range.min.0, e.range.max.0),
+            );
+            ok = false;
+        }
+        let bp = child_path(path, &[Key("bands")]);
+        let mut bands: Vec<ExternalBand> = Vec::new();
+        for (level, r) in &e.bands {
+            let (Some(a), Some(b)) = (number(self, &bp, &r.min), number(self, &bp, &r.max)) else {
+                ok = false;
+                continue;
+            };
+            if *level < min_level as i64 || *level > max_level as i64 {
+                self.problem(
+                    &bp,
+                    format!("band for level {level}, outside the range {min_level}..{max_level}"),
+                );
+                ok = false;
+                continue;
+            }
+            if a >= b {
+                self.problem(
+                    &bp,
+                    format!(
+                        "level {level}: min {} must be below max {}",
+                        r.min.0, r.max.0
+                    ),
+                );
+                ok = false;
+            }
+            bands.push(ExternalBand {
+                level: *level as u8,
+                min: a,
+                max: b,
+            });
+        }
+        if let (Some(first), Some(last)) = (bands.first(), bands.last()) {
+            let show = |x: &Exact| exact::exact_text(x, 0).0;
+            if first.min != lo || last.max != hi {
+                self.problem(
+                    &bp,
+                    format!(
+                        "the bands run from {} to {}, but the range is {} to {}; they must cover it",
+                        show(&first.min),
+                        show(&last.max),
+                        show(&lo),
+                        show(&hi)
+                    ),
+                );
+                ok = false;
+            }
+            for pair in bands.windows(2) {
+                if pair[0].max != pair[1].min {
+                    self.problem(
+                        &bp,
+                        format!(
+                            "level {} ends at {} but level {} starts at {}; each band must start where the one below ends",
+                            pair[0].level,
+                            show(&pair[0].max),
+                            pair[1].level,
+                            show(&pair[1].min)
+                        ),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        let _ = &e.note;
+        ok.then(|| External {
+            key: e.key.0.trim().to_string(),
+            index: e.index.0.trim().to_string(),
+            agency: e.agency.0.trim().to_string(),
+            min: lo,
+            max: hi,
+            bands,
+            confidence: e.confidence,
+        })
+    }
+
     fn build(&mut self, raw: RawModel, origin: &str, text: &str) -> Option<Model> {
         use Seg::*;
         let min_level = raw.levels.min;
@@ -578,6 +737,20 @@ impl Validator<'_> {
             self.problem(
                 &[Key("levels"), Key("max")],
                 "max must be at most 100".into(),
+            );
+        }
+        let level_decimals = raw.levels.decimals;
+        if level_decimals > MAX_DECIMALS {
+            self.problem(
+                &[Key("levels"), Key("decimals")],
+                format!("decimals must be 0..{MAX_DECIMALS}"),
+            );
+        } else if max_level as u32 * 10u32.pow(level_decimals) > u16::MAX as u32 {
+            self.problem(
+                &[Key("levels"), Key("decimals")],
+                format!(
+                    "levels up to {max_level} with {level_decimals} decimals are too fine; values are kept in 16 bits"
+                ),
             );
         }
 
@@ -605,10 +778,21 @@ impl Validator<'_> {
                     );
                 }
             }
+            for level in s.confidence.keys() {
+                if *level < min_level as i64 || *level > max_level as i64 {
+                    self.problem(
+                        &[Key("scales"), Key(leak(id)), Key("confidence")],
+                        format!("scale {id:?} gives a confidence for level {level}, outside the range {min_level}..{max_level}"),
+                    );
+                }
+            }
             scales.push(Scale {
                 id: id.clone(),
                 name: s.name.clone().unwrap_or_else(|| id.clone()),
                 level_names: names,
+                confidence: (min_level..=max_level)
+                    .map(|l| s.confidence.get(&(l as i64)).copied())
+                    .collect(),
             });
         }
         if scales.is_empty() {
@@ -777,6 +961,14 @@ impl Validator<'_> {
                     }
                 };
                 let _ = &ind.description;
+                let external = ind.external.as_ref().and_then(|e| {
+                    v.external(
+                        &child_path(&ip, &[Key("external")]),
+                        e,
+                        min_level,
+                        max_level,
+                    )
+                });
                 indicators.push((
                     Indicator {
                         id: ind.id.0.trim().to_string(),
@@ -785,10 +977,12 @@ impl Validator<'_> {
                             .as_ref()
                             .map(|c| c.0.trim().to_string())
                             .filter(|c| !c.is_empty()),
+                        aliases: ind.aliases.iter().map(|a| a.0.trim().to_string()).collect(),
                         name: ind.name.0.trim().to_string(),
                         weight: 0,
                         aspect: ai,
                         scale,
+                        external,
                     },
                     Node { path: ip, weight },
                 ));
@@ -897,6 +1091,30 @@ impl Validator<'_> {
                         let cp = child_path(&n.path, &[Key("code")]);
                         dupes.push((cp, format!("indicator code {code:?} is already used at {first}; codes must be unique")));
                     }
+                }
+            }
+            for (k, alias) in i.aliases.iter().enumerate() {
+                let key = alias.to_lowercase();
+                let ap = child_path(&n.path, &[Key("aliases"), Index(k)]);
+                if alias.is_empty() {
+                    dupes.push((ap, "the alias is empty".into()));
+                } else if key != i.id.to_lowercase()
+                    && Some(key.clone()) != i.code.as_ref().map(|c| c.to_lowercase())
+                {
+                    if let Some(first) = seen.insert(key, path_text(&n.path)) {
+                        dupes.push((ap, format!("indicator alias {alias:?} is already used at {first}; ids, codes and aliases must be unique")));
+                    }
+                }
+            }
+        }
+        let mut external_keys: HashMap<String, String> = HashMap::new();
+        for (i, n) in &indicators {
+            if let Some(e) = &i.external {
+                if let Some(first) = external_keys.insert(e.key.to_lowercase(), i.id.clone()) {
+                    dupes.push((
+                        child_path(&n.path, &[Key("external"), Key("key")]),
+                        format!("external key {:?} is already used by indicator {first}; keys must be unique", e.key),
+                    ));
                 }
             }
         }
@@ -1018,6 +1236,7 @@ impl Validator<'_> {
             sha256: sha256_hex(text.as_bytes()),
             min_level,
             max_level,
+            level_decimals,
             scales,
             predicates,
             decimals,

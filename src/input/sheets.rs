@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use crate::core::answers::{Answer, AnswerSet, InputFile, Remarks};
 use crate::core::model::Model;
 use crate::core::stage::Stage;
+use crate::core::value::Value;
 use crate::input::columns::{
     self, ColumnName, Field, HEADER_SEARCH_ROWS, Header, HeaderProblem, Names, StageColumn,
 };
@@ -606,9 +607,8 @@ impl<'m> SheetReader<'m> {
         for (i, ind) in model.indicators.iter().enumerate() {
             // Model validation caps the count at MAX_INDICATORS.
             let i = i as u16;
-            lookup.insert(&ind.id, i);
-            if let Some(c) = &ind.code {
-                lookup.insert(c, i);
+            for key in ind.keys() {
+                lookup.insert(key, i);
             }
         }
         SheetReader {
@@ -1171,8 +1171,9 @@ impl<'m> SheetReader<'m> {
                         Ok(level) => {
                             let answer = Answer {
                                 opd,
-                                indicator,
-                                level,
+                                // Model validation caps the count at MAX_INDICATORS (256).
+                                indicator: indicator as u8,
+                                value: level,
                                 stage: Some(stage),
                                 file: file_no,
                                 // A sheet is at most MAX_SHEET_BYTES long, so its lines fit.
@@ -1217,8 +1218,9 @@ impl<'m> SheetReader<'m> {
             };
             let answer = Answer {
                 opd,
-                indicator,
-                level,
+                // Model validation caps the count at MAX_INDICATORS (256).
+                indicator: indicator as u8,
+                value: level,
                 stage,
                 file: file_no,
                 // A sheet is at most MAX_SHEET_BYTES long, so its lines fit.
@@ -1256,7 +1258,7 @@ impl<'m> SheetReader<'m> {
         header: &Header,
         remarks: &mut RowRemarks<'_>,
     ) -> bool {
-        if !self.first_answer(answer.opd, answer.indicator, answer.stage) {
+        if !self.first_answer(answer.opd, answer.indicator as u16, answer.stage) {
             self.second_answer(&answer, place, header);
             return false;
         }
@@ -1369,10 +1371,20 @@ fn indicator_range(model: &Model) -> String {
     }
 }
 
-/// Reads a level: a whole number in range (also written with zero decimals, `3.0` or `3,00`), a
-/// level name of the indicator's scale, or Excel's dropdown form `3 - Terdefinisi`. The error
-/// says what is allowed. Every level a sheet or `--set` gives is read here, and only here.
-pub fn parse_level(model: &Model, indicator: usize, text: &str) -> Result<u8, String> {
+/// Reads a level or value in the model's units (see [`crate::core::value`]): for a model of
+/// whole levels a whole number in range, a level name of the indicator's scale, or Excel's
+/// dropdown form `3 - Terdefinisi`; for a model of decimal values see [`parse_value`]. The
+/// error says what is allowed.
+pub fn parse_level(model: &Model, indicator: usize, text: &str) -> Result<u16, String> {
+    if model.decimal_values() {
+        return parse_value(model, indicator, text);
+    }
+    parse_whole_level(model, indicator, text).map(u16::from)
+}
+
+/// A whole level: a whole number in range (also written with zero decimals, `3.0` or `3,00`, as
+/// Excel writes a number-formatted cell), a level name or the dropdown form.
+fn parse_whole_level(model: &Model, indicator: usize, text: &str) -> Result<u8, String> {
     // The usual cell, read once per row: one digit in range.
     if let &[d @ b'0'..=b'9'] = text.as_bytes() {
         let level = d - b'0';
@@ -1448,6 +1460,110 @@ pub fn parse_level(model: &Model, indicator: usize, text: &str) -> Result<u8, St
         return Ok(model.min_level + pos as u8);
     }
     Err(format!("{t:?} is not a level; {}", allowed()))
+}
+
+/// Reads a decimal value of a model with `levels.decimals` (Pemdi 2026): `1.26` or the
+/// Indonesian `1,26`, in range, with at most the model's decimals (zeros after them are
+/// harmless: `1.260`); a whole number (`2`); a level name, meaning its whole level
+/// (`Terkelola` is 2.00); or a value followed by its whole part's name (`1,26 - Rintisan`,
+/// `1,26 (Rintisan)`). The error says what is allowed.
+pub fn parse_value(model: &Model, indicator: usize, text: &str) -> Result<u16, String> {
+    let d = model.level_decimals;
+    let unit = Value::unit(d) as u32;
+    let lowest = model.value(model.level_units(model.min_level));
+    let highest = model.value(model.level_units(model.max_level));
+    let scale = &model.scales[model.indicators[indicator].scale];
+    let example = model.value(model.level_units(model.min_level) + (unit * 26 / 100) as u16);
+    let allowed = || {
+        format!(
+            "write a value from {lowest} to {highest} with at most {d} decimal{} (e.g. {example} or {}), or a level name ({}) for its whole level",
+            if d == 1 { "" } else { "s" },
+            example.to_string().replace('.', ","),
+            scale.level_names.join(", ")
+        )
+    };
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(format!("the value is empty; {}", allowed()));
+    }
+    let same = |a: &str, b: &str| {
+        let norm = |s: &str| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
+        norm(a) == norm(b)
+    };
+    if let Some(pos) = scale.level_names.iter().position(|n| same(n, t)) {
+        return Ok(model.level_units(model.min_level + pos as u8));
+    }
+    // The number: digits, then optionally a point or comma and digits.
+    let whole_end = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    if whole_end == 0 {
+        return Err(format!("{t:?} is not a value; {}", allowed()));
+    }
+    let (whole, rest) = t.split_at(whole_end);
+    let (frac, rest) = match rest.strip_prefix(['.', ',']) {
+        Some(r) => {
+            let end = r.find(|c: char| !c.is_ascii_digit()).unwrap_or(r.len());
+            if end == 0 {
+                return Err(format!("{t:?} is not a value; {}", allowed()));
+            }
+            r.split_at(end)
+        }
+        None => ("", rest),
+    };
+    let number = &t[..t.len() - rest.len()];
+    let significant = frac.trim_end_matches('0');
+    if significant.len() > d as usize {
+        return Err(format!(
+            "value {number:?} has {} decimals, more than the {d} of the model {}; {}",
+            significant.len(),
+            model.id,
+            allowed()
+        ));
+    }
+    let units = whole
+        .parse::<u32>()
+        .ok()
+        .filter(|w| *w <= model.max_level as u32)
+        .map(|w| {
+            let f: u32 = format!("{significant:0<width$}", width = d as usize)
+                .parse()
+                .unwrap_or(0);
+            w * unit + f
+        });
+    let range =
+        model.level_units(model.min_level) as u32..=model.level_units(model.max_level) as u32;
+    let Some(units) = units.filter(|u| range.contains(u)) else {
+        return Err(format!(
+            "value {number} is outside the model's range {lowest} to {highest}; {}",
+            allowed()
+        ));
+    };
+    let units = units as u16;
+    let rest = rest.trim();
+    if rest.is_empty() {
+        return Ok(units);
+    }
+    // A name after the number must be its whole part's.
+    let name = rest
+        .strip_prefix(['-', '–', '—', ':'])
+        .map(str::trim)
+        .or_else(|| rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')))
+        .ok_or_else(|| format!("{t:?} is not a value; {}", allowed()))?;
+    let value = model.value(units);
+    let expected = model.level_name(indicator, value.whole());
+    if same(name, expected) {
+        Ok(units)
+    } else {
+        Err(format!(
+            "value {t:?} does not match: {value} is level {} of this indicator, {expected:?}; {}",
+            value.whole(),
+            allowed()
+        ))
+    }
 }
 
 #[cfg(test)]

@@ -22,6 +22,9 @@ pub struct Document<'a> {
     pub grid: Option<Grid>,
     /// Printed on stderr after the output, one per line (not with `--quiet`).
     pub warnings: Vec<String>,
+    /// The one format this document will be written in, when known: a builder may then skip
+    /// the parts other formats read (a million answers' cells that JSON never shows).
+    pub only: Option<Format>,
 }
 
 /// A piece of a human-readable document, in order.
@@ -134,6 +137,24 @@ impl<T: serde::Serialize> Record for T {
 impl<'a> Document<'a> {
     pub fn new() -> Document<'a> {
         Document::default()
+    }
+
+    /// A document that will be written in `format` only (see [`Document::wants_text`]).
+    pub fn for_format(format: Format) -> Document<'a> {
+        Document {
+            only: Some(format),
+            ..Document::default()
+        }
+    }
+
+    /// True when the text blocks (and title) will be read: table or Markdown, or unknown.
+    pub fn wants_text(&self) -> bool {
+        matches!(self.only, None | Some(Format::Table | Format::Markdown))
+    }
+
+    /// True when the CSV grid will be read.
+    pub fn wants_grid(&self) -> bool {
+        matches!(self.only, None | Some(Format::Csv))
     }
 
     pub fn titled(title: impl Into<String>) -> Document<'a> {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::ser::Formatter;
 
 use crate::core::exact::{self, Decimal};
+use crate::core::value::Value;
 
 // A Decimal travels as a JSON number with exactly its digits (never through an f64); the
 // core knows nothing of JSON, so its serde impls live here.
@@ -34,6 +35,30 @@ impl<'de> Deserialize<'de> for Decimal {
             serde::de::Error::custom(format!("expected a decimal number, found {text}"))
         })?;
         Ok(Decimal::exact(&value))
+    }
+}
+
+// A level value travels as a JSON number with its digits: `3`, `1.26`.
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.decimals == 0 {
+            return serializer.serialize_u16(self.units);
+        }
+        let raw = serde_json::value::RawValue::from_string(self.to_string())
+            .map_err(serde::ser::Error::custom)?;
+        raw.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw: Box<serde_json::value::RawValue> = Deserialize::deserialize(deserializer)?;
+        let text = raw.get().trim().trim_matches('"');
+        Value::parse(text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "expected a level such as 3 or a value such as 1.26, found {text}"
+            ))
+        })
     }
 }
 
@@ -254,10 +279,10 @@ mod tests {
     #[test]
     fn opd_count_with_shared_and_with_copied_names() {
         let model = Model::load("spbe-2020").unwrap();
-        let answer = |opd: u32, indicator: u16| Answer {
+        let answer = |opd: u32, indicator: u8| Answer {
             opd,
             indicator,
-            level: 2,
+            value: 2,
             file: 0,
             line: 2,
             stage: None,

@@ -44,25 +44,7 @@ impl Exporter for MarkdownExporter {
                     }
                     match &t.empty {
                         Some(text) if t.rows.is_empty() => writeln!(out, "{}", cell(text))?,
-                        _ => {
-                            let rows: Vec<Vec<String>> = t
-                                .rows
-                                .iter()
-                                .map(|r| {
-                                    r.iter()
-                                        .enumerate()
-                                        .map(|(c, x)| {
-                                            if t.numeric.contains(&c) {
-                                                localize(x, style.lang).into_owned()
-                                            } else {
-                                                x.clone()
-                                            }
-                                        })
-                                        .collect()
-                                })
-                                .collect();
-                            write!(out, "{}", table(&t.header, &rows, &t.numeric))?
-                        }
+                        _ => write_table(out, &t.header, &t.rows, &t.numeric, style.lang)?,
                     }
                 }
             }
@@ -74,6 +56,45 @@ impl Exporter for MarkdownExporter {
 /// A cell's text: a pipe would end the cell and a line break the row.
 pub fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// Writes a Markdown table; `numeric` columns are right-aligned and written in `lang`.
+fn write_table(
+    out: &mut dyn Write,
+    header: &[String],
+    rows: &[Vec<String>],
+    numeric: &[usize],
+    lang: crate::output::i18n::Lang,
+) -> std::io::Result<()> {
+    write_header(out, header, numeric)?;
+    for r in rows {
+        let cells: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(c, x)| {
+                if numeric.contains(&c) {
+                    cell(&localize(x, lang))
+                } else {
+                    cell(x)
+                }
+            })
+            .collect();
+        writeln!(out, "| {} |", cells.join(" | "))?;
+    }
+    Ok(())
+}
+
+fn write_header<S: AsRef<str>>(
+    out: &mut dyn Write,
+    header: &[S],
+    numeric: &[usize],
+) -> std::io::Result<()> {
+    let names: Vec<String> = header.iter().map(|h| cell(h.as_ref())).collect();
+    writeln!(out, "| {} |", names.join(" | "))?;
+    let rule: Vec<&str> = (0..header.len())
+        .map(|i| if numeric.contains(&i) { "---:" } else { "---" })
+        .collect();
+    writeln!(out, "| {} |", rule.join(" | "))
 }
 
 /// A Markdown table; `numeric` columns are right-aligned.

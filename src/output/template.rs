@@ -5,7 +5,8 @@ use std::io::Write;
 
 use anyhow::Context;
 use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, Format, FormatBorder, Formula, Workbook,
+    DataValidation, DataValidationErrorStyle, DataValidationRule, Format, FormatBorder, Formula,
+    Workbook,
 };
 
 use crate::core::model::Model;
@@ -24,11 +25,28 @@ pub const HEADER: [&str; 8] = [
 ];
 const LEVEL_COL: u16 = 4;
 
-/// The dropdown values of one indicator: `3 - Terdefinisi`.
+/// The dropdown values of one indicator: `3 - Terdefinisi`. For a model of decimal values, what
+/// a value may be and the names of the whole levels: `1.00 to 5.00, 2 decimals | 1 Rintisan`.
 fn choices(model: &Model, indicator: usize) -> Vec<String> {
-    (model.min_level..=model.max_level)
-        .map(|l| format!("{l} - {}", model.level_name(indicator, l)))
+    let names = (model.min_level..=model.max_level).map(|l| {
+        if model.decimal_values() {
+            format!("{l} {}", model.level_name(indicator, l))
+        } else {
+            format!("{l} - {}", model.level_name(indicator, l))
+        }
+    });
+    if model.decimal_values() {
+        std::iter::once(format!(
+            "{} to {}, {} decimals",
+            model.value(model.level_units(model.min_level)),
+            model.value(model.level_units(model.max_level)),
+            model.level_decimals
+        ))
+        .chain(names)
         .collect()
+    } else {
+        names.collect()
+    }
 }
 
 /// The template's rows, one per indicator.
@@ -117,6 +135,23 @@ pub fn xlsx(model: &Model, opd: Option<&str>) -> anyhow::Result<Vec<u8>> {
             sheet.write_string(r, 2, ind.code.as_deref().unwrap_or(""))?;
             sheet.write_string_with_format(r, 3, &ind.name, &wrap)?;
             let (first, last) = scale_rows[ind.scale];
+            if model.decimal_values() {
+                let (lo, hi) = (model.min_level as f64, model.max_level as f64);
+                let dv = DataValidation::new()
+                    .allow_decimal_number(DataValidationRule::Between(lo, hi))
+                    .set_input_title("Value")?
+                    .set_input_message(format!(
+                        "A value from {} to {} with at most {} decimals, e.g. 1.26",
+                        model.value(model.level_units(model.min_level)),
+                        model.value(model.level_units(model.max_level)),
+                        model.level_decimals
+                    ))?
+                    .set_error_title("Not a value")?
+                    .set_error_message("Type a number in the model's range")?
+                    .set_error_style(DataValidationErrorStyle::Warning);
+                sheet.add_data_validation(r, LEVEL_COL, r, LEVEL_COL, &dv)?;
+                continue;
+            }
             let dv = DataValidation::new()
                 .allow_list_formula(Formula::new(format!("=levels!$D${first}:$D${last}")))
                 .set_input_title("Level")?

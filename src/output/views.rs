@@ -5,7 +5,8 @@
 use crate::core::evaluate::Notice;
 use crate::core::model::{Model, short_hash};
 use crate::core::scorecard::Scorecard;
-use crate::output::document::{Block, Document, Grid, Md, Paint, Table};
+use crate::core::value::Value;
+use crate::output::document::{Block, Document, Format, Grid, Md, Paint, Table};
 use crate::output::i18n::{Labels, Lang};
 
 /// What a human-readable scorecard shows, in order.
@@ -36,6 +37,30 @@ pub fn owner_cell(i: &crate::core::scorecard::IndicatorResult) -> String {
 /// The OPD column: each OPD's answer as `Bappeda 3, BPKAD 4`, or the no-answer label where the
 /// level was filled in at the lowest.
 pub fn opd_levels_cell(i: &crate::core::scorecard::IndicatorResult, l: &Labels) -> String {
+    if let Some(e) = &i.external {
+        match e.status.as_str() {
+            "pending" => {
+                return format!(
+                    "({} {}, {})",
+                    l.pick("pending: value from", "menunggu: nilai dari"),
+                    e.index,
+                    e.agency
+                );
+            }
+            "converted" => {
+                return format!(
+                    "({} {}, {})",
+                    e.index,
+                    e.source_value
+                        .as_ref()
+                        .map(|v| l.num(v.as_str()))
+                        .unwrap_or_default(),
+                    l.pick("converted", "dikonversi")
+                );
+            }
+            _ => {}
+        }
+    }
     if i.filled {
         l.no_answer.to_string()
     } else {
@@ -215,7 +240,7 @@ pub fn scorecard_view(model: &Model, card: &Scorecard, l: &Labels) -> ScorecardV
         )
         .numeric(if with_domain { &[3, 4] } else { &[2, 3] }),
     );
-    let points_decimals = model.weight_decimals() + 2;
+    let points_decimals = model.weight_decimals() + model.level_decimals + 2;
     let staged = card.indicators.iter().any(|i| i.stage.is_some());
     let with_owners = card.indicators.iter().any(|i| i.owners.is_some());
     let mut header = indicator_header(l);
@@ -299,6 +324,36 @@ pub fn scorecard_view(model: &Model, card: &Scorecard, l: &Labels) -> ScorecardV
             r.filled_at_lowest.join(", ")
         ));
     }
+    if !r.pending_external.is_empty() {
+        receipt.push(format!(
+            "  {}: {}",
+            l.pick(
+                "pending, counted 1.00 until another agency's index is known",
+                "menunggu, dihitung 1,00 sampai indeks instansi lain diketahui"
+            ),
+            r.pending_external.join(", ")
+        ));
+    }
+    if !r.external_values.is_empty() {
+        receipt.push(format!(
+            "  {}: {}",
+            l.pick(
+                "converted from other agencies' indices",
+                "dikonversi dari indeks instansi lain"
+            ),
+            r.external_values
+                .iter()
+                .map(|v| format!(
+                    "{} {}={} -> {}",
+                    v.indicator,
+                    v.key,
+                    l.num(v.value.as_str()),
+                    v.level
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     ScorecardView {
         heading,
         headline,
@@ -309,33 +364,47 @@ pub fn scorecard_view(model: &Model, card: &Scorecard, l: &Labels) -> ScorecardV
 
 /// The scorecard as a document: heading, headline, tables, receipt; its JSON is the scorecard
 /// itself and its CSV one row per indicator.
-pub fn scorecard<'a>(model: &Model, card: &'a Scorecard, l: &Labels) -> Document<'a> {
-    let view = scorecard_view(model, card, l);
-    let mut doc = Document::titled(format!(
-        "{} {}: {}",
-        card.model.name,
-        l.num(card.index_rounded.as_str()),
-        card.predicate
-    ));
-    doc.lines(view.heading, Md::List).gap();
-    let paint = model
-        .predicates
-        .iter()
-        .position(|p| p.name == card.predicate)
-        .map(|rank| Paint {
-            word: card.predicate.clone(),
-            rank,
-            bands: model.predicates.len(),
+pub fn scorecard<'a>(
+    model: &Model,
+    card: &'a Scorecard,
+    l: &Labels,
+    format: Option<Format>,
+) -> Document<'a> {
+    let mut doc = Document {
+        only: format,
+        ..Document::default()
+    };
+    if doc.wants_text() {
+        let view = scorecard_view(model, card, l);
+        doc.title = Some(format!(
+            "{} {}: {}",
+            card.model.name,
+            l.num(card.index_rounded.as_str()),
+            card.predicate
+        ));
+        doc.lines(view.heading, Md::List).gap();
+        let paint = model
+            .predicates
+            .iter()
+            .position(|p| p.name == card.predicate)
+            .map(|rank| Paint {
+                word: card.predicate.clone(),
+                rank,
+                bands: model.predicates.len(),
+            });
+        doc.blocks.push(Block::Headline {
+            text: view.headline,
+            paint,
         });
-    doc.blocks.push(Block::Headline {
-        text: view.headline,
-        paint,
-    });
-    for s in view.sections {
-        doc.gap().table(s);
+        for s in view.sections {
+            doc.gap().table(s);
+        }
+        doc.gap().lines(view.receipt, Md::Lines);
     }
-    doc.gap().lines(view.receipt, Md::Lines);
-    doc.record(card).grid(scorecard_grid(card));
+    if doc.wants_grid() {
+        doc.grid(scorecard_grid(card));
+    }
+    doc.record(card);
     doc.warnings = card.warnings.clone();
     doc
 }
@@ -365,6 +434,10 @@ pub fn scorecard_grid(card: &Scorecard) -> Grid {
     if with_owners {
         header.extend(["owners", "contributors"]);
     }
+    let with_external = card.indicators.iter().any(|i| i.external.is_some());
+    if with_external {
+        header.extend(["external", "external_value"]);
+    }
     let domain_of = |aspect: &str| {
         card.aspects
             .iter()
@@ -372,7 +445,7 @@ pub fn scorecard_grid(card: &Scorecard) -> Grid {
             .and_then(|a| a.domain.clone())
             .unwrap_or_default()
     };
-    let opt = |v: Option<u8>| v.map(|x| x.to_string()).unwrap_or_default();
+    let opt = |v: Option<Value>| v.map(|x| x.to_string()).unwrap_or_default();
     let rows: Vec<Vec<String>> = card
         .indicators
         .iter()
@@ -402,6 +475,15 @@ pub fn scorecard_grid(card: &Scorecard) -> Grid {
             if with_owners {
                 row.push(i.owners.clone().unwrap_or_default().join("; "));
                 row.push(i.contributors.clone().unwrap_or_default().join("; "));
+            }
+            if with_external {
+                let e = i.external.as_ref();
+                row.push(e.map(|e| e.status.clone()).unwrap_or_default());
+                row.push(
+                    e.and_then(|e| e.source_value.as_ref())
+                        .map(|v| v.to_string())
+                        .unwrap_or_default(),
+                );
             }
             row
         })
@@ -437,13 +519,61 @@ pub fn notice(n: &Notice, l: &Labels) -> String {
                 .join("; ")
         ),
         Notice::Unanswered { indicators, lowest } => format!(
-            "{} indikator tidak dijawab dan dinilai pada tingkat terendah {lowest}: {}",
+            "{} indikator tidak dijawab dan dinilai pada tingkat terendah {}: {}",
             indicators.len(),
+            l.num(lowest.to_string()),
             indicators.join(", ")
         ),
-        Notice::MeanEstimate => {
-            "combine=mean memberi perkiraan: kementerian menilai satu tingkat bulat per indikator"
-                .into()
+        Notice::MeanEstimate {
+            decimal_values: false,
+        } => "combine=mean memberi perkiraan: kementerian menilai satu tingkat bulat per indikator"
+            .into(),
+        Notice::MeanEstimate {
+            decimal_values: true,
+        } => "combine=mean memberi perkiraan: asesor memberi satu nilai per indikator, bukan rata-rata jawaban OPD".into(),
+        Notice::ExternalPending {
+            indicator,
+            name,
+            source,
+            key,
+            lowest,
+        } => format!(
+            "menunggu: nilai dari {source}: indikator {indicator} {name} dihitung {} sampai nilai itu terbit, seperti asesor menghitungnya; berikan dengan --external {key}=NILAI",
+            l.num(lowest.to_string())
+        ),
+        Notice::ExternalConverted {
+            indicator,
+            name,
+            source,
+            key,
+            given,
+            band,
+            level,
+            value,
+            confidence,
+            replaced,
+        } => {
+            let mut text = format!(
+                "indeks lain: indikator {indicator} {name} bernilai {} hasil konversi dari {source} {given} (--external {key}={given}), pita {} = level {level}",
+                l.num(value.to_string()),
+                band.replace(" to ", " sampai ").replace('.', ",")
+            );
+            if let Some(c) = confidence {
+                let c = match c.as_str() {
+                    "unverified" => "belum terverifikasi",
+                    "low" => "rendah keyakinannya",
+                    "medium" => "cukup yakin",
+                    other => other,
+                };
+                text.push_str(&format!("; pita konversi {c} (bukan konversi resmi)"));
+            }
+            if let Some(r) = replaced {
+                text.push_str(&format!(
+                    "; nilai {} dari lembar jawaban tidak dipakai",
+                    l.num(r)
+                ));
+            }
+            text
         }
         Notice::NotOfficial { model, status } => format!(
             "model {model} berstatus {status}, bukan resmi: baca hasilnya dengan mengingat hal itu"

@@ -41,7 +41,7 @@ fn read(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<AnswerSet, Sh
 }
 
 /// OPD, indicator, level, evidence, note.
-type Essence = (String, u16, u8, Option<String>, Option<String>);
+type Essence = (String, u8, u16, Option<String>, Option<String>);
 
 /// What must not change between variants: who answered what, with which evidence and note.
 fn essence(set: &AnswerSet) -> Vec<Essence> {
@@ -51,7 +51,7 @@ fn essence(set: &AnswerSet) -> Vec<Essence> {
             (
                 set.opds[a.opd as usize].clone(),
                 a.indicator,
-                a.level,
+                a.value,
                 set.evidence(a).map(String::from),
                 set.note(a).map(|n| n.replace("\r\n", "\n")),
             )

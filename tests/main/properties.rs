@@ -57,7 +57,7 @@ proptest! {
             let lv: Vec<Exact> = answers
                 .iter()
                 .map(|a| {
-                    let t = Tally::of(a.iter().copied());
+                    let t = Tally::of(a.iter().map(|&l| l as u16));
                     one(model(), &t, &t, c).level
                 })
                 .collect();

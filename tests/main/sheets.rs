@@ -449,7 +449,7 @@ fn an_xls_written_by_libreoffice_is_read_like_an_xlsx() {
     assert_eq!(
         err,
         format!(
-            "error: 2 problems in the answer sheets:\n  {xls}:Jawaban!C7: column \"Tingkat Kematangan\": \"Terdefinisi\" is not a level; write a whole number from 1 to 5, a level name (Rintisan, Terkelola, Terstandarisasi, Terintegrasi dan Terukur, Optimum) or the dropdown form \"3 - Terstandarisasi\"\n  {xls}:Jawaban!A8: column \"No. Indikator\": unknown indicator \"44\"; the model pemdi-2026 has indicators 1 to 20\n"
+            "error: 2 problems in the answer sheets:\n  {xls}:Jawaban!C7: column \"Tingkat Kematangan\": \"Terdefinisi\" is not a value; write a value from 1.00 to 5.00 with at most 2 decimals (e.g. 1.26 or 1,26), or a level name (Rintisan, Terkelola, Terstandarisasi, Terintegrasi dan Terukur, Optimum) for its whole level\n  {xls}:Jawaban!A8: column \"No. Indikator\": unknown indicator \"44\"; the model pemdi-2026 has indicators 1 to 20\n"
         )
     );
 

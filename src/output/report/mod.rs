@@ -18,6 +18,7 @@ use crate::core::model::Model;
 use crate::core::plan;
 use crate::core::score::{PredicateBasis, predicate, score};
 use crate::core::scorecard::Scorecard;
+use crate::core::value::Value;
 use crate::output::i18n::{Labels, Lang};
 
 /// The `method` of a roadmap from [`fewest_raises`]; rendered as `Labels::roadmap_method`.
@@ -47,6 +48,8 @@ pub struct Report {
     pub decimals: u32,
     /// Digits of weights (2 for 1.30 %).
     pub weight_decimals: u32,
+    /// Digits of an indicator's value (2 for Pemdi's 1.26, 0 for whole levels).
+    pub level_decimals: u32,
     /// The levels that scored, exactly, model order.
     pub levels: Vec<Exact>,
     /// Exact aspect and domain indices, model order.
@@ -72,7 +75,7 @@ pub struct OpdRow {
 pub struct Disagreement {
     /// Position in the model (and in `card.indicators`).
     pub indicator: usize,
-    pub answers: Vec<(String, u8)>,
+    pub answers: Vec<(String, Value)>,
     pub used: String,
 }
 
@@ -223,6 +226,7 @@ impl Report {
             max_level: model.max_level,
             decimals: model.decimals,
             weight_decimals: model.weight_decimals(),
+            level_decimals: model.level_decimals,
             aspect_index: ev.scores.aspects.clone(),
             domain_index: ev.scores.domains.clone(),
             levels: ev.levels.clone(),
@@ -249,7 +253,7 @@ impl Report {
 
     /// The digits index points need: the weights' and 2 more (a level × weight / 100).
     pub fn points_decimals(&self) -> u32 {
-        self.weight_decimals + 2
+        self.weight_decimals + self.level_decimals + 2
     }
 
     /// Aspect indices after the roadmap, when there is one.

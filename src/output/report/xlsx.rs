@@ -395,7 +395,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
             text(ws, r, 0, &a.opd)?;
             text(ws, r, 1, &i.id)?;
             text(ws, r, 2, &i.name)?;
-            ws.write_number_with_format(r, 3, a.level as f64, &f.int)?;
+            ws.write_number_with_format(r, 3, num(&a.level.to_string()), &f.int)?;
             ws.write_number(r, 4, num(i.level.as_str()))?;
             text(ws, r, 5, if i.min != i.max { "✗" } else { "" })?;
             text_fmt(ws, r, 6, &own(&report.evidence[*k]), &f.wrap)?;
