@@ -15,6 +15,8 @@ mod harness;
 mod architecture;
 #[path = "main/check.rs"]
 mod check;
+#[path = "main/criteria.rs"]
+mod criteria;
 #[path = "main/ecosystem.rs"]
 mod ecosystem;
 #[path = "main/gap.rs"]
@@ -33,6 +35,8 @@ mod models;
 mod opd;
 #[path = "main/pemdi.rs"]
 mod pemdi;
+#[path = "main/plan.rs"]
+mod plan;
 #[path = "main/properties.rs"]
 mod properties;
 #[path = "main/readme.rs"]

@@ -6,11 +6,13 @@ use std::path::Path;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
-use crate::cmd::args::{InputArgs, SUCCESS, WhatIfArgs};
+use crate::cmd::args::{InputArgs, PlanArgs, SUCCESS, WhatIfArgs};
+use crate::core::consolidate::Combine;
+use crate::core::plan;
 use crate::core::score::PredicateBasis;
 use crate::output::destination::Output;
 use crate::output::i18n::Lang;
-use crate::output::report::{self, Report, ReportOptions};
+use crate::output::report::{self, Report, ReportOptions, ReportPlan};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
@@ -45,7 +47,7 @@ impl ReportFormat {
 
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  spbe report examples/kota-contoh --title \"Pemerintah Kota Contoh\" --target 3 -o laporan.html\n  spbe report examples/kota-contoh --target Baik --lang id -o laporan.xlsx\n  spbe report examples/kota-contoh --format markdown >> \"$GITHUB_STEP_SUMMARY\""
+    after_help = "Examples:\n  spbe report examples/kota-contoh --title \"Pemerintah Kota Contoh\" --target 3 -o laporan.html\n  spbe report examples/kota-contoh --target Baik --lang id -o laporan.xlsx\n  spbe report examples/kota-contoh --target-path 2027=3.0,2028=3.3,2029=3.5 --owners examples/owners-kota-contoh.csv -o rencana.html\n  spbe report examples/kota-contoh --format markdown >> \"$GITHUB_STEP_SUMMARY\""
 )]
 pub struct ReportArgs {
     #[command(flatten)]
@@ -55,10 +57,10 @@ pub struct ReportArgs {
     #[arg(long, value_enum, default_value_t = PredicateBasis::Exact)]
     pub predicate_basis: PredicateBasis,
 
-    /// The index to reach: a number (3, 3.5, 3,5) or a predicate name (Baik); adds the gap and
-    /// the roadmap.
-    #[arg(long, short = 't', value_name = "INDEX|PREDICATE")]
-    pub target: Option<String>,
+    /// With a target or a path: the gap and the roadmap, the same steps `spbe gap` plans with
+    /// the same options, each with the OPD to act.
+    #[command(flatten)]
+    pub plan: PlanArgs,
 
     /// The report's title, e.g. the institution's name.
     #[arg(long, value_name = "TEXT")]
@@ -122,27 +124,41 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<u8> {
         );
     }
     let date = args.date.as_deref().map(report::parse_date).transpose()?;
-    // Check the target before reading any sheet, so a typo fails fast.
+    // Check the target, limits and effort file before reading any sheet, so a typo fails fast.
     let model = args.input.load_model()?;
-    let target = args
-        .target
-        .as_deref()
-        .map(|t| report::parse_target(&model, t))
-        .transpose()?;
+    let request = args.plan.request(&model)?;
     let loaded = args
         .input
         .load_with(model, args.predicate_basis, &WhatIfArgs::default())?;
-    let model = &loaded.model;
     let ev = loaded.evaluate()?;
+    // The last (or only) target; the plan of `spbe gap` with the same options, except under
+    // --combine mean (an estimate between levels: the report says there is no roadmap).
+    let target = request.as_ref().map(|r| match &r.goal {
+        plan::Goal::Target(t) => t.clone(),
+        plan::Goal::Path { milestones, .. } => milestones.last().expect("a year").target.clone(),
+    });
+    let planned = match request {
+        Some(r) if ev.policy.combine != Combine::Mean => Some(r.plan(&ev)?),
+        _ => None,
+    };
     let options = ReportOptions {
         title: args.title.clone(),
         lang: Lang::or_env(args.lang),
         data_date: date.unwrap_or_else(|| data_date(&loaded.answers.files)),
         target,
+        plan: planned.as_ref().map(|p| ReportPlan {
+            plan: &p.plan,
+            efforts: p.request.efforts.as_ref(),
+            limits: &p.request.limits,
+            per_year: p.request.per_year,
+        }),
     };
+    let model = &loaded.model;
     let report = Report::build(&ev, options);
     let warnings = crate::output::views::notices(&ev.notices, report.labels());
-    let mut out = Output::create(args.output.as_deref(), &args.input.files())?;
+    let mut read = args.input.files();
+    read.extend(args.plan.files());
+    let mut out = Output::create(args.output.as_deref(), &read)?;
     match format {
         ReportFormat::Html => out.write_all(report::html::render(&report, model).as_bytes())?,
         ReportFormat::Markdown => {

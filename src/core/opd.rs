@@ -112,6 +112,9 @@ pub struct Step {
     pub indicator: String,
     pub from: u8,
     pub to: u8,
+    /// The evaluation year it is taken before (a `--target-path` plan); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -233,6 +236,7 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
                 indicator: model.indicators[s.indicator].id.clone(),
                 from: s.from,
                 to: s.to,
+                year: s.year,
             };
             let to = if !owned_by[s.indicator].is_empty() {
                 &owned_by[s.indicator]
@@ -637,6 +641,7 @@ mod tests {
             to: from + 1,
             gain: m.indicators[indicator].weight,
             effort: 1,
+            year: None,
         };
         let steps = [raise(35, 3), raise(0, 2), raise(46, 1)];
         let ev = evaluate(&m, &set, policy(Some(&map))).unwrap();
@@ -648,6 +653,7 @@ mod tests {
             indicator: i.into(),
             from,
             to,
+            year: None,
         };
         assert_eq!(row(&a, "BKPSDM").roadmap, Some(vec![step("36", 3, 4)]));
         assert_eq!(row(&a, "Diskominfo").roadmap, Some(vec![step("1", 2, 3)]));

@@ -3,6 +3,7 @@
 //! Markdown renderers ([`report`]). Also: the `-o` destination (never replacing an input), the
 //! terminal (colour, width, warnings) and the labels in each language.
 
+pub mod criteria;
 pub mod csv;
 pub mod destination;
 pub mod document;
@@ -10,6 +11,7 @@ pub mod i18n;
 pub mod json;
 pub mod markdown;
 pub mod report;
+pub mod roadmap;
 pub mod table;
 pub mod template;
 pub mod term;

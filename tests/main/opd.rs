@@ -477,7 +477,7 @@ fn target_shares_the_gap_roadmap_out_to_owners() {
         "{table}"
     );
     assert!(
-        table.contains("Roadmap steps: the fewest level steps to the target"),
+        table.contains("Roadmap steps: the steps of `spbe gap` with the same options"),
         "{table}"
     );
 }

@@ -150,7 +150,7 @@ fn xlsx_template_has_dropdowns_frozen_header_widths_and_round_trips() {
     assert!(xml.contains("<col "));
 
     let mut wb: Xlsx<_> = calamine::open_workbook(&blank).unwrap();
-    assert_eq!(wb.sheet_names(), ["answers", "levels"]);
+    assert_eq!(wb.sheet_names(), ["answers", "levels", "Kriteria"]);
     let levels = wb.worksheet_range("levels").unwrap();
     assert_eq!(
         levels.get_value((6, 3)).unwrap().to_string(),
