@@ -47,6 +47,8 @@ mod report;
 mod safety;
 #[path = "main/score.rs"]
 mod score;
+#[path = "main/sheets.rs"]
+mod sheets;
 #[path = "main/template.rs"]
 mod template;
 #[path = "main/validate.rs"]

@@ -17,6 +17,7 @@ use crate::core::owners::OwnerMap;
 use crate::core::plan;
 use crate::core::score::PredicateBasis;
 use crate::core::stage::Stage;
+use crate::input::columns::{self, ColumnName, StageColumn};
 use crate::input::decode::{Delimiter, Encoding};
 use crate::input::model::DEFAULT_MODEL;
 use crate::input::sheets::{self, ReadOptions};
@@ -125,7 +126,7 @@ pub enum Command {
 /// The answer sheets and how to read and consolidate them; shared by every command that scores.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
-    /// Answer sheets (CSV, TSV, XLSX, ODS) or folders of them; `-` reads stdin.
+    /// Answer sheets (CSV, TSV, XLSX, XLS, ODS) or folders of them; `-` reads stdin.
     #[arg(value_name = "INPUT", required = true, value_hint = clap::ValueHint::AnyPath)]
     pub inputs: Vec<PathBuf>,
 
@@ -137,7 +138,8 @@ pub struct InputArgs {
     #[arg(long, value_enum, default_value_t = Combine::Min)]
     pub combine: Combine,
 
-    /// Treat an indicator nobody answered as an error instead of scoring it at the lowest level.
+    /// Treat as errors what is otherwise a warning: an indicator nobody answered (scored at the
+    /// lowest level), a sheet with no answers yet, a sheet sent again under a revised name.
     #[arg(long)]
     pub strict: bool,
 
@@ -209,8 +211,8 @@ impl WhatIfArgs {
     }
 }
 
-/// How to read answer-sheet files: encoding, delimiter and workbook sheet. Everything is detected
-/// unless forced; shared by every command that reads answer sheets.
+/// How to read answer-sheet files: encoding, delimiter, workbook sheet, header row and column
+/// names. Everything is detected unless forced; shared by every command that reads answer sheets.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ReadArgs {
     /// Force the text encoding of CSV sheets (default: a BOM decides, else UTF-8, falling back to
@@ -223,18 +225,67 @@ pub struct ReadArgs {
     #[arg(long, value_name = "CHAR")]
     pub input_delimiter: Option<Delimiter>,
 
-    /// The sheet to read in XLSX/ODS workbooks (default: the first sheet).
+    /// The sheet to read in XLSX/XLS/ODS workbooks (default: the first sheet with a header row;
+    /// instruction and cover sheets are skipped).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+
+    /// The header row: its line in a CSV file or its row number in Excel (default: the first of
+    /// the first 30 rows that has the indicator and level columns; title rows above it are
+    /// skipped).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_row: Option<u64>,
+
+    /// The sheet's own name for a column, e.g. `--column indicator=indikator_no` (repeatable).
+    /// Roles: indicator, level, opd, evidence, note, stage. Names are matched ignoring case and
+    /// the spaces, `_`, `-` and `.` between words.
+    #[arg(long = "column", value_name = "ROLE=HEADER", value_parser = parse_column)]
+    pub columns: Vec<ColumnName>,
+
+    /// A column holding each row's level at one stage, e.g. `--stage-column mandiri=level_mandiri
+    /// --stage-column akhir=level_final` (repeatable): each row gives one answer per stage; an
+    /// empty cell is no answer for that stage.
+    #[arg(long = "stage-column", value_name = "STAGE=HEADER", value_parser = parse_stage_column)]
+    pub stage_columns: Vec<StageColumn>,
+}
+
+fn parse_column(text: &str) -> Result<ColumnName, String> {
+    text.parse()
+}
+
+fn parse_stage_column(text: &str) -> Result<StageColumn, String> {
+    text.parse()
 }
 
 impl ReadArgs {
-    pub fn options(&self) -> ReadOptions {
-        ReadOptions {
+    /// The reading options, with `--column` and `--stage-column` checked together.
+    pub fn options(&self) -> anyhow::Result<ReadOptions> {
+        columns::check_columns(&self.columns, &self.stage_columns).map_err(anyhow::Error::msg)?;
+        Ok(ReadOptions {
             encoding: self.encoding,
             delimiter: self.input_delimiter.map(|d| d.0),
             sheet: self.sheet.clone(),
-        }
+            header_row: self.header_row,
+            columns: self.columns.clone(),
+            stage_columns: self.stage_columns.clone(),
+            strict: false,
+        })
+    }
+}
+
+/// Says with `-v` what was read: workbook sheets, title rows, resent files, each file's rows.
+pub fn explain_read(answers: &AnswerSet) {
+    for note in &answers.notes {
+        term::verbose(note.clone());
+    }
+    for f in &answers.files {
+        term::verbose(format!(
+            "read {}: {} answer row{}, sha256 {}",
+            f.path,
+            f.rows,
+            if f.rows == 1 { "" } else { "s" },
+            f.sha256
+        ));
     }
 }
 
@@ -305,16 +356,12 @@ impl InputArgs {
 
     /// Reads the answer sheets (and says what was read with `-v`).
     pub fn load_answers(&self, model: &Model) -> anyhow::Result<AnswerSet> {
-        let answers = sheets::load_with(model, &self.inputs, &self.read.options())?;
-        for f in &answers.files {
-            term::verbose(format!(
-                "read {}: {} answer row{}, sha256 {}",
-                f.path,
-                f.rows,
-                if f.rows == 1 { "" } else { "s" },
-                f.sha256
-            ));
-        }
+        let options = ReadOptions {
+            strict: self.strict,
+            ..self.read.options()?
+        };
+        let answers = sheets::load_with(model, &self.inputs, &options)?;
+        explain_read(&answers);
         term::verbose(format!(
             "{} answers from {} OPD; combine {}: {}",
             answers.answers.len(),

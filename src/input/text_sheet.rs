@@ -424,7 +424,7 @@ pub fn read_on_a_thread<T>(
     too_big: fn(u64) -> String,
     encoding: Encoding,
     delimiter: Option<u8>,
-    recognised: fn(&str) -> bool,
+    recognised: &(dyn Fn(&str) -> bool + Sync),
     consume: impl FnOnce(Opened) -> T,
 ) -> (T, Result<String, String>) {
     std::thread::scope(|scope| {
@@ -1132,7 +1132,7 @@ mod tests {
             |n| format!("{n} bytes"),
             Encoding::Auto,
             None,
-            |_| false,
+            &|_: &str| false,
             |opened| {
                 let Opened::Text(mut rows) = opened else {
                     panic!("not text")
