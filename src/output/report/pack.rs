@@ -367,7 +367,14 @@ pub fn xlsx(pack: &Pack, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let wrap = Format::new().set_text_wrap();
     let ws = wb.add_worksheet();
     ws.set_name("OPD")?;
-    let put = |s: &str| neutralize(s).into_owned();
+    // A cell that would start a formula is neutralised; the lone `-` of an empty cell is not.
+    let put = |s: &str| {
+        if s == "-" {
+            s.to_string()
+        } else {
+            neutralize(s).into_owned()
+        }
+    };
     let mut r = 0u32;
     ws.write_string_with_format(r, 0, put(&pack.title), &bold)?;
     r += 2;
