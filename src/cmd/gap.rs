@@ -10,9 +10,11 @@ use crate::core::consolidate::Combine;
 use crate::core::evaluate::Evaluation;
 use crate::core::evaluate::Override;
 use crate::core::exact::{self, Decimal, Exact};
+use crate::core::model::{CriteriaConfidence, LevelRequirement};
 use crate::core::plan::{Goal, Outcome};
 use crate::core::score::{PredicateBasis, predicate};
 use crate::core::scorecard::{ModelInfo, SCHEMA_VERSION, Tool};
+use crate::output::criteria;
 use crate::output::document::{Document, Grid, Md, Table};
 use crate::output::i18n::{Labels, Lang};
 use crate::output::roadmap::{self, RoadmapView, StepView};
@@ -160,6 +162,21 @@ pub struct StepRow {
     pub index_after: Decimal,
     pub index_after_rounded: Decimal,
     pub predicate_after: String,
+    /// What the level `to` requires, in the model's language (Indonesian for the embedded
+    /// models); absent when the model gives no criteria for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub criteria: Option<String>,
+    /// The criteria's English gloss, when the model has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub criteria_en: Option<String>,
+    /// How far the criteria are trusted; absent without criteria.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub criteria_confidence: Option<CriteriaConfidence>,
+    /// The evidence (data dukung) to prepare for the level; absent without criteria.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+    #[serde(skip)]
+    pub requirement: Option<LevelRequirement>,
 }
 
 /// One evaluation year of a `--target-path` plan.
@@ -277,6 +294,11 @@ fn document<'a>(r: &'a GapReport, l: &Labels) -> Document<'a> {
     for s in sections(r, l) {
         doc.table(s).gap();
     }
+    let needs = step_needs(r, l);
+    if !needs.is_empty() {
+        doc.lines(vec![criteria::step_lines_title(l)], Md::Strong);
+        doc.lines(needs, Md::List).gap();
+    }
     doc.lines(summary(r, l), Md::Lines);
     let steps = steps_table(r, &r.steps, "", &crate::output::i18n::EN);
     doc.record(r).grid(Grid {
@@ -316,6 +338,15 @@ pub fn build(ev: &Evaluation<'_>, planned: &Planned, l: &Labels) -> GapReport {
         index_after: Decimal::exact(&s.index_after),
         index_after_rounded: Decimal::rounded(&s.index_after, d),
         predicate_after: s.predicate_after.clone(),
+        criteria: s.requirement.as_ref().map(|q| q.criteria.clone()),
+        criteria_en: s.requirement.as_ref().and_then(|q| q.criteria_en.clone()),
+        criteria_confidence: s.requirement.as_ref().map(|q| q.confidence),
+        evidence: s
+            .requirement
+            .as_ref()
+            .map(|q| q.evidence.clone())
+            .unwrap_or_default(),
+        requirement: s.requirement.clone(),
     };
     let steps: Vec<StepRow> = view.steps.iter().map(step_row).collect();
     let years = view.is_path().then(|| {
@@ -484,6 +515,27 @@ pub fn build(ev: &Evaluation<'_>, planned: &Planned, l: &Labels) -> GapReport {
             model.level_decimals,
         ),
     }
+}
+
+/// One short line per roadmap step shown: what the level it reaches requires (the steps the
+/// tables show: none for an unreachable path).
+fn step_needs(r: &GapReport, l: &Labels) -> Vec<String> {
+    let steps: Vec<&StepRow> = match &r.years {
+        None => r.steps.iter().collect(),
+        Some(years) if r.status == "reachable" => years.iter().flat_map(|y| &y.steps).collect(),
+        Some(_) => Vec::new(),
+    };
+    steps
+        .iter()
+        .filter_map(|s| {
+            let q = s.requirement.as_ref()?;
+            let line = criteria::step_line(&s.indicator, s.to, q, l);
+            Some(match s.year {
+                Some(y) => format!("{y}: {line}"),
+                None => line,
+            })
+        })
+        .collect()
 }
 
 /// A table of steps: `#`, (the year in a path's CSV), the indicator, from, to, gain, (effort),

@@ -9,6 +9,7 @@ use crate::core::exact;
 use crate::core::model::Model;
 use crate::core::opd::{OpdInput, OpdReport, id_list};
 use crate::core::score::PredicateBasis;
+use crate::output::criteria;
 use crate::output::document::{Document, Grid, Md, Table};
 use crate::output::i18n::{Labels, Lang};
 use crate::output::views;
@@ -56,6 +57,25 @@ pub fn run(args: &OpdArgs) -> anyhow::Result<u8> {
     });
     let l = args.output.labels();
     let mut doc = document(model, &report, l);
+    // Under the table, one short line per roadmap step: what the level it reaches requires.
+    let needs: Vec<String> = steps
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|s| {
+            let q = model.requirement(s.indicator, s.to)?;
+            let line = criteria::step_line(&model.indicators[s.indicator].id, s.to, q, l);
+            Some(match s.year {
+                Some(y) => format!("{y}: {line}"),
+                None => line,
+            })
+        })
+        .collect();
+    if !needs.is_empty() {
+        doc.gap()
+            .lines(vec![criteria::step_lines_title(l)], Md::Strong);
+        doc.lines(needs, Md::List);
+    }
     doc.warnings = views::notices(&ev.notices, l);
     doc.warnings
         .extend(report.warnings[ev.warnings.len()..].iter().cloned());

@@ -222,7 +222,7 @@ pub struct Requirements {
 }
 
 /// What one level of one indicator requires.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LevelRequirement {
     /// What the level requires, in the model's language (Indonesian for the embedded models).
     pub criteria: String,

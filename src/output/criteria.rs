@@ -42,6 +42,29 @@ pub fn with_confidence(req: &LevelRequirement, l: &Labels) -> String {
     }
 }
 
+/// One short line for a roadmap step under a table: `47 → 3: what the level adds`, shortened,
+/// in the reader's language, with its confidence when that is not official.
+pub fn step_line(id: &str, to: u8, req: &LevelRequirement, l: &Labels) -> String {
+    let mut line = format!(
+        "{id} → {to}: {}",
+        shorten(added_part(text(req, l.lang)), 110)
+    );
+    if req.confidence != CriteriaConfidence::Official {
+        line.push(' ');
+        line.push_str(&confidence_label(req.confidence, l));
+    }
+    line
+}
+
+/// The heading of the short lines under a roadmap table.
+pub fn step_lines_title(l: &Labels) -> String {
+    l.pick(
+        "What each step's level requires (spbe explain ID --level N: in full, with the evidence):",
+        "Yang dituntut level tiap langkah (spbe explain ID --level N: lengkap, dengan data dukung):",
+    )
+    .to_string()
+}
+
 /// The evidence items of `level` that `below` does not list (all of them when there is no
 /// level below or it has no criteria).
 pub fn new_evidence(

@@ -4,7 +4,7 @@
 
 use crate::core::effort::Efforts;
 use crate::core::exact::{self, Exact};
-use crate::core::model::Model;
+use crate::core::model::{LevelRequirement, Model};
 use crate::core::plan::{Binding, Limit, Limits, Plan};
 use crate::core::score::{PredicateBasis, predicate};
 use crate::output::i18n::Labels;
@@ -26,6 +26,9 @@ pub struct StepView {
     /// The index after it (and every step before it).
     pub index_after: Exact,
     pub predicate_after: String,
+    /// What the level it reaches requires and the evidence to prepare; `None` when the model
+    /// gives no criteria for it.
+    pub requirement: Option<LevelRequirement>,
 }
 
 /// One evaluation of a plan as shown.
@@ -89,6 +92,7 @@ impl RoadmapView {
                     effort: efforts.unscale(s.effort),
                     predicate_after: pred(&after),
                     index_after: after,
+                    requirement: model.requirement(s.indicator, s.to).cloned(),
                 });
             }
             effort_all += effort;

@@ -313,3 +313,229 @@ fn unescape(s: &str) -> String {
         .replace("&gt;", ">")
         .replace("&amp;", "&")
 }
+
+// ---- the roadmaps ----------------------------------------------------------------------------
+
+/// The example city's roadmap to 3.00 raises indicator 47 from 2 to 3 first.
+const CITY_TO_3: [&str; 4] = ["gap", "examples/kota-contoh", "--target", "3"];
+
+#[test]
+fn gap_json_steps_carry_the_criteria_and_evidence_of_the_level_they_reach() {
+    let out = stdout_of(spbe().args(CITY_TO_3).args(["--format", "json"]));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let steps = v["steps"].as_array().unwrap();
+    assert!(!steps.is_empty());
+    for s in steps {
+        assert!(s["criteria"].as_str().is_some_and(|c| !c.is_empty()), "{s}");
+        assert!(s["criteria_en"].is_string(), "{s}");
+        assert!(!s["evidence"].as_array().unwrap().is_empty(), "{s}");
+    }
+    let s = steps
+        .iter()
+        .find(|s| s["indicator"] == "47" && s["to"] == 3)
+        .expect("47 → 3");
+    assert_eq!(
+        s["criteria"],
+        "Memenuhi level 2; layanan melayani transaksi: otomasi alur kerja, transaksi basis data, \
+         validasi data, mekanisme persetujuan (misalnya persetujuan dan validasi permohonan \
+         layanan), dan analitik data."
+    );
+    assert_eq!(
+        s["criteria_en"],
+        "The service handles transactions: workflow, database transactions, validation, \
+         approval and analytics."
+    );
+    assert_eq!(s["criteria_confidence"], "official");
+    assert_eq!(
+        s["evidence"],
+        serde_json::json!([
+            "Dokumentasi fungsi transaksi aplikasi: transaksi dan validasi data, status \
+             persetujuan, dan/atau analitik data"
+        ])
+    );
+    // The year-by-year plan's steps carry them too.
+    let out = stdout_of(spbe().args([
+        "gap",
+        "examples/kota-contoh",
+        "--target-path",
+        "2026=2.85,2027=3",
+        "--format",
+        "json",
+    ]));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let years = v["years"].as_array().unwrap();
+    let year_steps: Vec<&Value> = years
+        .iter()
+        .flat_map(|y| y["steps"].as_array().unwrap())
+        .collect();
+    assert!(!year_steps.is_empty());
+    assert!(year_steps.iter().all(|s| s["criteria"].is_string()));
+}
+
+#[test]
+fn the_gap_table_names_what_each_step_needs_in_a_short_line() {
+    let out = stdout_of(spbe().args(CITY_TO_3));
+    assert!(out.contains("What each step's level requires"), "{out}");
+    assert!(
+        out.contains(
+            "47 → 3: The service handles transactions: workflow, database transactions, \
+             validation, approval and analytics."
+        ),
+        "{out}"
+    );
+    // In Indonesian: the model's text without the cumulative preamble, shortened.
+    let out = stdout_of(spbe().args(CITY_TO_3).args(["--lang", "id"]));
+    let line = out
+        .lines()
+        .find(|l| l.contains("47 → 3: "))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        line.contains("47 → 3: layanan melayani transaksi"),
+        "{line}"
+    );
+    assert!(line.chars().count() < 140, "{line}");
+}
+
+#[test]
+fn the_markdown_report_carries_the_full_criteria_and_evidence_of_each_step() {
+    let md = stdout_of(spbe().args([
+        "report",
+        "examples/kota-contoh",
+        "--target",
+        "3",
+        "--format",
+        "markdown",
+    ]));
+    assert!(md.contains("What the level requires"), "{md}");
+    assert!(md.contains("Evidence to prepare"), "{md}");
+    let row = md
+        .lines()
+        .find(|l| l.contains("| 47 |") && l.contains("| 3 |"))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(
+        row.contains(
+            "The service handles transactions: workflow, database transactions, validation, \
+             approval and analytics."
+        ),
+        "{row}"
+    );
+    assert!(
+        row.contains("Dokumentasi fungsi transaksi aplikasi"),
+        "{row}"
+    );
+}
+
+#[test]
+fn opd_json_steps_carry_the_criteria() {
+    let out = stdout_of(spbe().args([
+        "opd",
+        "examples/kota-contoh",
+        "--target",
+        "3",
+        "--format",
+        "json",
+    ]));
+    assert!(
+        out.contains("\"criteria\": \"Memenuhi level 2; layanan melayani transaksi"),
+        "{out}"
+    );
+    assert!(out.contains("\"evidence\": ["), "{out}");
+}
+
+#[test]
+fn a_roadmap_from_a_model_without_criteria_has_steps_without_them() {
+    let dir = Dir::new();
+    let model = dir.write("small.yaml", SMALL);
+    let answers = dir.write("answers.csv", "opd,indicator,level\nA,1,1\nA,2,1\n");
+    let args = ["gap", &answers, "--model", &model, "--target", "2"];
+    let out = stdout_of(spbe().args(args).args(["--format", "json"]));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let steps = v["steps"].as_array().unwrap();
+    assert!(!steps.is_empty(), "{out}");
+    for s in steps {
+        for field in ["criteria", "criteria_en", "criteria_confidence", "evidence"] {
+            assert!(s.get(field).is_none(), "{field}: {s}");
+        }
+    }
+    let out = stdout_of(spbe().args(args));
+    assert!(!out.contains("What each step's level requires"), "{out}");
+}
+
+// ---- the pack for one OPD --------------------------------------------------------------------
+
+#[test]
+fn the_pack_for_the_example_citys_bappeda() {
+    let md = stdout_of(spbe().args([
+        "report",
+        "examples/kota-contoh",
+        "--target",
+        "3.5",
+        "--opd",
+        "Bappeda",
+        "--format",
+        "markdown",
+    ]));
+    insta::assert_snapshot!("pack_bappeda_markdown", md);
+    // Its disagreements, and each of its steps with the next level's criteria and evidence.
+    assert!(
+        md.contains("| 33 | Layanan Penganggaran | 3 | BPKAD 4 | 3 |"),
+        "{md}"
+    );
+    assert!(md.contains("### 33 Layanan Penganggaran: 3 → 4"), "{md}");
+    assert!(md.contains("**Evidence to prepare:**"), "{md}");
+}
+
+#[test]
+fn the_pack_finds_an_opd_by_name_and_refuses_an_unknown_one() {
+    let args = ["report", "examples/kota-contoh", "-f", "markdown", "--opd"];
+    let md = stdout_of(spbe().args(args).arg("bappeda"));
+    assert!(md.starts_with("# SPBE report: Bappeda"), "{md}");
+    // Without a target there is no roadmap, and the pack says so.
+    assert!(md.contains("No target was given"), "{md}");
+    let (code, _, err) = run(spbe().args(args).arg("Dinas Entah"));
+    assert_eq!(code, 2);
+    assert!(err.contains("no OPD \"Dinas Entah\""), "{err}");
+    assert!(err.contains("Bappeda"), "{err}");
+}
+
+#[test]
+fn the_pack_for_every_opd_fills_a_directory() {
+    let dir = Dir::new();
+    let out = dir.join("packs");
+    let out = out.to_str().unwrap();
+    for format in ["html", "xlsx", "markdown"] {
+        let (code, _, err) = run(spbe().args([
+            "report",
+            "examples/kota-contoh",
+            "--target",
+            "3.5",
+            "--opd",
+            "all",
+            "-f",
+            format,
+            "-o",
+            out,
+        ]));
+        assert_eq!(code, 0, "{err}");
+    }
+    for name in ["Bappeda", "Dinas-Kesehatan", "Bagian-PBJ"] {
+        let html = std::fs::read_to_string(dir.join(format!("packs/{name}.html"))).unwrap();
+        assert!(
+            html.contains("What the level requires") || html.contains("No step"),
+            "{name}"
+        );
+        assert!(dir.join(format!("packs/{name}.md")).exists());
+        let bytes = std::fs::read(dir.join(format!("packs/{name}.xlsx"))).unwrap();
+        assert!(bytes.starts_with(b"PK"), "{name}");
+    }
+    let (code, _, err) = run(spbe().args([
+        "report",
+        "examples/kota-contoh",
+        "--opd",
+        "all",
+        "-f",
+        "markdown",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("-o DIR/"), "{err}");
+}

@@ -7,6 +7,7 @@
 
 pub mod html;
 pub mod markdown;
+pub mod pack;
 pub mod svg;
 pub mod xlsx;
 
@@ -20,6 +21,7 @@ use crate::core::plan::{self, Outcome};
 use crate::core::score::score;
 use crate::core::scorecard::Scorecard;
 use crate::core::value::Value;
+use crate::output::criteria;
 use crate::output::i18n::{Labels, Lang};
 use crate::output::roadmap::{self, RoadmapView, StepView};
 
@@ -381,7 +383,36 @@ impl Report {
             h.push(l.effort);
         }
         h.extend([l.index_after, l.predicate_after, l.owner_opd]);
+        if self.roadmap_has_criteria() {
+            h.extend([
+                l.pick("What the level requires", "Yang dituntut level"),
+                l.pick("Evidence to prepare", "Data dukung yang disiapkan"),
+            ]);
+        }
         h
+    }
+
+    /// True when the model gives criteria for at least one roadmap step: the roadmap then has
+    /// two more columns, the level's criteria in full and its evidence.
+    pub fn roadmap_has_criteria(&self) -> bool {
+        self.roadmap_steps().iter().any(|s| s.requirement.is_some())
+    }
+
+    /// A step's criteria in full (in the report's language when the model has a gloss, with its
+    /// confidence when not official) and its evidence joined by `; `; `-` where the model gives
+    /// none.
+    pub fn step_criteria(&self, s: &StepView) -> (String, String) {
+        match &s.requirement {
+            Some(q) => (
+                criteria::with_confidence(q, self.labels()),
+                if q.evidence.is_empty() {
+                    "-".into()
+                } else {
+                    q.evidence.join("; ")
+                },
+            ),
+            None => ("-".into(), "-".into()),
+        }
     }
 
     /// The numeric columns of [`Report::roadmap_header`].
@@ -402,6 +433,7 @@ impl Report {
     pub fn roadmap_rows(&self) -> Vec<Vec<String>> {
         let path = self.roadmap_is_path();
         let priced = self.with_effort();
+        let with_criteria = self.roadmap_has_criteria();
         self.roadmap_steps()
             .iter()
             .enumerate()
@@ -426,6 +458,10 @@ impl Report {
                     s.predicate_after.clone(),
                     self.step_owner(s.indicator),
                 ]);
+                if with_criteria {
+                    let (c, e) = self.step_criteria(s);
+                    row.extend([c, e]);
+                }
                 row
             })
             .collect()

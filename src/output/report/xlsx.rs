@@ -335,6 +335,7 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
         let steps = report.roadmap_steps();
         let path = report.roadmap_is_path();
         let priced = report.gap.as_ref().is_some_and(|g| g.priced);
+        let with_criteria = report.roadmap_has_criteria();
         list_header(ws, &header, steps.len() as u32, &f)?;
         for (k, s) in steps.iter().enumerate() {
             let r = 1 + k as u32;
@@ -359,6 +360,11 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
             ws.write_number_with_format(r, next(), exact_num(&s.index_after), &f.four)?;
             text(ws, r, next(), &s.predicate_after)?;
             text(ws, r, next(), &report.step_owner(s.indicator))?;
+            if with_criteria {
+                let (c, e) = report.step_criteria(s);
+                text(ws, r, next(), &c)?;
+                text(ws, r, next(), &e)?;
+            }
         }
         let mut note_row = steps.len() as u32 + 2;
         let mut notes = report.roadmap_notes();
