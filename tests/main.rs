@@ -17,6 +17,8 @@ mod architecture;
 mod check;
 #[path = "main/compare.rs"]
 mod compare;
+#[path = "main/criteria.rs"]
+mod criteria;
 #[path = "main/ecosystem.rs"]
 mod ecosystem;
 #[path = "main/gap.rs"]
@@ -35,6 +37,8 @@ mod models;
 mod opd;
 #[path = "main/pemdi.rs"]
 mod pemdi;
+#[path = "main/plan.rs"]
+mod plan;
 #[path = "main/properties.rs"]
 mod properties;
 #[path = "main/readme.rs"]
@@ -45,6 +49,8 @@ mod report;
 mod safety;
 #[path = "main/score.rs"]
 mod score;
+#[path = "main/sheets.rs"]
+mod sheets;
 #[path = "main/template.rs"]
 mod template;
 #[path = "main/validate.rs"]

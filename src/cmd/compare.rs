@@ -13,8 +13,10 @@ use crate::core::consolidate::Combine;
 use crate::core::model::Model;
 use crate::core::score::PredicateBasis;
 use crate::core::stage::Stage;
+use crate::input::columns::{self, ColumnName};
 use crate::input::institutions::{self, Scoring};
 use crate::input::model::DEFAULT_MODEL;
+use crate::input::sheets::ReadOptions;
 use crate::output::compare::{Comparison, document, institution_notices};
 use crate::output::term;
 
@@ -27,7 +29,8 @@ use crate::output::term;
 Inputs: long answer sheets (one row per answer, with an instansi column and optionally kategori,
 daerah, tahun); a folder of institution folders (each scored as `spbe score FOLDER` scores it);
 results of `spbe score --format json`; the ministry's results feed (a JSON array). Mixed inputs
-work. Ranks: the same exact index, the same rank.")]
+work. Ranks: the same exact index, the same rank. `--column` also names a long sheet's
+institution, category, region and year columns (`--column institution=\"Nama Pemda\"`).")]
 pub struct CompareArgs {
     /// Long answer sheets, folders of institution folders, JSON results or the ministry's feed;
     /// `-` reads a long sheet from stdin.
@@ -101,6 +104,40 @@ fn combine_parser() -> impl clap::builder::TypedValueParser<Value = Combine> {
     })
 }
 
+/// The reading options: `--column` may also name the institution, category, region and year
+/// columns of a long sheet; a level per stage in columns (`--stage-column`) is not read here.
+fn read_options(read: &ReadArgs) -> anyhow::Result<ReadOptions> {
+    if let Some(s) = read.stage_columns.first() {
+        bail!(
+            "{s}: compare does not read a level per stage in columns; give one row per stage with a stage column"
+        );
+    }
+    let answer_columns: Vec<ColumnName> = read
+        .columns
+        .iter()
+        .filter(|c| c.role.field().is_some())
+        .cloned()
+        .collect();
+    columns::check_columns(&answer_columns, &[]).map_err(anyhow::Error::msg)?;
+    for (i, c) in read.columns.iter().enumerate() {
+        if let Some(d) = read.columns[..i].iter().find(|d| d.role == c.role) {
+            bail!(
+                "{c}: the {} column is already named by {d}; name each role once",
+                c.role
+            );
+        }
+    }
+    Ok(ReadOptions {
+        encoding: read.encoding,
+        delimiter: read.input_delimiter.map(|d| d.0),
+        sheet: read.sheet.clone(),
+        header_row: read.header_row,
+        columns: read.columns.clone(),
+        stage_columns: Vec::new(),
+        strict: false,
+    })
+}
+
 pub fn run(args: &CompareArgs) -> anyhow::Result<u8> {
     let model = Model::load(&args.model)?;
     let scoring = Scoring {
@@ -113,7 +150,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<u8> {
         &model,
         &args.inputs,
         scoring,
-        &args.read.options(),
+        &read_options(&args.read)?,
         args.sha256,
     )?;
     if loaded.reread {

@@ -7,6 +7,7 @@ pub mod completions;
 pub mod crosswalk;
 pub mod diff;
 pub mod evidence;
+pub mod explain;
 pub mod gap;
 pub mod init;
 pub mod man;

@@ -28,11 +28,14 @@ use crate::core::model::Model;
 use crate::core::score::PredicateBasis;
 use crate::core::scorecard::Scorecard;
 use crate::core::stage::Stage;
+use crate::input::columns::{
+    self, ColumnRole, Field, HEADER_SEARCH_ROWS, HeaderProblem, Names, header_key,
+};
 use crate::input::feed;
 use crate::input::intern::{Interner, same};
 use crate::input::sheets::{
-    Field, IndicatorLookup, MAX_CELL_BYTES, MAX_PROBLEMS, ReadOptions, SheetErrors, SheetProblem,
-    Source, header_key, parse_level, trim,
+    IndicatorLookup, MAX_CELL_BYTES, MAX_COLUMNS, MAX_PROBLEMS, ReadOptions, SheetErrors,
+    SheetProblem, Source, parse_level, trim,
 };
 use crate::input::text_sheet::{self, ListedRows, Opened, RowSource};
 use crate::input::workbook;
@@ -88,21 +91,79 @@ impl Extra {
     }
 }
 
-/// Whether a header cell names a column of a long sheet (for sniffing the delimiter).
-fn recognised(header: &str) -> bool {
-    Field::from_header(header).is_some() || Extra::from_header(header).is_some()
+/// The names of a long sheet's institution columns: the user's (`--column institution=...`)
+/// first, then the built-in ones.
+#[derive(Debug, Clone, Default)]
+struct ExtraNames {
+    user: Vec<(String, Extra)>,
 }
 
-/// Whether a header row has an institution column: a long sheet, not one institution's sheet.
-pub fn names_institutions<'a>(header: impl IntoIterator<Item = &'a str>) -> bool {
-    header
-        .into_iter()
-        .any(|h| Extra::from_header(h) == Some(Extra::Institution))
+impl ExtraNames {
+    fn new(options: &ReadOptions) -> ExtraNames {
+        let user = options
+            .columns
+            .iter()
+            .filter_map(|c| {
+                let x = match c.role {
+                    ColumnRole::Institution => Extra::Institution,
+                    ColumnRole::Category => Extra::Category,
+                    ColumnRole::Region => Extra::Region,
+                    ColumnRole::Year => Extra::Year,
+                    _ => return None,
+                };
+                Some((header_key(&c.header), x))
+            })
+            .collect();
+        ExtraNames { user }
+    }
+
+    fn of(&self, header: &str) -> Option<Extra> {
+        let key = header_key(header);
+        match self.user.iter().find(|(k, _)| *k == key) {
+            Some(&(_, x)) => Some(x),
+            None if self
+                .user
+                .iter()
+                .any(|(_, x)| Some(*x) == Extra::from_header(header)) =>
+            {
+                // The user named another column for this role.
+                None
+            }
+            None => Extra::from_header(header),
+        }
+    }
+
+    /// Where each institution column is in a header row, and any column named twice.
+    fn find(&self, cells: &[String]) -> ([Option<usize>; 4], Vec<HeaderProblem>) {
+        let mut at = [None; 4];
+        let mut problems = Vec::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let Some(x) = self.of(cell) else { continue };
+            match at[x as usize] {
+                Some(first) => problems.push((
+                    Some((i + 1, columns::shown(cell))),
+                    format!(
+                        "column {} appears twice (also column {}); keep one",
+                        x.name(),
+                        first + 1
+                    ),
+                )),
+                None => at[x as usize] = Some(i),
+            }
+        }
+        (at, problems)
+    }
 }
 
-/// Whether a sheet's first row with something in it names an institution column. Reads only
-/// the start of a text sheet; a workbook is opened.
+/// Whether a sheet's first rows have an institution column: a long sheet, not one institution's
+/// sheet. Reads only the start of a text sheet; a workbook is opened.
 pub fn has_institution_column(path: &std::path::Path, options: &ReadOptions) -> bool {
+    let extras = ExtraNames::new(options);
+    let names_one = |cells: &[String]| {
+        cells
+            .iter()
+            .any(|c| extras.of(c) == Some(Extra::Institution))
+    };
     let Ok(mut file) = std::fs::File::open(path) else {
         return false;
     };
@@ -123,20 +184,27 @@ pub fn has_institution_column(path: &std::path::Path, options: &ReadOptions) -> 
             sheet
                 .rows
                 .iter()
-                .find(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
-                .is_some_and(|(_, cells)| names_institutions(cells.iter().map(String::as_str)))
+                .take(HEADER_SEARCH_ROWS)
+                .any(|(_, cells)| names_one(cells))
         });
     }
     let mut chunks = text_sheet::Chunks::slice(&head);
+    let recognised = |h: &str| extras.of(h).is_some();
     let Ok(sheet) =
         text_sheet::TextSheet::open(&mut chunks, options.encoding, options.delimiter, recognised)
     else {
         return false;
     };
     let mut rows = text_sheet::SheetRows::new(sheet, &mut chunks);
+    let mut seen = 0;
     while let Some(Ok((_, cells))) = rows.next_row() {
-        if cells.iter().any(|c| !c.trim().is_empty()) {
-            return names_institutions(cells.iter());
+        let cells: Vec<String> = cells.iter().map(str::to_string).collect();
+        if names_one(&cells) {
+            return true;
+        }
+        seen += 1;
+        if seen >= HEADER_SEARCH_ROWS {
+            break;
         }
     }
     false
@@ -359,19 +427,35 @@ impl<'m> LongSheets<'m> {
             rows: 0,
         };
         let default_opd = source.default_opd();
+        let names = Names::new(&options.columns, &options.stage_columns);
+        let extras = ExtraNames::new(options);
+        let recognised = |h: &str| names.recognised(h) || extras.of(h).is_some();
         let reading = text_sheet::Reading {
             max_bytes: MAX_LONG_SHEET_BYTES,
             too_big,
             encoding: options.encoding,
             delimiter: options.delimiter,
-            recognised,
+            recognised: &recognised,
             hash: self.hash,
+        };
+        let header = HeaderNames {
+            names: &names,
+            extras: &extras,
+            forced: options.header_row,
         };
         let ((), digest) =
             text_sheet::read_on_a_thread_with(reader, &reading, |opened| match opened {
                 Opened::Failed(line, msg) => self.problem(located(&file, &None, line, None, msg)),
                 Opened::Text(mut rows) => {
-                    self.rows(&file, &None, input, &default_opd, &mut read, &mut rows);
+                    self.rows(
+                        &file,
+                        &None,
+                        input,
+                        &default_opd,
+                        &header,
+                        &mut read,
+                        &mut rows,
+                    );
                     if let Some(w) = rows.encoding_warning() {
                         self.warnings.push(format!("{file}: {w}"));
                     }
@@ -380,7 +464,15 @@ impl<'m> LongSheets<'m> {
                     Ok(sheet) => {
                         let place = Some(sheet.name);
                         let mut rows = ListedRows::new(sheet.rows.into_iter());
-                        self.rows(&file, &place, input, &default_opd, &mut read, &mut rows);
+                        self.rows(
+                            &file,
+                            &place,
+                            input,
+                            &default_opd,
+                            &header,
+                            &mut read,
+                            &mut rows,
+                        );
                     }
                     Err(msg) => self.problem(located(&file, &None, 0, None, msg)),
                 },
@@ -389,104 +481,33 @@ impl<'m> LongSheets<'m> {
         self.files.push(read);
     }
 
-    /// Checks the header row and reads the rows after it.
+    /// Finds the header row (title rows above it are skipped, as in an answer sheet) and reads
+    /// the rows after it.
+    #[allow(clippy::too_many_arguments)]
     fn rows(
         &mut self,
         file: &str,
         sheet: &Option<String>,
         input: u32,
         default_opd: &str,
+        names: &HeaderNames<'_>,
         read: &mut InputFile,
         rows: &mut impl RowSource,
     ) {
         let at = |line: u64, column: Option<(usize, String)>, message: String| {
             located(file, sheet, line, column, message)
         };
-        let (header_line, header) = loop {
-            match rows.next_row() {
-                None => {
-                    self.problem(at(0, None, "the file is empty; a long answer sheet needs a header row with the columns instansi, indicator and level".into()));
-                    return;
+        let (header, fields, extras) = match find_header(names, rows) {
+            Ok(found) => found,
+            Err(problems) => {
+                for (line, column, message) in problems {
+                    self.problem(at(line, column, message));
                 }
-                Some(Err((line, msg))) => {
-                    self.problem(at(line, None, msg));
-                    return;
-                }
-                Some(Ok((_, cells))) if cells.iter().all(|c| c.trim().is_empty()) => continue,
-                Some(Ok((line, cells))) => {
-                    break (line, cells.iter().map(str::to_string).collect::<Vec<_>>());
-                }
+                return;
             }
         };
-        // Columns: the answer sheet's fields, then the extra ones.
-        let mut fields: [Option<usize>; 6] = [None; 6];
-        let mut extras: [Option<usize>; 4] = [None; 4];
-        let mut header_ok = true;
-        for (i, name) in header.iter().enumerate() {
-            let (slot, what) = if let Some(f) = Field::from_header(name) {
-                (&mut fields[f as usize], f.name())
-            } else if let Some(x) = Extra::from_header(name) {
-                (&mut extras[x as usize], x.name())
-            } else {
-                continue;
-            };
-            if let Some(first) = *slot {
-                let p = at(
-                    header_line,
-                    Some((i + 1, name.trim().to_string())),
-                    format!(
-                        "column {what} appears twice (also column {}); keep one",
-                        first + 1
-                    ),
-                );
-                self.problem(p);
-                header_ok = false;
-            } else {
-                *slot = Some(i);
-            }
-        }
-        let missing: Vec<&str> = [
-            (fields[Field::Indicator as usize], Field::Indicator.name()),
-            (fields[Field::Level as usize], Field::Level.name()),
-            (
-                extras[Extra::Institution as usize],
-                Extra::Institution.name(),
-            ),
-        ]
-        .into_iter()
-        .filter(|(c, _)| c.is_none())
-        .map(|(_, n)| n)
-        .collect();
-        for name in &missing {
-            let has: Vec<&str> = header
-                .iter()
-                .map(|h| h.trim())
-                .filter(|h| !h.is_empty())
-                .take(20)
-                .collect();
-            let hint = if *name == Extra::Institution.name() {
-                "; a sheet of one institution's OPD goes in a folder of its own (spbe compare FOLDER...)"
-            } else {
-                ""
-            };
-            let p = at(
-                header_line,
-                None,
-                format!(
-                    "missing column {name}; the header row has: {}{hint}",
-                    if has.is_empty() {
-                        "nothing".to_string()
-                    } else {
-                        has.join(", ")
-                    }
-                ),
-            );
-            self.problem(p);
-        }
-        if !header_ok || !missing.is_empty() {
-            return;
-        }
-        let named = |i: usize| Some((i + 1, header[i].trim().to_string()));
+        let header_names: Vec<String> = header.names.clone();
+        let named = |i: usize| Some((i + 1, header_names[i].clone()));
         let field = |f: Field| fields[f as usize];
         let (ic, lc) = (
             field(Field::Indicator).unwrap(),
@@ -540,10 +561,7 @@ impl<'m> LongSheets<'m> {
                     .enumerate()
                     .find(|(_, c)| c.len() > MAX_CELL_BYTES)
                 {
-                    let name = header
-                        .get(i)
-                        .map(|h| h.trim().to_string())
-                        .unwrap_or_default();
+                    let name = header_names.get(i).cloned().unwrap_or_default();
                     self.problem(at(
                         line,
                         Some((i + 1, name)),
@@ -954,6 +972,119 @@ impl<'m> LongSheets<'m> {
             })
         }
     }
+}
+
+/// The column names a long sheet's header row is recognised by.
+struct HeaderNames<'a> {
+    names: &'a Names,
+    extras: &'a ExtraNames,
+    /// `--header-row N`.
+    forced: Option<u64>,
+}
+
+/// A problem found while looking for the header row: line, column, message.
+type Located = (u64, Option<(usize, String)>, String);
+
+/// The header row of a long sheet: the first of the first [`HEADER_SEARCH_ROWS`] rows with
+/// something in them that has the indicator, level and institution columns (or the row
+/// `--header-row` names); with where each answer-sheet column and each institution column is.
+#[allow(clippy::type_complexity)]
+fn find_header(
+    names: &HeaderNames<'_>,
+    rows: &mut impl RowSource,
+) -> Result<(columns::Header, [Option<usize>; 6], [Option<usize>; 4]), Vec<Located>> {
+    let mut seen = 0;
+    // The first row with something in it, and the first with indicator and level but no
+    // institution (then the message says so).
+    let mut first: Option<(u64, String)> = None;
+    let mut without_institution: Option<(u64, String)> = None;
+    while let Some(row) = rows.next_row() {
+        let (line, cells) = row.map_err(|(line, msg)| vec![(line, None, msg)])?;
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if cells.len() > MAX_COLUMNS {
+            let msg = format!(
+                "the header row has {} columns; an answer sheet has a handful (Excel allows at most {MAX_COLUMNS})",
+                cells.len()
+            );
+            return Err(vec![(line, None, msg)]);
+        }
+        seen += 1;
+        let cells: Vec<String> = cells.iter().map(str::to_string).collect();
+        first.get_or_insert_with(|| (line, columns::row_text(&cells)));
+        match names.forced {
+            Some(n) if line < n => continue,
+            Some(n) if line > n => {
+                return Err(vec![(
+                    0,
+                    None,
+                    format!("--header-row {n}: the sheet has no row {n}"),
+                )]);
+            }
+            _ => {}
+        }
+        let analysis = columns::analyse(names.names, line, &cells);
+        let (extras, extra_problems) = names.extras.find(&cells);
+        let institution = extras[Extra::Institution as usize].is_some();
+        if analysis.complete && institution || names.forced.is_some() {
+            let missing = match analysis.complete {
+                true => Vec::new(),
+                false => analysis.missing(names.names),
+            };
+            let mut problems: Vec<Located> = analysis
+                .problems
+                .into_iter()
+                .chain(missing)
+                .chain(extra_problems)
+                .map(|(c, m)| (line, c, m))
+                .collect();
+            if !institution {
+                problems.push((line, None, missing_institution(&columns::row_text(&cells))));
+            }
+            if !problems.is_empty() {
+                return Err(problems);
+            }
+            if !analysis.header.stage_columns.is_empty() {
+                return Err(vec![(
+                    line,
+                    None,
+                    "compare does not read a level per stage in columns (--stage-column); give one row per stage with a stage column".into(),
+                )]);
+            }
+            let fields = Field::ALL.map(|f| analysis.header.get(f));
+            return Ok((analysis.header, fields, extras));
+        }
+        if analysis.complete && without_institution.is_none() {
+            without_institution = Some((line, columns::row_text(&cells)));
+        }
+        if seen >= HEADER_SEARCH_ROWS {
+            break;
+        }
+    }
+    Err(vec![match (without_institution, first) {
+        (Some((line, text)), _) => (line, None, missing_institution(&text)),
+        (None, Some((line, text))) => (
+            line,
+            None,
+            format!(
+                "no header row with the columns {}, indicator and level among the first {HEADER_SEARCH_ROWS} rows; the first row has: {text}",
+                Extra::Institution.name()
+            ),
+        ),
+        (None, None) => (
+            0,
+            None,
+            "the file is empty; a long answer sheet needs a header row with the columns instansi, indicator and level".into(),
+        ),
+    }])
+}
+
+fn missing_institution(row: &str) -> String {
+    format!(
+        "missing column {}; the header row has: {row}; a sheet of one institution's OPD goes in a folder of its own (spbe compare FOLDER...)",
+        Extra::Institution.name()
+    )
 }
 
 /// A number of one to three digits with no leading zero (`7`, `47`, `123`), as written.

@@ -436,7 +436,7 @@ pub fn read_on_a_thread<T>(
     too_big: fn(u64) -> String,
     encoding: Encoding,
     delimiter: Option<u8>,
-    recognised: fn(&str) -> bool,
+    recognised: &(dyn Fn(&str) -> bool + Sync),
     consume: impl FnOnce(Opened) -> T,
 ) -> (T, Result<String, String>) {
     let reading = Reading {
@@ -451,15 +451,15 @@ pub fn read_on_a_thread<T>(
 }
 
 /// How [`read_on_a_thread_with`] reads.
-#[derive(Debug, Clone, Copy)]
-pub struct Reading {
+#[derive(Clone, Copy)]
+pub struct Reading<'a> {
     /// More bytes than this is an error saying `too_big(bytes)`.
     pub max_bytes: u64,
     pub too_big: fn(u64) -> String,
     pub encoding: Encoding,
     pub delimiter: Option<u8>,
     /// Whether a header cell names a known column (for sniffing the delimiter).
-    pub recognised: fn(&str) -> bool,
+    pub recognised: &'a (dyn Fn(&str) -> bool + Sync),
     /// Compute the SHA-256 of the input (about half the time of a bare CSV pass); without it
     /// the digest returned is empty.
     pub hash: bool,
@@ -468,7 +468,7 @@ pub struct Reading {
 /// [`read_on_a_thread`], hashing or not.
 pub fn read_on_a_thread_with<T>(
     reader: Box<dyn Read + Send + '_>,
-    reading: &Reading,
+    reading: &Reading<'_>,
     consume: impl FnOnce(Opened) -> T,
 ) -> (T, Result<String, String>) {
     let &Reading {
@@ -1242,7 +1242,7 @@ mod tests {
             |n| format!("{n} bytes"),
             Encoding::Auto,
             None,
-            |_| false,
+            &|_: &str| false,
             |opened| {
                 let Opened::Text(mut rows) = opened else {
                     panic!("not text")

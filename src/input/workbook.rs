@@ -1,7 +1,8 @@
-//! Spreadsheet answer sheets (`.xlsx`, `.ods`) read with calamine into the same rows
+//! Spreadsheet answer sheets (`.xlsx`, `.ods`, `.xls`) read with calamine into the same rows
 //! a CSV sheet gives, keeping Excel's row numbers and column letters for messages (`C7`).
-//! Hostile files are bounded: at most [`MAX_CELLS`] cells are kept, columns past
-//! [`MAX_COLUMN`] are ignored, and a panic inside the parser becomes an error.
+//! Hostile files are bounded: what a workbook declares is checked before calamine trusts it
+//! (zip sizes here, an `.xls` in [`crate::input::ole`]), at most [`MAX_CELLS`] cells are kept,
+//! columns past [`MAX_COLUMN`] are ignored, and a panic inside the parser becomes an error.
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -9,7 +10,9 @@ use std::io::{Cursor, Read};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
-use calamine::{Data, DataRef, Ods, Reader, Xlsx};
+use calamine::{Data, DataRef, Ods, Reader, Xls, Xlsx};
+
+use crate::input::ole;
 
 /// At most this many non-empty cells are read from one sheet.
 pub const MAX_CELLS: usize = 10_000_000;
@@ -26,7 +29,7 @@ pub struct SheetRows {
 
 /// True when the bytes look like a spreadsheet file rather than text (zip or OLE container).
 pub fn is_workbook(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(ole::MAGIC)
 }
 
 /// Excel's column letters for a 1-based column number: 1 → A, 27 → AA.
@@ -41,11 +44,141 @@ pub fn column_letters(mut n: usize) -> String {
     String::from_utf8(out).expect("ASCII")
 }
 
+/// An open workbook: its sheets' names, and each sheet's rows on demand. Every call into the
+/// parser runs guarded: a panic inside it is reported as a damaged file.
+pub struct Book<'a> {
+    inner: Inner<'a>,
+    kind: &'static str,
+}
+
+enum Inner<'a> {
+    Xlsx(Box<Xlsx<Cursor<&'a [u8]>>>),
+    Ods(Box<Ods<Cursor<&'a [u8]>>>),
+    Xls(Box<Xls<Cursor<&'a [u8]>>>),
+}
+
+impl<'a> Book<'a> {
+    /// Opens a workbook (XLSX, ODS or XLS) after checking what it declares.
+    pub fn open(bytes: &'a [u8]) -> Result<Book<'a>, String> {
+        guarded(|| {
+            if bytes.starts_with(ole::MAGIC) {
+                match ole::check(bytes, MAX_ODS_GRID, MAX_CELLS as u64)? {
+                    ole::Kind::Encrypted => return Err(ole::ENCRYPTED.into()),
+                    ole::Kind::Xls => {}
+                }
+                let wb = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
+                    calamine::XlsError::Password => ole::ENCRYPTED.to_string(),
+                    e => damaged("XLS", e),
+                })?;
+                return Ok(Book {
+                    inner: Inner::Xls(Box::new(wb)),
+                    kind: "XLS",
+                });
+            }
+            precheck_zip(bytes)?;
+            let cursor = Cursor::new(bytes);
+            // ODS stores its `mimetype` entry first and uncompressed.
+            if bytes.get(30..38) == Some(b"mimetype") {
+                let wb = Ods::new(cursor).map_err(|e| match e {
+                    calamine::OdsError::Password => ole::ENCRYPTED.to_string(),
+                    e => damaged("ODS", e),
+                })?;
+                return Ok(Book {
+                    inner: Inner::Ods(Box::new(wb)),
+                    kind: "ODS",
+                });
+            }
+            let wb = Xlsx::new(cursor).map_err(|e| match e {
+                calamine::XlsxError::Password => ole::ENCRYPTED.to_string(),
+                e => damaged("XLSX", e),
+            })?;
+            Ok(Book {
+                inner: Inner::Xlsx(Box::new(wb)),
+                kind: "XLSX",
+            })
+        })
+    }
+
+    /// The sheets' names, in the workbook's order.
+    pub fn sheet_names(&self) -> Vec<String> {
+        match &self.inner {
+            Inner::Xlsx(wb) => wb.sheet_names(),
+            Inner::Ods(wb) => wb.sheet_names(),
+            Inner::Xls(wb) => wb.sheet_names(),
+        }
+    }
+
+    /// The sheet named `wanted`: its exact name, else ignoring case and surrounding spaces.
+    pub fn find_sheet(&self, wanted: &str) -> Result<String, String> {
+        let names = self.sheet_names();
+        names
+            .iter()
+            .find(|n| n.as_str() == wanted)
+            .or_else(|| {
+                names
+                    .iter()
+                    .find(|n| n.trim().to_lowercase() == wanted.trim().to_lowercase())
+            })
+            .cloned()
+            .ok_or_else(|| {
+                format!(
+                    "no sheet named {wanted:?}; the workbook has {}",
+                    names
+                        .iter()
+                        .map(|n| format!("{n:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+    }
+
+    /// The rows of the sheet `name`.
+    pub fn rows(&mut self, name: &str) -> Result<SheetRows, String> {
+        let kind = self.kind;
+        let inner = &mut self.inner;
+        guarded(|| match inner {
+            Inner::Xlsx(wb) => {
+                let mut cells = Cells::default();
+                let mut reader = wb
+                    .worksheet_cells_reader(name)
+                    .map_err(|e| damaged(kind, e))?;
+                while let Some(cell) = reader.next_cell().map_err(|e| damaged(kind, e))? {
+                    let (r, c) = cell.get_position();
+                    cells.push(r, c, data_ref_text(cell.get_value()))?;
+                }
+                Ok(cells.into_rows(name.to_string()))
+            }
+            Inner::Ods(wb) => {
+                let range = wb.worksheet_range(name).map_err(|e| damaged(kind, e))?;
+                range_rows(name.to_string(), &range)
+            }
+            Inner::Xls(wb) => {
+                let range = wb.worksheet_range(name).map_err(|e| damaged(kind, e))?;
+                range_rows(name.to_string(), &range)
+            }
+        })
+    }
+}
+
 /// Reads the sheet `wanted` (or the first sheet) of a workbook.
 pub fn read(bytes: &[u8], wanted: Option<&str>) -> Result<SheetRows, String> {
+    let mut book = Book::open(bytes)?;
+    let name = match wanted {
+        Some(w) => book.find_sheet(w)?,
+        None => book
+            .sheet_names()
+            .into_iter()
+            .next()
+            .ok_or_else(|| "the workbook has no sheets".to_string())?,
+    };
+    book.rows(&name)
+}
+
+/// Runs `f` with parser panics reported as a damaged file (and kept off stderr).
+fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     quiet_panics();
     QUIET.with(|q| q.set(true));
-    let result = panic::catch_unwind(AssertUnwindSafe(|| read_inner(bytes, wanted)));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
     QUIET.with(|q| q.set(false));
     result.unwrap_or_else(|_| {
         Err("the spreadsheet is damaged and cannot be read; open it in Excel or LibreOffice and save it again".into())
@@ -74,33 +207,6 @@ fn damaged(kind: &str, e: impl std::fmt::Display) -> String {
     format!(
         "cannot read this {kind} file ({e}); open it in Excel or LibreOffice and save it again as .xlsx"
     )
-}
-
-fn read_inner(bytes: &[u8], wanted: Option<&str>) -> Result<SheetRows, String> {
-    if !bytes.starts_with(b"PK\x03\x04") {
-        // The old binary .xls format: its parser trusts sizes written in the file.
-        return Err("this is an old Excel 97-2003 (.xls) workbook; open it in Excel or LibreOffice and save it as .xlsx".into());
-    }
-    precheck_zip(bytes)?;
-    let cursor = Cursor::new(bytes);
-    // ODS stores its `mimetype` entry first and uncompressed.
-    if bytes.get(30..38) == Some(b"mimetype") {
-        let mut wb = Ods::new(cursor).map_err(|e| damaged("ODS", e))?;
-        let name = pick_sheet(wb.sheet_names(), wanted)?;
-        let range = wb.worksheet_range(&name).map_err(|e| damaged("ODS", e))?;
-        return range_rows(name, &range);
-    }
-    let mut wb = Xlsx::new(cursor).map_err(|e| damaged("XLSX", e))?;
-    let name = pick_sheet(wb.sheet_names(), wanted)?;
-    let mut cells = Cells::default();
-    let mut reader = wb
-        .worksheet_cells_reader(&name)
-        .map_err(|e| damaged("XLSX", e))?;
-    while let Some(cell) = reader.next_cell().map_err(|e| damaged("XLSX", e))? {
-        let (r, c) = cell.get_position();
-        cells.push(r, c, data_ref_text(cell.get_value()))?;
-    }
-    Ok(cells.into_rows(name))
 }
 
 /// A workbook whose parts unpack to more than this is refused before parsing.
@@ -258,32 +364,6 @@ fn ods_grid(xml: &[u8]) -> u64 {
     last_row.saturating_mul(width)
 }
 
-fn pick_sheet(names: Vec<String>, wanted: Option<&str>) -> Result<String, String> {
-    let list = || {
-        names
-            .iter()
-            .map(|n| format!("{n:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    match wanted {
-        None => names
-            .first()
-            .cloned()
-            .ok_or_else(|| "the workbook has no sheets".to_string()),
-        Some(w) => names
-            .iter()
-            .find(|n| n.as_str() == w)
-            .or_else(|| {
-                names
-                    .iter()
-                    .find(|n| n.trim().to_lowercase() == w.trim().to_lowercase())
-            })
-            .cloned()
-            .ok_or_else(|| format!("no sheet named {w:?}; the workbook has {}", list())),
-    }
-}
-
 fn range_rows(name: String, range: &calamine::Range<Data>) -> Result<SheetRows, String> {
     let mut cells = Cells::default();
     let (r0, c0) = range.start().unwrap_or((0, 0));
@@ -396,7 +476,7 @@ mod tests {
         let err = read(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1xx", None).unwrap_err();
         assert_eq!(
             err,
-            "this is an old Excel 97-2003 (.xls) workbook; open it in Excel or LibreOffice and save it as .xlsx"
+            "cannot read this XLS file (it is too short for its header); open it in Excel or LibreOffice and save it again as .xlsx"
         );
     }
 }

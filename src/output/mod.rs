@@ -4,6 +4,7 @@
 //! terminal (colour, width, warnings) and the labels in each language.
 
 pub mod compare;
+pub mod criteria;
 pub mod csv;
 pub mod destination;
 pub mod document;
@@ -12,6 +13,7 @@ pub mod i18n;
 pub mod json;
 pub mod markdown;
 pub mod report;
+pub mod roadmap;
 pub mod table;
 pub mod template;
 pub mod term;

@@ -668,3 +668,57 @@ fn html_shows_the_distribution_per_category_and_the_highlighted_institution() {
         page.contains("Kab. Pacitan: 3,50 Baik, peringkat 2 dari 3 dalam Pemerintah Kabupaten")
     );
 }
+
+#[test]
+fn a_long_sheet_as_pemda_keep_it_title_rows_and_their_own_column_names() {
+    let dir = Dir::new();
+    let mut text = String::from(
+        "REKAP PENILAIAN MANDIRI SPBE 2024\nProvinsi Contoh\n\nNama Pemda;Jenis;No Indikator;Tingkat\n",
+    );
+    for (name, kind, level) in [
+        ("Kab. A", "Pemerintah Kabupaten", 3),
+        ("Kota B", "Pemerintah Kota", 4),
+    ] {
+        for i in 1..=47 {
+            text.push_str(&format!("{name};{kind};{i};{level}\n"));
+        }
+    }
+    let sheet = dir.write("rekap.csv", text);
+    let out = json(&stdout_of(spbe().args([
+        "compare",
+        &sheet,
+        "-f",
+        "json",
+        "--column",
+        "institution=nama pemda",
+        "--column",
+        "kategori=Jenis",
+    ])));
+    let rows: Vec<(String, String, String)> = out["institutions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap().into(),
+                r["category"].as_str().unwrap().into(),
+                r["index"].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("Kota B".into(), "Pemerintah Kota".into(), "4".into()),
+            ("Kab. A".into(), "Pemerintah Kabupaten".into(), "3".into())
+        ]
+    );
+    assert_eq!(out["institutions"][1]["source"], format!("{sheet}:5"));
+    // Without naming the institution column, the sheet is not a long sheet.
+    let (code, _, err) = run(spbe().args(["compare", &sheet]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!("{sheet}:4: missing column instansi")),
+        "{err}"
+    );
+}

@@ -305,19 +305,21 @@ pub fn render(report: &Report, model: &Model) -> String {
         }
         o.push_str("</tbody></table>\n");
         let _ = writeln!(o, "<h2>{}</h2>", escape(l.roadmap));
-        if let Some(note) = report.roadmap_note() {
+        for note in report.roadmap_notes() {
             let _ = writeln!(o, "<p class=\"note\">{}</p>", escape(&note));
         }
-        let rows = report.roadmap_rows();
-        if !rows.is_empty() {
-            table(
-                report.lang,
-                &mut o,
-                &report.roadmap_header(),
-                &rows,
-                &[0, 3, 4, 5, 6],
-                &[],
-            );
+        if let Some((header, rows)) = report.plan_by_year() {
+            table(report.lang, &mut o, &header, &rows, &[0, 1, 2, 3], &[]);
+        }
+        let header = report.roadmap_header();
+        let numeric = report.roadmap_numeric();
+        for (title, rows) in report.roadmap_sections() {
+            if let Some(title) = title {
+                let _ = writeln!(o, "<h3>{}</h3>", escape(&title));
+            }
+            if !rows.is_empty() {
+                table(report.lang, &mut o, &header, &rows, &numeric, &[]);
+            }
         }
     } else {
         let _ = writeln!(
