@@ -15,6 +15,8 @@ mod harness;
 mod architecture;
 #[path = "main/check.rs"]
 mod check;
+#[path = "main/compare.rs"]
+mod compare;
 #[path = "main/criteria.rs"]
 mod criteria;
 #[path = "main/ecosystem.rs"]

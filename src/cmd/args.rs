@@ -94,6 +94,9 @@ pub enum Command {
     Check(cmd::check::CheckArgs),
     /// Compare two results (e.g. last year and this year), or two stages with --stages.
     Diff(cmd::diff::DiffArgs),
+    /// Many institutions side by side: ranks overall and per category, statistics per
+    /// category, one institution among its peers.
+    Compare(cmd::compare::CompareArgs),
     /// The index year by year, model changes marked, against the plan's yearly targets.
     Trend(cmd::trend::TrendArgs),
     /// Per OPD: what it answered or owns, its own index, the points it could still add;
@@ -542,6 +545,7 @@ pub fn dispatch(command: &Command) -> anyhow::Result<u8> {
         Command::Gap(args) => cmd::gap::run(args),
         Command::Check(args) => cmd::check::run(args),
         Command::Diff(args) => cmd::diff::run(args),
+        Command::Compare(args) => cmd::compare::run(args),
         Command::Trend(args) => cmd::trend::run(args),
         Command::Opd(args) => cmd::opd::run(args),
         Command::Init(args) => cmd::init::run(args),

@@ -6,6 +6,8 @@ pub mod columns;
 pub mod crosswalk;
 pub mod decode;
 pub mod effort;
+pub mod feed;
+pub mod institutions;
 pub mod intern;
 pub mod items;
 pub mod model;

@@ -120,7 +120,7 @@ impl Source {
 
     /// The OPD name used when the sheet has no `opd` column: the file name's stem without its
     /// revision mark (`Dinas Kesehatan (revisi 2).csv` → `Dinas Kesehatan`).
-    fn default_opd(&self) -> String {
+    pub(crate) fn default_opd(&self) -> String {
         match self {
             Source::Stdin => "stdin".into(),
             Source::File(p) => match p.file_stem() {
@@ -347,7 +347,7 @@ pub struct SheetReader<'m> {
 
 /// Indicator ids and codes, ignoring case → indicator. Ids and codes of up to 8 ASCII bytes (all
 /// of the official models') are numbers in a small table: one multiply and a compare per row.
-struct IndicatorLookup {
+pub(crate) struct IndicatorLookup {
     /// `(key, indicator)`; key 0 is an empty slot (a key is never 0: its text is not empty).
     short: Vec<(u64, u16)>,
     long: Interner,
@@ -355,6 +355,19 @@ struct IndicatorLookup {
 
 impl IndicatorLookup {
     /// Room for the ids and codes of `indicators` indicators, the table at most a quarter full.
+    /// The ids, codes and aliases of the model's indicators.
+    pub(crate) fn of(model: &Model) -> Self {
+        let mut lookup = IndicatorLookup::with_room(model.indicators.len());
+        for (i, ind) in model.indicators.iter().enumerate() {
+            // Model validation caps the count at MAX_INDICATORS.
+            let i = i as u16;
+            for key in ind.keys() {
+                lookup.insert(key, i);
+            }
+        }
+        lookup
+    }
+
     fn with_room(indicators: usize) -> Self {
         IndicatorLookup {
             short: vec![(0, 0); (8 * indicators).next_power_of_two().max(16)],
@@ -392,7 +405,7 @@ impl IndicatorLookup {
         self.short[i] = (key, indicator);
     }
 
-    fn get(&self, text: &str, lower: &mut String) -> Option<u16> {
+    pub(crate) fn get(&self, text: &str, lower: &mut String) -> Option<u16> {
         let Some(key) = Self::short_key(text) else {
             return self.long.get(lowercase(text, lower)).map(|i| i as u16);
         };
@@ -415,7 +428,7 @@ fn answered_bit(indicator: u16, stage: Option<Stage>) -> usize {
 
 /// `str::trim`, deciding from the first and last byte when there is nothing to trim (most
 /// cells): it runs for every cell of every row.
-fn trim(cell: &str) -> &str {
+pub(crate) fn trim(cell: &str) -> &str {
     match (cell.as_bytes().first(), cell.as_bytes().last()) {
         (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => cell,
         (None, _) => cell,
@@ -603,17 +616,9 @@ impl Place {
 
 impl<'m> SheetReader<'m> {
     pub fn new(model: &'m Model) -> Self {
-        let mut lookup = IndicatorLookup::with_room(model.indicators.len());
-        for (i, ind) in model.indicators.iter().enumerate() {
-            // Model validation caps the count at MAX_INDICATORS.
-            let i = i as u16;
-            for key in ind.keys() {
-                lookup.insert(key, i);
-            }
-        }
         SheetReader {
             model,
-            lookup,
+            lookup: IndicatorLookup::of(model),
             set: AnswerSet::default(),
             opd_index: Interner::default(),
             read_a_workbook: false,

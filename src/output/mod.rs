@@ -3,10 +3,12 @@
 //! Markdown renderers ([`report`]). Also: the `-o` destination (never replacing an input), the
 //! terminal (colour, width, warnings) and the labels in each language.
 
+pub mod compare;
 pub mod criteria;
 pub mod csv;
 pub mod destination;
 pub mod document;
+pub mod html;
 pub mod i18n;
 pub mod json;
 pub mod markdown;

@@ -36,6 +36,7 @@ impl Exporter for TableExporter {
                     }
                 }
                 Block::Gap => writeln!(out)?,
+                Block::Figure { .. } => {}
                 Block::Table(t) => {
                     if !t.title.is_empty() {
                         writeln!(out, "{}", t.title)?;

@@ -13,7 +13,8 @@ use crate::output::report::svg::{self, Axis, Band, Bar, Series, escape};
 use crate::output::report::{GapKind, Report};
 use crate::output::views;
 
-const CSS: &str = r#"
+/// The page style of every HTML output (A4 print layout, tables, charts).
+pub(crate) const CSS: &str = r#"
 @page { size: A4; margin: 12mm; }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10pt; color: #1d2430; margin: 0 auto; max-width: 190mm; padding: 8mm 0; line-height: 1.35; }
