@@ -706,10 +706,6 @@ pub struct TextSheet {
     /// windows-1252 (line).
     utf8_seen: Option<u64>,
     guessed: Option<u64>,
-    /// Whether rows without quotes may be split here ([`plain_row`]) instead of by `csv_core`:
-    /// once the parser has read the first row (it strips a BOM on its first read only).
-    plain: bool,
-    parser_started: bool,
 }
 
 impl TextSheet {
@@ -774,8 +770,6 @@ impl TextSheet {
             overlong: None,
             utf8_seen: None,
             guessed: None,
-            plain: true,
-            parser_started: false,
         };
         // The first chunk decides the delimiter; its checks run once it is known.
         let mut raw_skip = skip;
@@ -1039,20 +1033,7 @@ impl TextSheet {
                 }
                 self.row_line = self.core.line() + self.newlines;
                 self.at_row_start = false;
-                // Most rows hold no quote: split them here, as the parser would.
-                if self.plain && self.parser_started && self.utf16.is_none() {
-                    if let Some((taken, nout, nend)) =
-                        plain_row(input, self.delimiter, &mut self.out, &mut self.ends)
-                    {
-                        self.pos += taken;
-                        self.newlines += 1;
-                        self.at_row_start = true;
-                        self.row(record, nout, nend).map_err(fatal)?;
-                        return Ok(Some(self.row_line));
-                    }
-                }
             }
-            self.parser_started = true;
             let (result, nin, nout, nend) = self.core.read_record(
                 input,
                 &mut self.out[self.nout..],
@@ -1157,44 +1138,6 @@ impl TextSheet {
             }
         }
     }
-}
-
-/// One row at the start of `input` split at `delimiter` exactly as `csv_core` splits it, when
-/// that is simple: the row holds no quote and ends in this text with `\n` or `\r\n`. Its cells
-/// go into `out` and their ends into `ends` (as the parser writes them); returns the bytes taken
-/// (the line break included), the bytes written and the number of cells. `None` leaves the row
-/// to the parser: a quote, a lone `\r`, a row running on into the next chunk or the end of the
-/// file, or more than the buffers hold (the parser grows them, and enforces the limits).
-fn plain_row(
-    input: &[u8],
-    delimiter: u8,
-    out: &mut [u8],
-    ends: &mut [usize],
-) -> Option<(usize, usize, usize)> {
-    if matches!(delimiter, b'"' | b'\r' | b'\n') {
-        return None;
-    }
-    let end = memchr::memchr3(b'\n', b'\r', b'"', input)?;
-    let taken = match input[end] {
-        b'\n' => end + 1,
-        b'\r' if input.get(end + 1) == Some(&b'\n') => end + 2,
-        _ => return None,
-    };
-    let row = &input[..end];
-    if row.len() > out.len() {
-        return None;
-    }
-    let (mut nout, mut nend, mut start) = (0, 0, 0);
-    for cut in memchr::memchr_iter(delimiter, row).chain([end]) {
-        let cell = &row[start..cut];
-        let slot = ends.get_mut(nend)?;
-        out[nout..nout + cell.len()].copy_from_slice(cell);
-        nout += cell.len();
-        *slot = nout;
-        nend += 1;
-        start = cut + 1;
-    }
-    Some((taken, nout, nend))
 }
 
 fn not_utf16(enc: Encoding) -> String {
@@ -1317,74 +1260,5 @@ mod tests {
         for (got, want) in rows.iter().zip(&want) {
             assert_eq!(got, want);
         }
-    }
-
-    /// A row as read: its line and cells, or a located problem.
-    type Row = Result<(u64, Vec<String>), (u64, String)>;
-
-    /// Every row of `text` read from memory, with rows split by [`plain_row`] or all by the
-    /// parser.
-    fn all_rows(text: &[u8], plain: bool) -> Vec<Row> {
-        let mut chunks = Chunks::slice(text);
-        let mut sheet = match TextSheet::open(&mut chunks, Encoding::Auto, None, |_| false) {
-            Ok(sheet) => sheet,
-            Err(e) => return vec![Err(e)],
-        };
-        sheet.plain = plain;
-        let mut record = Record::default();
-        let mut out = Vec::new();
-        loop {
-            record.clear();
-            match sheet.next_row(&mut chunks, &mut record) {
-                None => return out,
-                Some(row) => out.push(row.map(|line| {
-                    (
-                        line,
-                        record.cells_from(0).iter().map(String::from).collect(),
-                    )
-                })),
-            }
-        }
-    }
-
-    proptest::proptest! {
-        /// Splitting rows without quotes here gives what the parser gives, whatever the line
-        /// breaks, quotes, blank lines, encodings and delimiters around them.
-        #[test]
-        fn plain_rows_are_split_as_the_parser_splits_them(
-            pieces in proptest::collection::vec(
-                proptest::sample::select(vec![
-                    "a", "bc", ",", ";", "\t", "\"", "\n", "\r\n", "\r", " ", "é", "\u{feff}",
-                    "1", "\"x,y\"", "\n\n", "sep=;\n",
-                ]),
-                0..80,
-            ),
-            latin1 in proptest::bool::ANY,
-        ) {
-            let mut text = pieces.concat().into_bytes();
-            if latin1 {
-                text.extend_from_slice(b"\ncaf\xE9,1\n");
-            }
-            proptest::prop_assert_eq!(all_rows(&text, true), all_rows(&text, false));
-        }
-    }
-
-    #[test]
-    fn a_plain_row_is_split_at_each_delimiter() {
-        let (mut out, mut ends) = (vec![0u8; 64], vec![0usize; 8]);
-        assert_eq!(
-            plain_row(b"ab,,c\nrest", b',', &mut out, &mut ends),
-            Some((6, 3, 3))
-        );
-        assert_eq!((&out[..3], &ends[..3]), (&b"abc"[..], &[2, 2, 3][..]));
-        assert_eq!(
-            plain_row(b"a;b\r\n", b';', &mut out, &mut ends),
-            Some((5, 2, 2))
-        );
-        // Left to the parser: a quote, a lone CR, no line break yet, too many cells.
-        assert_eq!(plain_row(b"a,\"b\"\n", b',', &mut out, &mut ends), None);
-        assert_eq!(plain_row(b"a\rb\n", b',', &mut out, &mut ends), None);
-        assert_eq!(plain_row(b"a,b", b',', &mut out, &mut ends), None);
-        assert_eq!(plain_row(b",,,,,,,,,\n", b',', &mut out, &mut ends), None);
     }
 }
