@@ -447,7 +447,18 @@ fn key_chars(text: &str) -> impl Iterator<Item = char> + '_ {
 
 /// Whether two names are one ignoring case and spacing.
 pub fn same_key(a: &str, b: &str) -> bool {
-    a == b || key_chars(a).eq(key_chars(b))
+    if a.is_ascii() && b.is_ascii() {
+        // The usual name: ASCII words, compared without building their keys.
+        let (mut x, mut y) = (a.split_whitespace(), b.split_whitespace());
+        loop {
+            match (x.next(), y.next()) {
+                (None, None) => return true,
+                (Some(p), Some(q)) if p.eq_ignore_ascii_case(q) => {}
+                _ => return false,
+            }
+        }
+    }
+    key_chars(a).eq(key_chars(b))
 }
 
 fn name_hash(name: &str, year: Option<u16>) -> u64 {

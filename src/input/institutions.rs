@@ -550,8 +550,16 @@ impl<'m> LongSheets<'m> {
             };
             // The cells read, trimmed; a row with nothing in any cell is skipped (the known
             // cells decide at once for nearly every row).
-            let cells = columns.map(|c| c.and_then(|i| record.get(i)).map(trim).unwrap_or(""));
-            if cells.iter().all(|c| c.is_empty()) && record.iter().all(|c| trim(c).is_empty()) {
+            // (A loop, not `array::map`: that copies the array through the stack on every row.)
+            let mut cells = [""; 10];
+            let mut any = false;
+            for (cell, column) in cells.iter_mut().zip(&columns) {
+                if let Some(text) = column.and_then(|i| record.get(i)) {
+                    *cell = trim(text);
+                    any |= !cell.is_empty();
+                }
+            }
+            if !any && record.iter().all(|c| trim(c).is_empty()) {
                 continue;
             }
             read.rows += 1;
@@ -575,12 +583,12 @@ impl<'m> LongSheets<'m> {
                 }
             }
             // Which institution: the last row's when the cells repeat it.
-            let same = self.current.is_some()
-                && cells[..4]
-                    .iter()
-                    .zip(&self.last_cells)
-                    .all(|(c, l)| same(c.as_bytes(), l.as_bytes()));
-            if !same {
+            let known = self.current.is_some()
+                && same(cells[0].as_bytes(), self.last_cells[0].as_bytes())
+                && same(cells[1].as_bytes(), self.last_cells[1].as_bytes())
+                && same(cells[2].as_bytes(), self.last_cells[2].as_bytes())
+                && same(cells[3].as_bytes(), self.last_cells[3].as_bytes());
+            if !known {
                 if let Err(p) =
                     self.switch(file, sheet, input, file_no, line, &cells, &extra_columns)
                 {
@@ -644,7 +652,10 @@ impl<'m> LongSheets<'m> {
                 "" => default_opd,
                 name => name,
             };
-            let opd = self.opd(current, opd_name);
+            let opd = match &self.last_opd {
+                Some((last, opd)) if same(last.as_bytes(), opd_name.as_bytes()) => *opd,
+                _ => self.opd(current, opd_name),
+            };
             let (Some(indicator), Some(level)) = (indicator, level) else {
                 continue;
             };
@@ -815,14 +826,8 @@ impl<'m> LongSheets<'m> {
 
     /// The OPD of institution `current` a name means: names that differ only in case or
     /// spacing are one OPD, shown with the first spelling read (with a warning), as `spbe score`
-    /// does.
-    #[inline]
+    /// does. (The caller has checked the last row's OPD first.)
     fn opd(&mut self, current: usize, name: &str) -> u32 {
-        if let Some((last, opd)) = &self.last_opd {
-            if same(last.as_bytes(), name.as_bytes()) {
-                return *opd;
-            }
-        }
         let spelling = match self.spelling_ids.get(name) {
             Some(id) => id,
             None => {

@@ -801,7 +801,7 @@ fn distribution_svg(c: &Comparison<'_>, l: &Labels) -> String {
     let mut svg = String::new();
     let _ = write!(
         svg,
-        "<svg class=\"chart bars\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\">",
+        "<svg class=\"chart distribution\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\">",
         escape(l.pick("Index per category", "Indeks per kategori"))
     );
     let bottom = top + rows.len() as f64 * row_h;

@@ -15,6 +15,7 @@ p.lines { margin: 1mm 0; }
 ul.lines { margin: 1mm 0 2mm; padding-left: 5mm; }
 p.headline-line { font-size: 13pt; margin: 4mm 0 2mm; padding: 2mm 4mm; background: #eef4fa; border-left: 6px solid #1f5f99; }
 figure { margin: 3mm 0; }
+svg.distribution { width: 100%; }
 .chart .dot { fill: #1f5f99; fill-opacity: 0.45; }
 .chart .dot.mark { fill: #c53030; fill-opacity: 1; stroke: #fff; stroke-width: 1.5; }
 .chart .mark-label { font-size: 10px; font-weight: bold; fill: #c53030; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
