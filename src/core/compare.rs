@@ -681,7 +681,7 @@ pub fn stats(bands: &Bands<'_>, mut v: Vec<Value<'_>>) -> Option<Stats> {
     }
     v.sort();
     let n = v.len();
-    let sum: Exact = v.iter().map(|x| x.exact()).sum();
+    let sum = sum_of(&v);
     let mut predicates = vec![0usize; bands.model.predicates.len()];
     for x in &v {
         predicates[bands.of(*x)] += 1;
@@ -699,6 +699,37 @@ pub fn stats(bands: &Bands<'_>, mut v: Vec<Value<'_>>) -> Option<Stats> {
         max: v[n - 1].exact(),
         predicates,
     })
+}
+
+/// The exact sum of values: in machine integers while they are small fractions (a thousand
+/// indices k / 10000 share their denominators), as rationals otherwise.
+fn sum_of(v: &[Value<'_>]) -> Exact {
+    let (mut num, mut den) = (0i128, 1i128);
+    for (k, x) in v.iter().enumerate() {
+        let Value::Small(f) = x else {
+            return v[k..].iter().map(|x| x.exact()).sum::<Exact>() + ratio_of(num, den);
+        };
+        let (a, b) = f.parts();
+        let (a, b) = (a as i128, b as i128);
+        let g = num_integer::gcd(den, b);
+        let next = num
+            .checked_mul(b / g)
+            .zip(a.checked_mul(den / g))
+            .and_then(|(p, q)| p.checked_add(q))
+            .zip(den.checked_mul(b / g));
+        match next {
+            Some((n2, d2)) => {
+                let g = num_integer::gcd(n2, d2).max(1);
+                (num, den) = (n2 / g, d2 / g);
+            }
+            None => return v[k..].iter().map(|x| x.exact()).sum::<Exact>() + ratio_of(num, den),
+        }
+    }
+    ratio_of(num, den)
+}
+
+fn ratio_of(num: i128, den: i128) -> Exact {
+    Exact::new(num.into(), den.into())
 }
 
 /// The median of sorted, non-empty values: the mean of the two middle ones for an even count.
@@ -1003,6 +1034,21 @@ mod tests {
         assert_eq!(next.distance, ratio(736, 1000));
         assert_eq!(h.parts.len(), 4);
         assert_eq!(h.parts[0].gap, ratio(-160, 1000));
+    }
+
+    #[test]
+    fn sums_of_small_fractions_are_exact() {
+        let xs = [ratio(4765, 1000), ratio(1, 3), ratio(-7, 11), int(3)];
+        let small: Vec<Value<'_>> = xs
+            .iter()
+            .map(|x| Value::Small(Frac::of(x).unwrap()))
+            .collect();
+        let want: Exact = xs.iter().sum();
+        assert_eq!(sum_of(&small), want);
+        let big = ratio(16_363_636_364, 10_000_000_000);
+        let mut mixed = small.clone();
+        mixed.insert(2, Value::Large(&big));
+        assert_eq!(sum_of(&mixed), want + &big);
     }
 
     #[test]

@@ -137,6 +137,11 @@ impl Frac {
         Some(Frac { num, den })
     }
 
+    /// The numerator and the (positive) denominator, in lowest terms.
+    pub fn parts(self) -> (i32, u32) {
+        (self.num, self.den)
+    }
+
     pub fn exact(self) -> Exact {
         // Already in lowest terms with a positive denominator, as `Exact::new` would leave it.
         Exact::new_raw(self.num.into(), self.den.into())
