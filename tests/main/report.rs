@@ -717,7 +717,8 @@ fn xlsx_workbook_opens_in_libreoffice() {
         .success();
     let profile = Dir::new();
     let out = run_with_limit(
-        Process::new(soffice)
+        // LibreOffice formats numbers by the locale: pinned, as the harness pins spbe's.
+        crate::harness::pin(&mut Process::new(soffice))
             .arg(format!(
                 "-env:UserInstallation=file://{}",
                 profile.path().display()
