@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Benchmark of `spbe score FILE --format json` against a bare csv pass (issue 7).
+# Benchmarks against a bare csv pass: `spbe score FILE --format json` (issue 7) and
+# `spbe compare FILE --format json` on a national long file (issue 17).
 #
-#   bench/run.sh            # generate inputs into a temp folder, build, measure, print figures
-#   KEEP=1 bench/run.sh     # keep the temp folder (its path is printed)
+#   bench/run.sh                 # generate inputs into a temp folder, build, measure, print figures
+#   ONLY=compare bench/run.sh    # only the national file (ONLY=score: only spbe score)
+#   KEEP=1 bench/run.sh          # keep the temp folder (its path is printed)
 #
 # Needs hyperfine and GNU time (Debian packages `hyperfine` and `time`; installed if missing
 # and apt-get is available). Inputs are generated with a fixed seed (examples/bench_gen.rs).
@@ -25,10 +27,20 @@ reader=target/release/examples/reader_pass
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/spbe-bench.XXXXXX")
 if [ -z "${KEEP:-}" ]; then trap 'rm -rf "$dir"' EXIT; else echo "inputs kept in $dir"; fi
-target/release/examples/bench_gen "$dir"
+if [ "${ONLY:-}" = compare ]; then
+    target/release/examples/bench_gen "$dir" national
+else
+    target/release/examples/bench_gen "$dir"
+fi
 one="$dir/answers-1m.csv"
 
-echo "machine: $(nproc) cores, $(uname -sm); $("$spbe" --version)"
+echo "machine: $(nproc) cores, $(uname -sm); $("$spbe" --version); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+peak() { # peak RSS in MiB of a command
+    /usr/bin/time -v "$@" 2>&1 >/dev/null | awk '/Maximum resident/ { printf "%.1f MiB", $6 / 1024 }'
+}
+
+if [ "${ONLY:-}" != compare ]; then
 echo "1M-row file: $(wc -l <"$one") lines, $(($(stat -c %s "$one") / 1048576)) MiB"
 
 hyperfine --warmup 2 --runs 10 --style basic --export-json "$dir/big.json" \
@@ -55,11 +67,32 @@ for f in sys.argv[1:]:
         print(f"median {x['command']}: {x['median'] * 1000:.1f} ms")
 PY
 
-peak() { # peak RSS in MiB of a command
-    /usr/bin/time -v "$@" 2>&1 >/dev/null | awk '/Maximum resident/ { printf "%.1f MiB", $6 / 1024 }'
-}
 echo "peak RSS csv-pass 1M:        $(peak "$pass" "$one")"
 echo "peak RSS spbe score 1M:      $(peak "$spbe" score "$one" --format json)"
 echo "peak RSS spbe score 10x1M:   $(peak "$spbe" score "$dir/answers-10m" --format json)"
 echo "peak RSS spbe score 47 rows: $(peak "$spbe" score "$dir/sheet-47.csv" --format json)"
 echo "peak RSS spbe score 5000x47: $(peak "$spbe" score "$dir/sheets-5000" --format json)"
+fi
+
+if [ "${ONLY:-}" != score ]; then
+# The national long file (examples/bench_gen.rs): 1,250 institutions x 17 OPD x 47 indicators,
+# `instansi,opd,indicator,level`, grouped by institution; and one with 12,500 institutions.
+nat="$dir/national-1m.csv"
+nat10="$dir/national-10m.csv"
+echo "national file: $(wc -l <"$nat") lines, $(($(stat -c %s "$nat") / 1048576)) MiB; ten times longer: $(($(stat -c %s "$nat10") / 1048576)) MiB"
+hyperfine --warmup 2 --runs 10 --style basic --export-json "$dir/national.json" \
+    -n csv-pass "$pass $nat" \
+    -n spbe-compare "$spbe compare $nat --format json" \
+    -n spbe-compare-sha256 "$spbe compare $nat --format json --sha256"
+python3 - "$dir/national.json" <<'PY'
+import json, sys
+r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
+p, c, h = (r[k]["median"] for k in ("csv-pass", "spbe-compare", "spbe-compare-sha256"))
+print(f"ratio spbe-compare / csv-pass (median): {c / p:.2f}x  ({c * 1000:.0f} ms vs {p * 1000:.0f} ms)")
+print(f"with --sha256: {h * 1000:.0f} ms ({h / p:.2f}x)")
+PY
+echo "peak RSS csv-pass national:       $(peak "$pass" "$nat")"
+echo "peak RSS spbe compare national:   $(peak "$spbe" compare "$nat" --format json)"
+echo "peak RSS spbe compare 10x:        $(peak "$spbe" compare "$nat10" --format json)"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+fi

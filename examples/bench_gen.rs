@@ -6,7 +6,13 @@
 //!   indicator of spbe-2020, levels 1..5, each (OPD, indicator, stage) at most once;
 //! - `answers-10m/`: ten such files (10,000,000 rows), OPD names 20,000 apart per file;
 //! - `sheet-47.csv`: one OPD's 47 rows `indicator,level`;
-//! - `sheets-5000/`: 5,000 sheets of 47 rows, one per OPD.
+//! - `sheets-5000/`: 5,000 sheets of 47 rows, one per OPD;
+//! - `national-1m.csv`: the national long file of `spbe compare`: 998,750 rows
+//!   `instansi,opd,indicator,level`, 1,250 institutions × 17 OPD × 47 indicators, grouped by
+//!   institution as an export is;
+//! - `national-10m.csv`: the same for 12,500 institutions (9,987,500 rows, ten times longer).
+//!
+//! `bench_gen DIR national` writes only the two national files.
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
@@ -75,11 +81,69 @@ fn sheet(path: &Path, ids: &[String], rng: &mut Rng) -> std::io::Result<()> {
     out.flush()
 }
 
+/// The OPD of every institution in the national file: 17 names as pemda spell them.
+const NATIONAL_OPDS: [&str; 17] = [
+    "Sekretariat Daerah",
+    "Bappeda",
+    "BKPSDM",
+    "BPKAD",
+    "Dinas Komunikasi dan Informatika",
+    "Inspektorat",
+    "Dinas Kesehatan",
+    "Dinas Pendidikan",
+    "DPMPTSP",
+    "Dinas Kependudukan dan Pencatatan Sipil",
+    "Dinas Sosial",
+    "Dinas Perhubungan",
+    "Dinas Pekerjaan Umum",
+    "Bagian Pengadaan Barang dan Jasa",
+    "Bagian Hukum",
+    "Bagian Organisasi",
+    "Badan Pendapatan Daerah",
+];
+
+/// The national long file: `institutions` institutions, each with every OPD answering every
+/// indicator, rows grouped by institution (an export of the ministry's application is).
+fn national(path: &Path, ids: &[String], institutions: u64, rng: &mut Rng) -> std::io::Result<()> {
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(path)?);
+    writeln!(out, "instansi,opd,indicator,level")?;
+    let mut base = vec![0u64; ids.len()];
+    for k in 0..institutions {
+        let kind = if k % 5 == 0 { "Kota" } else { "Kabupaten" };
+        // Each institution has its own level per indicator; its OPD claim that level or one
+        // above it, so the indices spread over the whole scale as real ones do.
+        for b in base.iter_mut() {
+            *b = rng.level();
+        }
+        for opd in NATIONAL_OPDS {
+            for (id, b) in ids.iter().zip(&base) {
+                let level = (b + u64::from(rng.next() % 3 == 0)).min(5);
+                writeln!(out, "Pemerintah {kind} Contoh {k:05},{opd},{id},{level}")?;
+            }
+        }
+    }
+    out.flush()
+}
+
 fn main() -> std::io::Result<()> {
-    let dir = std::env::args().nth(1).expect("usage: bench_gen DIR");
+    let dir = std::env::args()
+        .nth(1)
+        .expect("usage: bench_gen DIR [national]");
     let dir = Path::new(&dir);
     let model = Model::load("spbe-2020").expect("the embedded model loads");
     let ids: Vec<String> = model.indicators.iter().map(|i| i.id.clone()).collect();
+    let mut national_rng = Rng(SEED ^ 0x1250);
+    fs::create_dir_all(dir)?;
+    national(&dir.join("national-1m.csv"), &ids, 1_250, &mut national_rng)?;
+    national(
+        &dir.join("national-10m.csv"),
+        &ids,
+        12_500,
+        &mut national_rng,
+    )?;
+    if std::env::args().nth(2).as_deref() == Some("national") {
+        return Ok(());
+    }
     let mut rng = Rng(SEED);
     fs::create_dir_all(dir.join("answers-10m"))?;
     fs::create_dir_all(dir.join("sheets-5000"))?;

@@ -15,6 +15,10 @@ mod harness;
 mod architecture;
 #[path = "main/check.rs"]
 mod check;
+#[path = "main/compare.rs"]
+mod compare;
+#[path = "main/criteria.rs"]
+mod criteria;
 #[path = "main/ecosystem.rs"]
 mod ecosystem;
 #[path = "main/gap.rs"]
@@ -37,6 +41,8 @@ mod models;
 mod opd;
 #[path = "main/pemdi.rs"]
 mod pemdi;
+#[path = "main/plan.rs"]
+mod plan;
 #[path = "main/properties.rs"]
 mod properties;
 #[path = "main/readme.rs"]
@@ -47,6 +53,8 @@ mod report;
 mod safety;
 #[path = "main/score.rs"]
 mod score;
+#[path = "main/sheets.rs"]
+mod sheets;
 #[path = "main/template.rs"]
 mod template;
 #[path = "main/validate.rs"]

@@ -9,12 +9,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::cmd;
 use crate::core::answers::AnswerSet;
 use crate::core::consolidate::Combine;
+use crate::core::effort::Efforts;
 use crate::core::evaluate::{Evaluation, Policy, evaluate};
 use crate::core::external::{self, SourceValue};
 use crate::core::model::Model;
 use crate::core::owners::OwnerMap;
+use crate::core::plan;
 use crate::core::score::PredicateBasis;
 use crate::core::stage::Stage;
+use crate::input::columns::{self, ColumnName, StageColumn};
 use crate::input::decode::{Delimiter, Encoding};
 use crate::input::model::DEFAULT_MODEL;
 use crate::input::sheets::{self, ReadOptions};
@@ -91,6 +94,9 @@ pub enum Command {
     Check(cmd::check::CheckArgs),
     /// Compare two results (e.g. last year and this year), or two stages with --stages.
     Diff(cmd::diff::DiffArgs),
+    /// Many institutions side by side: ranks overall and per category, statistics per
+    /// category, one institution among its peers.
+    Compare(cmd::compare::CompareArgs),
     /// The index year by year, model changes marked, against the plan's yearly targets.
     Trend(cmd::trend::TrendArgs),
     /// Per OPD: what it answered or owns, its own index, the points it could still add;
@@ -116,12 +122,14 @@ pub enum Command {
     /// A baseline answer sheet for one model (Pemdi 2026) from another's answers (SPBE 2020) by
     /// a mapping file; each row says where its value came from.
     Crosswalk(cmd::crosswalk::CrosswalkArgs),
+    /// An indicator's weight and each level's criteria and evidence (data dukung).
+    Explain(cmd::explain::ExplainArgs),
 }
 
 /// The answer sheets and how to read and consolidate them; shared by every command that scores.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
-    /// Answer sheets (CSV, TSV, XLSX, ODS) or folders of them; `-` reads stdin.
+    /// Answer sheets (CSV, TSV, XLSX, XLS, ODS) or folders of them; `-` reads stdin.
     #[arg(value_name = "INPUT", required = true, value_hint = clap::ValueHint::AnyPath)]
     pub inputs: Vec<PathBuf>,
 
@@ -133,7 +141,8 @@ pub struct InputArgs {
     #[arg(long, value_enum, default_value_t = Combine::Min)]
     pub combine: Combine,
 
-    /// Treat an indicator nobody answered as an error instead of scoring it at the lowest level.
+    /// Treat as errors what is otherwise a warning: an indicator nobody answered (scored at the
+    /// lowest level), a sheet with no answers yet, a sheet sent again under a revised name.
     #[arg(long)]
     pub strict: bool,
 
@@ -205,8 +214,8 @@ impl WhatIfArgs {
     }
 }
 
-/// How to read answer-sheet files: encoding, delimiter and workbook sheet. Everything is detected
-/// unless forced; shared by every command that reads answer sheets.
+/// How to read answer-sheet files: encoding, delimiter, workbook sheet, header row and column
+/// names. Everything is detected unless forced; shared by every command that reads answer sheets.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ReadArgs {
     /// Force the text encoding of CSV sheets (default: a BOM decides, else UTF-8, falling back to
@@ -219,7 +228,8 @@ pub struct ReadArgs {
     #[arg(long, value_name = "CHAR")]
     pub input_delimiter: Option<Delimiter>,
 
-    /// The sheet to read in XLSX/ODS workbooks (default: the first sheet).
+    /// The sheet to read in XLSX/XLS/ODS workbooks (default: the first sheet with a header row;
+    /// instruction and cover sheets are skipped).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
 
@@ -227,16 +237,64 @@ pub struct ReadArgs {
     /// looping link): a warning names it instead of an error.
     #[arg(long)]
     pub allow_missing: bool,
+
+    /// The header row: its line in a CSV file or its row number in Excel (default: the first of
+    /// the first 30 rows that has the indicator and level columns; title rows above it are
+    /// skipped).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_row: Option<u64>,
+
+    /// The sheet's own name for a column, e.g. `--column indicator=indikator_no` (repeatable).
+    /// Roles: indicator, level, opd, evidence, note, stage. Names are matched ignoring case and
+    /// the spaces, `_`, `-` and `.` between words.
+    #[arg(long = "column", value_name = "ROLE=HEADER", value_parser = parse_column)]
+    pub columns: Vec<ColumnName>,
+
+    /// A column holding each row's level at one stage, e.g. `--stage-column mandiri=level_mandiri
+    /// --stage-column akhir=level_final` (repeatable): each row gives one answer per stage; an
+    /// empty cell is no answer for that stage.
+    #[arg(long = "stage-column", value_name = "STAGE=HEADER", value_parser = parse_stage_column)]
+    pub stage_columns: Vec<StageColumn>,
+}
+
+fn parse_column(text: &str) -> Result<ColumnName, String> {
+    text.parse()
+}
+
+fn parse_stage_column(text: &str) -> Result<StageColumn, String> {
+    text.parse()
 }
 
 impl ReadArgs {
-    pub fn options(&self) -> ReadOptions {
-        ReadOptions {
+    /// The reading options, with `--column` and `--stage-column` checked together.
+    pub fn options(&self) -> anyhow::Result<ReadOptions> {
+        columns::check_columns(&self.columns, &self.stage_columns).map_err(anyhow::Error::msg)?;
+        Ok(ReadOptions {
             encoding: self.encoding,
             delimiter: self.input_delimiter.map(|d| d.0),
             sheet: self.sheet.clone(),
             allow_missing: self.allow_missing,
-        }
+            header_row: self.header_row,
+            columns: self.columns.clone(),
+            stage_columns: self.stage_columns.clone(),
+            strict: false,
+        })
+    }
+}
+
+/// Says with `-v` what was read: workbook sheets, title rows, resent files, each file's rows.
+pub fn explain_read(answers: &AnswerSet) {
+    for note in &answers.notes {
+        term::verbose(note.clone());
+    }
+    for f in &answers.files {
+        term::verbose(format!(
+            "read {}: {} answer row{}, sha256 {}",
+            f.path,
+            f.rows,
+            if f.rows == 1 { "" } else { "s" },
+            f.sha256
+        ));
     }
 }
 
@@ -307,16 +365,12 @@ impl InputArgs {
 
     /// Reads the answer sheets (and says what was read with `-v`).
     pub fn load_answers(&self, model: &Model) -> anyhow::Result<AnswerSet> {
-        let answers = sheets::load_with(model, &self.inputs, &self.read.options())?;
-        for f in &answers.files {
-            term::verbose(format!(
-                "read {}: {} answer row{}, sha256 {}",
-                f.path,
-                f.rows,
-                if f.rows == 1 { "" } else { "s" },
-                f.sha256
-            ));
-        }
+        let options = ReadOptions {
+            strict: self.strict,
+            ..self.read.options()?
+        };
+        let answers = sheets::load_with(model, &self.inputs, &options)?;
+        explain_read(&answers);
         term::verbose(format!(
             "{} answers from {} OPD; combine {}: {}",
             answers.answers.len(),
@@ -497,6 +551,7 @@ pub fn dispatch(command: &Command) -> anyhow::Result<u8> {
         Command::Gap(args) => cmd::gap::run(args),
         Command::Check(args) => cmd::check::run(args),
         Command::Diff(args) => cmd::diff::run(args),
+        Command::Compare(args) => cmd::compare::run(args),
         Command::Trend(args) => cmd::trend::run(args),
         Command::Opd(args) => cmd::opd::run(args),
         Command::Init(args) => cmd::init::run(args),
@@ -508,7 +563,277 @@ pub fn dispatch(command: &Command) -> anyhow::Result<u8> {
         Command::Validate(args) => cmd::validate::run(args),
         Command::Evidence(args) => cmd::evidence::run(args),
         Command::Crosswalk(args) => cmd::crosswalk::run(args),
+        Command::Explain(args) => cmd::explain::run(args),
     }
+}
+
+/// What to plan and under which limits: one group for `gap`, `opd` and `report`, so the same
+/// flags give the same steps in every command (the one planner is [`plan::plan`]).
+#[derive(Debug, Clone, Default, Args)]
+pub struct PlanArgs {
+    /// The index to reach: a number (3, 3.5, 3,5) or a predicate name (Baik).
+    #[arg(
+        long,
+        short = 't',
+        value_name = "INDEX|PREDICATE",
+        help_heading = "Planning"
+    )]
+    pub target: Option<String>,
+
+    /// Reach this predicate band: its lower bound becomes the target, e.g. "Sangat Baik".
+    #[arg(
+        long,
+        value_name = "NAME",
+        conflicts_with = "target",
+        help_heading = "Planning"
+    )]
+    pub target_predicate: Option<String>,
+
+    /// Yearly targets, e.g. 2027=3.0,2028=3.3,2029=3.5 (a target may be a predicate name): the
+    /// steps to take before each year's evaluation, at most --per-year levels per indicator a
+    /// year. The first year is the next evaluation; a year left out has no target of its own.
+    #[arg(
+        long,
+        value_name = "YEAR=INDEX,...",
+        conflicts_with_all = ["target", "target_predicate"],
+        help_heading = "Planning"
+    )]
+    pub target_path: Vec<String>,
+
+    /// At most N levels per indicator per yearly evaluation (level 4 needs a review, level 5 its
+    /// follow-up a year later). Binds a --target-path; with --target, says how many evaluation
+    /// years the plan needs at this pace.
+    #[arg(long, value_name = "N", default_value_t = 1, help_heading = "Planning")]
+    pub per_year: u8,
+
+    /// Price the steps from a YAML or CSV file (per indicator and/or level reached) and find the
+    /// least total effort; without it every step costs 1 (the fewest steps).
+    #[arg(long, value_name = "FILE", help_heading = "Planning")]
+    pub effort: Option<PathBuf>,
+
+    /// Plan no step above this level (e.g. 4: level 5 needs a year after the level-4 review).
+    #[arg(long, value_name = "N", help_heading = "Planning")]
+    pub max_level: Option<u8>,
+
+    /// Never raise these indicators (comma-separated IDs).
+    #[arg(
+        long,
+        value_name = "ID,...",
+        value_delimiter = ',',
+        help_heading = "Planning"
+    )]
+    pub exclude: Vec<String>,
+
+    /// Raise only these indicators (comma-separated IDs).
+    #[arg(
+        long,
+        value_name = "ID,...",
+        value_delimiter = ',',
+        help_heading = "Planning"
+    )]
+    pub only: Vec<String>,
+}
+
+/// What [`PlanArgs`] asks for, read and checked against the model before any sheet is read.
+#[derive(Debug, Clone)]
+pub struct PlanRequest {
+    pub goal: plan::Goal,
+    /// The band named by `--target-predicate`.
+    pub target_predicate: Option<String>,
+    pub limits: plan::Limits,
+    pub efforts: Option<Efforts>,
+    pub effort_file: Option<PathBuf>,
+    pub per_year: u8,
+}
+
+/// The plan made, with what was asked.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub request: PlanRequest,
+    pub plan: plan::Plan,
+}
+
+impl PlanArgs {
+    /// True when a target or a path was given.
+    pub fn wanted(&self) -> bool {
+        self.target.is_some() || self.target_predicate.is_some() || !self.target_path.is_empty()
+    }
+
+    /// The files this group reads (an output must not overwrite them).
+    pub fn files(&self) -> Vec<PathBuf> {
+        self.effort.iter().cloned().collect()
+    }
+
+    /// Reads the target (or the path), the limits and the effort file; `None` without a target.
+    pub fn request(&self, model: &Model) -> anyhow::Result<Option<PlanRequest>> {
+        if !self.wanted() {
+            return Ok(None);
+        }
+        let per_year = self.per_year;
+        let span = model.max_level.saturating_sub(model.min_level).max(1);
+        if per_year == 0 || per_year > span {
+            anyhow::bail!(
+                "--per-year {per_year}: write how many levels an indicator may rise in one year, from 1 to {span}"
+            );
+        }
+        let (goal, target_predicate) = if let Some(name) = &self.target_predicate {
+            let p = model.predicate_named(name).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--target-predicate {name:?}: the model {} has the predicates {}",
+                    model.id,
+                    model.predicate_names()
+                )
+            })?;
+            (plan::Goal::Target(p.min.clone()), Some(p.name.clone()))
+        } else if let Some(text) = &self.target {
+            let t = plan::parse_target(model, "--target", text).map_err(anyhow::Error::msg)?;
+            (plan::Goal::Target(t), None)
+        } else {
+            let milestones = target_path(model, &self.target_path)?;
+            (
+                plan::Goal::Path {
+                    milestones,
+                    per_year,
+                },
+                None,
+            )
+        };
+        let limits = plan::Limits {
+            max_level: self.max_level,
+            exclude: indicator_set(model, &self.exclude, "--exclude")?,
+            only: indicator_set(model, &self.only, "--only")?,
+        };
+        if let Some(n) = self.max_level
+            && !model.levels().contains(&n)
+        {
+            anyhow::bail!(
+                "--max-level {n}: the model {} has levels {} to {}",
+                model.id,
+                model.min_level,
+                model.max_level
+            );
+        }
+        let efforts = match &self.effort {
+            Some(path) => Some(Efforts::load(model, path)?),
+            None => None,
+        };
+        Ok(Some(PlanRequest {
+            goal,
+            target_predicate,
+            limits,
+            efforts,
+            effort_file: self.effort.clone(),
+            per_year,
+        }))
+    }
+}
+
+impl PlanRequest {
+    /// The one planner on an evaluation: the same steps for the same input in every command.
+    pub fn plan(self, ev: &Evaluation<'_>) -> anyhow::Result<Planned> {
+        if ev.policy.combine == Combine::Mean {
+            anyhow::bail!(
+                "a plan takes level steps, and --combine mean gives an estimate between levels; plan with --combine min, max or median"
+            );
+        }
+        let plan = plan::plan(
+            ev.model,
+            &ev.levels,
+            &self.goal,
+            ev.policy.basis,
+            &self.limits,
+            self.efforts.as_ref(),
+        )?;
+        Ok(Planned {
+            request: self,
+            plan,
+        })
+    }
+}
+
+/// Reads `--target-path` values: `YEAR=TARGET` items separated by commas (or `;`), each target
+/// an index (`3.0`, or with a decimal comma `3,0`) or a predicate name; years ascending.
+pub fn target_path(model: &Model, values: &[String]) -> anyhow::Result<Vec<plan::Milestone>> {
+    let mut out: Vec<plan::Milestone> = Vec::new();
+    for value in values {
+        for item in path_items(value) {
+            let Some((y, t)) = item.split_once('=') else {
+                anyhow::bail!(
+                    "--target-path: {item:?} is not YEAR=INDEX; write e.g. --target-path 2027=3.0,2028=3.3,2029=3.5"
+                );
+            };
+            let year: i32 = match y.trim().parse() {
+                Ok(y) if (2000..=2100).contains(&y) => y,
+                _ => anyhow::bail!(
+                    "--target-path: {:?} is not a year; write e.g. --target-path 2027=3.0,2028=3.3",
+                    y.trim()
+                ),
+            };
+            let target = plan::parse_target(model, &format!("--target-path {year}"), t)
+                .map_err(anyhow::Error::msg)?;
+            if let Some(last) = out.last()
+                && last.year >= year
+            {
+                anyhow::bail!(
+                    "--target-path: {year} comes after {}; list each year once, in ascending order",
+                    last.year
+                );
+            }
+            out.push(plan::Milestone { year, target });
+        }
+    }
+    let (Some(first), Some(last)) = (out.first(), out.last()) else {
+        anyhow::bail!("--target-path: no year given; write e.g. --target-path 2027=3.0,2028=3.3");
+    };
+    if last.year - first.year >= MAX_PATH_YEARS {
+        anyhow::bail!(
+            "--target-path: {} to {} is more than {MAX_PATH_YEARS} evaluations; plan at most {MAX_PATH_YEARS} years at once (an RPJMD is five)",
+            first.year,
+            last.year
+        );
+    }
+    Ok(out)
+}
+
+/// The most evaluation years one path may span.
+const MAX_PATH_YEARS: i32 = 10;
+
+/// The items of one `--target-path` value: split at `,` or `;` where a new `YEAR=` begins, so a
+/// decimal comma stays inside its target (`2027=3,0,2028=3,3`).
+fn path_items(value: &str) -> Vec<&str> {
+    let mut items = Vec::new();
+    let mut start = 0;
+    let bytes = value.as_bytes();
+    for (k, &b) in bytes.iter().enumerate() {
+        if b == b',' || b == b';' {
+            let rest = value[k + 1..].trim_start();
+            let next_is_year = rest.len() > 4
+                && rest.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+                && rest[4..].trim_start().starts_with('=');
+            if b == b';' || next_is_year {
+                items.push(value[start..k].trim());
+                start = k + 1;
+            }
+        }
+    }
+    items.push(value[start..].trim());
+    items.into_iter().filter(|i| !i.is_empty()).collect()
+}
+
+/// Resolves comma-separated indicator IDs.
+fn indicator_set(model: &Model, ids: &[String], flag: &str) -> anyhow::Result<Vec<usize>> {
+    ids.iter()
+        .filter(|id| !id.trim().is_empty())
+        .map(|id| {
+            model.find_indicator(id).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{flag}: the model {} has no indicator {:?}; list indicator IDs such as 11,12",
+                    model.id,
+                    id.trim()
+                )
+            })
+        })
+        .collect()
 }
 
 // The core's choices are plain enums; their command-line names and help live here, so the core

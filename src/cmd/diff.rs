@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::bail;
 use clap::Args;
 
-use crate::cmd::args::{OutputArgs, SUCCESS};
+use crate::cmd::args::{OutputArgs, ReadArgs, SUCCESS};
 use crate::core::consolidate::Combine;
 use crate::core::diff::{Diff, NodeChange, Side, diff, signed};
 use crate::core::evaluate::{Policy, evaluate};
@@ -64,6 +64,9 @@ pub struct DiffArgs {
     pub stage: Option<Stage>,
 
     #[command(flatten)]
+    pub read: ReadArgs,
+
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
@@ -85,7 +88,8 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
                 );
             }
             let model = Model::load(&args.model)?;
-            let set = crate::input::sheets::load(&model, &args.sides)?;
+            let set = crate::input::sheets::load_with(&model, &args.sides, &args.read.options()?)?;
+            crate::cmd::args::explain_read(&set);
             if !stage::any_staged(&set) {
                 bail!(
                     "--stages {claim} {verdict}: the answer sheets have no stage column; add a column \"stage\" ({}) with a row per stage",
@@ -121,11 +125,13 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<u8> {
                     args.sides.len()
                 );
             }
+            let read = args.read.options()?;
             let opts = |m: &Option<String>| SheetOptions {
                 model: m.clone().unwrap_or_else(|| args.model.clone()),
                 combine: args.combine,
                 basis: args.predicate_basis,
                 stage: args.stage,
+                read: read.clone(),
             };
             let old = result::load(&args.sides[0], &opts(&args.old_model))?;
             let new = result::load(&args.sides[1], &opts(&args.new_model))?;

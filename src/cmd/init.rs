@@ -282,15 +282,18 @@ editors with the YAML language server check it against `model.schema.json`.
 
 1. Every OPD fills in the `level` column of its sheet: a number from {levels}, a level name, or the
    form `3 - Terdefinisi`. Put the evidence file name in `evidence` and any remark in `note`.
-   Delete the rows of indicators an OPD does not assess: an empty level is an error.
-2. Score all sheets together:
+   A row left without a level is not answered: an OPD leaves the indicators it does not assess
+   empty (a level left empty beside evidence or a note is an error).
+2. Score all sheets together, also while some are still coming in:
 
        spbe score sheets --model model.yaml
        spbe score sheets --model model.yaml --format json -o result.json
 
    Several OPD answering one indicator are combined with `--combine min` (the default): the level
-   every answering OPD has reached. An indicator nobody answered scores {min}; `--strict` makes
-   that an error instead.
+   every answering OPD has reached. An indicator nobody answered scores {min}, and a sheet with
+   no level filled in yet is left out with a warning (`no answers yet from ...`). An OPD that
+   sends its sheet again saves it beside the first with a mark (`bappeda (revisi 2).csv`): only
+   the latest revision is read, with a warning. `--strict` makes all three errors instead.
 3. Keep `result.json`: it carries a receipt (model and sheet checksums) so the result can be
    checked later.
 

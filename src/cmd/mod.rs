@@ -2,10 +2,12 @@
 
 pub mod args;
 pub mod check;
+pub mod compare;
 pub mod completions;
 pub mod crosswalk;
 pub mod diff;
 pub mod evidence;
+pub mod explain;
 pub mod gap;
 pub mod init;
 pub mod man;

@@ -4,28 +4,29 @@
 
 use clap::Args;
 
-use crate::cmd::args::{InputArgs, OutputArgs, SUCCESS, WhatIfArgs};
+use crate::cmd::args::{InputArgs, OutputArgs, PlanArgs, SUCCESS, WhatIfArgs};
 use crate::core::exact;
 use crate::core::model::Model;
 use crate::core::opd::{OpdInput, OpdReport, id_list};
-use crate::core::plan::{self, Limits};
 use crate::core::score::PredicateBasis;
+use crate::output::criteria;
 use crate::output::document::{Document, Grid, Md, Table};
 use crate::output::i18n::{Labels, Lang};
 use crate::output::views;
 
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  spbe opd examples/kota-contoh --owners examples/owners-kota-contoh.csv\n  spbe opd examples/kota-contoh --owners examples/owners-kota-contoh.csv --combine owner --format json -o opd.json\n\nSee docs/opd.md."
+    after_help = "Examples:\n  spbe opd examples/kota-contoh --owners examples/owners-kota-contoh.csv\n  spbe opd examples/kota-contoh --owners examples/owners-kota-contoh.csv --combine owner --format json -o opd.json\n  spbe opd examples/kota-contoh --owners examples/owners-kota-contoh.csv --target-path 2027=3.0,2028=3.3\n\nSee docs/opd.md."
 )]
 pub struct OpdArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Also show, per OPD, the steps of `spbe gap --target X`'s roadmap (the fewest level steps
-    /// to the target) that fall to it: to its owned indicators, else to those it answered.
-    #[arg(long, value_name = "X")]
-    pub target: Option<String>,
+    /// With a target or a path: also show, per OPD, the steps of the roadmap `spbe gap` makes
+    /// with the same options that fall to it (to its owned indicators, else to those it
+    /// answered).
+    #[command(flatten)]
+    pub plan: PlanArgs,
 
     /// Read the institution's predicate from the exact index (2024 practice) or the rounded one.
     #[arg(long, value_enum, default_value_t = PredicateBasis::Exact)]
@@ -36,38 +37,51 @@ pub struct OpdArgs {
 }
 
 pub fn run(args: &OpdArgs) -> anyhow::Result<u8> {
+    // Check the target, limits and effort file before reading any sheet.
+    let model = args.input.load_model()?;
+    let request = args.plan.request(&model)?;
     let loaded = args
         .input
-        .load(args.predicate_basis, &WhatIfArgs::default())?;
+        .load_with(model, args.predicate_basis, &WhatIfArgs::default())?;
     let model = &loaded.model;
     let ev = loaded.evaluate()?;
-    // The fewest-steps roadmap to the target with no constraints (as `spbe gap --target`).
-    let plan = match &args.target {
-        Some(text) => {
-            let target = plan::parse_target(model, "--target", text).map_err(anyhow::Error::msg)?;
-            let levels = ev.plannable_levels()?;
-            let limits = Limits::default();
-            Some(plan::plan(
-                model,
-                &levels,
-                &target,
-                ev.policy.basis,
-                &limits,
-                None,
-            )?)
-        }
+    // The roadmap of `spbe gap` with the same options: the one planner.
+    let plan = match request {
+        Some(r) => Some(r.plan(&ev)?.plan),
         None => None,
     };
+    let steps = plan.as_ref().map(|p| p.steps());
     let report = OpdReport::build(&OpdInput {
         ev: &ev,
-        roadmap: plan.as_ref().map(|p| p.steps()),
+        roadmap: steps.as_deref(),
     });
     let l = args.output.labels();
     let mut doc = document(model, &report, l);
+    // Under the table, one short line per roadmap step: what the level it reaches requires.
+    let needs: Vec<String> = steps
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|s| {
+            let q = model.requirement(s.indicator, s.to)?;
+            let line = criteria::step_line(&model.indicators[s.indicator].id, s.to, q, l);
+            Some(match s.year {
+                Some(y) => format!("{y}: {line}"),
+                None => line,
+            })
+        })
+        .collect();
+    if !needs.is_empty() {
+        doc.gap()
+            .lines(vec![criteria::step_lines_title(l)], Md::Strong);
+        doc.lines(needs, Md::List);
+    }
     doc.warnings = views::notices(&ev.notices, l);
     doc.warnings
         .extend(report.warnings[ev.warnings.len()..].iter().cloned());
-    args.output.emit(&doc, &args.input.files())?;
+    let mut read = args.input.files();
+    read.extend(args.plan.files());
+    args.output.emit(&doc, &read)?;
     Ok(SUCCESS)
 }
 
@@ -107,11 +121,14 @@ fn grid(report: &OpdReport) -> Grid {
     Grid::new(&header, rows).numeric(&[5, 6, 7, 9])
 }
 
-/// Roadmap steps as `11: 2→3, 12: 2→3`.
+/// Roadmap steps as `11: 2→3, 12: 2→3`, with the year in a path plan (`11: 2→3 (2027)`).
 fn steps_text(steps: &[crate::core::opd::Step]) -> String {
     steps
         .iter()
-        .map(|s| format!("{}: {}→{}", s.indicator, s.from, s.to))
+        .map(|s| match s.year {
+            Some(y) => format!("{}: {}→{} ({y})", s.indicator, s.from, s.to),
+            None => format!("{}: {}→{}", s.indicator, s.from, s.to),
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -347,8 +364,8 @@ fn document<'a>(model: &Model, r: &'a OpdReport, l: &Labels) -> Document<'a> {
         notes.push(format!(
             "{}{rest}",
             l.pick(
-                "Roadmap steps: the fewest level steps to the target (as `spbe gap --target`), each given to the indicator's owners, else to the OPD that answered it.",
-                "Langkah peta jalan: langkah tingkat paling sedikit menuju target (seperti `spbe gap --target`), masing-masing diberikan kepada pemilik indikator, atau kepada OPD yang menjawabnya.",
+                "Roadmap steps: the steps of `spbe gap` with the same options (one level of one indicator each), each given to the indicator's owners, else to the OPD that answered it.",
+                "Langkah peta jalan: langkah `spbe gap` dengan opsi yang sama (satu tingkat satu indikator), masing-masing diberikan kepada pemilik indikator, atau kepada OPD yang menjawabnya.",
             )
         ));
     }

@@ -135,6 +135,7 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<u8> {
                     combine: args.combine,
                     basis: args.predicate_basis,
                     stage: args.stage,
+                    read: Default::default(),
                 },
             )?,
         };

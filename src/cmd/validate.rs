@@ -28,7 +28,7 @@ pub enum ValidateFormat {
     after_help = "Examples:\n  spbe validate sheets/\n  spbe validate sheets/ --evidence-dir data-dukung/\n  spbe validate --model-only my-model.yaml\n\nExit status: 0 no errors (warnings allowed), 2 at least one error."
 )]
 pub struct ValidateArgs {
-    /// Answer sheets (CSV, TSV, XLSX, ODS) or folders of them; `-` reads stdin.
+    /// Answer sheets (CSV, TSV, XLSX, XLS, ODS) or folders of them; `-` reads stdin.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
 
@@ -239,7 +239,7 @@ pub fn check(args: &ValidateArgs) -> anyhow::Result<Report> {
         }
     }
 
-    let options = args.read.options();
+    let options = args.read.options()?;
     let sources =
         match crate::input::sheets::expand_inputs_with(&args.inputs, options.allow_missing) {
             Ok((s, skipped)) => {
@@ -254,10 +254,9 @@ pub fn check(args: &ValidateArgs) -> anyhow::Result<Report> {
             }
         };
     let mut reader = SheetReader::new(&model);
-    for source in &sources {
-        reader.read_source(source, &options);
-    }
+    reader.read_sources(&sources, &options);
     let (set, errors) = reader.finish_partial();
+    crate::cmd::args::explain_read(&set);
     report.files = set.files.len();
     report.answers = set.answers.len();
     report.opds = set

@@ -51,6 +51,9 @@ pub struct AnswerSet {
     pub files: Vec<InputFile>,
     /// Things worth saying that are not errors (an encoding that was guessed).
     pub warnings: Vec<String>,
+    /// What was read, for `-v`: the sheet of a workbook, title rows above a header, columns
+    /// not read, files not read because a later revision was sent.
+    pub notes: Vec<String>,
     /// The evidence and note of the answers that have them; [`Answer::remarks`] counts from 1.
     pub remarks: Vec<Remarks>,
 }

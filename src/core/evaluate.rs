@@ -18,7 +18,7 @@
 
 use crate::core::answers::AnswerSet;
 use crate::core::consolidate::{Combine, Consolidated, Tally, by_owner, one};
-use crate::core::exact::{self, Decimal, Exact};
+use crate::core::exact::{Decimal, Exact};
 use crate::core::external::{self, ExternalStatus, SourceValue};
 use crate::core::model::{Model, Predicate, Status};
 use crate::core::owners::OwnerMap;
@@ -240,31 +240,6 @@ impl<'a> Evaluation<'a> {
             .filter(|&i| self.filled(i))
             .map(|i| self.model.indicators[i].id.clone())
             .collect()
-    }
-
-    /// The levels as whole numbers, for planning whole level steps; `None` when one is a
-    /// fraction (`combine mean`).
-    pub fn whole_levels(&self) -> Option<Vec<u8>> {
-        self.levels
-            .iter()
-            .map(|l| exact::as_whole(l).and_then(|x| u8::try_from(x).ok()))
-            .collect()
-    }
-
-    /// [`Evaluation::whole_levels`], or the error a planner gives when a level is a fraction.
-    pub fn plannable_levels(&self) -> anyhow::Result<Vec<u8>> {
-        self.whole_levels().ok_or_else(|| {
-            if self.model.decimal_values() {
-                anyhow::anyhow!(
-                    "the model {} has decimal values and one is not a whole level; this version plans whole level steps only",
-                    self.model.id
-                )
-            } else {
-                anyhow::anyhow!(
-                    "a consolidated level is not whole; plan with --combine min, max or median"
-                )
-            }
-        })
     }
 
     fn collect_notices(&self) -> Vec<Notice> {

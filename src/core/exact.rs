@@ -118,6 +118,114 @@ pub fn as_whole(x: &Exact) -> Option<i64> {
     }
 }
 
+/// A small exact fraction in 8 bytes: every index, domain and aspect index of the official
+/// models is one (an index is k / 10000, a domain index k / 1650). `spbe compare` keeps one row
+/// of them per institution, and ranks and writes them with machine integers; a value that does
+/// not fit stays an [`Exact`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Frac {
+    num: i32,
+    /// Positive; the fraction is in lowest terms.
+    den: u32,
+}
+
+impl Frac {
+    /// `x` when it fits.
+    pub fn of(x: &Exact) -> Option<Frac> {
+        let num = x.numer().to_i32()?;
+        let den = x.denom().to_u32()?;
+        Some(Frac { num, den })
+    }
+
+    /// The numerator and the (positive) denominator, in lowest terms.
+    pub fn parts(self) -> (i32, u32) {
+        (self.num, self.den)
+    }
+
+    pub fn exact(self) -> Exact {
+        // Already in lowest terms with a positive denominator, as `Exact::new` would leave it.
+        Exact::new_raw(self.num.into(), self.den.into())
+    }
+
+    /// How many decimal digits the value needs to be written exactly, or `None` when its
+    /// expansion does not terminate: as [`terminating_digits`].
+    fn terminating_digits(self) -> Option<u32> {
+        let (mut den, mut twos, mut fives) = (self.den, 0u32, 0u32);
+        while den % 2 == 0 {
+            den /= 2;
+            twos += 1;
+        }
+        while den % 5 == 0 {
+            den /= 5;
+            fives += 1;
+        }
+        (den == 1).then_some(twos.max(fives))
+    }
+
+    /// As [`fixed`]: rounded half up to `decimals` and written with exactly that many digits.
+    pub fn fixed(self, decimals: u32) -> String {
+        // |num| < 2^31 and 10^18 < 2^60: the products fit in an i128.
+        if decimals > 18 {
+            return fixed(&self.exact(), decimals);
+        }
+        let scale = 10i128.pow(decimals);
+        let (num, den) = (self.num as i128 * scale, self.den as i128);
+        // Half up, away from zero, as `round_half_up`.
+        let scaled = (2 * num.abs() + den) / (2 * den);
+        let digits = scaled.to_string();
+        let d = decimals as usize;
+        let padded = if digits.len() <= d {
+            format!("{}{digits}", "0".repeat(d + 1 - digits.len()))
+        } else {
+            digits
+        };
+        let (w, f) = padded.split_at(padded.len() - d);
+        let sign = if self.num < 0 && scaled != 0 { "-" } else { "" };
+        if d == 0 {
+            format!("{sign}{w}")
+        } else {
+            format!("{sign}{w}.{f}")
+        }
+    }
+
+    /// As [`round_half_up`], when the result is a `Frac` too.
+    pub fn round_half_up(self, decimals: u32) -> Option<Frac> {
+        if decimals > 18 {
+            return Frac::of(&round_half_up(&self.exact(), decimals));
+        }
+        let scale = 10i128.pow(decimals);
+        let (num, den) = (self.num as i128 * scale, self.den as i128);
+        let magnitude = (2 * num.abs() + den) / (2 * den);
+        let num = if self.num < 0 { -magnitude } else { magnitude };
+        let g = num_integer::gcd(num, scale);
+        Some(Frac {
+            num: i32::try_from(num / g).ok()?,
+            den: u32::try_from(scale / g).ok()?,
+        })
+    }
+
+    /// As [`exact_text`]: the exact decimal text with at least `min_decimals` digits, or rounded
+    /// to [`MAX_EXPANSION_DIGITS`] with the flag false.
+    pub fn exact_text(self, min_decimals: u32) -> (String, bool) {
+        match self.terminating_digits() {
+            Some(d) => (self.fixed(d.max(min_decimals)), true),
+            None => (self.fixed(MAX_EXPANSION_DIGITS.max(min_decimals)), false),
+        }
+    }
+}
+
+impl Ord for Frac {
+    fn cmp(&self, other: &Frac) -> std::cmp::Ordering {
+        (self.num as i64 * other.den as i64).cmp(&(other.num as i64 * self.den as i64))
+    }
+}
+
+impl PartialOrd for Frac {
+    fn partial_cmp(&self, other: &Frac) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 /// A decimal number that travels as a JSON number with exactly the digits given, never through
 /// an f64: `4.765` stays `4.765`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,6 +302,36 @@ mod tests {
         assert_eq!(fixed(&ratio(1, 3), 4), "0.3333");
         assert_eq!(fixed(&ratio(2, 3), 0), "1");
         assert_eq!(fixed(&ratio(5, 1000), 2), "0.01");
+    }
+
+    proptest::proptest! {
+        /// A small fraction is written, rounded and ordered as the rational it is.
+        #[test]
+        fn frac_agrees_with_exact(
+            num in -60_000i64..60_000,
+            den in 1i64..70_000,
+            other in -60_000i64..60_000,
+            decimals in 0u32..6,
+        ) {
+            let x = ratio(num, den);
+            let f = Frac::of(&x).unwrap();
+            proptest::prop_assert_eq!(f.exact(), x.clone());
+            proptest::prop_assert_eq!(f.fixed(decimals), fixed(&x, decimals));
+            proptest::prop_assert_eq!(f.exact_text(decimals), exact_text(&x, decimals));
+            proptest::prop_assert_eq!(
+                f.round_half_up(decimals).unwrap().exact(),
+                round_half_up(&x, decimals)
+            );
+            let y = ratio(other, 9_973);
+            proptest::prop_assert_eq!(f.cmp(&Frac::of(&y).unwrap()), x.cmp(&y));
+        }
+    }
+
+    #[test]
+    fn a_large_value_is_not_a_frac() {
+        assert_eq!(Frac::of(&ratio(1, 10_000_000_000)), None);
+        assert_eq!(Frac::of(&int(3_000_000_000)), None);
+        assert_eq!(Frac::of(&ratio(4765, 1000)).unwrap().fixed(2), "4.77");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! serde_json: everything here is a function of its arguments.
 
 pub mod answers;
+pub mod compare;
 pub mod consolidate;
 pub mod crosswalk;
 pub mod diff;

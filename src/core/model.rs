@@ -147,6 +147,8 @@ pub struct Indicator {
     pub weight: u64,
     pub aspect: usize,
     pub scale: usize,
+    /// What each level requires; `None` when the model says nothing about it.
+    pub requirements: Option<Requirements>,
     /// Set when the indicator is valued from another agency's index.
     pub external: Option<External>,
 }
@@ -205,6 +207,75 @@ impl Indicator {
         std::iter::once(self.id.as_str())
             .chain(self.code.as_deref())
             .chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
+/// What the levels of one indicator require and the evidence assessors expect, with the source.
+#[derive(Debug, Clone, Default)]
+pub struct Requirements {
+    /// The document the criteria come from.
+    pub source: Option<String>,
+    /// A caveat about the criteria (a defect in the source, a level no source gives).
+    pub note: Option<String>,
+    /// One entry per level `min_level..=max_level`; `None` where the model gives no criteria.
+    pub levels: Vec<Option<LevelRequirement>>,
+}
+
+/// What one level of one indicator requires.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LevelRequirement {
+    /// What the level requires, in the model's language (Indonesian for the embedded models).
+    pub criteria: String,
+    /// A short English gloss, when the model has one.
+    pub criteria_en: Option<String>,
+    /// The documents an assessor expects (data dukung), one short item each.
+    pub evidence: Vec<String>,
+    /// The level's own source, else the indicator's.
+    pub source: Option<String>,
+    pub confidence: CriteriaConfidence,
+}
+
+impl LevelRequirement {
+    /// The criteria in English when asked and a gloss exists, else in the model's language.
+    pub fn criteria_text(&self, english: bool) -> &str {
+        match (&self.criteria_en, english) {
+            (Some(en), true) => en,
+            _ => &self.criteria,
+        }
+    }
+}
+
+/// How far one level's criteria can be trusted: the words of the model's `status` (the
+/// criteria are read in a document, or not), not the high/medium/low of [`Confidence`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CriteriaConfidence {
+    /// Read in the regulation or the assessors' guide.
+    Official,
+    /// From secondary sources (pemda material, third-party code); the regulation was not seen.
+    Secondary,
+    /// From one weak source; plausible, not confirmed.
+    Unverified,
+}
+
+impl CriteriaConfidence {
+    /// The confidence a level has when it does not say: the model's status.
+    pub fn of_status(status: Status) -> CriteriaConfidence {
+        match status {
+            Status::Official => CriteriaConfidence::Official,
+            Status::Secondary => CriteriaConfidence::Secondary,
+            Status::Reconstructed => CriteriaConfidence::Unverified,
+        }
+    }
+}
+
+impl fmt::Display for CriteriaConfidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CriteriaConfidence::Official => "official",
+            CriteriaConfidence::Secondary => "secondary",
+            CriteriaConfidence::Unverified => "unverified",
+        })
     }
 }
 
@@ -279,6 +350,21 @@ impl Model {
     pub fn level_name(&self, indicator: usize, level: u8) -> &str {
         let scale = &self.scales[self.indicators[indicator].scale];
         &scale.level_names[(level - self.min_level) as usize]
+    }
+
+    /// What `level` of the indicator requires, when the model says.
+    pub fn requirement(&self, indicator: usize, level: u8) -> Option<&LevelRequirement> {
+        let req = self.indicators[indicator].requirements.as_ref()?;
+        let k = level.checked_sub(self.min_level)? as usize;
+        req.levels.get(k)?.as_ref()
+    }
+
+    /// True when the model gives criteria for at least one level of one indicator.
+    pub fn has_requirements(&self) -> bool {
+        self.indicators
+            .iter()
+            .filter_map(|i| i.requirements.as_ref())
+            .any(|r| r.levels.iter().any(Option::is_some))
     }
 
     /// The predicate band a value falls in: lower bound inclusive, the top band also

@@ -112,6 +112,36 @@ pub struct Step {
     pub indicator: String,
     pub from: u8,
     pub to: u8,
+    /// The evaluation year it is taken before (a `--target-path` plan); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// What the level `to` requires, in the model's language; absent when the model gives no
+    /// criteria for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub criteria: Option<String>,
+    /// The criteria's English gloss, when the model has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub criteria_en: Option<String>,
+    /// The evidence (data dukung) to prepare for the level.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+}
+
+impl Step {
+    /// The step of indicator `k` (position in `model`) from `from` to `to`, with the criteria
+    /// and evidence the model gives for level `to`.
+    pub fn new(model: &Model, k: usize, from: u8, to: u8, year: Option<i32>) -> Step {
+        let req = model.requirement(k, to);
+        Step {
+            indicator: model.indicators[k].id.clone(),
+            from,
+            to,
+            year,
+            criteria: req.map(|q| q.criteria.clone()),
+            criteria_en: req.and_then(|q| q.criteria_en.clone()),
+            evidence: req.map(|q| q.evidence.clone()).unwrap_or_default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -229,11 +259,7 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
     let unassigned_steps = input.roadmap.map(|steps| {
         let mut unassigned = Vec::new();
         for s in steps {
-            let step = Step {
-                indicator: model.indicators[s.indicator].id.clone(),
-                from: s.from,
-                to: s.to,
-            };
+            let step = Step::new(model, s.indicator, s.from, s.to, s.year);
             let to = if !owned_by[s.indicator].is_empty() {
                 &owned_by[s.indicator]
             } else {
@@ -637,6 +663,7 @@ mod tests {
             to: from + 1,
             gain: m.indicators[indicator].weight,
             effort: 1,
+            year: None,
         };
         let steps = [raise(35, 3), raise(0, 2), raise(46, 1)];
         let ev = evaluate(&m, &set, policy(Some(&map))).unwrap();
@@ -644,10 +671,14 @@ mod tests {
             ev: &ev,
             roadmap: Some(&steps),
         });
-        let step = |i: &str, from, to| Step {
-            indicator: i.into(),
-            from,
-            to,
+        let step = |i: &str, from, to| {
+            Step::new(
+                &m,
+                m.find_indicator(i).expect("an indicator"),
+                from,
+                to,
+                None,
+            )
         };
         assert_eq!(row(&a, "BKPSDM").roadmap, Some(vec![step("36", 3, 4)]));
         assert_eq!(row(&a, "Diskominfo").roadmap, Some(vec![step("1", 2, 3)]));

@@ -27,6 +27,10 @@ impl Value {
 
     /// The exact value, in levels.
     pub fn exact(self) -> Exact {
+        if self.decimals == 0 {
+            // A whole level: no fraction to reduce (consolidation asks for one per indicator).
+            return exact::int(self.units as i64);
+        }
         exact::ratio(self.units as i64, Value::unit(self.decimals as u32) as i64)
     }
 

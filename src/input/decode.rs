@@ -279,42 +279,52 @@ pub fn sep_hint(text: &str) -> Option<u8> {
 
 /// Picks the delimiter from the header line: the candidate (`,` `;` tab) whose split yields the
 /// most recognised column names, then the most columns; `,` when nothing distinguishes them.
-/// `recognised` says whether a header name is a known column.
+/// `recognised` says whether a header name is a known column. The header line is the first of
+/// the first 30 lines with something in them that some candidate splits into a recognised name
+/// (title lines above a header, `FORM PENILAIAN MANDIRI SPBE 2025;;;`, name none); when no line
+/// does, the first such line.
 pub fn sniff_delimiter(text: &str, recognised: impl Fn(&str) -> bool) -> u8 {
-    let mut lines = text.lines();
-    // The header is the first line with something in it other than delimiters.
-    let mut first_nonblank = None;
-    let Some(header) = lines.find(|l| {
-        if first_nonblank.is_none() && !l.trim().is_empty() {
-            first_nonblank = Some(*l);
-        }
-        l.chars()
-            .any(|c| !c.is_whitespace() && c != ',' && c != ';')
-    }) else {
+    // Lines with something in them other than delimiters.
+    let mut candidates = text
+        .lines()
+        .filter(|l| {
+            l.chars()
+                .any(|c| !c.is_whitespace() && c != ',' && c != ';')
+        })
+        .take(30)
+        .peekable();
+    let Some(&first) = candidates.peek() else {
         // Only separators (`;;;`): the most frequent one, so those rows read as blank.
-        let line = first_nonblank.unwrap_or("");
+        let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
         let count = |d: char| line.chars().filter(|&c| c == d).count();
         return [b',', b';', b'\t']
             .into_iter()
             .max_by_key(|&d| (count(d as char), d == b','))
             .unwrap_or(b',');
     };
-    // A header is short; a hostile one-line file is not scanned beyond this.
-    let mut end = header.len().min(64 * 1024);
-    while !header.is_char_boundary(end) {
-        end -= 1;
-    }
-    let header = &header[..end];
-    let mut best = (b',', 0usize, 0usize);
-    for d in [b',', b';', b'\t'] {
-        let fields = split_line(header, d as char);
-        let known = fields.iter().filter(|f| recognised(f)).count();
-        let count = fields.len();
-        if (known, count) > (best.1, best.2) {
-            best = (d, known, count);
+    let best_split = |line: &str| {
+        // A header is short; a hostile one-line file is not scanned beyond this.
+        let mut end = line.len().min(64 * 1024);
+        while !line.is_char_boundary(end) {
+            end -= 1;
         }
-    }
-    best.0
+        let line = &line[..end];
+        let mut best = (b',', 0usize, 0usize);
+        for d in [b',', b';', b'\t'] {
+            let fields = split_line(line, d as char);
+            let known = fields.iter().filter(|f| recognised(f)).count();
+            let count = fields.len();
+            if (known, count) > (best.1, best.2) {
+                best = (d, known, count);
+            }
+        }
+        best
+    };
+    candidates
+        .map(best_split)
+        .find(|&(_, known, _)| known > 0)
+        .unwrap_or_else(|| best_split(first))
+        .0
 }
 
 /// Splits one line on `d` outside double quotes (enough to read a header line).
@@ -442,6 +452,14 @@ mod tests {
         );
         assert_eq!(sniff_delimiter("", known), b',');
         assert_eq!(sniff_delimiter(";;;\n\n", known), b';');
+        // Title lines above the header: the header decides, not the first line.
+        assert_eq!(
+            sniff_delimiter(
+                "FORM PENILAIAN, MANDIRI, 2025;;;\nDinas Kesehatan;;;\n\nno;indicator;level;note\n",
+                known
+            ),
+            b';'
+        );
         assert_eq!("tab".parse::<Delimiter>(), Ok(Delimiter(b'\t')));
         assert_eq!(";".parse::<Delimiter>(), Ok(Delimiter(b';')));
         assert!("ab".parse::<Delimiter>().is_err());

@@ -44,8 +44,9 @@ fn word(bytes: &[u8]) -> u64 {
     }
 }
 
-/// Equal keys, compared word by word (names are short: no call to `memcmp`).
-fn same(a: &[u8], b: &[u8]) -> bool {
+/// Equal keys, compared word by word (names are short: no call to `memcmp`, which costs far
+/// more than the comparison on this path).
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len()
         && a.chunks(8)
             .zip(b.chunks(8))

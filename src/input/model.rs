@@ -335,6 +335,10 @@ struct RawModel {
     /// The aspects, for a model with no domain layer. Give either `domains` or `aspects`.
     #[serde(default)]
     aspects: Option<Vec<RawAspect>>,
+    /// What each level of an indicator requires and the evidence the assessors expect, keyed
+    /// by the indicator's id. Optional: without it, outputs show the level names only.
+    #[serde(default)]
+    requirements: Option<BTreeMap<String, RawRequirement>>,
 }
 
 /// The range of maturity levels, e.g. 1 to 5, and whether indicator values are decimals.
@@ -509,6 +513,44 @@ struct RawExternal {
 struct RawRange {
     min: Number,
     max: Number,
+}
+
+/// The level criteria of one indicator.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Requirement")]
+struct RawRequirement {
+    /// Where the criteria come from, e.g. `PermenPANRB 59/2020 (kuesioner, indikator 1)`.
+    #[serde(default)]
+    source: Option<String>,
+    /// A caveat for readers: a defect in the source, or why some levels have no criteria.
+    #[serde(default)]
+    note: Option<String>,
+    /// Level number → what that level requires. A level left out has no criteria (yet).
+    #[serde(default)]
+    levels: BTreeMap<i64, RawLevelRequirement>,
+}
+
+/// What one level of an indicator requires. Levels are cumulative: say what this level adds.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "LevelRequirement")]
+struct RawLevelRequirement {
+    /// What the level requires, one to three sentences in the model's language.
+    criteria: String,
+    /// A short English gloss of `criteria`, shown with `--lang en`.
+    #[serde(default)]
+    criteria_en: Option<String>,
+    /// The documents the assessors expect (data dukung), one short item each.
+    #[serde(default)]
+    evidence: Vec<String>,
+    /// How far this level can be trusted (default: the model's `status`, with `reconstructed`
+    /// read as `unverified`).
+    #[serde(default)]
+    confidence: Option<CriteriaConfidence>,
+    /// This level's own source, when it is not the indicator's.
+    #[serde(default)]
+    source: Option<String>,
 }
 
 /// The JSON Schema (draft-07) of the model YAML format, as pretty JSON with a final newline.
@@ -1070,6 +1112,7 @@ impl Validator<'_> {
                         aspect: ai,
                         scale,
                         external,
+                        requirements: None,
                     },
                     Node { path: ip, weight },
                 ));
@@ -1321,6 +1364,11 @@ impl Validator<'_> {
             }
         }
 
+        if let Some(reqs) = &raw.requirements {
+            let default = CriteriaConfidence::of_status(raw.status);
+            self.requirements(reqs, &mut indicators, min_level, max_level, default);
+        }
+
         if !self.problems.is_empty() {
             return None;
         }
@@ -1344,6 +1392,92 @@ impl Validator<'_> {
             indicators: indicators.into_iter().map(|x| x.0).collect(),
             units_per_percent,
         })
+    }
+}
+
+impl Validator<'_> {
+    /// Level criteria: keyed by an indicator's id (or code), each indicator once, levels inside
+    /// the model's range, no empty criteria or evidence item.
+    fn requirements<N>(
+        &mut self,
+        reqs: &BTreeMap<String, RawRequirement>,
+        indicators: &mut [(Indicator, N)],
+        min_level: u8,
+        max_level: u8,
+        default: CriteriaConfidence,
+    ) {
+        use Seg::*;
+        let text = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let mut given: HashMap<usize, &str> = HashMap::new();
+        for (key, r) in reqs {
+            let path = vec![Key("requirements"), Key(leak(key))];
+            let k = key.trim();
+            let Some(ii) = indicators
+                .iter()
+                .position(|(i, _)| i.keys().any(|x| x.eq_ignore_ascii_case(k)))
+            else {
+                self.problem(
+                    &path,
+                    format!("criteria for indicator {key:?}, but the model has no indicator with that id; key each entry by an indicator's id"),
+                );
+                continue;
+            };
+            if let Some(first) = given.insert(ii, key) {
+                self.problem(
+                    &path,
+                    format!(
+                        "indicator {} has criteria twice, under {first:?} and {key:?}; keep one",
+                        indicators[ii].0.id
+                    ),
+                );
+                continue;
+            }
+            let source = text(&r.source);
+            let mut levels = vec![None; (max_level - min_level) as usize + 1];
+            for (level, l) in &r.levels {
+                let lp = child_path(&path, &[Key("levels"), Key(leak(&level.to_string()))]);
+                if *level < min_level as i64 || *level > max_level as i64 {
+                    self.problem(
+                        &lp,
+                        format!(
+                            "level {level} is outside the model's range {min_level}..{max_level}"
+                        ),
+                    );
+                    continue;
+                }
+                if l.criteria.trim().is_empty() {
+                    self.problem(
+                        &child_path(&lp, &[Key("criteria")]),
+                        "the criteria are empty; say what the level requires, or leave the level out".into(),
+                    );
+                }
+                for (n, e) in l.evidence.iter().enumerate() {
+                    if e.trim().is_empty() {
+                        self.problem(
+                            &child_path(&lp, &[Key("evidence"), Index(n)]),
+                            "an evidence item is empty; name a document or remove the item".into(),
+                        );
+                    }
+                }
+                levels[(*level - min_level as i64) as usize] = Some(LevelRequirement {
+                    criteria: l.criteria.trim().to_string(),
+                    criteria_en: text(&l.criteria_en),
+                    evidence: l.evidence.iter().map(|e| e.trim().to_string()).collect(),
+                    source: text(&l.source).or_else(|| source.clone()),
+                    confidence: l.confidence.unwrap_or(default),
+                });
+            }
+            indicators[ii].0.requirements = Some(Requirements {
+                source,
+                note: text(&r.note),
+                levels,
+            });
+        }
     }
 }
 
@@ -1457,7 +1591,7 @@ impl<'a> Locator<'a> {
             if txt.starts_with('{') {
                 return Some((i, None));
             }
-            let Some(rest) = txt.strip_prefix(key) else {
+            let Some(rest) = strip_key(txt, key) else {
                 continue;
             };
             let Some(value) = rest.strip_prefix(':') else {
@@ -1536,6 +1670,15 @@ impl<'a> Locator<'a> {
         }
         None
     }
+}
+
+/// The rest of a line after `key`, written bare or in quotes (`"16":`).
+fn strip_key<'t>(txt: &'t str, key: &str) -> Option<&'t str> {
+    txt.strip_prefix(key).or_else(|| {
+        ['"', '\'']
+            .iter()
+            .find_map(|q| txt.strip_prefix(*q)?.strip_prefix(key)?.strip_prefix(*q))
+    })
 }
 
 #[cfg(test)]

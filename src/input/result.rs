@@ -19,15 +19,16 @@ use crate::core::score::PredicateBasis;
 use crate::core::scorecard::{SCHEMA_VERSION, Scorecard};
 use crate::core::stage::Stage;
 use crate::core::value::Value;
-use crate::input::sheets;
+use crate::input::sheets::{self, ReadOptions};
 
-/// How to score a side given as answer sheets.
+/// How to read and score a side given as answer sheets.
 #[derive(Debug, Clone)]
 pub struct SheetOptions {
     pub model: String,
     pub combine: Combine,
     pub basis: PredicateBasis,
     pub stage: Option<Stage>,
+    pub read: ReadOptions,
 }
 
 /// True when the path names a JSON result rather than answer sheets.
@@ -47,7 +48,7 @@ pub fn load(path: &Path, opts: &SheetOptions) -> anyhow::Result<Scorecard> {
         return read_json(path);
     }
     let model = Model::load(&opts.model)?;
-    let set = sheets::load(&model, &[path.to_path_buf()])?;
+    let set = sheets::load_with(&model, &[path.to_path_buf()], &opts.read)?;
     let policy = Policy {
         combine: opts.combine,
         basis: opts.basis,

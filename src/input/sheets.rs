@@ -1,8 +1,12 @@
-//! Answer sheets: reading the OPD's CSV files into answers, with every problem located.
+//! Answer sheets: reading the OPD's CSV files and workbooks into answers, with every problem
+//! located.
 //!
-//! A sheet has a header row; `indicator` and `level` are required, `opd`, `evidence` and `note`
-//! optional, under their English or Indonesian names. This is an input edge: it reads files and
-//! stdin, and reports problems as `file:line:column: message`.
+//! A sheet has a header row, found among its first rows below any title rows
+//! ([`crate::input::columns`]); `indicator` and `level` (or a level per stage, `--stage-column`)
+//! are required, `opd`, `evidence`, `note` and `stage` optional. In a workbook the first sheet
+//! with such a header is read. A sheet sent again under a revised name replaces the older one
+//! ([`crate::input::revision`]). This is an input edge: it reads files and stdin, and reports
+//! problems as `file:line:column: message`.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -14,8 +18,12 @@ use crate::core::answers::{Answer, AnswerSet, InputFile, Remarks};
 use crate::core::model::Model;
 use crate::core::stage::Stage;
 use crate::core::value::Value;
+use crate::input::columns::{
+    self, ColumnName, Field, HEADER_SEARCH_ROWS, Header, HeaderProblem, Names, StageColumn,
+};
 use crate::input::decode::Encoding;
 use crate::input::intern::Interner;
+use crate::input::revision;
 use crate::input::text_sheet::{self, Chunks, Opened, RowSource, SheetRows, TextSheet};
 use crate::input::workbook;
 
@@ -110,14 +118,15 @@ impl Source {
         }
     }
 
-    /// The OPD name used when the sheet has no `opd` column: the file name's stem.
-    fn default_opd(&self) -> String {
+    /// The OPD name used when the sheet has no `opd` column: the file name's stem without its
+    /// revision mark (`Dinas Kesehatan (revisi 2).csv` → `Dinas Kesehatan`).
+    pub(crate) fn default_opd(&self) -> String {
         match self {
             Source::Stdin => "stdin".into(),
-            Source::File(p) => p
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_else(|| p.display().to_string()),
+            Source::File(p) => match p.file_stem() {
+                Some(stem) => revision::split(&stem.to_string_lossy()).0.to_string(),
+                None => p.display().to_string(),
+            },
         }
     }
 }
@@ -273,87 +282,6 @@ pub fn is_sheet_name(p: &Path) -> bool {
     })
 }
 
-/// `s` cut to at most `max` bytes at a character boundary.
-fn clip(s: &str, max: usize) -> &str {
-    let mut end = s.len().min(max);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    &s[..end]
-}
-
-/// The columns a sheet may have. To add one: a variant, its place in [`Field::ALL`], its header
-/// names in [`Field::from_header`] and its display name in [`Field::name`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Field {
-    // In the order of `Field::ALL`: a field's discriminant is its slot.
-    Indicator,
-    Level,
-    Opd,
-    Evidence,
-    Note,
-    Stage,
-}
-
-impl Field {
-    const ALL: [Field; 6] = [
-        Field::Indicator,
-        Field::Level,
-        Field::Opd,
-        Field::Evidence,
-        Field::Note,
-        Field::Stage,
-    ];
-    /// Columns that every sheet must have.
-    const REQUIRED: [Field; 2] = [Field::Indicator, Field::Level];
-
-    fn from_header(name: &str) -> Option<Field> {
-        let key: String = name
-            .trim()
-            .trim_start_matches('\u{feff}')
-            .to_lowercase()
-            .split(|c: char| c.is_whitespace() || c == '_' || c == '-')
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("_");
-        Some(match key.as_str() {
-            "indicator" | "indikator" => Field::Indicator,
-            "level" | "tingkat" | "tingkat_kematangan" | "nilai" | "value" => Field::Level,
-            "opd" | "perangkat_daerah" | "unit" => Field::Opd,
-            "evidence" | "bukti" | "data_dukung" => Field::Evidence,
-            "note" | "penjelasan" | "catatan" => Field::Note,
-            "stage" | "tahap" | "tahapan" | "tahap_penilaian" => Field::Stage,
-            _ => return None,
-        })
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Field::Indicator => "indicator (or indikator)",
-            Field::Level => "level (or tingkat)",
-            Field::Opd => "opd",
-            Field::Evidence => "evidence",
-            Field::Note => "note",
-            Field::Stage => "stage (or tahap)",
-        }
-    }
-
-    /// The field's place in [`Field::ALL`].
-    const fn slot(self) -> usize {
-        self as usize
-    }
-}
-
-/// Where each known column is in one sheet (0-based), from its header row.
-#[derive(Debug, Clone, Default)]
-struct Columns([Option<usize>; Field::ALL.len()]);
-
-impl Columns {
-    fn get(&self, f: Field) -> Option<usize> {
-        self.0[f.slot()]
-    }
-}
-
 /// Files larger than this are refused before reading: an answer sheet with a million rows is
 /// well under it.
 pub const MAX_SHEET_BYTES: u64 = 256 << 20;
@@ -361,16 +289,27 @@ pub const MAX_SHEET_BYTES: u64 = 256 << 20;
 pub const MAX_CELL_BYTES: usize = 64 << 10;
 pub use crate::input::text_sheet::{MAX_COLUMNS, MAX_LINE_BYTES};
 
-/// How to read the input files: forced encoding, delimiter, and the sheet of a workbook.
+/// How to read the input files: forced encoding, delimiter, sheet and header row, the sheets'
+/// own column names, and how strict to be with sheets still coming in.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReadOptions {
     pub encoding: Encoding,
     /// `None` detects it from `sep=` or the header line.
     pub delimiter: Option<u8>,
-    /// `None` reads a workbook's first sheet.
+    /// `None` reads a workbook's first sheet that has a header row.
     pub sheet: Option<String>,
     /// An unreadable entry of an input folder (a broken link) is a warning, not an error.
     pub allow_missing: bool,
+    /// The header row's line (text) or row number (workbook); `None` finds it among the first
+    /// [`HEADER_SEARCH_ROWS`] rows.
+    pub header_row: Option<u64>,
+    /// The sheets' own names for columns (`--column ROLE=HEADER`).
+    pub columns: Vec<ColumnName>,
+    /// Columns holding a level per stage (`--stage-column STAGE=HEADER`).
+    pub stage_columns: Vec<StageColumn>,
+    /// A sheet with no answers yet and a sheet sent twice (an older revision) are errors, not
+    /// warnings.
+    pub strict: bool,
 }
 
 /// Reads answer sheets against a model. Reports every problem found (up to [`MAX_PROBLEMS`]).
@@ -387,16 +326,7 @@ pub fn load_with(
     let (sources, skipped) = expand_inputs_with(inputs, options.allow_missing)?;
     let mut reader = SheetReader::new(model);
     reader.set.warnings.extend(skipped);
-    for source in &sources {
-        reader.read_source(source, options);
-    }
-    if let Some(name) = &options.sheet {
-        if !reader.read_a_workbook {
-            reader.set.warnings.push(format!(
-                "--sheet {name:?} was ignored: it picks a sheet of an .xlsx/.ods workbook, and no input is one"
-            ));
-        }
-    }
+    reader.read_sources(&sources, options);
     reader.finish()
 }
 
@@ -443,11 +373,6 @@ fn open_source(source: &Source) -> Result<OpenInput, String> {
     }
 }
 
-/// Whether a header cell names a known column (for sniffing the delimiter).
-fn recognised(header: &str) -> bool {
-    Field::from_header(header).is_some()
-}
-
 enum OpenInput {
     Bytes(Vec<u8>),
     Reader(Box<dyn Read + Send>),
@@ -471,11 +396,15 @@ pub struct SheetReader<'m> {
     words: usize,
     problems: Vec<SheetProblem>,
     more: usize,
+    /// The column names of the sheets being read: built in, and the options' own.
+    names: Names,
+    /// Which of the options' `--column`/`--stage-column` some sheet's header had.
+    flags_used: Vec<bool>,
 }
 
 /// Indicator ids and codes, ignoring case → indicator. Ids and codes of up to 8 ASCII bytes (all
 /// of the official models') are numbers in a small table: one multiply and a compare per row.
-struct IndicatorLookup {
+pub(crate) struct IndicatorLookup {
     /// `(key, indicator)`; key 0 is an empty slot (a key is never 0: its text is not empty).
     short: Vec<(u64, u16)>,
     long: Interner,
@@ -483,6 +412,19 @@ struct IndicatorLookup {
 
 impl IndicatorLookup {
     /// Room for the ids and codes of `indicators` indicators, the table at most a quarter full.
+    /// The ids, codes and aliases of the model's indicators.
+    pub(crate) fn of(model: &Model) -> Self {
+        let mut lookup = IndicatorLookup::with_room(model.indicators.len());
+        for (i, ind) in model.indicators.iter().enumerate() {
+            // Model validation caps the count at MAX_INDICATORS.
+            let i = i as u16;
+            for key in ind.keys() {
+                lookup.insert(key, i);
+            }
+        }
+        lookup
+    }
+
     fn with_room(indicators: usize) -> Self {
         IndicatorLookup {
             short: vec![(0, 0); (8 * indicators).next_power_of_two().max(16)],
@@ -520,7 +462,7 @@ impl IndicatorLookup {
         self.short[i] = (key, indicator);
     }
 
-    fn get(&self, text: &str, lower: &mut String) -> Option<u16> {
+    pub(crate) fn get(&self, text: &str, lower: &mut String) -> Option<u16> {
         let Some(key) = Self::short_key(text) else {
             return self.long.get(lowercase(text, lower)).map(|i| i as u16);
         };
@@ -543,7 +485,7 @@ fn answered_bit(indicator: u16, stage: Option<Stage>) -> usize {
 
 /// `str::trim`, deciding from the first and last byte when there is nothing to trim (most
 /// cells): it runs for every cell of every row.
-fn trim(cell: &str) -> &str {
+pub(crate) fn trim(cell: &str) -> &str {
     match (cell.as_bytes().first(), cell.as_bytes().last()) {
         (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => cell,
         (None, _) => cell,
@@ -567,6 +509,128 @@ fn lowercase<'a>(text: &'a str, buf: &'a mut String) -> &'a str {
     buf
 }
 
+/// A row's evidence and note, stored once for all the answers of the row (one per stage
+/// column): `index` is where, once stored.
+struct RowRemarks<'r> {
+    evidence: &'r str,
+    note: &'r str,
+    index: Option<Option<NonZeroU32>>,
+}
+
+/// What the search for a sheet's header row found.
+enum Found {
+    /// The header row, and what is wrong with it (a column named twice).
+    Header(Header, Vec<HeaderProblem>),
+    /// No row has every required column; the row closest to it, and what it lacks.
+    Partial {
+        line: u64,
+        recognised: usize,
+        problems: Vec<HeaderProblem>,
+    },
+    /// No row names any column; the first row.
+    Nothing { line: u64, first: String },
+    /// The sheet has no rows.
+    Empty,
+    /// `--header-row N` names a row that is not there.
+    NoSuchRow(u64),
+    /// The rows cannot be read (a located problem).
+    Failed(u64, String),
+}
+
+/// Finds a sheet's header row: the first of its first [`HEADER_SEARCH_ROWS`] rows with
+/// something in them that has the required columns, or the row `forced` (`--header-row`).
+/// The rows above it are kept as title rows. Marks in `used` the `--column`/`--stage-column`
+/// flags any row looked at had. Runs once per sheet; rows are copied only here.
+fn find_header(
+    names: &Names,
+    forced: Option<u64>,
+    rows: &mut impl RowSource,
+    used: &mut [bool],
+) -> Found {
+    let mut titles: Vec<(u64, String)> = Vec::new();
+    let mut seen = 0usize;
+    let mut first: Option<(u64, String)> = None;
+    let mut closest: Option<columns::Analysis> = None;
+    while let Some(row) = rows.next_row() {
+        let (line, cells) = match row {
+            Ok(row) => row,
+            Err((line, msg)) => return Found::Failed(line, msg),
+        };
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if cells.len() > MAX_COLUMNS {
+            return Found::Failed(
+                line,
+                format!(
+                    "the header row has {} columns; an answer sheet has a handful (Excel allows at most {MAX_COLUMNS})",
+                    cells.len()
+                ),
+            );
+        }
+        let cells: Vec<String> = cells.iter().map(str::to_string).collect();
+        seen += 1;
+        match forced {
+            Some(n) if line < n => {
+                if first.is_none() {
+                    first = Some((line, columns::row_text(&cells)));
+                }
+                if titles.len() < HEADER_SEARCH_ROWS {
+                    titles.push((line, columns::row_text(&cells)));
+                }
+                continue;
+            }
+            Some(n) if line > n => return Found::NoSuchRow(n),
+            _ => {}
+        }
+        let mut analysis = columns::analyse(names, line, &cells);
+        for &flag in &analysis.used_flags {
+            used[flag] = true;
+        }
+        if analysis.complete {
+            analysis.header.titles = titles;
+            return Found::Header(analysis.header, analysis.problems);
+        }
+        if first.is_none() {
+            first = Some((line, columns::row_text(&cells)));
+        }
+        if forced.is_some() {
+            let mut problems = analysis.problems.clone();
+            problems.extend(analysis.missing(names));
+            return Found::Partial {
+                line,
+                recognised: analysis.recognised,
+                problems,
+            };
+        }
+        if analysis.recognised > 0
+            && closest
+                .as_ref()
+                .is_none_or(|c| analysis.recognised > c.recognised)
+        {
+            closest = Some(analysis);
+        }
+        titles.push((line, columns::row_text(&cells)));
+        if seen >= HEADER_SEARCH_ROWS {
+            break;
+        }
+    }
+    match (first, closest, forced) {
+        (None, _, _) => Found::Empty,
+        (Some(_), _, Some(n)) => Found::NoSuchRow(n),
+        (Some(_), Some(c), None) => {
+            let mut problems = c.problems.clone();
+            problems.extend(c.missing(names));
+            Found::Partial {
+                line: c.header.line,
+                recognised: c.recognised,
+                problems,
+            }
+        }
+        (Some((line, first)), None, None) => Found::Nothing { line, first },
+    }
+}
+
 /// The record of one input about to be read, and where its rows are, for messages.
 fn started(source: &Source) -> (InputFile, Place) {
     let file = source.display();
@@ -588,6 +652,14 @@ struct Place {
 }
 
 impl Place {
+    /// The file, and the sheet of a workbook: `t.xlsx:Jawaban`.
+    fn whole(&self) -> String {
+        match &self.sheet {
+            Some(sheet) => format!("{}:{sheet}", self.file),
+            None => self.file.clone(),
+        }
+    }
+
     fn at(&self, line: u64, column: Option<(usize, String)>, message: String) -> SheetProblem {
         SheetProblem {
             file: self.file.clone(),
@@ -601,17 +673,9 @@ impl Place {
 
 impl<'m> SheetReader<'m> {
     pub fn new(model: &'m Model) -> Self {
-        let mut lookup = IndicatorLookup::with_room(model.indicators.len());
-        for (i, ind) in model.indicators.iter().enumerate() {
-            // Model validation caps the count at MAX_INDICATORS.
-            let i = i as u16;
-            for key in ind.keys() {
-                lookup.insert(key, i);
-            }
-        }
         SheetReader {
             model,
-            lookup,
+            lookup: IndicatorLookup::of(model),
             set: AnswerSet::default(),
             opd_index: Interner::default(),
             read_a_workbook: false,
@@ -620,6 +684,8 @@ impl<'m> SheetReader<'m> {
             words: answered_bit(model.indicators.len() as u16, None).div_ceil(64),
             problems: Vec::new(),
             more: 0,
+            names: Names::default(),
+            flags_used: Vec::new(),
         }
     }
 
@@ -670,6 +736,96 @@ impl<'m> SheetReader<'m> {
         first
     }
 
+    /// Reads every input with `options`. Files of one folder whose names differ only by a
+    /// revision mark are one sheet sent again: only the latest revision is read (see
+    /// [`SheetReader::resent`]).
+    pub fn read_sources(&mut self, sources: &[Source], options: &ReadOptions) {
+        let skip = self.resent(sources, options.strict);
+        for (source, skip) in sources.iter().zip(skip) {
+            if !skip {
+                self.read_source(source, options);
+            }
+        }
+        if let Some(name) = &options.sheet {
+            if !self.read_a_workbook {
+                self.set.warnings.push(format!(
+                    "--sheet {name:?} was ignored: it picks a sheet of an .xlsx/.xls/.ods workbook, and no input is one"
+                ));
+            }
+        }
+    }
+
+    /// Finds the sheets sent more than once: files in one folder whose names differ only by a
+    /// revision mark (`Dinas Kesehatan.csv`, `Dinas Kesehatan (revisi 2).csv`). The latest
+    /// revision is read; the older ones are not, with a warning naming both (an error with
+    /// `strict`). When the marks cannot tell which is the latest, that is an error. Says, per
+    /// input, whether to skip it.
+    fn resent(&mut self, sources: &[Source], strict: bool) -> Vec<bool> {
+        let mut skip = vec![false; sources.len()];
+        let paths: Vec<Option<&Path>> = sources
+            .iter()
+            .map(|s| match s {
+                Source::File(p) => Some(p.as_path()),
+                Source::Stdin => None,
+            })
+            .collect();
+        let shown = |(i, rev): &(usize, revision::Revision)| {
+            format!("{} ({})", sources[*i].display(), rev.describe())
+        };
+        for revision::Resent { files, latest } in revision::resent(&paths) {
+            let Some(keep) = latest else {
+                files.iter().for_each(|(i, _)| skip[*i] = true);
+                self.problem(SheetProblem {
+                    file: sources[files[0].0].display(),
+                    sheet: None,
+                    line: 0,
+                    column: None,
+                    message: format!(
+                        "these files look like one sheet sent more than once (their names differ only by a revision mark), but the marks do not say which is the latest: {}; keep only the latest in the folder, or mark it, e.g. \"(revisi 3)\"",
+                        files.iter().map(shown).collect::<Vec<_>>().join(", ")
+                    ),
+                });
+                continue;
+            };
+            let older: Vec<&(usize, revision::Revision)> =
+                files.iter().filter(|(i, _)| *i != keep).collect();
+            older.iter().for_each(|(i, _)| skip[*i] = true);
+            let kept = sources[keep].display();
+            let listed = older
+                .iter()
+                .map(|(i, _)| sources[*i].display())
+                .collect::<Vec<_>>()
+                .join(", ");
+            if strict {
+                for (i, _) in &older {
+                    self.problem(SheetProblem {
+                        file: sources[*i].display(),
+                        sheet: None,
+                        line: 0,
+                        column: None,
+                        message: format!(
+                            "an older revision of {kept} (the names differ only by a revision mark); --strict refuses a sheet sent twice: remove the older file, or drop --strict to read only the latest"
+                        ),
+                    });
+                }
+            } else {
+                self.set.warnings.push(format!(
+                    "{kept} replaces {listed}: the names differ only by a revision mark, so the OPD sent its sheet again and only the latest counts; --strict makes this an error"
+                ));
+            }
+            self.set.notes.push(format!(
+                "resent sheet: {} is read; not read: {}",
+                shown(files.iter().find(|(i, _)| *i == keep).expect("kept")),
+                older
+                    .iter()
+                    .map(|f| shown(f))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        skip
+    }
+
     /// Reads one input (file or stdin) with `options`.
     pub fn read_source(&mut self, source: &Source, options: &ReadOptions) {
         match open_source(source) {
@@ -690,8 +846,15 @@ impl<'m> SheetReader<'m> {
         self.read_with(source, bytes, &ReadOptions::default());
     }
 
+    /// Takes the column names of `options` (once per input: they are the same for all).
+    fn use_options(&mut self, options: &ReadOptions) {
+        self.names = Names::new(&options.columns, &options.stage_columns);
+        self.flags_used.resize(self.names.flag_count(), false);
+    }
+
     /// Reads one sheet's bytes: a workbook (XLSX, ODS, XLS) or text in any encoding Excel writes.
     pub fn read_with(&mut self, source: &Source, bytes: &[u8], options: &ReadOptions) {
+        self.use_options(options);
         let (mut read, place) = started(source);
         let mut chunks = Chunks::slice(bytes);
         if bytes.len() as u64 > MAX_SHEET_BYTES {
@@ -699,12 +862,17 @@ impl<'m> SheetReader<'m> {
         } else if workbook::is_workbook(bytes) {
             self.read_workbook(source, bytes, options, &mut read);
         } else {
-            match TextSheet::open(&mut chunks, options.encoding, options.delimiter, recognised) {
+            let names = &self.names;
+            let opened = TextSheet::open(&mut chunks, options.encoding, options.delimiter, |h| {
+                names.recognised(h)
+            });
+            match opened {
                 Ok(sheet) => self.text_table(
                     source,
                     &place,
                     &mut read,
                     &mut SheetRows::new(sheet, &mut chunks),
+                    options,
                 ),
                 Err((line, msg)) => self.problem(place.at(line, None, msg)),
             }
@@ -716,39 +884,51 @@ impl<'m> SheetReader<'m> {
     /// Reads a sheet too large to read at once: a second thread reads, hashes and parses it
     /// while this one checks the rows.
     fn read_large(&mut self, source: &Source, reader: Box<dyn Read + Send>, options: &ReadOptions) {
+        self.use_options(options);
         let (mut read, place) = started(source);
+        let names = self.names.clone();
+        let recognised = |h: &str| names.recognised(h);
         let ((), digest) = text_sheet::read_on_a_thread(
             reader,
             MAX_SHEET_BYTES,
             too_big,
             options.encoding,
             options.delimiter,
-            recognised,
+            &recognised,
             |opened| match opened {
                 Opened::Workbook(bytes) => self.read_workbook(source, &bytes, options, &mut read),
                 Opened::Failed(line, msg) => self.problem(place.at(line, None, msg)),
-                Opened::Text(mut rows) => self.text_table(source, &place, &mut read, &mut rows),
+                Opened::Text(mut rows) => {
+                    self.text_table(source, &place, &mut read, &mut rows, options)
+                }
             },
         );
         read.sha256 = digest.unwrap_or_default();
         self.set.files.push(read);
     }
 
-    /// A text sheet's rows, then the warning about its encoding if one was guessed.
+    /// A text sheet: its header row, its rows, then the warning about its encoding if one was
+    /// guessed.
     fn text_table(
         &mut self,
         source: &Source,
         place: &Place,
         input: &mut InputFile,
         rows: &mut impl RowSource,
+        options: &ReadOptions,
     ) {
-        self.table(source, place, input, rows);
+        match find_header(&self.names, options.header_row, rows, &mut self.flags_used) {
+            Found::Header(header, problems) => {
+                self.table(source, place, input, rows, header, problems, options.strict)
+            }
+            other => self.no_header(place, other),
+        }
         if let Some(w) = rows.encoding_warning() {
             self.set.warnings.push(format!("{}: {w}", place.file));
         }
     }
 
-    /// A workbook's first or chosen sheet.
+    /// A workbook's chosen sheet (`--sheet`), or its first sheet with a header row.
     fn read_workbook(
         &mut self,
         source: &Source,
@@ -758,119 +938,190 @@ impl<'m> SheetReader<'m> {
     ) {
         self.read_a_workbook = true;
         let file = source.display();
-        let rows = workbook::read_rows(bytes, options.sheet.as_deref(), |name, rows| {
+        let whole = Place {
+            file: file.clone(),
+            sheet: None,
+        };
+        let mut book = match workbook::Book::open(bytes) {
+            Ok(book) => book,
+            Err(msg) => return self.problem(whole.at(0, None, msg)),
+        };
+        let sheets = match &options.sheet {
+            Some(wanted) => match book.find_sheet(wanted) {
+                Ok(name) => vec![name],
+                Err(msg) => return self.problem(whole.at(0, None, msg)),
+            },
+            None => book.sheet_names(),
+        };
+        if sheets.is_empty() {
+            return self.problem(whole.at(0, None, "the workbook has no sheets".into()));
+        }
+        let mut skipped = Vec::new();
+        // The sheet whose best row came closest to a header: (its place, the row, problems).
+        let mut closest: Option<(Place, usize, u64, Vec<HeaderProblem>)> = None;
+        for name in &sheets {
+            // Rows are read one at a time, never the whole sheet (a million-row workbook).
+            let mut rows = match book.rows(name) {
+                Ok(rows) => rows,
+                Err(msg) => return self.problem(whole.at(0, None, msg)),
+            };
             let place = Place {
                 file: file.clone(),
-                sheet: Some(name),
+                sheet: Some(name.clone()),
             };
-            self.table(source, &place, read, rows);
-        });
-        if let Err(msg) = rows {
-            self.problem(Place { file, sheet: None }.at(0, None, msg));
+            let found = find_header(
+                &self.names,
+                options.header_row,
+                &mut rows,
+                &mut self.flags_used,
+            );
+            match found {
+                Found::Header(header, problems) => {
+                    self.set.notes.push(if skipped.is_empty() {
+                        format!("{file}: read sheet {name:?}")
+                    } else {
+                        format!(
+                            "{file}: read sheet {name:?}; skipped {} (no header row)",
+                            skipped.join(", ")
+                        )
+                    });
+                    return self.table(
+                        source,
+                        &place,
+                        read,
+                        &mut rows,
+                        header,
+                        problems,
+                        options.strict,
+                    );
+                }
+                other if options.sheet.is_some() => return self.no_header(&place, other),
+                Found::Failed(line, msg) => return self.problem(place.at(line, None, msg)),
+                Found::Partial {
+                    line,
+                    recognised,
+                    problems,
+                } => {
+                    if closest.as_ref().is_none_or(|c| recognised > c.1) {
+                        closest = Some((place, recognised, line, problems));
+                    }
+                    skipped.push(format!("{name:?}"));
+                }
+                _ => skipped.push(format!("{name:?}")),
+            }
+        }
+        match closest {
+            Some((place, _, line, problems)) => {
+                for (column, msg) in problems {
+                    self.problem(place.at(line, column, msg));
+                }
+            }
+            None => {
+                let msg = columns::no_header(&self.names, None, Some(&sheets), options.header_row);
+                self.problem(whole.at(0, None, msg));
+            }
         }
     }
 
-    /// Checks a header row and the answer rows after it.
+    /// Reports why a sheet has no header row.
+    fn no_header(&mut self, place: &Place, found: Found) {
+        match found {
+            Found::Header(..) => {}
+            Found::Empty => self.problem(place.at(0, None, "the file is empty; an answer sheet needs a header row with the columns indicator and level".into())),
+            Found::Failed(line, msg) => self.problem(place.at(line, None, msg)),
+            Found::Partial { line, problems, .. } => {
+                for (column, msg) in problems {
+                    self.problem(place.at(line, column, msg));
+                }
+            }
+            Found::Nothing { line, first } => {
+                let msg = columns::no_header(&self.names, Some(&first), None, None);
+                self.problem(place.at(line, None, msg));
+            }
+            Found::NoSuchRow(n) => self.problem(place.at(
+                0,
+                None,
+                format!(
+                    "--header-row {n}: no row starts at {} {n} (it is empty, inside a cell that spans lines, or after the end); give the header's {}",
+                    if place.sheet.is_some() { "row" } else { "line" },
+                    if place.sheet.is_some() {
+                        "row number as Excel shows it"
+                    } else {
+                        "line number as a text editor shows it"
+                    }
+                ),
+            )),
+        }
+    }
+
+    /// Says with `-v` what was read around the header: the title rows above it, columns not
+    /// read, and the stage columns.
+    fn note_header(&mut self, place: &Place, header: &Header) {
+        let at = match &place.sheet {
+            Some(sheet) => format!("{}:{sheet}", place.file),
+            None => place.file.clone(),
+        };
+        if !header.titles.is_empty() {
+            self.set.notes.push(format!(
+                "{at}: header on row {}; title rows above it skipped: {}",
+                header.line,
+                header
+                    .titles
+                    .iter()
+                    .map(|(line, text)| format!("{line} {text:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        for note in &header.notes {
+            self.set.notes.push(format!("{at}: {note}"));
+        }
+        if !header.stage_columns.is_empty() {
+            self.set.notes.push(format!(
+                "{at}: a level per stage from the columns {}",
+                header
+                    .stage_columns
+                    .iter()
+                    .map(|&(stage, i)| format!(
+                        "{:?} ({stage}, column {})",
+                        header.names[i],
+                        workbook::column_letters(i + 1)
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+
+    /// Checks the answer rows below a sheet's header row.
+    #[allow(clippy::too_many_arguments)]
     fn table(
         &mut self,
         source: &Source,
         place: &Place,
         input: &mut InputFile,
         rows: &mut impl RowSource,
+        header: Header,
+        header_problems: Vec<HeaderProblem>,
+        strict: bool,
     ) {
         let file_no = self.set.files.len() as u32;
         let problems_before = self.problems.len() + self.more;
-        // The header is the first row with something in it.
-        let (header_line, header) = loop {
-            match rows.next_row() {
-                None => {
-                    self.problem(place.at(0, None, "the file is empty; an answer sheet needs a header row with the columns indicator and level".into()));
-                    return;
-                }
-                Some(Err((line, msg))) => {
-                    self.problem(place.at(line, None, msg));
-                    return;
-                }
-                Some(Ok((_, cells))) if cells.iter().all(|f| f.trim().is_empty()) => continue,
-                Some(Ok((line, cells))) => {
-                    break (line, cells.iter().map(str::to_string).collect::<Vec<_>>());
-                }
+        if !header_problems.is_empty() {
+            for (column, msg) in header_problems {
+                self.problem(place.at(header.line, column, msg));
             }
-        };
-        if header.len() > MAX_COLUMNS {
-            self.problem(place.at(
-                header_line,
-                None,
-                format!(
-                    "the header row has {} columns; an answer sheet has a handful (Excel allows at most {MAX_COLUMNS})",
-                    header.len()
-                ),
-            ));
             return;
         }
-        let mut columns = Columns::default();
-        let mut header_ok = true;
-        for (i, name) in header.iter().enumerate() {
-            if let Some(f) = Field::from_header(name) {
-                if let Some(first) = columns.get(f) {
-                    self.problem(place.at(
-                        header_line,
-                        Some((i + 1, name.trim().to_string())),
-                        format!(
-                            "column {} appears twice (also column {}); keep one",
-                            f.name(),
-                            first + 1
-                        ),
-                    ));
-                    header_ok = false;
-                } else {
-                    columns.0[f.slot()] = Some(i);
-                }
-            }
-        }
-        let header_names: Vec<String> = header
-            .iter()
-            .map(|h| {
-                let h = h.trim();
-                if h.len() > 80 {
-                    format!("{}…", clip(h, 80))
-                } else {
-                    h.to_string()
-                }
-            })
-            .collect();
-        for f in Field::REQUIRED {
-            if columns.get(f).is_none() {
-                let has: Vec<&str> = header_names
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|h| !h.is_empty())
-                    .take(20)
-                    .collect();
-                self.problem(place.at(
-                    header_line,
-                    None,
-                    format!(
-                        "missing column {}; the header row has: {}",
-                        f.name(),
-                        if has.is_empty() {
-                            "nothing".to_string()
-                        } else {
-                            has.join(", ")
-                        }
-                    ),
-                ));
-                header_ok = false;
-            }
-        }
-        if !header_ok {
-            return;
-        }
-        let col = |f: Field| columns.get(f);
-        let named = |i: usize| Some((i + 1, header_names[i].clone()));
+        self.note_header(place, &header);
+        let col = |f: Field| header.get(f);
+        let named = |i: usize| Some((i + 1, header.names[i].clone()));
+        let stage_columns = header.stage_columns.as_slice();
         let default_opd = source.default_opd();
         let mut answered = 0u64;
         let mut lower = String::new();
+        // The OPD an unanswered row names, for the warning about a sheet with no answers yet.
+        let mut waiting_opd: Option<String> = None;
 
         while let Some(row) = rows.next_row() {
             let (line, record) = match row {
@@ -894,7 +1145,7 @@ impl<'m> SheetReader<'m> {
                 })
                 .flatten();
             if let Some((i, f)) = too_long {
-                let name = header_names.get(i).cloned().unwrap_or_default();
+                let name = header.names.get(i).cloned().unwrap_or_default();
                 self.problem(place.at(
                     line,
                     Some((i + 1, name)),
@@ -910,16 +1161,22 @@ impl<'m> SheetReader<'m> {
             let cells =
                 Field::ALL.map(|f| col(f).and_then(|i| record.get(i)).map(trim).unwrap_or(""));
             let get = |f: Field| cells[f.slot()];
+            let stage_cell = |i: usize| record.get(i).map(trim).unwrap_or("");
             // A row with no level, no evidence and no note is a template row left blank: not
             // answered. A level left empty beside evidence or a note is a mistake, reported below.
-            if get(Field::Level).is_empty()
-                && get(Field::Evidence).is_empty()
-                && get(Field::Note).is_empty()
-            {
+            let no_level = if stage_columns.is_empty() {
+                get(Field::Level).is_empty()
+            } else {
+                stage_columns.iter().all(|&(_, i)| stage_cell(i).is_empty())
+            };
+            if no_level && get(Field::Evidence).is_empty() && get(Field::Note).is_empty() {
+                if answered == 0 && waiting_opd.is_none() && !get(Field::Opd).is_empty() {
+                    waiting_opd = Some(get(Field::Opd).to_string());
+                }
                 continue;
             }
 
-            let ic = col(Field::Indicator).expect("checked above");
+            let ic = col(Field::Indicator).expect("a header has an indicator column");
             let key = get(Field::Indicator);
             let indicator = match self.lookup.get(key, &mut lower) {
                 Some(i) => Some(i),
@@ -938,7 +1195,61 @@ impl<'m> SheetReader<'m> {
                     None
                 }
             };
-            let lc = col(Field::Level).expect("checked above");
+            let mut remarks = RowRemarks {
+                evidence: get(Field::Evidence),
+                note: get(Field::Note),
+                index: None,
+            };
+            if !stage_columns.is_empty() {
+                // One answer per stage column filled in.
+                let opd_name = match get(Field::Opd) {
+                    "" => default_opd.as_str(),
+                    name => name,
+                };
+                let opd = self.intern_opd(opd_name);
+                let Some(indicator) = indicator else { continue };
+                if no_level {
+                    let (_, first) = stage_columns[0];
+                    self.problem(place.at(
+                        line,
+                        named(first),
+                        format!(
+                            "every stage's level is empty ({}) but the row has evidence or a note; write the level under its stage",
+                            stage_columns
+                                .iter()
+                                .map(|&(_, i)| format!("{:?}", header.names[i]))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    ));
+                    continue;
+                }
+                for &(stage, i) in stage_columns {
+                    let text = stage_cell(i);
+                    if text.is_empty() {
+                        continue;
+                    }
+                    match parse_level(self.model, indicator as usize, text) {
+                        Ok(level) => {
+                            let answer = Answer {
+                                opd,
+                                // Model validation caps the count at MAX_INDICATORS (256).
+                                indicator: indicator as u8,
+                                value: level,
+                                stage: Some(stage),
+                                file: file_no,
+                                // A sheet is at most MAX_SHEET_BYTES long, so its lines fit.
+                                line: line as u32,
+                                remarks: None,
+                            };
+                            answered += self.keep(answer, place, &header, &mut remarks) as u64;
+                        }
+                        Err(msg) => self.problem(place.at(line, named(i), msg)),
+                    }
+                }
+                continue;
+            }
+            let lc = col(Field::Level).expect("a header without stage columns has a level column");
             let level = indicator.and_then(|i| {
                 match parse_level(self.model, i as usize, get(Field::Level)) {
                     Ok(l) => Some(l),
@@ -967,48 +1278,7 @@ impl<'m> SheetReader<'m> {
             let (Some(indicator), Some(level)) = (indicator, level) else {
                 continue;
             };
-            if !self.first_answer(opd, indicator, stage) {
-                if self.problems.len() >= MAX_PROBLEMS {
-                    self.more += 1;
-                    continue;
-                }
-                // Found by a scan: this is the error path, and it runs at most MAX_PROBLEMS times.
-                let first = self
-                    .set
-                    .answers
-                    .iter()
-                    .find(|a| a.opd == opd && a.indicator as u16 == indicator && a.stage == stage)
-                    .expect("a marked pair has its answer");
-                let (f, l) = (first.file, first.line);
-                let first = if f == file_no {
-                    format!("line {l}")
-                } else {
-                    format!("{}:{l}", self.set.files[f as usize].path)
-                };
-                self.problem(place.at(
-                    line,
-                    named(ic),
-                    format!(
-                        "OPD {:?} already answered indicator {}{} at {first}; keep one answer per OPD and indicator{}",
-                        self.set.opds[opd as usize],
-                        self.model.indicators[indicator as usize].id,
-                        stage.map(|s| format!(" at stage {s}")).unwrap_or_default(),
-                        if stage.is_some() { " and stage" } else { "" }
-                    ),
-                ));
-                continue;
-            }
-            answered += 1;
-            let text = |f: Field| Some(get(f)).filter(|s| !s.is_empty()).map(Box::from);
-            let remarks = Remarks {
-                evidence: text(Field::Evidence),
-                note: text(Field::Note),
-            };
-            let remarks = (remarks != Remarks::default()).then(|| {
-                self.set.remarks.push(remarks);
-                NonZeroU32::new(self.set.remarks.len() as u32).expect("counted from 1")
-            });
-            self.set.answers.push(Answer {
+            let answer = Answer {
                 opd,
                 // Model validation caps the count at MAX_INDICATORS (256).
                 indicator: indicator as u8,
@@ -1017,19 +1287,121 @@ impl<'m> SheetReader<'m> {
                 file: file_no,
                 // A sheet is at most MAX_SHEET_BYTES long, so its lines fit.
                 line: line as u32,
-                remarks,
-            });
+                remarks: None,
+            };
+            answered += self.keep(answer, place, &header, &mut remarks) as u64;
         }
         if answered == 0 && self.problems.len() + self.more == problems_before {
-            self.problem(place.at(
-                header_line,
-                None,
-                "the sheet has a header but no answers; fill in the level column".into(),
-            ));
+            let who = waiting_opd.unwrap_or(default_opd);
+            if strict {
+                self.problem(place.at(
+                    header.line,
+                    None,
+                    format!(
+                        "no answers yet from {who:?}: every level in the sheet is empty; --strict refuses a sheet still to be filled in: fill in the level column, or drop --strict to score without it"
+                    ),
+                ));
+            } else {
+                self.set.warnings.push(format!(
+                    "{}: no answers yet from {who:?}: every level in the sheet is empty, so it adds nothing; --strict makes this an error",
+                    place.whole()
+                ));
+            }
         }
     }
 
-    pub fn finish(self) -> Result<AnswerSet, SheetErrors> {
+    /// Keeps one answer of a row, unless its OPD already answered that indicator at that stage
+    /// (an error, located). The row's evidence and note are stored once, for all its answers.
+    #[inline(always)]
+    fn keep(
+        &mut self,
+        mut answer: Answer,
+        place: &Place,
+        header: &Header,
+        remarks: &mut RowRemarks<'_>,
+    ) -> bool {
+        if !self.first_answer(answer.opd, answer.indicator as u16, answer.stage) {
+            self.second_answer(&answer, place, header);
+            return false;
+        }
+        answer.remarks = match remarks.index {
+            Some(index) => index,
+            None => {
+                let text = |t: &str| Some(t).filter(|s| !s.is_empty()).map(Box::from);
+                let stored = Remarks {
+                    evidence: text(remarks.evidence),
+                    note: text(remarks.note),
+                };
+                let index = (stored != Remarks::default()).then(|| {
+                    self.set.remarks.push(stored);
+                    NonZeroU32::new(self.set.remarks.len() as u32).expect("counted from 1")
+                });
+                remarks.index = Some(index);
+                index
+            }
+        };
+        self.set.answers.push(answer);
+        true
+    }
+
+    /// Reports a second answer by one OPD for one indicator and stage, naming the first.
+    #[cold]
+    fn second_answer(&mut self, answer: &Answer, place: &Place, header: &Header) {
+        if self.problems.len() >= MAX_PROBLEMS {
+            self.more += 1;
+            return;
+        }
+        let (opd, indicator, stage) = (answer.opd, answer.indicator, answer.stage);
+        // Found by a scan: this is the error path, and it runs at most MAX_PROBLEMS times.
+        let first = self
+            .set
+            .answers
+            .iter()
+            .find(|a| a.opd == opd && a.indicator == indicator && a.stage == stage)
+            .expect("a marked pair has its answer");
+        let (f, l) = (first.file, first.line);
+        let first = if f == answer.file {
+            format!("line {l}")
+        } else {
+            format!("{}:{l}", self.set.files[f as usize].path)
+        };
+        let ic = header
+            .get(Field::Indicator)
+            .expect("a header has an indicator column");
+        self.problem(place.at(
+            answer.line as u64,
+            Some((ic + 1, header.names[ic].clone())),
+            format!(
+                "OPD {:?} already answered indicator {}{} at {first}; keep one answer per OPD and indicator{}",
+                self.set.opds[opd as usize],
+                self.model.indicators[indicator as usize].id,
+                stage.map(|s| format!(" at stage {s}")).unwrap_or_default(),
+                if stage.is_some() { " and stage" } else { "" }
+            ),
+        ));
+    }
+
+    /// A `--column` or `--stage-column` whose header no sheet had is an error: the name is
+    /// probably mistyped, and the column it meant was not read.
+    fn check_flags_used(&mut self) {
+        let unused: Vec<String> = self
+            .names
+            .unused(&self.flags_used)
+            .map(String::from)
+            .collect();
+        for flag in unused {
+            self.problem(SheetProblem {
+                file: flag,
+                sheet: None,
+                line: 0,
+                column: None,
+                message: "no sheet has this column; check the name against the sheets' header rows (names are matched ignoring case and the spaces, _, - and . between words)".into(),
+            });
+        }
+    }
+
+    pub fn finish(mut self) -> Result<AnswerSet, SheetErrors> {
+        self.check_flags_used();
         if self.problems.is_empty() {
             Ok(self.set)
         } else {
@@ -1041,7 +1413,8 @@ impl<'m> SheetReader<'m> {
     }
 
     /// Everything read, whatever the problems: for `spbe validate`, which reports both.
-    pub fn finish_partial(self) -> (AnswerSet, SheetErrors) {
+    pub fn finish_partial(mut self) -> (AnswerSet, SheetErrors) {
+        self.check_flags_used();
         (
             self.set,
             SheetErrors {
@@ -1071,7 +1444,8 @@ pub fn parse_level(model: &Model, indicator: usize, text: &str) -> Result<u16, S
     parse_whole_level(model, indicator, text).map(u16::from)
 }
 
-/// A whole level: a whole number in range, a level name or the dropdown form.
+/// A whole level: a whole number in range (also written with zero decimals, `3.0` or `3,00`, as
+/// Excel writes a number-formatted cell), a level name or the dropdown form.
 fn parse_whole_level(model: &Model, indicator: usize, text: &str) -> Result<u8, String> {
     // The usual cell, read once per row: one digit in range.
     if let &[d @ b'0'..=b'9'] = text.as_bytes() {
@@ -1122,6 +1496,11 @@ fn parse_whole_level(model: &Model, indicator: usize, text: &str) -> Result<u8, 
             return in_range(num);
         }
         if rest.starts_with([',', '.']) && rest[1..].chars().all(|c| c.is_ascii_digit()) {
+            // `3.0`, `3,00`: Excel writes a whole number so when the cell is formatted as a
+            // number with decimals. Only zeros after the separator: that level.
+            if rest.len() > 1 && rest[1..].bytes().all(|b| b == b'0') {
+                return in_range(num);
+            }
             return Err(format!(
                 "level {t:?} is not a whole number; maturity levels have no fractions, {}",
                 allowed()
@@ -1300,6 +1679,10 @@ mod tests {
         assert_eq!(parse_level(&m, i11, "3 – terdefinisi"), Ok(3));
         assert_eq!(parse_level(&m, i32, "3 - Transaksi"), Ok(3));
         assert_eq!(parse_level(&m, i32, "Kolaborasi"), Ok(4));
+        // A whole number with zero decimals, as Excel writes a number-formatted cell.
+        assert_eq!(parse_level(&m, i11, "3.0"), Ok(3));
+        assert_eq!(parse_level(&m, i11, "3,00"), Ok(3));
+        assert_eq!(parse_level(&m, i11, " 4.000 "), Ok(4));
     }
 
     #[test]
@@ -1317,6 +1700,18 @@ mod tests {
             parse_level(&m, i11, "3.5"),
             Err(format!(
                 "level \"3.5\" is not a whole number; maturity levels have no fractions, {allowed}"
+            ))
+        );
+        assert_eq!(
+            parse_level(&m, i11, "6.0"),
+            Err(format!(
+                "level 6 is outside the model's range 1 to 5; {allowed}"
+            ))
+        );
+        assert_eq!(
+            parse_level(&m, i11, "3.01"),
+            Err(format!(
+                "level \"3.01\" is not a whole number; maturity levels have no fractions, {allowed}"
             ))
         );
         assert_eq!(

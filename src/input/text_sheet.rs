@@ -192,7 +192,8 @@ enum Kind<'a> {
     },
     Read {
         reader: Box<dyn Read + Send + 'a>,
-        hasher: Sha256,
+        /// `None` when the digest is not wanted.
+        hasher: Option<Sha256>,
         total: u64,
         max_bytes: u64,
         too_big: fn(u64) -> String,
@@ -224,7 +225,7 @@ impl<'a> Chunks<'a> {
         Chunks {
             kind: Kind::Read {
                 reader,
-                hasher: Sha256::new(),
+                hasher: Some(Sha256::new()),
                 total: 0,
                 max_bytes,
                 too_big,
@@ -235,11 +236,20 @@ impl<'a> Chunks<'a> {
         }
     }
 
-    /// The SHA-256 (hex) of the bytes read, once they all have been.
+    /// Whether a read input is hashed (it is unless told here, before the first chunk).
+    pub fn hashing(&mut self, on: bool) {
+        if let Kind::Read { hasher, .. } = &mut self.kind {
+            *hasher = on.then(Sha256::new);
+        }
+    }
+
+    /// The SHA-256 (hex) of the bytes read, once they all have been; empty when not hashed.
     pub fn sha256(self) -> String {
         match self.kind {
             Kind::Slice { data, .. } => crate::input::model::sha256_hex(data),
-            Kind::Read { hasher, .. } => crate::input::model::hex(&hasher.finalize()),
+            Kind::Read { hasher, .. } => hasher
+                .map(|h| crate::input::model::hex(&h.finalize()))
+                .unwrap_or_default(),
         }
     }
 
@@ -309,7 +319,9 @@ impl<'a> Chunks<'a> {
                 if *total > *max_bytes {
                     return Err(too_big(*total));
                 }
-                hasher.update(&self.current);
+                if let Some(h) = hasher {
+                    h.update(&self.current);
+                }
                 Ok(n > 0)
             }
         }
@@ -424,14 +436,55 @@ pub fn read_on_a_thread<T>(
     too_big: fn(u64) -> String,
     encoding: Encoding,
     delimiter: Option<u8>,
-    recognised: fn(&str) -> bool,
+    recognised: &(dyn Fn(&str) -> bool + Sync),
     consume: impl FnOnce(Opened) -> T,
 ) -> (T, Result<String, String>) {
+    let reading = Reading {
+        max_bytes,
+        too_big,
+        encoding,
+        delimiter,
+        recognised,
+        hash: true,
+    };
+    read_on_a_thread_with(reader, &reading, consume)
+}
+
+/// How [`read_on_a_thread_with`] reads.
+#[derive(Clone, Copy)]
+pub struct Reading<'a> {
+    /// More bytes than this is an error saying `too_big(bytes)`.
+    pub max_bytes: u64,
+    pub too_big: fn(u64) -> String,
+    pub encoding: Encoding,
+    pub delimiter: Option<u8>,
+    /// Whether a header cell names a known column (for sniffing the delimiter).
+    pub recognised: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Compute the SHA-256 of the input (about half the time of a bare CSV pass); without it
+    /// the digest returned is empty.
+    pub hash: bool,
+}
+
+/// [`read_on_a_thread`], hashing or not.
+pub fn read_on_a_thread_with<T>(
+    reader: Box<dyn Read + Send + '_>,
+    reading: &Reading<'_>,
+    consume: impl FnOnce(Opened) -> T,
+) -> (T, Result<String, String>) {
+    let &Reading {
+        max_bytes,
+        too_big,
+        encoding,
+        delimiter,
+        recognised,
+        hash,
+    } = reading;
     std::thread::scope(|scope| {
         let (send, batches) = mpsc::sync_channel(4);
         let (spent, recycled) = mpsc::channel::<Batch>();
         let reading = scope.spawn(move || {
             let mut chunks = Chunks::read(reader, max_bytes, too_big);
+            chunks.hashing(hash);
             let opened = match chunks.peek() {
                 Err(e) => Err((0, e)),
                 Ok(first) if crate::input::workbook::is_workbook(first) => {
@@ -1188,7 +1241,7 @@ mod tests {
             |n| format!("{n} bytes"),
             Encoding::Auto,
             None,
-            |_| false,
+            &|_: &str| false,
             |opened| {
                 let Opened::Text(mut rows) = opened else {
                     panic!("not text")

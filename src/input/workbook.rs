@@ -1,5 +1,5 @@
-//! Spreadsheet answer sheets (`.xlsx`, `.ods`) read row by row into the same rows a CSV sheet
-//! gives, keeping Excel's row numbers and column letters for messages (`C7`).
+//! Spreadsheet answer sheets (`.xlsx`, `.ods`, `.xls`) read row by row into the same rows a
+//! CSV sheet gives, keeping Excel's row numbers and column letters for messages (`C7`).
 //!
 //! A workbook is a zip of XML parts, and every size it declares may lie, so the limits are
 //! enforced on what is actually inflated and expanded, never on what the file says: at most
@@ -8,10 +8,12 @@
 //! [`MAX_SHARED_STRINGS`] shared strings in at most [`MAX_SHARED_STRINGS_BYTES`], no cell over
 //! [`crate::input::sheets::MAX_CELL_BYTES`] (located, the rest is read), and at most
 //! [`MAX_CELLS`] filled cells and [`MAX_TEXT_BYTES`] of cell text handed on (a shared string is
-//! stored once but copied into every cell that uses it). Rows are handed on as they are read, so
-//! a million-row sheet is never held whole. XLSX parts are checked through a [`guard`] before
-//! calamine parses them; ODS is read here ([`ods`]), since calamine expands it to a dense grid.
-//! A panic inside calamine becomes a "damaged file" error.
+//! stored once but copied into every cell that uses it). Rows are handed on as they are read
+//! ([`Book::rows`]), so a million-row sheet is never held whole. XLSX parts are checked through
+//! a [`guard`] before calamine parses them; ODS is read here ([`ods`]), since calamine expands
+//! it to a dense grid; an `.xls` is checked in [`crate::input::ole`] and read by calamine as a
+//! grid of at most [`MAX_XLS_GRID`] cells. A panic inside calamine becomes a "damaged file"
+//! error.
 
 mod guard;
 mod ods;
@@ -23,9 +25,10 @@ use std::panic::{self, AssertUnwindSafe};
 use std::rc::Rc;
 use std::sync::Once;
 
-use calamine::{Data, DataRef, Reader, Xlsx, XlsxError};
+use calamine::{Data, DataRef, Reader, Xls, Xlsx, XlsxError};
 use quick_xml::events::Event;
 
+use crate::input::ole;
 use crate::input::text_sheet::{Cells, Record, RowSource};
 
 /// A workbook file larger than this is refused (its bytes are held while it is read).
@@ -48,9 +51,8 @@ pub const MAX_TEXT_BYTES: u64 = 128 << 20;
 pub const MAX_COLUMN: u32 = 999;
 /// Rows after this one are not read (16 times Excel's 1,048,576).
 pub const MAX_ROW: u64 = 1 << 24;
-
-/// What an encrypted workbook is told.
-pub const ENCRYPTED: &str = "the workbook is encrypted (a password is needed to open it); open it in Excel or LibreOffice, remove the password (File, Info, Protect Workbook, Encrypt with Password) and save it again";
+/// An .xls sheet is a dense grid in calamine (32 bytes a cell): at most this many cells.
+pub const MAX_XLS_GRID: u64 = 4_000_000;
 
 /// A problem of one row: its number and the message.
 pub type RowError = (u64, String);
@@ -70,7 +72,7 @@ pub const MAX_COLLECTED_CELLS: usize = 2_000_000;
 
 /// True when the bytes look like a spreadsheet file rather than text (zip or OLE container).
 pub fn is_workbook(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(ole::MAGIC)
 }
 
 /// Excel's column letters for a 1-based column number: 1 → A, 27 → AA.
@@ -98,85 +100,183 @@ pub fn too_big() -> String {
     )
 }
 
-/// Reads the sheet `wanted` (or the first sheet) of a workbook: `f` gets the sheet's name and
-/// its rows, one at a time. `Err` when the workbook cannot be read at all.
-pub fn read_rows<T>(
-    bytes: &[u8],
-    wanted: Option<&str>,
-    f: impl FnOnce(String, &mut WorkbookRows<'_, '_>) -> T,
-) -> Result<T, String> {
-    if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
-        return Err(too_big());
-    }
-    if !bytes.starts_with(b"PK\x03\x04") {
-        // An OLE container: either an encrypted XLSX (Excel wraps it so) or an old .xls.
-        if memchr::memmem::find(bytes, &utf16("EncryptedPackage")).is_some() {
-            return Err(ENCRYPTED.into());
-        }
-        return Err("this is an old Excel 97-2003 (.xls) workbook; open it in Excel or LibreOffice and save it as .xlsx".into());
-    }
-    let mut zip = guard::open(bytes, "XLSX")?;
-    // ODS stores its `mimetype` part first and uncompressed.
-    if bytes.get(30..38) == Some(b"mimetype") {
-        let (name, index) = ods::open(&mut zip, wanted)?;
-        let mut zip = guard::open(bytes, "ODS")?;
-        let rows = ods::OdsRows::new(&mut zip, index)?;
-        return Ok(f(name, &mut WorkbookRows(Inner::Ods(Box::new(rows)))));
-    }
-    prescan(&mut zip)?;
-    drop(zip);
-    let mut wb = guarded(|| Xlsx::new(Cursor::new(bytes)))?.map_err(|e| damaged("XLSX", e))?;
-    let name = pick_sheet(wb.sheet_names(), wanted)?;
-    let mut reader =
-        guarded(|| wb.worksheet_cells_reader(&name))?.map_err(|e| damaged("XLSX", e))?;
-    let rows = XlsxRows {
-        next: Box::new(move || reader.next_cell()),
-        record: Record::default(),
-        pending: None,
-        budget: Budget::default(),
-        done: false,
-    };
-    Ok(f(name, &mut WorkbookRows(Inner::Xlsx(rows))))
+/// An open workbook: its sheets' names, and each sheet's rows on demand, one at a time.
+pub struct Book<'a> {
+    inner: Opened<'a>,
 }
 
-/// Reads a whole sheet into memory, at most [`MAX_COLLECTED_CELLS`] cells (a sheet that is
-/// read whole is a small one: answer sheets are read row by row with [`read_rows`]).
-pub fn read(bytes: &[u8], wanted: Option<&str>) -> Result<SheetRows, String> {
-    read_rows(bytes, wanted, |name, rows| {
-        let mut out = Vec::new();
-        let mut cells_held = 0usize;
-        while let Some(row) = rows.next_row() {
-            match row {
-                Ok((line, cells)) => {
-                    cells_held += cells.len().max(1);
-                    if cells_held > MAX_COLLECTED_CELLS {
-                        return Err(format!(
-                            "the sheet has more than {MAX_COLLECTED_CELLS} cells up to row {line}; far more than this kind of sheet holds, so it is refused"
-                        ));
-                    }
-                    out.push((line, cells.iter().map(str::to_string).collect()));
-                }
-                Err((line, message)) => return Err(format!("row {line}: {message}")),
+enum Opened<'a> {
+    Xlsx(Box<Xlsx<Cursor<&'a [u8]>>>),
+    /// The file, and its tables' names in order (read from `content.xml` when opened).
+    Ods(&'a [u8], Vec<String>),
+    Xls(Box<Xls<Cursor<&'a [u8]>>>),
+}
+
+impl<'a> Book<'a> {
+    /// Opens a workbook (XLSX, ODS or XLS) after checking what it declares and what its parts
+    /// inflate to.
+    pub fn open(bytes: &'a [u8]) -> Result<Book<'a>, String> {
+        if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
+            return Err(too_big());
+        }
+        if bytes.starts_with(ole::MAGIC) {
+            match ole::check(bytes, MAX_XLS_GRID, MAX_CELLS)? {
+                ole::Kind::Encrypted => return Err(ole::ENCRYPTED.into()),
+                ole::Kind::Xls => {}
+            }
+            let wb = guarded(|| Xls::new(Cursor::new(bytes)))?.map_err(|e| match e {
+                calamine::XlsError::Password => ole::ENCRYPTED.to_string(),
+                e => damaged("XLS", e),
+            })?;
+            return Ok(Book {
+                inner: Opened::Xls(Box::new(wb)),
+            });
+        }
+        let mut zip = guard::open(bytes, "XLSX")?;
+        // ODS stores its `mimetype` part first and uncompressed.
+        if bytes.get(30..38) == Some(b"mimetype") {
+            let names = ods::sheet_names(&mut zip, bytes)?;
+            return Ok(Book {
+                inner: Opened::Ods(bytes, names),
+            });
+        }
+        prescan(&mut zip)?;
+        drop(zip);
+        let wb = guarded(|| Xlsx::new(Cursor::new(bytes)))?.map_err(|e| match e {
+            calamine::XlsxError::Password => ole::ENCRYPTED.to_string(),
+            e => damaged("XLSX", e),
+        })?;
+        Ok(Book {
+            inner: Opened::Xlsx(Box::new(wb)),
+        })
+    }
+
+    /// The sheets' names, in the workbook's order.
+    pub fn sheet_names(&self) -> Vec<String> {
+        match &self.inner {
+            Opened::Xlsx(wb) => wb.sheet_names(),
+            Opened::Ods(_, names) => names.clone(),
+            Opened::Xls(wb) => wb.sheet_names(),
+        }
+    }
+
+    /// The sheet named `wanted`: its exact name, else ignoring case and surrounding spaces.
+    pub fn find_sheet(&self, wanted: &str) -> Result<String, String> {
+        pick_sheet(self.sheet_names(), Some(wanted))
+    }
+
+    /// The rows of the sheet `name`, read one at a time.
+    pub fn rows(&mut self, name: &str) -> Result<WorkbookRows<'_>, String> {
+        match &mut self.inner {
+            Opened::Xlsx(wb) => {
+                let mut reader =
+                    guarded(|| wb.worksheet_cells_reader(name))?.map_err(|e| damaged("XLSX", e))?;
+                Ok(WorkbookRows(Inner::Xlsx(XlsxRows {
+                    next: Box::new(move || reader.next_cell()),
+                    record: Record::default(),
+                    pending: None,
+                    budget: Budget::default(),
+                    done: false,
+                })))
+            }
+            Opened::Ods(bytes, names) => {
+                let index = names.iter().position(|n| n == name).unwrap_or(0);
+                let rows = ods::OdsRows::new(bytes, index)?;
+                Ok(WorkbookRows(Inner::Ods(Box::new(rows))))
+            }
+            Opened::Xls(wb) => {
+                // calamine reads an .xls sheet as a grid, bounded by ole::check.
+                let range = guarded(|| wb.worksheet_range(name))?.map_err(|e| damaged("XLS", e))?;
+                let rows = grid_rows(&range)?;
+                Ok(WorkbookRows(Inner::Listed(
+                    rows.into_iter(),
+                    Record::default(),
+                )))
             }
         }
-        Ok(SheetRows { name, rows: out })
-    })?
+    }
+}
+
+/// Reads the sheet `wanted` (or the first sheet) of a workbook whole, at most
+/// [`MAX_COLLECTED_CELLS`] cells (a sheet read whole is a small one, such as an item sheet:
+/// answer sheets are read row by row with [`Book::rows`]).
+pub fn read(bytes: &[u8], wanted: Option<&str>) -> Result<SheetRows, String> {
+    let mut book = Book::open(bytes)?;
+    let name = pick_sheet(book.sheet_names(), wanted)?;
+    let mut rows = book.rows(&name)?;
+    let mut out = Vec::new();
+    let mut cells_held = 0usize;
+    while let Some(row) = rows.next_row() {
+        match row {
+            Ok((line, cells)) => {
+                cells_held += cells.len().max(1);
+                if cells_held > MAX_COLLECTED_CELLS {
+                    return Err(format!(
+                        "the sheet has more than {MAX_COLLECTED_CELLS} cells up to row {line}; far more than this kind of sheet holds, so it is refused"
+                    ));
+                }
+                out.push((line, cells.iter().map(str::to_string).collect()));
+            }
+            Err((line, message)) => return Err(format!("row {line}: {message}")),
+        }
+    }
+    Ok(SheetRows { name, rows: out })
+}
+
+/// The filled cells of a grid (an .xls sheet) as rows, bounded like a streamed sheet.
+fn grid_rows(range: &calamine::Range<Data>) -> Result<Vec<(u64, Vec<String>)>, String> {
+    let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
+    let mut budget = Budget::default();
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    for (r, c, v) in range.used_cells() {
+        let (row, col) = (r0 as u64 + r as u64 + 1, c0 + c as u32);
+        let text = data_text(v);
+        if text.is_empty() || col > MAX_COLUMN {
+            continue;
+        }
+        if text.len() > crate::input::sheets::MAX_CELL_BYTES {
+            return Err(format!(
+                "row {row}: {}",
+                too_long_cell(&cell_name(row, col))
+            ));
+        }
+        if rows.last().is_none_or(|(r, _)| *r != row) {
+            if let Some((line, fields)) = rows.last() {
+                budget.take(fields, *line)?;
+            }
+            rows.push((row, Vec::new()));
+        }
+        let fields = &mut rows.last_mut().expect("pushed above").1;
+        if fields.len() <= col as usize {
+            fields.resize(col as usize + 1, String::new());
+        }
+        fields[col as usize] = text;
+    }
+    Ok(rows)
 }
 
 /// The rows of a workbook's sheet, one at a time ([`RowSource`]). A cell too long is a problem
 /// of its row; a limit reached or damage found ends the rows with a problem.
-pub struct WorkbookRows<'z, 'b>(Inner<'z, 'b>);
+pub struct WorkbookRows<'z>(Inner<'z>);
 
-enum Inner<'z, 'b> {
+enum Inner<'z> {
     Xlsx(XlsxRows<'z>),
-    Ods(Box<ods::OdsRows<'z, 'b>>),
+    Ods(Box<ods::OdsRows<'z>>),
+    /// Rows already read (an .xls grid).
+    Listed(std::vec::IntoIter<(u64, Vec<String>)>, Record),
 }
 
-impl RowSource for WorkbookRows<'_, '_> {
+impl RowSource for WorkbookRows<'_> {
     fn next_row(&mut self) -> Option<Result<(u64, Cells<'_>), (u64, String)>> {
         match &mut self.0 {
             Inner::Xlsx(rows) => rows.next_row(),
             Inner::Ods(rows) => rows.next_row(),
+            Inner::Listed(rows, record) => {
+                let (line, cells) = rows.next()?;
+                record.clear();
+                cells.iter().for_each(|c| record.push_field(c));
+                Some(Ok((line, record.cells_from(0))))
+            }
         }
     }
 }
@@ -455,11 +555,6 @@ fn sheet_parts(
     )
 }
 
-/// `text` in UTF-16LE, as OLE directory entries name their streams.
-fn utf16(text: &str) -> Vec<u8> {
-    text.encode_utf16().flat_map(u16::to_le_bytes).collect()
-}
-
 thread_local! {
     static QUIET: Cell<bool> = const { Cell::new(false) };
 }
@@ -537,10 +632,7 @@ mod tests {
         let err = read(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1xx", None).unwrap_err();
         assert_eq!(
             err,
-            "this is an old Excel 97-2003 (.xls) workbook; open it in Excel or LibreOffice and save it as .xlsx"
+            "cannot read this XLS file (it is too short for its header); open it in Excel or LibreOffice and save it again as .xlsx"
         );
-        let mut encrypted = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
-        encrypted.extend(utf16("EncryptedPackage"));
-        assert_eq!(read(&encrypted, None).unwrap_err(), ENCRYPTED);
     }
 }

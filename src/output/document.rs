@@ -1,7 +1,7 @@
 //! The one output seam. A command says *what* it shows as a [`Document`]: text lines, a
 //! headline, titled tables, the JSON record of its contract and the grid its CSV holds. An
 //! [`Exporter`] per format says *how*: [`crate::output::table`] (terminal), [`crate::output::markdown`],
-//! [`crate::output::csv`], [`crate::output::json`]. [`emit`] picks the exporter, writes to the
+//! [`crate::output::csv`], [`crate::output::json`], [`crate::output::html`]. [`emit`] picks the exporter, writes to the
 //! destination once, and prints the warnings. Adding a format is one file and one arm in
 //! [`exporter`]; a command never matches on the format.
 
@@ -41,6 +41,9 @@ pub enum Block {
     Gap,
     /// A titled table.
     Table(Table),
+    /// A chart drawn as SVG: the HTML exporter shows it; the terminal, Markdown and CSV leave it
+    /// out (a table beside it carries the same numbers).
+    Figure { caption: String, svg: String },
 }
 
 /// How Markdown shows a [`Block::Text`].
@@ -147,9 +150,17 @@ impl<'a> Document<'a> {
         }
     }
 
-    /// True when the text blocks (and title) will be read: table or Markdown, or unknown.
+    /// True when the text blocks (and title) will be read: table, Markdown or HTML, or unknown.
     pub fn wants_text(&self) -> bool {
-        matches!(self.only, None | Some(Format::Table | Format::Markdown))
+        matches!(
+            self.only,
+            None | Some(Format::Table | Format::Markdown | Format::Html)
+        )
+    }
+
+    /// True when figures will be drawn (HTML, or unknown).
+    pub fn wants_figures(&self) -> bool {
+        matches!(self.only, None | Some(Format::Html))
     }
 
     /// True when the CSV grid will be read.
@@ -203,6 +214,9 @@ pub enum Format {
     Json,
     Csv,
     Markdown,
+    // One self-contained page (inline CSS and SVG) that prints on A4. (A doc comment here would
+    // turn the help's one line of values into a list.)
+    Html,
 }
 
 /// How the document is written: language, colour and the CSV dialect.
@@ -231,6 +245,7 @@ pub fn exporter(format: Format) -> &'static dyn Exporter {
         Format::Markdown => &crate::output::markdown::MarkdownExporter,
         Format::Csv => &crate::output::csv::CsvExporter,
         Format::Json => &crate::output::json::JsonExporter,
+        Format::Html => &crate::output::html::HtmlExporter,
     }
 }
 

@@ -41,6 +41,7 @@ impl Exporter for MarkdownExporter {
                     writeln!(out)?;
                 }
                 Block::Gap => writeln!(out)?,
+                Block::Figure { .. } => {}
                 Block::Table(t) => {
                     if !t.title.is_empty() {
                         writeln!(out, "## {}\n", cell(&t.title))?;

@@ -39,6 +39,7 @@ impl Exporter for TableExporter {
                     }
                 }
                 Block::Gap => writeln!(out)?,
+                Block::Figure { .. } => {}
                 Block::Table(t) => {
                     if !t.title.is_empty() {
                         writeln!(out, "{}", terminal(&t.title))?;

@@ -10,6 +10,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::core::model::Model;
+use crate::output::criteria;
 use crate::output::destination::neutralize;
 
 /// The template's columns; `code`, `name` and `choices` are for people and ignored when scoring.
@@ -152,10 +153,17 @@ pub fn xlsx(model: &Model, opd: Option<&str>) -> anyhow::Result<Vec<u8>> {
                 sheet.add_data_validation(r, LEVEL_COL, r, LEVEL_COL, &dv)?;
                 continue;
             }
+            let (title, message) = match level_hint(model, i) {
+                Some(hint) => ("Kriteria level".to_string(), hint),
+                None => (
+                    "Level".to_string(),
+                    "Choose the maturity level from the list".to_string(),
+                ),
+            };
             let dv = DataValidation::new()
                 .allow_list_formula(Formula::new(format!("=levels!$D${first}:$D${last}")))
-                .set_input_title("Level")?
-                .set_input_message("Choose the maturity level from the list")?
+                .set_input_title(title)?
+                .set_input_message(message)?
                 .set_error_title("Not a level")?
                 .set_error_message(
                     "Choose a level from the list, or type a whole number in the model's range",
@@ -189,7 +197,132 @@ pub fn xlsx(model: &Model, opd: Option<&str>) -> anyhow::Result<Vec<u8>> {
         levels.set_column_width(2, 24)?;
         levels.set_column_width(3, 28)?;
         levels.set_freeze_panes(1, 0)?;
+
+        if model.has_requirements() {
+            criteria_sheet(&mut wb, model, &bold, &wrap)?;
+        }
         wb.save_to_buffer()
     };
     build().context("cannot build the XLSX template")
+}
+
+/// Excel shows at most this many characters in a cell's input message.
+const INPUT_MESSAGE_MAX: usize = 255;
+
+/// The input message of an indicator's level cell: one short line per level that has criteria
+/// (what the level adds, cut with `…` to fit Excel's 255 characters), then where the full text
+/// is. `None` when the model gives no criteria for the indicator.
+pub fn level_hint(model: &Model, indicator: usize) -> Option<String> {
+    let lines: Vec<(String, String)> = model
+        .levels()
+        .filter_map(|l| {
+            let req = model.requirement(indicator, l)?;
+            Some((
+                format!("{l}: "),
+                criteria::added_part(&req.criteria).to_string(),
+            ))
+        })
+        .collect();
+    if lines.is_empty() {
+        return None;
+    }
+    let tail = "Lengkap: sheet Kriteria.";
+    // Room for the texts: the whole message less the prefixes, the tail and the line breaks.
+    let fixed: usize = lines.iter().map(|(p, _)| p.chars().count()).sum::<usize>()
+        + tail.chars().count()
+        + lines.len();
+    let mut room = INPUT_MESSAGE_MAX.saturating_sub(fixed);
+    // Short texts keep their length; the rest share what is left equally.
+    let mut budget = vec![0usize; lines.len()];
+    let mut open: Vec<usize> = (0..lines.len()).collect();
+    open.sort_by_key(|&k| lines[k].1.chars().count());
+    let mut left = open.len();
+    for k in open {
+        let share = room / left.max(1);
+        let want = lines[k].1.chars().count();
+        budget[k] = want.min(share);
+        room -= budget[k];
+        left -= 1;
+    }
+    let mut text: Vec<String> = lines
+        .iter()
+        .zip(&budget)
+        .map(|((p, t), b)| format!("{p}{}", criteria::shorten(t, *b)))
+        .collect();
+    text.push(tail.to_string());
+    let message = text.join("\n");
+    debug_assert!(message.chars().count() <= INPUT_MESSAGE_MAX);
+    Some(message)
+}
+
+/// The `Kriteria` sheet: every level's full criteria and evidence, one row per indicator and
+/// level the model describes.
+fn criteria_sheet(
+    wb: &mut Workbook,
+    model: &Model,
+    bold: &Format,
+    wrap: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let sheet = wb.add_worksheet();
+    sheet.set_name("Kriteria")?;
+    let header = [
+        "No. indikator",
+        "Kode",
+        "Nama indikator",
+        "Level (tingkat)",
+        "Nama level",
+        "Kriteria",
+        "Kriteria (EN)",
+        "Data dukung",
+        "Keyakinan",
+        "Sumber",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, bold)?;
+    }
+    let mut row = 1u32;
+    for (i, ind) in model.indicators.iter().enumerate() {
+        for l in model.levels() {
+            let Some(req) = model.requirement(i, l) else {
+                continue;
+            };
+            let evidence: Vec<String> = req.evidence.iter().map(|e| format!("• {e}")).collect();
+            sheet.write_string(row, 0, neutralize(&ind.id).as_ref())?;
+            sheet.write_string(
+                row,
+                1,
+                neutralize(ind.code.as_deref().unwrap_or("")).as_ref(),
+            )?;
+            sheet.write_string_with_format(row, 2, neutralize(&ind.name).as_ref(), wrap)?;
+            sheet.write_number(row, 3, l)?;
+            sheet.write_string(row, 4, neutralize(model.level_name(i, l)).as_ref())?;
+            sheet.write_string_with_format(row, 5, neutralize(&req.criteria).as_ref(), wrap)?;
+            sheet.write_string_with_format(
+                row,
+                6,
+                neutralize(req.criteria_en.as_deref().unwrap_or("")).as_ref(),
+                wrap,
+            )?;
+            sheet.write_string_with_format(
+                row,
+                7,
+                neutralize(&evidence.join("\n")).as_ref(),
+                wrap,
+            )?;
+            sheet.write_string(row, 8, req.confidence.to_string())?;
+            sheet.write_string_with_format(
+                row,
+                9,
+                neutralize(req.source.as_deref().unwrap_or("")).as_ref(),
+                wrap,
+            )?;
+            row += 1;
+        }
+    }
+    for (c, w) in [12, 8, 30, 10, 18, 60, 45, 60, 12, 30].iter().enumerate() {
+        sheet.set_column_width(c as u16, *w)?;
+    }
+    sheet.set_freeze_panes(1, 3)?;
+    sheet.autofilter(0, 0, row.saturating_sub(1).max(1), header.len() as u16 - 1)?;
+    Ok(())
 }

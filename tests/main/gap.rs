@@ -86,7 +86,8 @@ fn unreachable_exits_one_with_the_best_reachable_index() {
     assert_eq!(code, 1);
     assert!(stdout.ends_with(
         "Current: 2.764 (2.76 Baik)  Target: 4.20 (Memuaskan)  Gap: 1.436\n\
-         Unreachable: under these constraints the best reachable index is 4.00 (4.00), short of the target 4.20 by 0.20.\n"
+         Unreachable: under these constraints the best reachable index is 4.00 (4.00), short of the target 4.20 by 0.20.\n\
+         What binds: --max-level 4 (without it: 5.00).\n"
     ), "{stdout}");
     let (code, v) = json(&[
         "gap", CITY, "--target", "3", "--only", "11,12,13", "--format", "json",

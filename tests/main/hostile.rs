@@ -195,22 +195,8 @@ fn a_workbook_over_64_mib_is_refused_before_it_is_held() {
 }
 
 // ---- 9. Messages -----------------------------------------------------------------------------
-
-#[test]
-fn an_encrypted_workbook_is_named_as_encrypted() {
-    // Excel saves a password-protected .xlsx as an OLE container with these streams.
-    let dir = Dir::new();
-    let mut bytes = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
-    bytes.resize(512, 0);
-    for name in ["EncryptionInfo", "EncryptedPackage"] {
-        bytes.extend(name.encode_utf16().flat_map(u16::to_le_bytes));
-        bytes.resize(bytes.len() + 64, 0);
-    }
-    dir.write("locked.xlsx", &bytes);
-    capped(dir.path(), 256, &["score", "locked.xlsx"]).refused(
-        "locked.xlsx: the workbook is encrypted (a password is needed to open it); open it in Excel or LibreOffice, remove the password",
-    );
-}
+// An encrypted workbook named as encrypted: tests/main/sheets.rs (a real OLE file); a result with
+// a BOM: `results_are_capped_decoded_and_checked`; `/dev/zero`: `binary_data_is_named_at_once`.
 
 // ---- 2. -o never destroys ------------------------------------------------------------------
 

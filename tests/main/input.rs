@@ -410,12 +410,12 @@ fn header_problems_are_located() {
     .unwrap_err();
     assert_eq!(
         e.problems[0].to_string(),
-        "h.csv:3:4: column \"Level\": column level (or tingkat) appears twice (also column 3); keep one"
+        "h.csv:3:4: column \"Level\": column level (or tingkat, nilai) appears twice (also column 3); keep one"
     );
-    let e = read("h.csv", b"nomor,skor\n1,2\n", &ReadOptions::default()).unwrap_err();
+    let e = read("h.csv", b"opd,nomor,skor\n1,2\n", &ReadOptions::default()).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "2 problems in the answer sheets:\n  h.csv:1: missing column indicator (or indikator); the header row has: nomor, skor\n  h.csv:1: missing column level (or tingkat); the header row has: nomor, skor"
+        "2 problems in the answer sheets:\n  h.csv:1: missing column indicator (or indikator, no indikator); the header row has: opd, nomor, skor; if the indicator's column has another name, pass --column indicator=HEADER\n  h.csv:1: missing column level (or tingkat, nilai); the header row has: opd, nomor, skor; if the level's column has another name, pass --column level=HEADER"
     );
 }
 
@@ -442,15 +442,28 @@ fn rows_without_a_level_are_unanswered_not_errors() {
             .starts_with("t.csv:3:2: column \"level\": the level is empty; write a whole number"),
         "{e}"
     );
-    let e = read(
+    // A sheet with no answer at all is a sheet still to be filled in: a warning, an error
+    // with --strict.
+    let set = read(
         "t.csv",
         b"indicator,level\n1,\n2,\n",
         &ReadOptions::default(),
     )
-    .unwrap_err();
+    .unwrap();
+    assert_eq!(
+        set.warnings,
+        [
+            "t.csv: no answers yet from \"t\": every level in the sheet is empty, so it adds nothing; --strict makes this an error"
+        ]
+    );
+    let strict = ReadOptions {
+        strict: true,
+        ..ReadOptions::default()
+    };
+    let e = read("t.csv", b"indicator,level\n1,\n2,\n", &strict).unwrap_err();
     assert_eq!(
         e.problems[0].to_string(),
-        "t.csv:1: the sheet has a header but no answers; fill in the level column"
+        "t.csv:1: no answers yet from \"t\": every level in the sheet is empty; --strict refuses a sheet still to be filled in: fill in the level column, or drop --strict to score without it"
     );
 }
 

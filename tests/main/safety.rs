@@ -223,7 +223,7 @@ fn an_ods_of_repeated_rows_is_read_row_by_row_not_expanded() {
     ]);
     assert_eq!(
         read_error("rep.ods", &ods),
-        "rep.ods:L row 1: missing column indicator (or indikator); the header row has: 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1"
+        "rep.ods: no sheet has a header row with the columns indicator (or indikator, no indikator) and level (or tingkat, nilai) in its first 30 rows (sheets: \"L\"); if the answers are on one of them, pass --sheet NAME (and --header-row N if the header is further down); if the columns have other names, pass --column indicator=HEADER --column level=HEADER"
     );
 }
 

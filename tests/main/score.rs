@@ -234,7 +234,7 @@ fn a_missing_column_names_what_the_header_has() {
     let dir = Dir::new();
     let f = dir.write("a.csv", "opd,indikator,skor\nX,1,3\n");
     spbe().args(["score", &f]).assert().code(2).stdout("").stderr(format!(
-        "error: 1 problem in the answer sheets:\n  {f}:1: missing column level (or tingkat); the header row has: opd, indikator, skor\n"
+        "error: 1 problem in the answer sheets:\n  {f}:1: missing column level (or tingkat, nilai); the header row has: opd, indikator, skor; if the level's column has another name, pass --column level=HEADER\n"
     ));
 }
 
@@ -553,7 +553,7 @@ fn sheet_option_on_csv_inputs_is_reported_as_ignored() {
     assert!(out.status.success());
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stderr.contains("warning: --sheet \"Jawaban\" was ignored: it picks a sheet of an .xlsx/.ods workbook, and no input is one"),
+        stderr.contains("warning: --sheet \"Jawaban\" was ignored: it picks a sheet of an .xlsx/.xls/.ods workbook, and no input is one"),
         "{stderr}"
     );
 }

@@ -70,14 +70,23 @@ fn csv_template_round_trip() {
         ]
     );
 
-    // Scoring the blank sheet says what to do.
+    // Scoring the blank sheet says it has no answers yet: a warning while sheets are still
+    // coming in, an error with --strict.
     spbe()
         .arg("score")
         .arg(&blank)
         .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "diskominfo.csv: no answers yet from \"Diskominfo\": every level in the sheet is empty, so it adds nothing; --strict makes this an error",
+        ));
+    spbe()
+        .args(["score", "--strict"])
+        .arg(&blank)
+        .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "diskominfo.csv:1: the sheet has a header but no answers; fill in the level column",
+            "diskominfo.csv:1: no answers yet from \"Diskominfo\": every level in the sheet is empty; --strict refuses a sheet still to be filled in: fill in the level column, or drop --strict to score without it",
         ));
 
     for row in rows.iter_mut() {
@@ -141,7 +150,7 @@ fn xlsx_template_has_dropdowns_frozen_header_widths_and_round_trips() {
     assert!(xml.contains("<col "));
 
     let mut wb: Xlsx<_> = calamine::open_workbook(&blank).unwrap();
-    assert_eq!(wb.sheet_names(), ["answers", "levels"]);
+    assert_eq!(wb.sheet_names(), ["answers", "levels", "Kriteria"]);
     let levels = wb.worksheet_range("levels").unwrap();
     assert_eq!(
         levels.get_value((6, 3)).unwrap().to_string(),

@@ -14,7 +14,7 @@ fn every_error_in_every_sheet_is_listed_with_its_location() {
         "a.csv",
         "opd;indicator;level\r\nX;1;6\r\nX;99;3\r\nX;2;3,5\r\n",
     );
-    dir.write("b.csv", "nomor,skor\n1,2\n");
+    dir.write("b.csv", "opd,nomor,skor\n1,2\n");
     let out = dir
         .spbe()
         .args(["validate", "a.csv", "b.csv", "missing.csv"])
@@ -41,8 +41,8 @@ fn every_error_in_every_sheet_is_listed_with_its_location() {
             "a.csv:2:3: error: column \"level\": level 6 is outside the model's range 1 to 5; write a whole number from 1 to 5, a level name (Rintisan, Terkelola, Terdefinisi, Terpadu dan Terukur, Optimum) or the dropdown form \"3 - Terdefinisi\"",
             "a.csv:3:2: error: column \"indicator\": unknown indicator \"99\"; the model spbe-2020 has indicators 1 to 47",
             "a.csv:4:3: error: column \"level\": level \"3,5\" is not a whole number; maturity levels have no fractions, write a whole number from 1 to 5, a level name (Rintisan, Terkelola, Terdefinisi, Terpadu dan Terukur, Optimum) or the dropdown form \"3 - Terdefinisi\"",
-            "b.csv:1: error: missing column indicator (or indikator); the header row has: nomor, skor",
-            "b.csv:1: error: missing column level (or tingkat); the header row has: nomor, skor",
+            "b.csv:1: error: missing column indicator (or indikator, no indikator); the header row has: opd, nomor, skor; if the indicator's column has another name, pass --column indicator=HEADER",
+            "b.csv:1: error: missing column level (or tingkat, nilai); the header row has: opd, nomor, skor; if the level's column has another name, pass --column level=HEADER",
         ]
     );
     assert_eq!(

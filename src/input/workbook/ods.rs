@@ -6,7 +6,7 @@
 //! are repeated; repeated spaces (`<text:s text:c="2000000000"/>`) stop at the cell limit.
 
 use std::cell::Cell;
-use std::io::{BufReader, Cursor, Read};
+use std::io::{BufReader, Read};
 use std::rc::Rc;
 
 use quick_xml::Reader;
@@ -16,7 +16,8 @@ use super::guard::{self, Guard, Part};
 use super::{Budget, RowError, cell_name, number_text};
 use crate::input::text_sheet::{Cells, Record};
 
-type Xml<'z, 'b> = Reader<BufReader<Guard<zip::read::ZipFile<'z, Cursor<&'b [u8]>>>>>;
+/// `content.xml` as XML, inflated from the file's bytes through a guard.
+type Xml<'b> = Reader<BufReader<Guard<Box<dyn Read + 'b>>>>;
 
 /// A row with a value repeated more often than this (`number-rows-repeated`) is refused: an
 /// answer sheet's rows differ (each answers an indicator), so such a repeat is not one.
@@ -25,9 +26,9 @@ const MAX_FILLED_REPEAT: u64 = 65_536;
 /// The ODS mimetype; `-template` (`.ots`) is a spreadsheet too.
 const MIMETYPE: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
 
-/// Checks that the zip is an unencrypted OpenDocument spreadsheet and finds the sheet to read:
-/// its name and its position among the document's tables.
-pub fn open(zip: &mut guard::Zip<'_>, wanted: Option<&str>) -> Result<(String, usize), String> {
+/// Checks that the zip is an unencrypted OpenDocument spreadsheet and lists its sheets (tables),
+/// in order.
+pub fn sheet_names<'b>(zip: &mut guard::Zip<'b>, bytes: &'b [u8]) -> Result<Vec<String>, String> {
     let budget = Rc::new(Cell::new(0));
     let mut mime = Vec::new();
     if let Ok(f) = zip.by_name("mimetype") {
@@ -54,50 +55,78 @@ pub fn open(zip: &mut guard::Zip<'_>, wanted: Option<&str>) -> Result<(String, u
             });
         }
         if memchr::memmem::find(&manifest, b"encryption-data").is_some() {
-            return Err(super::ENCRYPTED.into());
+            return Err(crate::input::ole::ENCRYPTED.into());
         }
     }
-    let mut xml = content(zip, budget)?;
+    let mut xml = content(zip, bytes, budget)?;
     let mut names = Vec::new();
     let mut buf = Vec::new();
+    // A limit reached while listing, once a sheet is known, is left for reading the rows to
+    // report where it is (the sheet, row and cell).
+    let stop = |xml: &Xml<'_>, names: &[String], e: quick_xml::Error| {
+        if names.is_empty() || xml.get_ref().get_ref().problem().is_none() {
+            Err(failure(xml, e))
+        } else {
+            Ok(())
+        }
+    };
     loop {
         match xml.read_event_into(&mut buf) {
             Ok(Event::Start(e)) if e.name().as_ref() == b"table:table" => {
                 names.push(attr(&xml, &e, b"table:name").unwrap_or_default());
                 let end = e.to_end().into_owned();
-                if wanted.is_none() {
-                    break;
-                }
                 if let Err(e) = xml.read_to_end_into(end.name(), &mut Vec::new()) {
-                    return Err(failure(&xml, e));
+                    stop(&xml, &names, e)?;
+                    break;
                 }
             }
             Ok(Event::Empty(e)) if e.name().as_ref() == b"table:table" => {
                 names.push(attr(&xml, &e, b"table:name").unwrap_or_default());
-                if wanted.is_none() {
-                    break;
-                }
             }
             Ok(Event::Eof) => break,
-            Err(e) => return Err(failure(&xml, e)),
+            Err(e) => {
+                stop(&xml, &names, e)?;
+                break;
+            }
             _ => {}
         }
         buf.clear();
     }
-    let name = super::pick_sheet(names.clone(), wanted)?;
-    let index = names.iter().position(|n| *n == name).unwrap_or(0);
-    Ok((name, index))
+    Ok(names)
 }
 
-/// `content.xml`, read through a guard.
-fn content<'z, 'b>(
-    zip: &'z mut guard::Zip<'b>,
+/// `content.xml`, inflated from the file's bytes through a guard (it borrows the bytes only,
+/// not the zip, so a sheet's rows can outlive the zip they were found in).
+fn content<'b>(
+    zip: &mut guard::Zip<'b>,
+    bytes: &'b [u8],
     budget: Rc<Cell<u64>>,
-) -> Result<Xml<'z, 'b>, String> {
-    let f = zip
-        .by_name("content.xml")
-        .map_err(|e| super::damaged("ODS", e))?;
-    let mut xml = Reader::from_reader(BufReader::new(Guard::new(f, Part::Other, budget)));
+) -> Result<Xml<'b>, String> {
+    let i = zip
+        .index_for_name("content.xml")
+        .ok_or_else(|| super::damaged("ODS", "it has no content.xml"))?;
+    let f = zip.by_index_raw(i).map_err(|e| super::damaged("ODS", e))?;
+    let (method, size) = (f.compression(), f.compressed_size());
+    let start = f
+        .data_start()
+        .ok_or_else(|| super::damaged("ODS", "no data"))?;
+    drop(f);
+    let data = usize::try_from(start)
+        .ok()
+        .zip(usize::try_from(start.saturating_add(size)).ok())
+        .and_then(|(a, b)| bytes.get(a..b))
+        .ok_or_else(|| super::damaged("ODS", "content.xml lies outside the file"))?;
+    let inner: Box<dyn Read + 'b> = match method {
+        zip::CompressionMethod::Stored => Box::new(data),
+        zip::CompressionMethod::Deflated => Box::new(flate2::read::DeflateDecoder::new(data)),
+        other => {
+            return Err(super::damaged(
+                "ODS",
+                format!("content.xml is compressed with {other}, which spreadsheets do not use"),
+            ));
+        }
+    };
+    let mut xml = Reader::from_reader(BufReader::new(Guard::new(inner, Part::Other, budget)));
     let config = xml.config_mut();
     config.check_end_names = false;
     config.trim_text(false);
@@ -106,14 +135,14 @@ fn content<'z, 'b>(
 }
 
 /// The message for an XML error: the limit that stopped reading, or the damage.
-fn failure(xml: &Xml<'_, '_>, e: quick_xml::Error) -> String {
+fn failure(xml: &Xml<'_>, e: quick_xml::Error) -> String {
     match xml.get_ref().get_ref().problem() {
         Some(p) => p.at("the sheet"),
         None => super::damaged("ODS", e),
     }
 }
 
-fn attr(xml: &Xml<'_, '_>, e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
+fn attr(xml: &Xml<'_>, e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
     e.attributes()
         .flatten()
         .find(|a| a.key.as_ref() == name)
@@ -122,8 +151,8 @@ fn attr(xml: &Xml<'_, '_>, e: &BytesStart<'_>, name: &[u8]) -> Option<String> {
 }
 
 /// The rows of one ODS sheet.
-pub struct OdsRows<'z, 'b> {
-    xml: Xml<'z, 'b>,
+pub struct OdsRows<'b> {
+    xml: Xml<'b>,
     buf: Vec<u8>,
     record: Record,
     /// The number of the next row in the sheet (1-based).
@@ -134,10 +163,11 @@ pub struct OdsRows<'z, 'b> {
     done: bool,
 }
 
-impl<'z, 'b> OdsRows<'z, 'b> {
+impl<'b> OdsRows<'b> {
     /// Opens the sheet at `index` among the document's tables.
-    pub fn new(zip: &'z mut guard::Zip<'b>, index: usize) -> Result<Self, String> {
-        let mut xml = content(zip, Rc::new(Cell::new(0)))?;
+    pub fn new(bytes: &'b [u8], index: usize) -> Result<Self, String> {
+        let mut zip = guard::open(bytes, "ODS")?;
+        let mut xml = content(&mut zip, bytes, Rc::new(Cell::new(0)))?;
         let mut buf = Vec::new();
         let mut seen = 0;
         loop {
@@ -168,7 +198,7 @@ impl<'z, 'b> OdsRows<'z, 'b> {
         Ok(Self::with(xml, false))
     }
 
-    fn with(xml: Xml<'z, 'b>, done: bool) -> Self {
+    fn with(xml: Xml<'b>, done: bool) -> Self {
         OdsRows {
             xml,
             buf: Vec::new(),
@@ -489,7 +519,7 @@ fn push(text: &mut String, long: &mut bool, s: &str, limit: usize) {
 }
 
 /// `<text:s text:c="N"/>`: N spaces, never more than the cell limit allows.
-fn spaces(xml: &Xml<'_, '_>, e: &BytesStart<'_>, text: &mut String, long: &mut bool, limit: usize) {
+fn spaces(xml: &Xml<'_>, e: &BytesStart<'_>, text: &mut String, long: &mut bool, limit: usize) {
     let n = attr(xml, e, b"text:c")
         .and_then(|v| v.trim().parse::<u64>().ok())
         .unwrap_or(1);
@@ -501,7 +531,7 @@ fn spaces(xml: &Xml<'_, '_>, e: &BytesStart<'_>, text: &mut String, long: &mut b
 }
 
 /// Where a read stopped inside a row: the limit that stopped it at this cell, or the damage.
-fn stop_at(xml: &Xml<'_, '_>, row: u64, col: u64, e: quick_xml::Error) -> Stop {
+fn stop_at(xml: &Xml<'_>, row: u64, col: u64, e: quick_xml::Error) -> Stop {
     let cell = cell_name(row, col.min(u32::MAX as u64) as u32);
     Stop::fatal(match xml.get_ref().get_ref().problem() {
         Some(p) => p.at(&format!("cell {cell}")),

@@ -13,7 +13,8 @@ use crate::output::report::svg::{self, Axis, Band, Bar, Series, escape};
 use crate::output::report::{GapKind, Report};
 use crate::output::views;
 
-const CSS: &str = r#"
+/// The page style of every HTML output (A4 print layout, tables, charts).
+pub(crate) const CSS: &str = r#"
 @page { size: A4; margin: 12mm; }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10pt; color: #1d2430; margin: 0 auto; max-width: 190mm; padding: 8mm 0; line-height: 1.35; }
@@ -304,19 +305,21 @@ pub fn render(report: &Report, model: &Model) -> String {
         }
         o.push_str("</tbody></table>\n");
         let _ = writeln!(o, "<h2>{}</h2>", escape(l.roadmap));
-        if let Some(note) = report.roadmap_note() {
+        for note in report.roadmap_notes() {
             let _ = writeln!(o, "<p class=\"note\">{}</p>", escape(&note));
         }
-        let rows = report.roadmap_rows();
-        if !rows.is_empty() {
-            table(
-                report.lang,
-                &mut o,
-                &report.roadmap_header(),
-                &rows,
-                &[0, 3, 4, 5, 6],
-                &[],
-            );
+        if let Some((header, rows)) = report.plan_by_year() {
+            table(report.lang, &mut o, &header, &rows, &[0, 1, 2, 3], &[]);
+        }
+        let header = report.roadmap_header();
+        let numeric = report.roadmap_numeric();
+        for (title, rows) in report.roadmap_sections() {
+            if let Some(title) = title {
+                let _ = writeln!(o, "<h3>{}</h3>", escape(&title));
+            }
+            if !rows.is_empty() {
+                table(report.lang, &mut o, &header, &rows, &numeric, &[]);
+            }
         }
     } else {
         let _ = writeln!(

@@ -120,17 +120,21 @@ pub fn render(report: &Report, model: &Model) -> String {
 
     if gap.is_some() {
         let _ = writeln!(o, "\n## {}\n", l.roadmap);
-        if let Some(note) = report.roadmap_note() {
+        for note in report.roadmap_notes() {
             let _ = writeln!(o, "{}\n", escape::markdown_line(&note));
         }
-        let rows = report.roadmap_rows();
-        if !rows.is_empty() {
-            o.push_str(&table(
-                report.lang,
-                &report.roadmap_header(),
-                &rows,
-                &[0, 3, 4, 5, 6],
-            ));
+        if let Some((header, rows)) = report.plan_by_year() {
+            o.push_str(&table(report.lang, &header, &rows, &[0, 1, 2, 3]));
+        }
+        let header = report.roadmap_header();
+        let numeric = report.roadmap_numeric();
+        for (title, rows) in report.roadmap_sections() {
+            if let Some(title) = title {
+                let _ = writeln!(o, "\n### {}\n", cell(&title));
+            }
+            if !rows.is_empty() {
+                o.push_str(&table(report.lang, &header, &rows, &numeric));
+            }
         }
     }
 

@@ -1,28 +1,29 @@
 //! The report people read (`spbe report`): what it contains, built once from a model, the
 //! answers and the scorecard, then rendered as HTML (inline CSS and SVG), XLSX or Markdown.
 //!
-//! The gap part is a plain input, [`ReportGap`], so any planner can feed it. [`ReportGap::compute`]
-//! fills it without one: the gap rows need only arithmetic, and the roadmap is the provably
-//! fewest one-level raises (see [`fewest_raises`]).
+//! The gap part, [`ReportGap`], is built from the one planner's plan ([`ReportPlan`], made by
+//! the command with the same options as `spbe gap`), so the report shows the same steps as `gap`
+//! and `opd`: one row per step, one level of one indicator, year by year for a path.
 
 pub mod html;
 pub mod markdown;
+pub mod pack;
 pub mod svg;
 pub mod xlsx;
 
 use std::collections::BTreeMap;
 
+use crate::core::effort::Efforts;
 use crate::core::evaluate::Evaluation;
 use crate::core::exact::{self, Exact};
 use crate::core::model::Model;
-use crate::core::plan;
-use crate::core::score::{PredicateBasis, predicate, score};
+use crate::core::plan::{self, Outcome};
+use crate::core::score::score;
 use crate::core::scorecard::Scorecard;
 use crate::core::value::Value;
+use crate::output::criteria;
 use crate::output::i18n::{Labels, Lang};
-
-/// The `method` of a roadmap from [`fewest_raises`]; rendered as `Labels::roadmap_method`.
-pub const FEWEST_RAISES: &str = "fewest-raises";
+use crate::output::roadmap::{self, RoadmapView, StepView};
 
 /// Everything a report shows.
 #[derive(Debug, Clone)]
@@ -87,16 +88,29 @@ pub struct ReportGap {
     pub target_predicate: String,
     /// Target − index (≤ 0 when met).
     pub gap: Exact,
-    /// The target is met on the exact index.
+    /// Every target is met already (on the predicate basis).
     pub met: bool,
-    /// The target is at most the index with every indicator at the highest level.
+    /// Every target can be reached under the plan's constraints.
     pub reachable: bool,
     /// Domains then aspects.
     pub rows: Vec<GapRow>,
-    /// The roadmap; `None` when no plan was made (the section then says why).
-    pub steps: Option<Vec<ReportStep>>,
-    /// One sentence on how the steps were chosen.
-    pub method: Option<String>,
+    /// The plan's steps, as `spbe gap` shows them; `None` when no plan was made (the section
+    /// then says why).
+    pub roadmap: Option<RoadmapView>,
+    /// The sentences about the plan: how the steps were chosen, the pace a single target needs,
+    /// what keeps a target out of reach.
+    pub notes: Vec<String>,
+    /// The steps are priced by an effort file.
+    pub priced: bool,
+}
+
+/// The plan a report shows, made by the command with the one planner.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportPlan<'a> {
+    pub plan: &'a plan::Plan,
+    pub efforts: Option<&'a Efforts>,
+    pub limits: &'a plan::Limits,
+    pub per_year: u8,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,30 +132,20 @@ pub struct GapRow {
     pub points_available: Exact,
 }
 
-/// One step of the roadmap: raise one indicator.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReportStep {
-    /// Position in the model.
-    pub indicator: usize,
-    pub from: u8,
-    pub to: u8,
-    /// Index points the step adds.
-    pub gain: Exact,
-    pub index_after: Exact,
-    pub predicate_after: String,
-}
-
 /// How to build a report.
 #[derive(Debug, Clone)]
-pub struct ReportOptions {
+pub struct ReportOptions<'a> {
     pub title: Option<String>,
     pub lang: Lang,
     pub data_date: String,
+    /// The target (for a path, its last year's).
     pub target: Option<Exact>,
+    /// The plan to it; `None` with a target when no plan could be made (`--combine mean`).
+    pub plan: Option<ReportPlan<'a>>,
 }
 
 impl Report {
-    pub fn build(ev: &Evaluation<'_>, options: ReportOptions) -> Report {
+    pub fn build(ev: &Evaluation<'_>, options: ReportOptions<'_>) -> Report {
         let model = ev.model;
         let card = Scorecard::of(ev);
         let answers = &ev.counted;
@@ -198,7 +202,9 @@ impl Report {
             .collect();
         opds.sort_by_cached_key(|r| r.opd.to_lowercase());
         let headroom = gap_rows(model, &ev.levels, None);
-        let gap = options.target.map(|t| ReportGap::compute(ev, t));
+        let gap = options
+            .target
+            .map(|t| ReportGap::compute(ev, t, options.plan, options.lang.labels()));
         let notices = ev
             .notices
             .iter()
@@ -258,7 +264,7 @@ impl Report {
 
     /// Aspect indices after the roadmap, when there is one.
     pub fn aspects_after(&self, model: &Model) -> Option<Vec<Exact>> {
-        let steps = self.gap.as_ref()?.steps.as_ref()?;
+        let steps = &self.gap.as_ref()?.roadmap.as_ref()?.steps;
         if steps.is_empty() {
             return None;
         }
@@ -328,91 +334,292 @@ impl Report {
         ))
     }
 
-    /// The status of the roadmap: met, unreachable, or the method.
-    pub fn roadmap_note(&self) -> Option<String> {
-        let g = self.gap.as_ref()?;
+    /// The sentences about the roadmap: met, unreachable and why, or how the steps were chosen.
+    pub fn roadmap_notes(&self) -> Vec<String> {
+        let Some(g) = self.gap.as_ref() else {
+            return Vec::new();
+        };
         let l = self.labels();
-        Some(if g.met {
-            l.target_met.to_string()
-        } else if !g.reachable {
-            l.target_unreachable.to_string()
-        } else if g.steps.is_none() {
-            l.roadmap_none.to_string()
+        if g.met {
+            vec![l.target_met.to_string()]
+        } else if g.roadmap.is_none() && g.notes.is_empty() {
+            vec![l.roadmap_none.to_string()]
         } else {
-            match g.method.as_deref() {
-                Some(FEWEST_RAISES) | None => l.roadmap_method.to_string(),
-                Some(other) => other.to_string(),
-            }
-        })
+            g.notes.clone()
+        }
+    }
+
+    /// The roadmap's steps (none without a plan).
+    pub fn roadmap_steps(&self) -> &[StepView] {
+        self.gap
+            .as_ref()
+            .and_then(|g| g.roadmap.as_ref())
+            .map_or(&[], |r| &r.steps)
+    }
+
+    /// True when the roadmap is a path of yearly targets.
+    pub fn roadmap_is_path(&self) -> bool {
+        self.gap
+            .as_ref()
+            .and_then(|g| g.roadmap.as_ref())
+            .is_some_and(RoadmapView::is_path)
+    }
+
+    /// True when the steps carry efforts from an effort file (not one per step).
+    fn with_effort(&self) -> bool {
+        self.gap.as_ref().is_some_and(|g| g.priced)
     }
 
     /// The roadmap table's header, one label per cell of [`Report::roadmap_rows`]; shared by
     /// the HTML, Markdown and XLSX reports.
-    pub fn roadmap_header(&self) -> [&'static str; 9] {
+    pub fn roadmap_header(&self) -> Vec<&'static str> {
         let l = self.labels();
-        [
-            l.step,
-            l.id,
-            l.indicator,
-            l.from,
-            l.to,
-            l.gain,
-            l.index_after,
-            l.predicate_after,
-            l.opd,
-        ]
+        let mut h = vec![l.step];
+        if self.roadmap_is_path() {
+            h.push(l.year);
+        }
+        h.extend([l.id, l.indicator, l.from, l.to, l.gain]);
+        if self.with_effort() {
+            h.push(l.effort);
+        }
+        h.extend([l.index_after, l.predicate_after, l.owner_opd]);
+        if self.roadmap_has_criteria() {
+            h.extend([
+                l.pick("What the level requires", "Yang dituntut level"),
+                l.pick("Evidence to prepare", "Data dukung yang disiapkan"),
+            ]);
+        }
+        h
     }
 
-    /// Roadmap rows as text cells: step, indicator id, name, from, to, gain, index after,
-    /// predicate after, and the OPD that answered the indicator (who must act).
+    /// True when the model gives criteria for at least one roadmap step: the roadmap then has
+    /// two more columns, the level's criteria in full and its evidence.
+    pub fn roadmap_has_criteria(&self) -> bool {
+        self.roadmap_steps().iter().any(|s| s.requirement.is_some())
+    }
+
+    /// A step's criteria in full (in the report's language when the model has a gloss, with its
+    /// confidence when not official) and its evidence joined by `; `; `-` where the model gives
+    /// none.
+    pub fn step_criteria(&self, s: &StepView) -> (String, String) {
+        match &s.requirement {
+            Some(q) => (
+                criteria::with_confidence(q, self.labels()),
+                if q.evidence.is_empty() {
+                    "-".into()
+                } else {
+                    q.evidence.join("; ")
+                },
+            ),
+            None => ("-".into(), "-".into()),
+        }
+    }
+
+    /// The numeric columns of [`Report::roadmap_header`].
+    pub fn roadmap_numeric(&self) -> Vec<usize> {
+        let shift = usize::from(self.roadmap_is_path());
+        let mut n = vec![0];
+        if shift == 1 {
+            n.push(1);
+        }
+        let last = if self.with_effort() { 7 } else { 6 };
+        n.extend((3..=last).map(|c| c + shift));
+        n
+    }
+
+    /// Roadmap rows as text cells, one per step: step, (year), indicator id, name, from, to,
+    /// gain, (effort), index after, predicate after, and who must act: the indicator's owners
+    /// in the responsibility map, else the OPD that answered it.
     pub fn roadmap_rows(&self) -> Vec<Vec<String>> {
-        let Some(steps) = self.gap.as_ref().and_then(|g| g.steps.as_ref()) else {
-            return Vec::new();
-        };
-        steps
+        let path = self.roadmap_is_path();
+        let priced = self.with_effort();
+        let with_criteria = self.roadmap_has_criteria();
+        self.roadmap_steps()
             .iter()
             .enumerate()
             .map(|(n, s)| {
                 let i = &self.card.indicators[s.indicator];
-                vec![
-                    (n + 1).to_string(),
+                let mut row = vec![(n + 1).to_string()];
+                if path {
+                    row.push(s.year.map(|y| y.to_string()).unwrap_or_default());
+                }
+                row.extend([
                     i.id.clone(),
                     i.name.clone(),
-                    s.from.to_string(),
-                    s.to.to_string(),
+                    exact::exact_text(&s.from, self.level_decimals).0,
+                    exact::exact_text(&exact::int(s.to as i64), self.level_decimals).0,
                     self.points(&s.gain),
+                ]);
+                if priced {
+                    row.push(exact::exact_text(&s.effort, 0).0);
+                }
+                row.extend([
                     exact::exact_text(&s.index_after, self.decimals).0,
                     s.predicate_after.clone(),
-                    i.opds.join(", "),
-                ]
+                    self.step_owner(s.indicator),
+                ]);
+                if with_criteria {
+                    let (c, e) = self.step_criteria(s);
+                    row.extend([c, e]);
+                }
+                row
             })
             .collect()
+    }
+
+    /// Who must act on an indicator: its owners in the responsibility map, else the OPD that
+    /// answered it.
+    pub fn step_owner(&self, k: usize) -> String {
+        let i = &self.card.indicators[k];
+        match i.owners.as_deref() {
+            Some(owners) if !owners.is_empty() => owners.join(", "),
+            _ if i.opds.is_empty() => "-".into(),
+            _ => i.opds.join(", "),
+        }
+    }
+
+    /// The roadmap's rows in sections: one untitled section for a single target; for a path one
+    /// per year, titled `2027: 9 steps (target 3.00)`.
+    pub fn roadmap_sections(&self) -> Vec<(Option<String>, Vec<Vec<String>>)> {
+        let rows = self.roadmap_rows();
+        let Some(r) = self.gap.as_ref().and_then(|g| g.roadmap.as_ref()) else {
+            return Vec::new();
+        };
+        if !r.is_path() {
+            return if rows.is_empty() {
+                Vec::new()
+            } else {
+                vec![(None, rows)]
+            };
+        }
+        let l = self.labels();
+        r.years
+            .iter()
+            .map(|y| {
+                let year = y.year.unwrap_or_default();
+                let mut title = format!("{year}: {} {}", y.steps.len(), l.steps_word);
+                if let Some(t) = &y.target {
+                    title.push_str(&format!(
+                        " ({} {})",
+                        l.target.to_lowercase(),
+                        l.num(exact::exact_text(t, self.decimals).0)
+                    ));
+                }
+                (Some(title), rows[y.steps.clone()].to_vec())
+            })
+            .collect()
+    }
+
+    /// A path's plan by year: year, target, steps, index after, predicate after, met.
+    pub fn plan_by_year(&self) -> Option<(Vec<&'static str>, Vec<Vec<String>>)> {
+        let r = self.gap.as_ref()?.roadmap.as_ref()?;
+        if !r.is_path() {
+            return None;
+        }
+        let l = self.labels();
+        let header = vec![
+            l.year,
+            l.target,
+            l.steps_title,
+            l.index_after,
+            l.predicate_after,
+            l.met,
+        ];
+        let rows = r
+            .years
+            .iter()
+            .map(|y| {
+                vec![
+                    y.year.map(|y| y.to_string()).unwrap_or_default(),
+                    y.target
+                        .as_ref()
+                        .map(|t| exact::exact_text(t, self.decimals).0)
+                        .unwrap_or_else(|| "-".into()),
+                    y.steps.len().to_string(),
+                    exact::exact_text(&y.index_after, self.decimals).0,
+                    y.predicate_after.clone(),
+                    match y.met {
+                        Some(true) => l.yes.into(),
+                        Some(false) => l.no.into(),
+                        None => "-".into(),
+                    },
+                ]
+            })
+            .collect();
+        Some((header, rows))
     }
 }
 
 impl ReportGap {
-    /// The gap rows by arithmetic alone, and the fewest-raises roadmap when levels are whole.
-    pub fn compute(ev: &Evaluation<'_>, target: Exact) -> ReportGap {
+    /// The gap rows by arithmetic alone, and the roadmap of the plan when there is one.
+    pub fn compute(
+        ev: &Evaluation<'_>,
+        target: Exact,
+        plan: Option<ReportPlan<'_>>,
+        l: &Labels,
+    ) -> ReportGap {
         let model = ev.model;
-        let max = exact::int(model.max_level as i64);
         let rows = gap_rows(model, &ev.levels, Some(&target));
-        let reachable = target <= max;
-        let plan = match ev.whole_levels() {
-            Some(levels) if reachable => plan::plan(
-                model,
-                &levels,
-                &target,
-                ev.policy.basis,
-                &plan::Limits::default(),
+        let basis = ev.policy.basis;
+        let mut notes = Vec::new();
+        let (met, reachable, roadmap) = match plan {
+            None => (
+                ev.index() >= &plan::exact_threshold(model, &target, basis),
+                target <= exact::int(model.max_level as i64),
                 None,
-            )
-            .ok(),
-            _ => None,
+            ),
+            Some(p) => {
+                let view = RoadmapView::of(model, p.plan, p.efforts, basis);
+                match &p.plan.outcome {
+                    Outcome::Met => (true, true, None),
+                    Outcome::Reach => {
+                        notes.push(l.roadmap_method.to_string());
+                        if !view.is_path() {
+                            notes.push(format!(
+                                "{}: {}",
+                                l.pick(
+                                    "Per indicator (the same steps, grouped)",
+                                    "Per indikator (langkah yang sama, dikelompokkan)"
+                                ),
+                                roadmap::grouped(model, &view.steps)
+                            ));
+                            notes.extend(roadmap::pace_line(model, p.plan, p.per_year, l));
+                        }
+                        (false, true, Some(view))
+                    }
+                    Outcome::Unreachable { year, binding } => {
+                        let v = &view.years[*year];
+                        let best = l.num(exact::exact_text(&v.best, model.decimals).0);
+                        let t = l.num(
+                            exact::exact_text(v.target.as_ref().unwrap_or(&target), model.decimals)
+                                .0,
+                        );
+                        notes.push(match v.year {
+                            Some(y) => l.pick(
+                                format!(
+                                    "The target {t} for {y} cannot be reached: the best index reachable by {y} under these constraints is {best}."
+                                ),
+                                format!(
+                                    "Target {t} untuk {y} tidak dapat dicapai: indeks terbaik yang dapat dicapai sampai {y} dengan batasan ini {best}."
+                                ),
+                            ),
+                            None => l.pick(
+                                format!(
+                                    "The target {t} cannot be reached: the best index reachable under these constraints is {best}."
+                                ),
+                                format!(
+                                    "Target {t} tidak dapat dicapai: indeks terbaik yang dapat dicapai dengan batasan ini {best}."
+                                ),
+                            ),
+                        });
+                        notes.push(roadmap::binding_line(
+                            model, p.plan, binding, p.limits, p.per_year, l,
+                        ));
+                        (false, false, None)
+                    }
+                }
+            }
         };
-        let met = ev.index() >= &plan::exact_threshold(model, &target, ev.policy.basis);
-        let steps = plan
-            .as_ref()
-            .map(|p| fewest_raises(model, p, ev.policy.basis));
         ReportGap {
             target_predicate: model.predicate(&target).name.clone(),
             gap: (&target - ev.index()).max(exact::int(0)),
@@ -420,8 +627,9 @@ impl ReportGap {
             met,
             reachable,
             rows,
-            method: steps.as_ref().map(|_| FEWEST_RAISES.to_string()),
-            steps,
+            priced: plan.is_some_and(|p| p.efforts.is_some()),
+            roadmap,
+            notes,
         }
     }
 }
@@ -465,42 +673,6 @@ pub fn gap_rows(model: &Model, levels: &[Exact], target: Option<&Exact>) -> Vec<
             // As in `spbe gap`: a node above the target has no gap (0), not a negative one.
             gap: target.map(|t| (t - idx).max(exact::int(0))),
             points_available: room / &total,
-        })
-        .collect()
-}
-
-/// The plan's one-level steps grouped into one row per indicator (in the order the plan first
-/// raises it): display only, the steps are the planner's. Empty when the target is met or cannot
-/// be reached.
-pub fn fewest_raises(model: &Model, plan: &plan::Plan, basis: PredicateBasis) -> Vec<ReportStep> {
-    let steps = plan.steps();
-    let n = model.indicators.len();
-    // Group the one-level steps per indicator, keeping the order of first appearance.
-    let mut order: Vec<usize> = Vec::new();
-    let mut raised = vec![0u8; n];
-    for s in steps {
-        if raised[s.indicator] == 0 {
-            order.push(s.indicator);
-        }
-        raised[s.indicator] += 1;
-    }
-    let total = model.total_units() as i64;
-    let mut sum = plan.current_units;
-    order
-        .into_iter()
-        .map(|k| {
-            let from = plan.levers[k].level;
-            let units = model.indicators[k].weight as i64 * raised[k] as i64;
-            sum += units;
-            let index = exact::ratio(sum, total);
-            ReportStep {
-                indicator: k,
-                from,
-                to: from + raised[k],
-                gain: exact::ratio(units, total),
-                predicate_after: predicate(model, &index, basis).name.clone(),
-                index_after: index,
-            }
         })
         .collect()
 }
@@ -712,64 +884,35 @@ mod tests {
         );
     }
 
-    /// The report's rows of the one planner's fewest-steps plan.
-    fn raises(m: &Model, levels: &[u8], target: &Exact, basis: PredicateBasis) -> Vec<ReportStep> {
-        let p = plan::plan(m, levels, target, basis, &plan::Limits::default(), None).unwrap();
-        fewest_raises(m, &p, basis)
+    /// The report's steps for the one planner's fewest-steps plan from whole `levels`.
+    fn steps(m: &Model, levels: &[u8], target: &Exact) -> Vec<StepView> {
+        let values: Vec<Exact> = levels.iter().map(|&l| exact::int(l as i64)).collect();
+        let goal = plan::Goal::Target(target.clone());
+        let limits = plan::Limits::default();
+        let basis = crate::core::score::PredicateBasis::Exact;
+        let p = plan::plan(m, &values, &goal, basis, &limits, None).unwrap();
+        let view = RoadmapView::of(m, &p, None, basis);
+        assert_eq!(view.steps.len(), p.steps().len(), "one row per step");
+        view.steps
     }
 
     #[test]
-    fn fewest_raises_takes_the_heaviest_first_and_stops_at_the_target() {
+    fn the_roadmap_is_one_row_per_step_heaviest_first() {
         let m = model();
-        // All level 1: index 1.00. Indicators 42-47 weigh 3.00 (heaviest): one raise each adds
-        // 0.03. Target 1.05 needs 2 raises of 0.03 (0.06 ≥ 0.05), and no single raise suffices.
-        let steps = raises(&m, &[1; 47], &exact::ratio(105, 100), PredicateBasis::Exact);
-        assert_eq!(steps.len(), 2);
-        assert_eq!((steps[0].indicator, steps[0].from, steps[0].to), (41, 1, 2));
-        assert_eq!((steps[1].indicator, steps[1].from, steps[1].to), (42, 1, 2));
-        assert_eq!(steps[1].index_after, exact::ratio(106, 100));
-        // Exactly reachable targets need no overshoot: 5.00 from all 1 raises everything to 5.
-        let all = raises(&m, &[1; 47], &exact::int(5), PredicateBasis::Exact);
-        assert_eq!(all.len(), 47);
-        assert!(all.iter().all(|s| s.to == 5));
+        // All level 1: index 1.00. Indicators 42-47 weigh 3.00 (heaviest): one step each adds
+        // 0.03. Target 1.05 needs 2 steps of 0.03 (0.06 ≥ 0.05), and no single step suffices.
+        let s = steps(&m, &[1; 47], &exact::ratio(105, 100));
+        assert_eq!(s.len(), 2);
+        assert_eq!((s[0].indicator, s[0].to), (41, 2));
+        assert_eq!((s[1].indicator, s[1].to), (42, 2));
+        assert_eq!(s[1].from, exact::int(1));
+        assert_eq!(s[1].index_after, exact::ratio(106, 100));
+        // 5.00 from all 1: every indicator takes its four steps, one row each.
+        let all = steps(&m, &[1; 47], &exact::int(5));
+        assert_eq!(all.len(), 47 * 4);
         assert_eq!(all.last().unwrap().index_after, exact::int(5));
         assert_eq!(all.last().unwrap().predicate_after, "Memuaskan");
         // Met already: nothing to do.
-        assert!(raises(&m, &[3; 47], &exact::int(3), PredicateBasis::Exact).is_empty());
-    }
-
-    /// Brute force on a small model: no plan with fewer raises reaches the target.
-    #[test]
-    fn fewest_raises_is_minimal_against_brute_force() {
-        let m = model();
-        let base: Vec<u8> = (0..47).map(|k| 1 + (k % 3) as u8).collect();
-        let lv: Vec<Exact> = base.iter().map(|&l| exact::int(l as i64)).collect();
-        let start = score(&m, &lv).index;
-        let total = m.total_units() as i64;
-        for extra in [1i64, 7, 30, 131, 300, 301] {
-            let target = &start + exact::ratio(extra, total);
-            let steps = raises(&m, &base, &target, PredicateBasis::Exact);
-            let raises: u32 = steps.iter().map(|s| (s.to - s.from) as u32).sum();
-            // The best k raises: sort every unit gain descending and count the prefix.
-            let mut gains: Vec<u64> = Vec::new();
-            for (k, ind) in m.indicators.iter().enumerate() {
-                for _ in base[k]..m.max_level {
-                    gains.push(ind.weight);
-                }
-            }
-            gains.sort_unstable_by(|a, b| b.cmp(a));
-            let need = extra as u64;
-            let mut sum = 0;
-            let best = gains
-                .iter()
-                .position(|g| {
-                    sum += g;
-                    sum >= need
-                })
-                .unwrap() as u32
-                + 1;
-            assert_eq!(raises, best, "extra {extra}");
-            assert!(steps.last().unwrap().index_after >= target);
-        }
+        assert!(steps(&m, &[3; 47], &exact::int(3)).is_empty());
     }
 }

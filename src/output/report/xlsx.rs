@@ -407,35 +407,72 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
         fit(ws);
     }
 
-    // Roadmap.
+    // Roadmap: one row per step (one level of one indicator), with its year in a path and the
+    // OPD to act; the notes below.
     {
         let ws = wb.add_worksheet();
         ws.set_name(names[3])?;
         let header = report.roadmap_header();
-        let steps = report
-            .gap
-            .as_ref()
-            .and_then(|g| g.steps.clone())
-            .unwrap_or_default();
+        let steps = report.roadmap_steps();
+        let path = report.roadmap_is_path();
+        let priced = report.gap.as_ref().is_some_and(|g| g.priced);
+        let with_criteria = report.roadmap_has_criteria();
         list_header(ws, &header, steps.len() as u32, &f)?;
         for (k, s) in steps.iter().enumerate() {
             let r = 1 + k as u32;
             let i = &card.indicators[s.indicator];
-            ws.write_number_with_format(r, 0, (k + 1) as f64, &f.int)?;
-            text(ws, r, 1, &i.id)?;
-            text(ws, r, 2, &i.name)?;
-            ws.write_number_with_format(r, 3, s.from as f64, &f.int)?;
-            ws.write_number_with_format(r, 4, s.to as f64, &f.int)?;
-            ws.write_number_with_format(r, 5, exact_num(&s.gain), &f.four)?;
-            ws.write_number_with_format(r, 6, exact_num(&s.index_after), &f.four)?;
-            text(ws, r, 7, &s.predicate_after)?;
-            text(ws, r, 8, &i.opds.join(", "))?;
+            let mut c = 0u16;
+            let mut next = || {
+                c += 1;
+                c - 1
+            };
+            ws.write_number_with_format(r, next(), (k + 1) as f64, &f.int)?;
+            if path {
+                ws.write_number_with_format(r, next(), s.year.unwrap_or_default() as f64, &f.int)?;
+            }
+            text(ws, r, next(), &i.id)?;
+            text(ws, r, next(), &i.name)?;
+            ws.write_number(r, next(), exact_num(&s.from))?;
+            ws.write_number_with_format(r, next(), s.to as f64, &f.int)?;
+            ws.write_number_with_format(r, next(), exact_num(&s.gain), &f.four)?;
+            if priced {
+                ws.write_number(r, next(), exact_num(&s.effort))?;
+            }
+            ws.write_number_with_format(r, next(), exact_num(&s.index_after), &f.four)?;
+            text(ws, r, next(), &s.predicate_after)?;
+            text(ws, r, next(), &report.step_owner(s.indicator))?;
+            if with_criteria {
+                let (c, e) = report.step_criteria(s);
+                text(ws, r, next(), &c)?;
+                text(ws, r, next(), &e)?;
+            }
         }
-        let note_row = steps.len() as u32 + 2;
-        let note = report
-            .roadmap_note()
-            .unwrap_or_else(|| format!("{}: -", l.target));
-        text_fmt(ws, note_row, 0, &note, &f.bold)?;
+        let mut note_row = steps.len() as u32 + 2;
+        let mut notes = report.roadmap_notes();
+        if notes.is_empty() {
+            notes.push(format!("{}: -", l.target));
+        }
+        for note in &notes {
+            text_fmt(ws, note_row, 0, note, &f.bold)?;
+            note_row += 1;
+        }
+        if let Some((header, rows)) = report.plan_by_year() {
+            note_row += 1;
+            for (c, h) in header.iter().enumerate() {
+                text_fmt(ws, note_row, c as u16, h, &f.header)?;
+            }
+            for row in rows {
+                note_row += 1;
+                for (c, cell) in row.iter().enumerate() {
+                    match cell.parse::<f64>() {
+                        Ok(x) if c < 4 => {
+                            ws.write_number(note_row, c as u16, x)?;
+                        }
+                        _ => text(ws, note_row, c as u16, cell)?,
+                    }
+                }
+            }
+        }
         fit(ws);
         ws.set_column_width(0, 8)?;
     }

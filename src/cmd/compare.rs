@@ -1,0 +1,211 @@
+//! `spbe compare`: many institutions side by side. Reads long sheets (an `instansi` column),
+//! institution folders, results of `spbe score` and the ministry's feed into one table, ranks it
+//! and summarizes it per category, optionally around one highlighted institution.
+
+use std::path::PathBuf;
+
+use anyhow::bail;
+use clap::Args;
+
+use crate::cmd::args::{OutputArgs, ReadArgs, SUCCESS};
+use crate::core::compare::{self, Filter};
+use crate::core::consolidate::Combine;
+use crate::core::model::Model;
+use crate::core::score::PredicateBasis;
+use crate::core::stage::Stage;
+use crate::input::columns::{self, ColumnName};
+use crate::input::institutions::{self, Scoring};
+use crate::input::model::DEFAULT_MODEL;
+use crate::input::sheets::ReadOptions;
+use crate::output::compare::{Comparison, document, institution_notices};
+use crate::output::term;
+
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples:
+  spbe compare nasional-2024.csv --format json -o peringkat.json
+  spbe compare provinsi/ --category \"Pemerintah Kabupaten\" --highlight \"Kab. Contoh\"
+  spbe compare hasil-2024.json --year 2024 --region \"Jawa Timur\" --format markdown
+
+Inputs: long answer sheets (one row per answer, with an instansi column and optionally kategori,
+daerah, tahun); a folder of institution folders (each scored as `spbe score FOLDER` scores it);
+results of `spbe score --format json`; the ministry's results feed (a JSON array). Mixed inputs
+work. Ranks: the same exact index, the same rank. `--column` also names a long sheet's
+institution, category, region and year columns (`--column institution=\"Nama Pemda\"`).")]
+pub struct CompareArgs {
+    /// Long answer sheets, folders of institution folders, JSON results or the ministry's feed;
+    /// `-` reads a long sheet from stdin.
+    #[arg(value_name = "INPUT", required = true, value_hint = clap::ValueHint::AnyPath)]
+    pub inputs: Vec<PathBuf>,
+
+    /// An embedded model's id (see `spbe models`) or a model YAML file.
+    #[arg(long, short = 'm', value_name = "NAME|PATH", default_value = DEFAULT_MODEL)]
+    pub model: String,
+
+    /// How several OPD answers for one indicator become one level.
+    #[arg(long, default_value = "min", value_parser = combine_parser())]
+    pub combine: Combine,
+
+    /// Score only this assessment stage; default: each indicator from its latest stage present.
+    #[arg(long, value_name = "STAGE", value_parser = parse_stage)]
+    pub stage: Option<Stage>,
+
+    /// Read the predicate from the exact index (2024 practice) or the rounded one (2023).
+    #[arg(long, value_enum, default_value_t = PredicateBasis::Exact)]
+    pub predicate_basis: PredicateBasis,
+
+    /// An institution with no answers, or an indicator nobody answered, is an error (default:
+    /// the institution is left out with a warning; the indicator scores the lowest level).
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Compare only this category (repeatable), e.g. "Pemerintah Kabupaten"; case and spacing
+    /// are ignored.
+    #[arg(long = "category", value_name = "NAME")]
+    pub categories: Vec<String>,
+
+    /// Compare only this region (repeatable), e.g. "Jawa Timur".
+    #[arg(long = "region", value_name = "NAME")]
+    pub regions: Vec<String>,
+
+    /// Compare only this evaluation year (needed when the inputs hold several).
+    #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(u16).range(2000..=2100))]
+    pub year: Option<u16>,
+
+    /// Show this institution among its peers: rank and percentile in its category, distance to
+    /// the category median and to the next predicate, the domains where it trails most.
+    #[arg(long, value_name = "NAME")]
+    pub highlight: Option<String>,
+
+    /// Put the SHA-256 of each long sheet in the JSON receipt (other inputs always are). Off by
+    /// default: on a national file hashing costs about half as long as reading it.
+    #[arg(long)]
+    pub sha256: bool,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+fn parse_stage(text: &str) -> Result<Stage, String> {
+    text.parse()
+}
+
+/// `--combine` without `owner`: compare takes no responsibility map.
+fn combine_parser() -> impl clap::builder::TypedValueParser<Value = Combine> {
+    use clap::ValueEnum;
+    let values = Combine::value_variants()
+        .iter()
+        .filter(|c| **c != Combine::Owner)
+        .filter_map(Combine::to_possible_value);
+    clap::builder::TypedValueParser::map(clap::builder::PossibleValuesParser::new(values), |s| {
+        Combine::from_str(&s, false).expect("a listed value")
+    })
+}
+
+/// The reading options: `--column` may also name the institution, category, region and year
+/// columns of a long sheet; a level per stage in columns (`--stage-column`) is not read here.
+fn read_options(read: &ReadArgs) -> anyhow::Result<ReadOptions> {
+    if let Some(s) = read.stage_columns.first() {
+        bail!(
+            "{s}: compare does not read a level per stage in columns; give one row per stage with a stage column"
+        );
+    }
+    let answer_columns: Vec<ColumnName> = read
+        .columns
+        .iter()
+        .filter(|c| c.role.field().is_some())
+        .cloned()
+        .collect();
+    columns::check_columns(&answer_columns, &[]).map_err(anyhow::Error::msg)?;
+    for (i, c) in read.columns.iter().enumerate() {
+        if let Some(d) = read.columns[..i].iter().find(|d| d.role == c.role) {
+            bail!(
+                "{c}: the {} column is already named by {d}; name each role once",
+                c.role
+            );
+        }
+    }
+    Ok(ReadOptions {
+        encoding: read.encoding,
+        delimiter: read.input_delimiter.map(|d| d.0),
+        sheet: read.sheet.clone(),
+        header_row: read.header_row,
+        columns: read.columns.clone(),
+        stage_columns: Vec::new(),
+        strict: false,
+        allow_missing: read.allow_missing,
+    })
+}
+
+pub fn run(args: &CompareArgs) -> anyhow::Result<u8> {
+    let model = Model::load(&args.model)?;
+    let scoring = Scoring {
+        combine: args.combine,
+        basis: args.predicate_basis,
+        stage: args.stage,
+        strict: args.strict,
+    };
+    let loaded = institutions::load(
+        &model,
+        &args.inputs,
+        scoring,
+        &read_options(&args.read)?,
+        args.sha256,
+    )?;
+    if loaded.reread {
+        term::verbose(
+            "the rows of an institution are not together: the long sheets were read again, keeping every institution open",
+        );
+    }
+    let table = &loaded.table;
+    let filter = Filter {
+        categories: args.categories.clone(),
+        regions: args.regions.clone(),
+        years: args.year.map(|y| vec![Some(y)]).unwrap_or_default(),
+    };
+    let rows = table.select(&filter);
+    if rows.is_empty() {
+        bail!("{}", compare::nothing_matches(table, &filter));
+    }
+    if let Some(years) = compare::several_years(table, &rows) {
+        let years: Vec<String> = years.iter().map(u16::to_string).collect();
+        bail!(
+            "the inputs hold several years ({}): a ranking compares one year; choose it with --year (`spbe trend` follows one institution over the years)",
+            years.join(", ")
+        );
+    }
+    let standings = compare::league(table, &rows);
+    let bands = compare::Bands::new(&model, args.predicate_basis);
+    let summary = compare::summary(table, &bands, &standings).expect("rows were selected");
+    let highlight = match &args.highlight {
+        None => None,
+        Some(name) => {
+            let row = compare::find(table, &rows, name)
+                .map_err(|e| anyhow::anyhow!("--highlight: {e}"))?;
+            compare::highlight(table, &model, args.predicate_basis, &standings, row)
+        }
+    };
+    let comparison = Comparison {
+        model: &model,
+        bands: &bands,
+        table,
+        standings: &standings,
+        summary: &summary,
+        highlight: highlight.as_ref(),
+        combine: args.combine,
+        basis: args.predicate_basis,
+        stage: args.stage,
+        filter: &filter,
+        sources: &loaded.sources,
+        warnings: &loaded.warnings,
+        inputs: &loaded.files,
+    };
+    let l = args.output.labels();
+    let mut doc = document(&comparison, l, Some(args.output.format));
+    doc.warnings = loaded.warnings.clone();
+    doc.warnings.extend(institution_notices(&comparison, l));
+    args.output.emit(&doc, &args.inputs)?;
+    Ok(SUCCESS)
+}

@@ -1,0 +1,724 @@
+//! `spbe compare` end to end: the example city and two synthetic institutions as one long sheet
+//! and as institution folders give exactly what `spbe score` gives for each; ranks with ties;
+//! the ministry's feed (a hand-written sample in tests/data/compare/); statistics per category
+//! worked out by hand; `--highlight`; located errors.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::harness::{Dir, ROOT, run, spbe, stdout_of};
+
+const FEED: &str = "tests/data/compare/feed-2024.json";
+
+/// The example city's answers as `(opd, indicator, level)`, read from its sheets (every sheet
+/// has the OPD, indicator and level in its first three columns).
+fn city_answers() -> Vec<[String; 3]> {
+    let mut rows = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(Path::new(ROOT).join("examples/kota-contoh"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for f in files {
+        let mut r = csv::Reader::from_path(&f).unwrap();
+        for rec in r.records() {
+            let rec = rec.unwrap();
+            rows.push([0, 1, 2].map(|i| rec[i].to_string()));
+        }
+    }
+    rows
+}
+
+/// A synthetic institution: two OPD answering every indicator; `seed` varies the levels, and
+/// the second OPD leaves `skip` unanswered.
+fn synthetic(seed: usize, skip: Option<usize>) -> Vec<[String; 3]> {
+    let mut rows = Vec::new();
+    for (k, opd) in ["Diskominfo", "Bappeda"].iter().enumerate() {
+        for i in 1..=47usize {
+            if k == 1 && skip == Some(i) {
+                continue;
+            }
+            let level = 1 + (i * 7 + seed * 3 + k * (i % 3)) % 5;
+            rows.push([opd.to_string(), i.to_string(), level.to_string()]);
+        }
+    }
+    rows
+}
+
+/// The three institutions: name, category, answers.
+fn institutions() -> Vec<(&'static str, &'static str, Vec<[String; 3]>)> {
+    vec![
+        ("Kota Contoh", "Pemerintah Kota", city_answers()),
+        ("Kab. Satu", "Pemerintah Kabupaten", synthetic(1, None)),
+        ("Kab. Dua", "Pemerintah Kabupaten", synthetic(2, Some(30))),
+    ]
+}
+
+/// One long sheet with every institution's rows, in the given order of (institution, row).
+fn long_sheet(rows: &[(usize, usize)]) -> String {
+    let all = institutions();
+    let mut s = String::from("instansi,kategori,opd,indikator,tingkat\n");
+    for &(i, r) in rows {
+        let (name, category, answers) = &all[i];
+        let [opd, ind, level] = &answers[r];
+        s.push_str(&format!("{name},{category},{opd},{ind},{level}\n"));
+    }
+    s
+}
+
+fn grouped_rows() -> Vec<(usize, usize)> {
+    institutions()
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (_, _, a))| (0..a.len()).map(move |r| (i, r)))
+        .collect()
+}
+
+/// One folder per institution, each holding its answers as one sheet.
+fn folders(dir: &Dir) -> std::path::PathBuf {
+    for (name, _, answers) in institutions() {
+        let mut s = String::from("opd,indicator,level\n");
+        for [opd, ind, level] in &answers {
+            s.push_str(&format!("{opd},{ind},{level}\n"));
+        }
+        dir.write(format!("provinsi/{name}/jawaban.csv"), s);
+    }
+    dir.join("provinsi")
+}
+
+fn json(out: &str) -> Value {
+    serde_json::from_str(out).unwrap()
+}
+
+/// `spbe score` on one institution's folder.
+fn score_of(dir: &Path, extra: &[&str]) -> Value {
+    json(&stdout_of(
+        spbe()
+            .arg("score")
+            .arg(dir)
+            .args(["--format", "json"])
+            .args(extra),
+    ))
+}
+
+/// Each compared institution's numbers are exactly what `spbe score` gives on its sheets.
+fn assert_same_as_score(compared: &Value, provinsi: &Path, extra: &[&str]) {
+    let rows = compared["institutions"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    for row in rows {
+        let name = row["name"].as_str().unwrap();
+        let score = score_of(&provinsi.join(name), extra);
+        assert_eq!(
+            row["index"].to_string(),
+            score["index"].to_string(),
+            "{name}"
+        );
+        assert_eq!(
+            row["index_rounded"].to_string(),
+            score["index_rounded"].to_string()
+        );
+        assert_eq!(row["predicate"], score["predicate"], "{name}");
+        let domains: Vec<String> = row["domains"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["index"].to_string())
+            .collect();
+        let want: Vec<String> = score["domains"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["index"].to_string())
+            .collect();
+        assert_eq!(domains, want, "{name}");
+        let answers: usize = score["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["answers"].as_array().unwrap().len())
+            .sum();
+        assert_eq!(row["answers"], answers, "{name}");
+        let warnings: Vec<&str> = row["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap())
+            .collect();
+        let want: Vec<&str> = score["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap())
+            .collect();
+        assert_eq!(warnings, want, "{name}");
+    }
+}
+
+#[test]
+fn a_long_sheet_and_institution_folders_give_what_spbe_score_gives() {
+    let dir = Dir::new();
+    let provinsi = folders(&dir);
+    let long = dir.write("nasional.csv", long_sheet(&grouped_rows()));
+    for extra in [&[][..], &["--combine", "median"], &["--combine", "mean"]] {
+        let from_long = json(&stdout_of(
+            spbe()
+                .args(["compare", &long, "--format", "json"])
+                .args(extra),
+        ));
+        assert_same_as_score(&from_long, &provinsi, extra);
+        let from_folders = json(&stdout_of(
+            spbe()
+                .arg("compare")
+                .arg(&provinsi)
+                .args(["--format", "json"])
+                .args(extra),
+        ));
+        assert_same_as_score(&from_folders, &provinsi, extra);
+    }
+    let city = json(&stdout_of(spbe().args(["compare", &long, "-f", "json"])));
+    let city = &city["institutions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Kota Contoh")
+        .unwrap()
+        .clone();
+    assert_eq!(city["index"].to_string(), "2.764");
+    assert_eq!(city["opds"], 8);
+    assert_eq!(city["category"], "Pemerintah Kota");
+}
+
+#[test]
+fn scattered_rows_give_what_grouped_rows_give() {
+    let dir = Dir::new();
+    let grouped = dir.write("grouped.csv", long_sheet(&grouped_rows()));
+    // Every third row of one institution, then of the next, round and round.
+    let mut rows = grouped_rows();
+    rows.sort_by_key(|&(i, r)| (r / 3, i, r));
+    let scattered = dir.write("scattered.csv", long_sheet(&rows));
+    let a = json(&stdout_of(spbe().args(["compare", &grouped, "-f", "json"])));
+    let b = json(&stdout_of(
+        spbe().args(["compare", &scattered, "-f", "json"]),
+    ));
+    // From stdin too (read once, so every institution is kept open from the start).
+    let c = json(&stdout_of(
+        spbe()
+            .args(["compare", "-", "-f", "json"])
+            .write_stdin(std::fs::read(&scattered).unwrap()),
+    ));
+    let rows = |v: &Value| v["institutions"].as_array().unwrap().clone();
+    assert_eq!(rows(&a).len(), 3);
+    for other in [&b, &c] {
+        for (x, y) in rows(&a).iter().zip(rows(other)) {
+            for field in [
+                "name", "rank", "index", "domains", "answers", "opds", "warnings",
+            ] {
+                assert_eq!(x[field], y[field], "{field}");
+            }
+        }
+    }
+}
+
+#[test]
+fn ties_share_a_rank_overall_and_within_a_category() {
+    let out = json(&stdout_of(spbe().args(["compare", FEED, "-f", "json"])));
+    let got: Vec<(String, u64, u64, u64)> = out["institutions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap().to_string(),
+                r["rank"].as_u64().unwrap(),
+                r["category_rank"].as_u64().unwrap(),
+                r["category_size"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want = [
+        ("Kab. Banyuwangi", 1, 1, 3),
+        ("Kab. Pacitan", 2, 2, 3),
+        ("Kota Surabaya", 2, 1, 3),
+        ("Kota Bandung", 4, 2, 3),
+        ("Kota Malang", 4, 2, 3),
+        ("Kemenko Polhukam", 6, 1, 1),
+        ("Kab. Boven Digoel", 7, 3, 3),
+    ];
+    let want: Vec<(String, u64, u64, u64)> = want
+        .iter()
+        .map(|(n, a, b, c)| (n.to_string(), *a, *b, *c))
+        .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn the_feed_is_read_exactly() {
+    let out = json(&stdout_of(spbe().args(["compare", FEED, "-f", "json"])));
+    let rows = out["institutions"].as_array().unwrap();
+    let by = |name: &str| rows.iter().find(|r| r["name"] == name).unwrap().clone();
+    let b = by("Kab. Banyuwangi");
+    // 4.765 exact, published 4.77 (f64 rounding would give 4.76).
+    assert_eq!(b["index"].to_string(), "4.765");
+    assert_eq!(b["index_rounded"].to_string(), "4.77");
+    assert_eq!(b["predicate"], "Memuaskan");
+    assert_eq!(b["year"], 2024);
+    assert_eq!(b["region"], "Jawa Timur");
+    assert_eq!(b["domains"][2]["index"].to_string(), "4.1818181818");
+    assert_eq!(b["answers"], Value::Null);
+    assert_eq!(b["source"], format!("{FEED}[0]"));
+    // Pacitan: 3.4985 shows 3.50; Baik on the exact index, Sangat Baik on the rounded one.
+    assert_eq!(by("Kab. Pacitan")["predicate"], "Baik");
+    let rounded = json(&stdout_of(spbe().args([
+        "compare",
+        FEED,
+        "-f",
+        "json",
+        "--predicate-basis",
+        "rounded",
+    ])));
+    let pacitan = rounded["institutions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Kab. Pacitan")
+        .unwrap()
+        .clone();
+    assert_eq!(pacitan["predicate"], "Sangat Baik");
+}
+
+/// The summary of one category from the JSON record.
+fn category<'a>(out: &'a Value, name: &str) -> &'a Value {
+    out["summary"]["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["category"] == name)
+        .unwrap()
+}
+
+fn bands(stats: &Value) -> Vec<(String, u64)> {
+    stats["predicates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["predicate"].as_str().unwrap().to_string(),
+                b["count"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn statistics_per_category_by_hand() {
+    let out = json(&stdout_of(spbe().args(["compare", FEED, "-f", "json"])));
+    // Kabupaten: 4.765, 3.4985, 1.7995. Mean 10.063 / 3 = 3.354333..., median 3.4985.
+    let kab = category(&out, "Pemerintah Kabupaten");
+    assert_eq!(kab["count"], 3);
+    assert_eq!(kab["mean"].to_string(), "3.354333333333");
+    assert_eq!(kab["mean_rounded"].to_string(), "3.35");
+    assert_eq!(kab["median"].to_string(), "3.4985");
+    assert_eq!(kab["min"].to_string(), "1.7995");
+    assert_eq!(kab["max"].to_string(), "4.765");
+    let s = |v: &[(&str, u64)]| -> Vec<(String, u64)> {
+        v.iter().map(|(n, c)| (n.to_string(), *c)).collect()
+    };
+    assert_eq!(
+        bands(kab),
+        s(&[
+            ("Memuaskan", 1),
+            ("Sangat Baik", 0),
+            ("Baik", 1),
+            ("Cukup", 0),
+            ("Kurang", 1)
+        ])
+    );
+    // Kota: 3.4985, 3.4075, 3.4075. Median 3.4075, mean 10.3135 / 3 = 3.437833...
+    let kota = category(&out, "Pemerintah Kota");
+    assert_eq!(kota["median"].to_string(), "3.4075");
+    assert_eq!(kota["mean"].to_string(), "3.437833333333");
+    // All seven: an odd count, the middle one is 3.4075; mean 23.4605 / 7 = 3.3515.
+    let all = &out["summary"]["overall"];
+    assert_eq!(all["count"], 7);
+    assert_eq!(all["median"].to_string(), "3.4075");
+    assert_eq!(all["mean"].to_string(), "3.3515");
+    // An even count: the mean of the two middle values. Without Kemenko Polhukam the six are
+    // 1.7995, 3.4075, 3.4075, 3.4985, 3.4985, 4.765: median (3.4075 + 3.4985) / 2 = 3.453.
+    let pemda = json(&stdout_of(spbe().args([
+        "compare",
+        FEED,
+        "-f",
+        "json",
+        "--category",
+        "pemerintah kabupaten",
+        "--category",
+        "PEMERINTAH  KOTA",
+    ])));
+    assert_eq!(pemda["summary"]["overall"]["count"], 6);
+    assert_eq!(pemda["summary"]["overall"]["median"].to_string(), "3.453");
+    // On the rounded basis 3.4985 shows 3.50 (Sangat Baik) and 1.7995 shows 1.80 (Cukup).
+    let rounded = json(&stdout_of(spbe().args([
+        "compare",
+        FEED,
+        "-f",
+        "json",
+        "--predicate-basis",
+        "rounded",
+    ])));
+    assert_eq!(
+        bands(category(&rounded, "Pemerintah Kabupaten")),
+        s(&[
+            ("Memuaskan", 1),
+            ("Sangat Baik", 1),
+            ("Baik", 0),
+            ("Cukup", 1),
+            ("Kurang", 0)
+        ])
+    );
+}
+
+#[test]
+fn highlight_one_institution_among_its_peers() {
+    let out = json(&stdout_of(spbe().args([
+        "compare",
+        FEED,
+        "-f",
+        "json",
+        "--highlight",
+        "kab. boven digoel",
+    ])));
+    let h = &out["highlight"];
+    assert_eq!(h["name"], "Kab. Boven Digoel");
+    assert_eq!(
+        (h["rank"].clone(), h["category_rank"].clone()),
+        (7.into(), 3.into())
+    );
+    assert_eq!(h["category_size"], 3);
+    assert_eq!(h["percentile"].to_string(), "0");
+    assert_eq!(h["category_median"].to_string(), "3.4985");
+    assert_eq!(h["to_median"].to_string(), "-1.699");
+    // 1.7995 is Kurang on the exact index; Cukup starts at 1.8.
+    assert_eq!(h["next_predicate"]["predicate"], "Cukup");
+    assert_eq!(h["next_predicate"]["distance"].to_string(), "0.0005");
+    let gaps: Vec<(String, String)> = h["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["id"].as_str().unwrap().into(), g["gap"].to_string()))
+        .collect();
+    let want = [
+        ("D1", "-2.8"),
+        ("D4", "-1.8791208792"),
+        ("D2", "-1.2"),
+        ("D3", "-1.0909090909"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(gaps, want);
+    // In the terminal: the standing, then the domains where it trails most first.
+    let table = stdout_of(spbe().args(["compare", FEED, "--highlight", "Kab. Boven Digoel"]));
+    assert!(
+        table.contains(
+            "Kab. Boven Digoel: 1.80 Kurang, rank 3 of 3 in Pemerintah Kabupaten (7 of 7 overall)"
+        ),
+        "{table}"
+    );
+    assert!(
+        table.contains("Next predicate Cukup from 1.80: 0.0005 to go"),
+        "{table}"
+    );
+    let (code, _, err) = run(spbe().args(["compare", FEED, "--highlight", "Pacitan"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "no institution named \"Pacitan\" is compared; did you mean \"Kab. Pacitan\"?"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn filters_keep_what_they_name_and_say_what_there_is() {
+    let out = json(&stdout_of(spbe().args([
+        "compare",
+        FEED,
+        "-f",
+        "json",
+        "--region",
+        "jawa timur",
+        "--year",
+        "2024",
+    ])));
+    let names: Vec<&str> = out["institutions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Kab. Banyuwangi",
+            "Kab. Pacitan",
+            "Kota Surabaya",
+            "Kota Malang"
+        ]
+    );
+    let (code, out, err) = run(spbe().args(["compare", FEED, "--category", "Lembaga"]));
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.contains(
+            "the categories are: \"Kementerian\", \"Pemerintah Kabupaten\", \"Pemerintah Kota\""
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn several_years_need_a_year() {
+    let dir = Dir::new();
+    let text = std::fs::read_to_string(Path::new(ROOT).join(FEED)).unwrap();
+    let older = dir.write(
+        "feed-2023.json",
+        text.replace("\"tahun\": 2024", "\"tahun\": 2023"),
+    );
+    let (code, _, err) = run(spbe().args(["compare", FEED, &older]));
+    assert_eq!(code, 2);
+    assert!(err.contains("several years (2023, 2024)"), "{err}");
+    let out =
+        json(&stdout_of(spbe().args([
+            "compare", FEED, &older, "--year", "2023", "-f", "json",
+        ])));
+    assert_eq!(out["count"], 7);
+    assert!(
+        out["institutions"][0]["source"]
+            .as_str()
+            .unwrap()
+            .ends_with("feed-2023.json[0]")
+    );
+}
+
+#[test]
+fn bad_input_is_located() {
+    let dir = Dir::new();
+    let sheet = dir.write(
+        "nasional.csv",
+        "instansi,opd,indicator,level\nKab. A,Dinas,1,3\nKab. A,Dinas,2,4,5\nKab. A,Dinas,99,3\nKab. B,Dinas,1,9\n,Dinas,2,3\n",
+    );
+    let (code, out, err) = run(spbe().args(["compare", &sheet]));
+    assert_eq!((code, out.as_str()), (2, ""));
+    for want in [
+        format!("{sheet}:4:3: column \"indicator\": unknown indicator \"99\""),
+        format!("{sheet}:5:4: column \"level\": level 9 is outside the model's range 1 to 5"),
+        format!("{sheet}:6:1: column \"instansi\": the institution is empty"),
+    ] {
+        assert!(err.contains(&want), "{want}\n{err}");
+    }
+    // A sheet of one institution's OPD is not a long sheet.
+    let opd = dir.write("bappeda.csv", "opd,indicator,level\nBappeda,1,3\n");
+    let (code, _, err) = run(spbe().args(["compare", &opd]));
+    assert_eq!(code, 2);
+    assert!(err.contains("missing column instansi"), "{err}");
+    assert!(err.contains("goes in a folder of its own"), "{err}");
+    // The feed: the element and its institution.
+    let text = std::fs::read_to_string(Path::new(ROOT).join(FEED)).unwrap();
+    let bad = dir.write("feed.json", text.replacen("\"4.7000000000\"", "\"4,7\"", 1));
+    let (code, _, err) = run(spbe().args(["compare", &bad]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("feed.json: element [1] (kode \"3501\", \"Kab. Pacitan\"): nilai.D2001 \"4,7\" is not a decimal number"),
+        "{err}"
+    );
+    // One institution in two inputs.
+    let (code, _, err) = run(spbe().args(["compare", FEED, &dir.write("again.json", text)]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("\"Kab. Banyuwangi\" (2024) is also in"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_institution_with_no_answers_is_a_warning_or_with_strict_an_error() {
+    let dir = Dir::new();
+    let mut text = String::from("instansi,opd,indicator,level,evidence\n");
+    for i in 1..=47 {
+        text.push_str(&format!("Kab. A,Dinas,{i},3,\n"));
+    }
+    text.push_str("Kab. Kosong,Dinas,1,,\nKab. Kosong,Dinas,2,,\n");
+    let sheet = dir.write("nasional.csv", text);
+    let (code, out, err) = run(spbe().args(["compare", &sheet, "-f", "json"]));
+    assert_eq!(code, 0);
+    assert_eq!(json(&out)["count"], 1);
+    assert!(
+        err.contains(&format!(
+            "{sheet}:49: \"Kab. Kosong\" has no answers, so it is left out"
+        )),
+        "{err}"
+    );
+    let (code, out, err) = run(spbe().args(["compare", &sheet, "--strict"]));
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.contains(&format!(
+            "{sheet}:49: --strict: \"Kab. Kosong\" has no answers"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn tables_markdown_and_csv_in_either_language() {
+    let table = stdout_of(spbe().args(["compare", FEED]));
+    insta::assert_snapshot!("feed_table", table);
+    let md = stdout_of(spbe().args(["compare", FEED, "-f", "markdown", "--lang", "id"]));
+    insta::assert_snapshot!("feed_markdown_id", md);
+    let csv = stdout_of(spbe().args(["compare", FEED, "-f", "csv"]));
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "rank,category_rank,category_size,name,category,region,year,index,index_rounded,predicate,D1,D2,D3,D4,answers,opds,source"
+    );
+    assert_eq!(
+        lines.next().unwrap(),
+        format!(
+            "1,1,3,Kab. Banyuwangi,Pemerintah Kabupaten,Jawa Timur,2024,4.765,4.77,Memuaskan,5,4.6,4.1818181818,5,,,{FEED}[0]"
+        )
+    );
+    // Indonesian by the environment, as a user's terminal would be.
+    let id = stdout_of(
+        spbe()
+            .args(["compare", FEED])
+            .env("LANG", "id_ID.UTF-8")
+            .env("LC_ALL", "id_ID.UTF-8"),
+    );
+    assert!(id.contains("Ringkasan per kategori"), "{id}");
+    assert!(id.contains("4,77"), "{id}");
+}
+
+#[test]
+fn an_opd_ending_one_institution_and_starting_the_next_is_each_ones_own() {
+    let dir = Dir::new();
+    let mut text = String::from("instansi,opd,indicator,level\n");
+    for (inst, opd, level) in [("Kab. A", "Diskominfo", 3), ("Kab. A", "Bappeda", 4)] {
+        for i in 1..=47 {
+            text.push_str(&format!("{inst},{opd},{i},{level}\n"));
+        }
+    }
+    for i in 1..=47 {
+        text.push_str(&format!("Kab. B,Bappeda,{i},2\n"));
+    }
+    let sheet = dir.write("nasional.csv", text);
+    let out = json(&stdout_of(spbe().args(["compare", &sheet, "-f", "json"])));
+    let rows: Vec<(String, String, u64)> = out["institutions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap().into(),
+                r["index"].to_string(),
+                r["opds"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("Kab. A".into(), "3".into(), 2),
+            ("Kab. B".into(), "2".into(), 1)
+        ]
+    );
+}
+
+#[test]
+fn html_shows_the_distribution_per_category_and_the_highlighted_institution() {
+    let page = stdout_of(spbe().args([
+        "compare",
+        FEED,
+        "-f",
+        "html",
+        "--highlight",
+        "Kab. Pacitan",
+        "--lang",
+        "id",
+    ]));
+    assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"id\">"));
+    assert!(page.contains("@page { size: A4;"), "prints on A4");
+    let svg = &page[page.find("<svg").unwrap()..page.find("</svg>").unwrap()];
+    // Five predicate bands behind, one row per category and one for all: a dot per
+    // institution in its category's row and again in the row of all (7 + 7), and the
+    // highlighted one marked (twice) and named.
+    assert_eq!(svg.matches("<rect class=\"band").count(), 5);
+    assert_eq!(svg.matches("class=\"row-label\"").count(), 4);
+    assert_eq!(svg.matches("<circle class=\"dot\"").count(), 14);
+    assert_eq!(svg.matches("<circle class=\"dot mark\"").count(), 2);
+    assert!(svg.contains(">Kab. Pacitan 3,50</text>"), "{svg}");
+    assert_eq!(svg.matches("class=\"median\"").count(), 4);
+    // The tables follow, numbers with a decimal comma.
+    assert!(page.contains("<h2>Ringkasan per kategori"));
+    assert!(
+        page.contains("<td class=\"num\">4,765</td>"),
+        "the exact index"
+    );
+    assert!(
+        page.contains("Kab. Pacitan: 3,50 Baik, peringkat 2 dari 3 dalam Pemerintah Kabupaten")
+    );
+}
+
+#[test]
+fn a_long_sheet_as_pemda_keep_it_title_rows_and_their_own_column_names() {
+    let dir = Dir::new();
+    let mut text = String::from(
+        "REKAP PENILAIAN MANDIRI SPBE 2024\nProvinsi Contoh\n\nNama Pemda;Jenis;No Indikator;Tingkat\n",
+    );
+    for (name, kind, level) in [
+        ("Kab. A", "Pemerintah Kabupaten", 3),
+        ("Kota B", "Pemerintah Kota", 4),
+    ] {
+        for i in 1..=47 {
+            text.push_str(&format!("{name};{kind};{i};{level}\n"));
+        }
+    }
+    let sheet = dir.write("rekap.csv", text);
+    let out = json(&stdout_of(spbe().args([
+        "compare",
+        &sheet,
+        "-f",
+        "json",
+        "--column",
+        "institution=nama pemda",
+        "--column",
+        "kategori=Jenis",
+    ])));
+    let rows: Vec<(String, String, String)> = out["institutions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap().into(),
+                r["category"].as_str().unwrap().into(),
+                r["index"].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("Kota B".into(), "Pemerintah Kota".into(), "4".into()),
+            ("Kab. A".into(), "Pemerintah Kabupaten".into(), "3".into())
+        ]
+    );
+    assert_eq!(out["institutions"][1]["source"], format!("{sheet}:5"));
+    // Without naming the institution column, the sheet is not a long sheet.
+    let (code, _, err) = run(spbe().args(["compare", &sheet]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!("{sheet}:4: missing column instansi")),
+        "{err}"
+    );
+}
