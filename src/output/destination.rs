@@ -89,12 +89,31 @@ impl Output {
                 dir.display()
             );
         }
+        // The name is published to the signal hook before the file exists, so that no moment
+        // is left in which a signal could end the run with the file there and unknown.
+        let mut armed: Option<signals::Armed> = None;
         let tmp = tempfile::Builder::new()
             .prefix(".spbe-")
             .suffix(".tmp")
-            .tempfile_in(&dir)
-            .with_context(|| format!("cannot create a file in {}", dir.display()))?;
-        let armed = signals::arm(tmp.path());
+            .make_in(&dir, |path| {
+                armed = Some(signals::arm(path));
+                let mut file = std::fs::OpenOptions::new();
+                file.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+                file.open(path)
+            });
+        let tmp = match tmp {
+            Ok(tmp) => tmp,
+            Err(e) => {
+                if let Some(a) = armed.as_mut() {
+                    a.disarm();
+                }
+                return Err(e)
+                    .with_context(|| format!("cannot create a file in {}", dir.display()));
+            }
+        };
+        let armed = armed.expect("the file was named before it was made");
         crate::output::term::set_output_is_file();
         Ok(Output::File(TempOutput {
             tmp: Some(BufWriter::new(tmp)),
