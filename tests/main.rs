@@ -25,6 +25,10 @@ mod ecosystem;
 mod gap;
 #[path = "main/help.rs"]
 mod help;
+#[path = "main/hostile.rs"]
+mod hostile;
+#[path = "main/hostile_gen.rs"]
+mod hostile_gen;
 #[path = "main/input.rs"]
 mod input;
 #[path = "main/lang.rs"]

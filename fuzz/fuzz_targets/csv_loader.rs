@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
             let options = ReadOptions {
                 encoding: encodings[(b % 4) as usize],
                 delimiter: Some([b',', b';', b'\t', b'|'][(b / 2 % 4) as usize]),
-                sheet: None,
+                ..ReadOptions::default()
             };
             (options, rest)
         }

@@ -233,6 +233,11 @@ pub struct ReadArgs {
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
 
+    /// Read an input folder even when an entry with a sheet's name cannot be read (a broken or
+    /// looping link): a warning names it instead of an error.
+    #[arg(long)]
+    pub allow_missing: bool,
+
     /// The header row: its line in a CSV file or its row number in Excel (default: the first of
     /// the first 30 rows that has the indicator and level columns; title rows above it are
     /// skipped).
@@ -268,6 +273,7 @@ impl ReadArgs {
             encoding: self.encoding,
             delimiter: self.input_delimiter.map(|d| d.0),
             sheet: self.sheet.clone(),
+            allow_missing: self.allow_missing,
             header_row: self.header_row,
             columns: self.columns.clone(),
             stage_columns: self.stage_columns.clone(),

@@ -135,6 +135,7 @@ fn read_options(read: &ReadArgs) -> anyhow::Result<ReadOptions> {
         columns: read.columns.clone(),
         stage_columns: Vec::new(),
         strict: false,
+        allow_missing: read.allow_missing,
     })
 }
 

@@ -1,7 +1,7 @@
 //! `spbe init`: a starter folder for an evaluation year: a copy of the model to customise (with
 //! its JSON Schema beside it for editors), one answer-sheet template per OPD, a README and a CI
 //! snippet for the yearly rerun. It never overwrites a file: if any would exist, nothing is
-//! written.
+//! written; and it is all or nothing: an error half-way removes what it had created.
 
 use std::fs::{self, OpenOptions};
 use std::io::Write;
@@ -74,22 +74,26 @@ pub fn run(args: &InitArgs) -> anyhow::Result<u8> {
             existing.join(", ")
         );
     }
+    // All or nothing: if one file cannot be written, what was created is removed again.
+    let mut created = Created::default();
     for f in &files {
         let path = args.dir.join(&f.rel);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create the folder {}", parent.display()))?;
+            created.dirs_to(parent)?;
         }
         // create_new: a file that appeared since the check above is still not overwritten.
         let mut file = OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&path)
-            .with_context(|| format!("cannot create {}", path.display()))?;
+            .with_context(|| format!("cannot create {} (nothing was written)", path.display()))?;
+        created.files.push(path.clone());
         file.write_all(&f.content)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+            .and_then(|()| file.sync_all())
+            .with_context(|| format!("cannot write {} (nothing was written)", path.display()))?;
         term::verbose(format!("wrote {}", path.display()));
     }
+    created.keep();
 
     let mut out = Output::create(None, &[])?;
     writeln!(
@@ -110,6 +114,54 @@ pub fn run(args: &InitArgs) -> anyhow::Result<u8> {
     )?;
     out.finish()?;
     Ok(SUCCESS)
+}
+
+/// The files and folders `spbe init` has created so far: removed again when dropped before
+/// [`Created::keep`], so that an error half-way leaves nothing behind.
+#[derive(Default)]
+struct Created {
+    files: Vec<PathBuf>,
+    /// In the order they were created (each one's parent before it).
+    dirs: Vec<PathBuf>,
+    kept: bool,
+}
+
+impl Created {
+    /// Creates `dir` and the folders above it that are missing, noting each.
+    fn dirs_to(&mut self, dir: &Path) -> anyhow::Result<()> {
+        let missing: Vec<&Path> = dir
+            .ancestors()
+            .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+            .collect();
+        for d in missing.into_iter().rev() {
+            fs::create_dir(d).with_context(|| {
+                format!(
+                    "cannot create the folder {} (nothing was written)",
+                    d.display()
+                )
+            })?;
+            self.dirs.push(d.to_path_buf());
+        }
+        Ok(())
+    }
+
+    fn keep(mut self) {
+        self.kept = true;
+    }
+}
+
+impl Drop for Created {
+    fn drop(&mut self) {
+        if self.kept {
+            return;
+        }
+        for f in self.files.iter().rev() {
+            let _ = fs::remove_file(f);
+        }
+        for d in self.dirs.iter().rev() {
+            let _ = fs::remove_dir(d);
+        }
+    }
 }
 
 /// The model's YAML text, starting with the schema line.

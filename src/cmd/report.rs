@@ -171,7 +171,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<u8> {
     }
     let model = &loaded.model;
     let report = Report::build(&ev, options);
-    let warnings = crate::output::views::notices(&ev.notices, report.labels());
+    let mut warnings = crate::output::views::notices(&ev.notices, report.labels());
     let mut read = args.input.files();
     read.extend(args.plan.files());
     let mut out = Output::create(args.output.as_deref(), &read)?;
@@ -182,6 +182,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<u8> {
         }
         ReportFormat::Xlsx => {
             let bytes = report::xlsx::render(&report).context("cannot build the XLSX workbook")?;
+            warnings.extend(report::xlsx::cut_cells());
             out.write_all(&bytes)?
         }
     }

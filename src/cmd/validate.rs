@@ -239,14 +239,20 @@ pub fn check(args: &ValidateArgs) -> anyhow::Result<Report> {
         }
     }
 
-    let sources = match crate::input::sheets::expand_inputs(&args.inputs) {
-        Ok(s) => s,
-        Err(e) => {
-            push_sheet_errors(&mut report, &e);
-            return Ok(tally(report));
-        }
-    };
     let options = args.read.options()?;
+    let sources =
+        match crate::input::sheets::expand_inputs_with(&args.inputs, options.allow_missing) {
+            Ok((s, skipped)) => {
+                for w in skipped {
+                    report.findings.push(Finding::whole(Severity::Warning, w));
+                }
+                s
+            }
+            Err(e) => {
+                push_sheet_errors(&mut report, &e);
+                return Ok(tally(report));
+            }
+        };
     let mut reader = SheetReader::new(&model);
     reader.read_sources(&sources, &options);
     let (set, errors) = reader.finish_partial();

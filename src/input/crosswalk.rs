@@ -67,6 +67,10 @@ pub fn load(path: &Path, source: &Model, target: &Model) -> anyhow::Result<Map> 
 
 /// Parses and checks a mapping's YAML text; `origin` names it in messages.
 pub fn parse(text: &str, origin: &str, source: &Model, target: &Model) -> anyhow::Result<Map> {
+    // The model's guard: deep [ ] or { } nesting makes the YAML parser take minutes.
+    if let Err((line, message)) = crate::input::model::yaml_guard(text, "a mapping") {
+        anyhow::bail!("the mapping {origin}:{line}: {message}");
+    }
     let raw: RawMap = serde_yaml::from_str(text).map_err(|e| {
         let at = e
             .location()

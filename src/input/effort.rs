@@ -27,6 +27,7 @@ use serde::Deserialize;
 use crate::core::effort::Efforts;
 use crate::core::exact::{self, Exact};
 use crate::core::model::Model;
+use crate::input::model::Scalar;
 
 /// One rule as read: `None` means "any".
 #[derive(Debug, Clone)]
@@ -41,7 +42,7 @@ struct Rule {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
-    default: Option<serde_yaml::Value>,
+    default: Option<Scalar>,
     #[serde(default)]
     rules: Vec<RawRule>,
 }
@@ -49,18 +50,14 @@ struct RawFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRule {
-    indicator: Option<serde_yaml::Value>,
-    to: Option<serde_yaml::Value>,
-    effort: serde_yaml::Value,
+    indicator: Option<Scalar>,
+    to: Option<Scalar>,
+    effort: Scalar,
 }
 
-/// Text of a YAML scalar (numbers and strings alike).
-fn scalar(v: &serde_yaml::Value) -> Option<String> {
-    match v {
-        serde_yaml::Value::Number(n) => Some(n.to_string()),
-        serde_yaml::Value::String(s) => Some(s.clone()),
-        _ => None,
-    }
+/// Text of a YAML scalar exactly as written (an effort `1.30` stays 13/10, never a float).
+fn scalar(v: &Scalar) -> Option<String> {
+    Some(v.0.clone())
 }
 
 impl Efforts {
@@ -69,17 +66,28 @@ impl Efforts {
         let shown = path.display().to_string();
         let bytes = crate::input::model::read_capped(path, 16 << 20)
             .with_context(|| format!("cannot read the effort file {shown}"))?;
-        // Encodings as for answer sheets (a BOM decides, else UTF-8, else windows-1252). Only
-        // numbers and ids are read from the file, so a guessed encoding needs no warning.
-        let decoded = crate::input::decode::decode(&bytes, crate::input::decode::Encoding::Auto)
-            .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
-        let text = decoded.text;
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
             .unwrap_or("")
             .to_ascii_lowercase();
-        let (default, rules) = match ext.as_str() {
+        Efforts::from_bytes(model, &shown, &ext, &bytes)
+    }
+
+    /// Reads an effort file's bytes; `ext` (`yaml`, `yml`, `csv`) says which format.
+    pub fn from_bytes(
+        model: &Model,
+        shown: &str,
+        ext: &str,
+        bytes: &[u8],
+    ) -> anyhow::Result<Efforts> {
+        // Encodings as for answer sheets (a BOM decides, else UTF-8, else windows-1252). Only
+        // numbers and ids are read from the file, so a guessed encoding needs no warning.
+        let decoded = crate::input::decode::decode(bytes, crate::input::decode::Encoding::Auto)
+            .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?;
+        let text = decoded.text;
+        let shown = shown.to_string();
+        let (default, rules) = match ext {
             "yaml" | "yml" => parse_yaml(model, &text, &shown)?,
             "csv" => parse_csv(model, &text, &shown)?,
             _ => bail!(
@@ -187,6 +195,10 @@ fn parse_to(model: &Model, text: &str, at: &str) -> anyhow::Result<Option<u8>> {
 }
 
 fn parse_yaml(model: &Model, text: &str, shown: &str) -> anyhow::Result<(Exact, Vec<Rule>)> {
+    // The model's guard: deep [ ] or { } nesting makes the YAML parser take minutes.
+    if let Err((line, message)) = crate::input::model::yaml_guard(text, "an effort file") {
+        bail!("{shown}:{line}: {message}");
+    }
     let raw: RawFile = serde_yaml::from_str(text).map_err(|e| {
         let line = e
             .location()

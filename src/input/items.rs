@@ -231,6 +231,7 @@ impl Reader<'_> {
         let bytes = match source {
             Source::Stdin => {
                 use std::io::Read;
+                crate::input::note_stdin();
                 let mut b = Vec::new();
                 std::io::stdin()
                     .take(MAX_ITEM_SHEET_BYTES + 1)

@@ -44,8 +44,15 @@ impl Model {
         let path = Path::new(name_or_path);
         match read_capped(path, MAX_MODEL_BYTES as u64) {
             Ok(bytes) => {
-                let text = String::from_utf8(bytes).map_err(|_| {
-                    ModelError::single(name_or_path, "the file is not UTF-8 text; save it as UTF-8")
+                let text = String::from_utf8(bytes).map_err(|e| {
+                    let bytes = e.as_bytes();
+                    let at = e.utf8_error().valid_up_to();
+                    let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+                    ModelError::at(
+                        name_or_path,
+                        line,
+                        "the file is not UTF-8 text from here on; save it as UTF-8",
+                    )
                 })?;
                 Model::from_yaml(&text, name_or_path)
             }
@@ -74,14 +81,8 @@ impl Model {
                 ),
             ));
         }
-        let depth = flow_depth(text);
-        if depth > MAX_FLOW_DEPTH {
-            return Err(ModelError::single(
-                origin,
-                &format!(
-                    "the YAML nests [ ] or {{ }} {depth} levels deep; a model needs a few levels, so this is not a model (refused before parsing)"
-                ),
-            ));
+        if let Err((line, message)) = yaml_guard(text, "a model") {
+            return Err(ModelError::at(origin, line, &message));
         }
         let raw: RawModel = serde_yaml::from_str(text).map_err(|e| {
             let line = e.location().map(|l| l.line());
@@ -89,7 +90,9 @@ impl Model {
                 origin: origin.to_string(),
                 problems: vec![ModelProblem {
                     path: String::new(),
-                    line,
+                    // Every model error names a line; the parser's few without one (a limit
+                    // reached) are about the document as a whole.
+                    line: line.or(Some(1)),
                     message: yaml_message(&e),
                 }],
             }
@@ -115,9 +118,9 @@ impl Model {
 pub fn read_capped(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(limit + 1)
-        .read_to_end(&mut bytes)?;
+    let file = std::fs::File::open(path)?;
+    crate::input::note_read_with(path, file.metadata().ok().as_ref());
+    file.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidData,
@@ -137,19 +140,39 @@ const MAX_MODEL_BYTES: usize = 4 << 20;
 /// parser's time grows with the square of the depth (100 000 brackets take half a minute).
 const MAX_FLOW_DEPTH: usize = 64;
 
-/// The deepest nesting of `[ ]` and `{ }` outside quoted scalars and comments. A quote only
-/// opens a scalar where a scalar can start, so an apostrophe inside a word does not hide what
-/// follows.
-fn flow_depth(text: &str) -> usize {
+/// Checks a YAML side file (a model, a responsibility map, an effort file) before the parser
+/// sees it: nesting of `[ ]` and `{ }` deeper than [`MAX_FLOW_DEPTH`] is refused at the line
+/// where it gets too deep. `what` names the kind of file ("a model").
+pub(crate) fn yaml_guard(text: &str, what: &str) -> Result<(), (usize, String)> {
+    let (depth, line) = flow_depth(text);
+    if depth > MAX_FLOW_DEPTH {
+        return Err((
+            line,
+            format!(
+                "the YAML nests [ ] or {{ }} more than {MAX_FLOW_DEPTH} levels deep; {what} needs a few levels, so this is not one (refused before parsing)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The deepest nesting of `[ ]` and `{ }` outside quoted scalars and comments, and the line
+/// where it first went past [`MAX_FLOW_DEPTH`] (else the line of the deepest point). A quote
+/// only opens a scalar where a scalar can start, so an apostrophe inside a word does not hide
+/// what follows.
+fn flow_depth(text: &str) -> (usize, usize) {
     let (mut depth, mut max) = (0usize, 0usize);
+    let (mut line, mut at) = (1usize, 1usize);
     let mut prev = '\n';
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
         let at_start = matches!(prev, ' ' | '\t' | '\n' | '\r' | ':' | '[' | '{' | ',' | '-');
         match c {
+            '\n' => line += 1,
             '#' if prev.is_whitespace() => {
                 for d in chars.by_ref() {
                     if d == '\n' {
+                        line += 1;
                         break;
                     }
                 }
@@ -162,27 +185,38 @@ fn flow_depth(text: &str) -> usize {
                     match d {
                         '\\' if !escaped => escaped = true,
                         '"' if !escaped => break,
+                        '\n' => {
+                            line += 1;
+                            escaped = false;
+                        }
                         _ => escaped = false,
                     }
                 }
             }
             '\'' if at_start => {
                 for d in chars.by_ref() {
-                    if d == '\'' {
-                        break;
+                    match d {
+                        '\'' => break,
+                        '\n' => line += 1,
+                        _ => {}
                     }
                 }
             }
             '[' | '{' => {
                 depth += 1;
-                max = max.max(depth);
+                if depth > max {
+                    max = depth;
+                    if max <= MAX_FLOW_DEPTH + 1 {
+                        at = line;
+                    }
+                }
             }
             ']' | '}' => depth = depth.saturating_sub(1),
             _ => {}
         }
         prev = c;
     }
-    max
+    (max, at)
 }
 
 fn yaml_message(e: &serde_yaml::Error) -> String {
@@ -216,6 +250,18 @@ pub struct ModelProblem {
 }
 
 impl ModelError {
+    /// One problem of the whole file at `line`.
+    fn at(origin: &str, line: usize, message: &str) -> Self {
+        ModelError {
+            origin: origin.to_string(),
+            problems: vec![ModelProblem {
+                path: String::new(),
+                line: Some(line),
+                message: message.to_string(),
+            }],
+        }
+    }
+
     fn single(origin: &str, message: &str) -> Self {
         ModelError {
             origin: origin.to_string(),
@@ -562,8 +608,31 @@ impl JsonSchema for Number {
 }
 
 impl<'de> Deserialize<'de> for Number {
+    /// The number's text as written in the YAML (`1.300000000000000000000000000001`), never
+    /// through a float, which would read it as 1.3.
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Number(scalar_text(d)?))
+        Ok(Number(Scalar::deserialize(d)?.0))
+    }
+}
+
+/// A YAML scalar's text exactly as written, whatever YAML would type it as (`2020`, `1.30`,
+/// `"x"`): read as a string, so a number never passes through a float.
+#[derive(Debug, Clone)]
+pub(crate) struct Scalar(pub String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = String;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or a number")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+        }
+        d.deserialize_str(V).map(Scalar)
     }
 }
 
@@ -633,10 +702,16 @@ fn path_text(path: &[Seg]) -> String {
 }
 
 impl Validator<'_> {
+    /// A problem at `path`, at its line: the line of the deepest part of the path found, else
+    /// the first line of the model (a problem of the whole model).
     fn problem(&mut self, path: &[Seg], message: String) {
+        let line = self
+            .locator
+            .locate(path)
+            .or_else(|| self.locator.first_line());
         self.problems.push(ModelProblem {
             path: path_text(path),
-            line: self.locator.locate(path),
+            line,
             message,
         });
     }
@@ -647,6 +722,18 @@ impl Validator<'_> {
             Some(w) if w > Exact::zero() => Some(w),
             Some(_) => {
                 self.problem(path, format!("weight {} must be greater than 0", n.0));
+                None
+            }
+            None if n.0.trim().len() > 30
+                && n.0.trim().bytes().all(|b| b.is_ascii_digit() || b == b'.') =>
+            {
+                self.problem(
+                    path,
+                    format!(
+                        "weight {} has more digits than any weight needs (at most 30 before and after the point); write it as the regulation does, e.g. 1.30",
+                        n.0.trim()
+                    ),
+                );
                 None
             }
             None => {
@@ -1183,11 +1270,23 @@ impl Validator<'_> {
             units_per_percent *= 10;
             digits += 1;
         }
-        if all_weights
+        let too_fine: Vec<Vec<Seg>> = domains
             .iter()
-            .any(|w| !(*w * exact::int(units_per_percent as i64)).is_integer())
-        {
-            self.problem(&[], "weights may have at most 6 decimal digits".into());
+            .map(|x| &x.1)
+            .chain(aspects.iter().map(|x| &x.1))
+            .chain(indicators.iter().map(|x| &x.1))
+            .filter(|n| {
+                n.weight
+                    .as_ref()
+                    .is_some_and(|w| !(w * exact::int(units_per_percent as i64)).is_integer())
+            })
+            .map(|n| child_path(&n.path, &[Key("weight")]))
+            .collect();
+        for path in too_fine {
+            self.problem(
+                &path,
+                "the weight has more than 6 decimal digits; weights are percents such as 1.30 or 2.125, with at most 6 digits after the point".into(),
+            );
         }
         let to_units = |w: &Option<Exact>| -> u64 {
             w.as_ref()
@@ -1445,6 +1544,11 @@ impl<'a> Locator<'a> {
         Some((ind, txt))
     }
 
+    /// The first line with content (1-based).
+    fn first_line(&self) -> Option<usize> {
+        Some(self.lines.iter().position(|l| l.is_some())? + 1)
+    }
+
     fn locate(&self, path: &[Seg]) -> Option<usize> {
         let first = self.lines.iter().position(|l| l.is_some())?;
         let mut block = Block {
@@ -1622,13 +1726,18 @@ mod tests {
 
     #[test]
     fn deep_flow_nesting_is_refused_before_parsing() {
-        assert_eq!(flow_depth("a: [1, {b: [2]}]"), 3);
-        assert_eq!(flow_depth("a: \"[[[[\" # [[[[\nb: '[[' \nc: Kota's [x]"), 1);
+        assert_eq!(flow_depth("a: [1, {b: [2]}]"), (3, 1));
+        assert_eq!(
+            flow_depth("a: \"[[[[\" # [[[[\nb: '[[' \nc: Kota's [x]"),
+            (1, 3)
+        );
+        let deep = format!("a: 1\nb: {}\n", "{a: ".repeat(100));
+        assert_eq!(flow_depth(&deep), (100, 2));
         let deep = format!("id: {}{}", "[".repeat(200_000), "]".repeat(200_000));
         let e = Model::from_yaml(&deep, "deep.yaml").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "the model deep.yaml has 1 problem:\n  deep.yaml: the YAML nests [ ] or { } 200000 levels deep; a model needs a few levels, so this is not a model (refused before parsing)"
+            "the model deep.yaml has 1 problem:\n  deep.yaml:1: the YAML nests [ ] or { } more than 64 levels deep; a model needs a few levels, so this is not one (refused before parsing)"
         );
         // An alias bomb is refused too (unknown fields, then types, stop it before expansion).
         let mut bomb =

@@ -164,6 +164,11 @@ impl OwnerMap {
         let text = std::str::from_utf8(bytes)
             .map_err(|_| OwnersError::single(file, 0, "the file is not UTF-8 text".into()))?;
         let shape = "a responsibility map in YAML is a list of entries such as `- {indicator: 36, opd: BKPSDM, role: owner}`";
+        // The model's guard: deep [ ] or { } nesting makes the YAML parser take minutes.
+        if let Err((line, message)) = crate::input::model::yaml_guard(text, "a responsibility map")
+        {
+            return Err(OwnersError::single(file, line as u64, message));
+        }
         let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
             let line = e.location().map(|l| l.line() as u64).unwrap_or(0);
             let msg = e.to_string();

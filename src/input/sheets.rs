@@ -24,7 +24,7 @@ use crate::input::columns::{
 use crate::input::decode::Encoding;
 use crate::input::intern::Interner;
 use crate::input::revision;
-use crate::input::text_sheet::{self, Chunks, ListedRows, Opened, RowSource, SheetRows, TextSheet};
+use crate::input::text_sheet::{self, Chunks, Opened, RowSource, SheetRows, TextSheet};
 use crate::input::workbook;
 
 /// At most this many problems are listed; the rest are counted.
@@ -134,6 +134,17 @@ impl Source {
 /// Expands inputs: a directory means every answer sheet directly in it (see [`is_sheet_name`]),
 /// in name order; `-` is stdin.
 pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<Source>, SheetErrors> {
+    expand_inputs_with(inputs, false).map(|(sources, _)| sources)
+}
+
+/// [`expand_inputs`], and what is not read: an entry of a folder with a sheet's name that cannot
+/// be read (a broken or looping link, a device) is a problem, or with `allow_missing` a warning
+/// (returned), never skipped in silence.
+pub fn expand_inputs_with(
+    inputs: &[PathBuf],
+    allow_missing: bool,
+) -> Result<(Vec<Source>, Vec<String>), SheetErrors> {
+    let mut warnings = Vec::new();
     let mut out = Vec::new();
     let mut problems = Vec::new();
     let located = |path: &Path, message: String| SheetProblem {
@@ -168,16 +179,31 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<Source>, SheetErrors> {
         }
         match std::fs::metadata(input) {
             Ok(meta) if meta.is_dir() => {
-                let mut files: Vec<PathBuf> = match std::fs::read_dir(input) {
+                let entries: Vec<PathBuf> = match std::fs::read_dir(input) {
                     Ok(rd) => rd
                         .filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|p| p.is_file() && is_sheet_name(p))
+                        .filter(|p| is_sheet_name(p))
                         .collect(),
                     Err(e) => {
                         problems.push(located(input, format!("cannot list the folder: {e}")));
                         continue;
                     }
                 };
+                let mut files = Vec::with_capacity(entries.len());
+                for p in entries {
+                    match unreadable_entry(&p) {
+                        None => files.push(p),
+                        Some(why) if why.is_empty() => {} // a folder inside: not read
+                        Some(why) if allow_missing => warnings.push(format!(
+                            "{}: {why}; not read (--allow-missing)",
+                            p.display()
+                        )),
+                        Some(why) => problems.push(located(
+                            &p,
+                            format!("{why}; fix or remove it, or pass --allow-missing to read the folder without it"),
+                        )),
+                    }
+                }
                 files.sort();
                 if files.is_empty() {
                     problems.push(located(
@@ -212,9 +238,30 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<Source>, SheetErrors> {
         }
     }
     if problems.is_empty() {
-        Ok(out)
+        Ok((out, warnings))
     } else {
         Err(SheetErrors { problems, more: 0 })
+    }
+}
+
+/// Why a folder entry with a sheet's name cannot be read as one: `None` for a file; an empty
+/// reason for a folder (never read, said nowhere); else what is wrong with it.
+fn unreadable_entry(p: &Path) -> Option<String> {
+    match std::fs::metadata(p) {
+        Ok(m) if m.is_file() => None,
+        Ok(m) if m.is_dir() => Some(String::new()),
+        Ok(_) => Some("not a regular file (a device, pipe or socket)".into()),
+        Err(e) => {
+            let link = std::fs::read_link(p).ok();
+            Some(match link {
+                // ELOOP: the link leads back to itself.
+                Some(_) if e.raw_os_error() == Some(40) => {
+                    "a link that loops back to itself, so there is no file to read".into()
+                }
+                Some(target) => format!("a link to {}, which does not exist", target.display()),
+                None => format!("cannot read: {e}"),
+            })
+        }
     }
 }
 
@@ -251,6 +298,8 @@ pub struct ReadOptions {
     pub delimiter: Option<u8>,
     /// `None` reads a workbook's first sheet that has a header row.
     pub sheet: Option<String>,
+    /// An unreadable entry of an input folder (a broken link) is a warning, not an error.
+    pub allow_missing: bool,
     /// The header row's line (text) or row number (workbook); `None` finds it among the first
     /// [`HEADER_SEARCH_ROWS`] rows.
     pub header_row: Option<u64>,
@@ -274,8 +323,9 @@ pub fn load_with(
     inputs: &[PathBuf],
     options: &ReadOptions,
 ) -> Result<AnswerSet, SheetErrors> {
-    let sources = expand_inputs(inputs)?;
+    let (sources, skipped) = expand_inputs_with(inputs, options.allow_missing)?;
     let mut reader = SheetReader::new(model);
+    reader.set.warnings.extend(skipped);
     reader.read_sources(&sources, options);
     reader.finish()
 }
@@ -292,14 +342,21 @@ fn too_big(n: u64) -> String {
 /// common one-OPD sheet); a larger file or stdin is read in chunks.
 fn open_source(source: &Source) -> Result<OpenInput, String> {
     match source {
-        Source::Stdin => Ok(OpenInput::Reader(Box::new(std::io::stdin()))),
+        Source::Stdin => {
+            crate::input::note_stdin();
+            Ok(OpenInput::Reader(Box::new(std::io::stdin())))
+        }
         Source::File(p) => {
             let mut f = std::fs::File::open(p).map_err(|e| format!("cannot read: {e}"))?;
-            let len = f.metadata().map_err(|e| format!("cannot read: {e}"))?.len();
+            let meta = f.metadata().map_err(|e| format!("cannot read: {e}"))?;
+            crate::input::note_read_with(p, Some(&meta));
+            let len = meta.len();
             if len > MAX_SHEET_BYTES {
                 return Err(too_big(len));
             }
-            if len as usize <= text_sheet::CHUNK {
+            // A device or a pipe says 0 bytes: read it in chunks, so that binary data is seen in
+            // the first one (`spbe score /dev/zero`).
+            if meta.is_file() && len as usize <= text_sheet::CHUNK {
                 let mut bytes = Vec::with_capacity(len as usize + 1);
                 f.by_ref()
                     .take(MAX_SHEET_BYTES + 1)
@@ -903,7 +960,8 @@ impl<'m> SheetReader<'m> {
         // The sheet whose best row came closest to a header: (its place, the row, problems).
         let mut closest: Option<(Place, usize, u64, Vec<HeaderProblem>)> = None;
         for name in &sheets {
-            let rows = match book.rows(name) {
+            // Rows are read one at a time, never the whole sheet (a million-row workbook).
+            let mut rows = match book.rows(name) {
                 Ok(rows) => rows,
                 Err(msg) => return self.problem(whole.at(0, None, msg)),
             };
@@ -911,7 +969,6 @@ impl<'m> SheetReader<'m> {
                 file: file.clone(),
                 sheet: Some(name.clone()),
             };
-            let mut rows = ListedRows::new(rows.rows.into_iter());
             let found = find_header(
                 &self.names,
                 options.header_row,

@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use crate::output::document::{Block, Document, Exporter, Md, Style, localize};
+use crate::output::escape;
 
 /// Writes a document as Markdown.
 pub struct MarkdownExporter;
@@ -22,8 +23,10 @@ impl Exporter for MarkdownExporter {
                 Block::Text { lines, md } => {
                     for line in lines {
                         match md {
-                            Md::Lines => writeln!(out, "{}  ", cell(line.trim_start()))?,
-                            Md::List => writeln!(out, "- {}", cell(line))?,
+                            Md::Lines => {
+                                writeln!(out, "{}  ", escape::markdown_line(line.trim_start()))?
+                            }
+                            Md::List => writeln!(out, "- {}", escape::markdown_line(line))?,
                             Md::Strong => writeln!(out, "**{}**  ", cell(line))?,
                             Md::Omit => {}
                         }
@@ -54,9 +57,10 @@ impl Exporter for MarkdownExporter {
     }
 }
 
-/// A cell's text: a pipe would end the cell and a line break the row.
+/// A cell's text, or inline text: HTML and Markdown syntax escaped, a pipe (which would end the
+/// cell) and line breaks (which would end the row) too (see [`escape::markdown`]).
 pub fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+    escape::markdown(text).into_owned()
 }
 
 /// Writes a Markdown table; `numeric` columns are right-aligned and written in `lang`.
@@ -98,8 +102,18 @@ fn write_header<S: AsRef<str>>(
     writeln!(out, "| {} |", rule.join(" | "))
 }
 
-/// A Markdown table; `numeric` columns are right-aligned.
+/// A Markdown table; `numeric` columns are right-aligned. Every cell is escaped.
 pub fn table<S: AsRef<str>>(header: &[S], rows: &[Vec<String>], numeric: &[usize]) -> String {
+    table_bold(header, rows, numeric, |_, _| false)
+}
+
+/// [`table`], with the cells for which `bold(row, column)` holds in bold.
+pub fn table_bold<S: AsRef<str>>(
+    header: &[S],
+    rows: &[Vec<String>],
+    numeric: &[usize],
+    bold: impl Fn(usize, usize) -> bool,
+) -> String {
     let mut s = String::new();
     s.push_str(&format!(
         "| {} |\n",
@@ -113,11 +127,16 @@ pub fn table<S: AsRef<str>>(header: &[S], rows: &[Vec<String>], numeric: &[usize
         .map(|i| if numeric.contains(&i) { "---:" } else { "---" })
         .collect();
     s.push_str(&format!("| {} |\n", rule.join(" | ")));
-    for r in rows {
-        s.push_str(&format!(
-            "| {} |\n",
-            r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | ")
-        ));
+    for (i, r) in rows.iter().enumerate() {
+        let cells: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(j, c)| match cell(c) {
+                c if bold(i, j) && !c.is_empty() => format!("**{c}**"),
+                c => c,
+            })
+            .collect();
+        s.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
     s
 }

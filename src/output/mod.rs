@@ -8,6 +8,7 @@ pub mod criteria;
 pub mod csv;
 pub mod destination;
 pub mod document;
+pub mod escape;
 pub mod html;
 pub mod i18n;
 pub mod json;

@@ -5,6 +5,7 @@ use std::io::Write;
 use comfy_table::{CellAlignment, ContentArrangement, presets};
 
 use crate::output::document::{Block, Document, Exporter, Style, Table, localize};
+use crate::output::escape::terminal;
 use crate::output::term;
 
 /// Writes a document as text and box-drawn tables.
@@ -16,33 +17,35 @@ impl Exporter for TableExporter {
             match block {
                 Block::Text { lines, .. } => {
                     for line in lines {
-                        writeln!(out, "{line}")?;
+                        writeln!(out, "{}", terminal(line))?;
                     }
                 }
                 Block::Headline { text, paint } => {
+                    // Escaped first (it holds the model's texts), then the predicate painted.
+                    let text = terminal(text).into_owned();
                     let text = match paint {
-                        Some(p) if style.color => text.replacen(
-                            &p.word,
-                            &term::paint(&p.word, term::predicate_style(p.rank, p.bands), true),
-                            1,
-                        ),
-                        _ => text.clone(),
+                        Some(p) if style.color => {
+                            let word = terminal(&p.word);
+                            let style = term::predicate_style(p.rank, p.bands);
+                            text.replacen(&*word, &term::paint(&word, style, true), 1)
+                        }
+                        _ => text,
                     };
                     writeln!(out, "{text}")?;
                 }
                 Block::Verdicts(verdicts) => {
                     for (verdict, message) in verdicts {
-                        writeln!(out, "{verdict}  {message}")?;
+                        writeln!(out, "{}  {}", terminal(verdict), terminal(message))?;
                     }
                 }
                 Block::Gap => writeln!(out)?,
                 Block::Figure { .. } => {}
                 Block::Table(t) => {
                     if !t.title.is_empty() {
-                        writeln!(out, "{}", t.title)?;
+                        writeln!(out, "{}", terminal(&t.title))?;
                     }
                     match &t.empty {
-                        Some(text) if t.rows.is_empty() => writeln!(out, "{text}")?,
+                        Some(text) if t.rows.is_empty() => writeln!(out, "{}", terminal(text))?,
                         _ => writeln!(out, "{}", draw(t, style))?,
                     }
                 }
@@ -54,7 +57,7 @@ impl Exporter for TableExporter {
 
 /// A table drawn in the project's style: box-drawing characters (ASCII under `--ascii`), fitted
 /// to the terminal's width (or `COLUMNS`), long cells wrapped, numbers right-aligned (with a
-/// decimal comma in Indonesian).
+/// decimal comma in Indonesian), control characters in cells escaped.
 pub fn draw(t: &Table, style: &Style) -> comfy_table::Table {
     let mut table = comfy_table::Table::new();
     table
@@ -64,7 +67,7 @@ pub fn draw(t: &Table, style: &Style) -> comfy_table::Table {
             presets::UTF8_FULL_CONDENSED
         })
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(t.header.clone());
+        .set_header(t.header.iter().map(|h| terminal(h).into_owned()));
     if let Some(width) = term::columns() {
         table.set_width(width);
     } else if !term::fit_to_terminal() {
@@ -76,7 +79,7 @@ pub fn draw(t: &Table, style: &Style) -> comfy_table::Table {
             if t.numeric.contains(&c) {
                 localize(cell, style.lang).into_owned()
             } else {
-                cell.clone()
+                terminal(cell).into_owned()
             }
         }));
     }

@@ -126,10 +126,10 @@ pub fn xlsx(model: &Model, opd: Option<&str>) -> anyhow::Result<Vec<u8>> {
         for (c, h) in header.iter().enumerate() {
             sheet.write_string_with_format(0, c as u16, *h, &bold)?;
         }
-        let opd = opd.map(neutralize);
         for (i, ind) in model.indicators.iter().enumerate() {
             let r = i as u32 + 1;
-            if let Some(o) = &opd {
+            if let Some(o) = opd {
+                let o = crate::output::report::xlsx::fits(sheet, r, 0, o)?;
                 sheet.write_string(r, 0, o.as_ref())?;
             }
             sheet.write_string(r, 1, &ind.id)?;

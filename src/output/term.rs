@@ -6,6 +6,8 @@ use std::io::IsTerminal;
 use std::sync::OnceLock;
 
 use anstyle::{AnsiColor, Style};
+
+use crate::output::escape;
 use clap::ValueEnum;
 
 /// When to colour terminal output.
@@ -130,7 +132,7 @@ pub fn columns() -> Option<u16> {
         .filter(|&c| c >= 20)
 }
 
-/// Prints warnings to stderr, one per line, unless `--quiet`.
+/// Prints warnings to stderr, one per line (control characters escaped), unless `--quiet`.
 pub fn warn(warnings: &[String]) {
     if settings().quiet {
         return;
@@ -141,25 +143,26 @@ pub fn warn(warnings: &[String]) {
         color_stderr(),
     );
     for w in warnings {
-        eprintln!("{label} {w}");
+        eprintln!("{label} {}", escape::terminal_line(w));
     }
 }
 
 /// Explains a step on stderr when `-v` was given (`spbe: model spbe-2020 ...`).
 pub fn verbose(message: impl AsRef<str>) {
     if settings().verbose > 0 {
-        eprintln!("spbe: {}", message.as_ref());
+        eprintln!("spbe: {}", escape::terminal_line(message.as_ref()));
     }
 }
 
-/// Prints the final error of a run (the `{:#}` chain) to stderr.
+/// Prints the final error of a run (the `{:#}` chain) to stderr, control characters escaped
+/// (its line breaks kept).
 pub fn error(message: &str) {
     let label = paint(
         "error:",
         Style::new().bold().fg_color(Some(AnsiColor::Red.into())),
         color_stderr(),
     );
-    eprintln!("{label} {message}");
+    eprintln!("{label} {}", escape::terminal(message));
 }
 
 #[cfg(test)]

@@ -8,9 +8,8 @@ use crate::output::document::localize;
 use crate::output::report::Report;
 use crate::output::views;
 
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
-}
+use crate::output::escape;
+use crate::output::markdown::cell;
 
 /// A Markdown table whose numeric columns are written in the report's language.
 fn table<S: AsRef<str>>(
@@ -18,6 +17,17 @@ fn table<S: AsRef<str>>(
     header: &[S],
     rows: &[Vec<String>],
     numeric: &[usize],
+) -> String {
+    table_bold(lang, header, rows, numeric, |_, _| false)
+}
+
+/// [`table`], with the cells for which `bold(row, column)` holds in bold.
+fn table_bold<S: AsRef<str>>(
+    lang: crate::output::i18n::Lang,
+    header: &[S],
+    rows: &[Vec<String>],
+    numeric: &[usize],
+    bold: impl Fn(usize, usize) -> bool,
 ) -> String {
     let rows: Vec<Vec<String>> = rows
         .iter()
@@ -34,7 +44,7 @@ fn table<S: AsRef<str>>(
                 .collect()
         })
         .collect();
-    crate::output::markdown::table(header, &rows, numeric)
+    crate::output::markdown::table_bold(header, &rows, numeric, bold)
 }
 
 /// The whole report as Markdown.
@@ -43,9 +53,9 @@ pub fn render(report: &Report, model: &Model) -> String {
     let card = &report.card;
     let mut o = String::new();
     let _ = writeln!(o, "# {}\n", cell(&report.title));
-    let _ = writeln!(o, "- {}", cell(&report.model_line()));
+    let _ = writeln!(o, "- {}", escape::markdown_line(&report.model_line()));
     let _ = writeln!(o, "- {}: {}", l.data_date, cell(&report.date_text()));
-    let _ = writeln!(o, "- {}", cell(&report.inputs_line()));
+    let _ = writeln!(o, "- {}", escape::markdown_line(&report.inputs_line()));
     let _ = writeln!(
         o,
         "\n**{}: {} {}** ({})",
@@ -66,8 +76,8 @@ pub fn render(report: &Report, model: &Model) -> String {
         .iter()
         .map(|d| {
             vec![
-                format!("**{}**", d.id),
-                format!("**{}**", cell(&d.name)),
+                d.id.clone(),
+                d.name.clone(),
                 d.weight.to_string(),
                 d.index_rounded.to_string(),
             ]
@@ -99,12 +109,19 @@ pub fn render(report: &Report, model: &Model) -> String {
     } else {
         let _ = writeln!(o, "\n## {} & {}\n", l.domains, l.aspects);
     }
-    o.push_str(&table(report.lang, &header, &rows, &numeric));
+    let domains = card.domains.len();
+    o.push_str(&table_bold(
+        report.lang,
+        &header,
+        &rows,
+        &numeric,
+        |r, c| r < domains && c < 2,
+    ));
 
     if gap.is_some() {
         let _ = writeln!(o, "\n## {}\n", l.roadmap);
         for note in report.roadmap_notes() {
-            let _ = writeln!(o, "{}\n", cell(&note));
+            let _ = writeln!(o, "{}\n", escape::markdown_line(&note));
         }
         if let Some((header, rows)) = report.plan_by_year() {
             o.push_str(&table(report.lang, &header, &rows, &[0, 1, 2, 3]));
@@ -154,7 +171,7 @@ pub fn render(report: &Report, model: &Model) -> String {
 
     o.push('\n');
     for line in &crate::output::views::scorecard_view(model, card, l).receipt {
-        let _ = writeln!(o, "{}  ", cell(line.trim_start()));
+        let _ = writeln!(o, "{}  ", escape::markdown_line(line.trim_start()));
     }
     o
 }

@@ -3,6 +3,8 @@
 //! (the rounded index people quote, plus the exact value beside it); list sheets have a frozen
 //! header row and an autofilter; every text cell is neutralized against formula injection.
 
+use std::collections::{HashMap, HashSet};
+
 use rust_xlsxwriter::{
     Chart, ChartAxisCrossing, ChartType, Format, FormatAlign, Workbook, Worksheet, XlsxError,
 };
@@ -63,13 +65,90 @@ fn formats() -> Formats {
 }
 
 fn text(ws: &mut Worksheet, row: u32, col: u16, s: &str) -> Result<(), XlsxError> {
-    ws.write_string(row, col, neutralize(s).as_ref())?;
+    let s = cut_to_fit(ws, row, col, s);
+    ws.write_string(row, col, s.as_ref())?;
     Ok(())
 }
 
 fn text_fmt(ws: &mut Worksheet, row: u32, col: u16, s: &str, f: &Format) -> Result<(), XlsxError> {
-    ws.write_string_with_format(row, col, neutralize(s).as_ref(), f)?;
+    let s = cut_to_fit(ws, row, col, s);
+    ws.write_string_with_format(row, col, s.as_ref(), f)?;
     Ok(())
+}
+
+/// Excel's limit on the characters of one cell.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+thread_local! {
+    /// The cells [`cut_to_fit`] cut while the workbook was built, as warnings.
+    static CUT: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The warnings about cells cut to Excel's limit while the last workbook was built.
+pub fn cut_cells() -> Vec<String> {
+    CUT.with(|c| std::mem::take(&mut *c.borrow_mut()))
+}
+
+/// `s` neutralized, cut to Excel's limit if longer, with a mark saying so and a warning that
+/// names the sheet and cell (the list of OPD behind one indicator of a large evaluation, or
+/// notes that add up, can pass the limit; the HTML and Markdown reports keep it whole).
+fn cut_to_fit<'s>(ws: &Worksheet, row: u32, col: u16, s: &'s str) -> std::borrow::Cow<'s, str> {
+    let s = neutralize(s);
+    let n = s.chars().count();
+    if n <= MAX_CELL_CHARS {
+        return s;
+    }
+    let cell = rust_xlsxwriter::utility::row_col_to_cell(row, col);
+    CUT.with(|c| {
+        c.borrow_mut().push(format!(
+            "the XLSX report's sheet {:?}, cell {cell} would hold {n} characters and an Excel cell holds at most {MAX_CELL_CHARS}: it is cut there, marked with …; the HTML and Markdown reports have it whole",
+            ws.name()
+        ))
+    });
+    let mark = format!(" … [{n} characters, cut to Excel's limit]");
+    let keep = MAX_CELL_CHARS - mark.chars().count();
+    let end = s.char_indices().nth(keep).map_or(s.len(), |(i, _)| i);
+    std::borrow::Cow::Owned(format!("{}{mark}", &s[..end]))
+}
+
+/// `s` neutralized, or the error that names the sheet and cell it would not fit in (Excel holds
+/// at most [`MAX_CELL_CHARS`] characters in a cell).
+pub fn fits<'s>(
+    ws: &Worksheet,
+    row: u32,
+    col: u16,
+    s: &'s str,
+) -> Result<std::borrow::Cow<'s, str>, XlsxError> {
+    let s = neutralize(s);
+    let n = s.chars().count();
+    if n > MAX_CELL_CHARS {
+        let cell = rust_xlsxwriter::utility::row_col_to_cell(row, col);
+        return Err(XlsxError::CustomError(format!(
+            "sheet {:?}, cell {cell}: the text is {n} characters and an Excel cell holds at most {MAX_CELL_CHARS}; shorten it",
+            ws.name()
+        )));
+    }
+    Ok(s)
+}
+
+/// Texts `OPD: text` grouped by their OPD (one of `opds`), joined with `; ` in order.
+fn by_opd<'t>(texts: &'t [String], opds: &HashSet<&'t str>) -> HashMap<&'t str, String> {
+    let mut out: HashMap<&str, String> = HashMap::new();
+    for t in texts {
+        // The OPD is the longest prefix before a `: ` that names one (a name may hold `: `).
+        let found = t
+            .rmatch_indices(": ")
+            .map(|(at, _)| (&t[..at], &t[at + 2..]))
+            .find(|(opd, _)| opds.contains(opd));
+        if let Some((opd, text)) = found {
+            let joined = out.entry(opd).or_default();
+            if !joined.is_empty() {
+                joined.push_str("; ");
+            }
+            joined.push_str(text);
+        }
+    }
+    out
 }
 
 /// Header row, frozen, with an autofilter over `rows` data rows.
@@ -97,7 +176,9 @@ fn fit(ws: &mut Worksheet) {
 }
 
 /// The workbook as bytes.
+/// Cells longer than Excel allows are cut ([`cut_cells`] says which).
 pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
+    cut_cells();
     let l = report.labels();
     let card = &report.card;
     let f = formats();
@@ -396,9 +477,12 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
         ws.set_column_width(0, 8)?;
     }
 
-    // OPD: one row per answer, so a team can filter on its own name.
+    // OPD: one row per answer, so a team can filter on its own name. A large evaluation has a
+    // million of them: the sheet is written row by row to a temporary file (rust_xlsxwriter's
+    // constant memory mode), not held, and its columns get fixed widths (autofit needs the
+    // cells in memory).
     {
-        let ws = wb.add_worksheet();
+        let ws = wb.add_worksheet_with_constant_memory();
         ws.set_name(names[4])?;
         let header = [
             l.opd,
@@ -418,27 +502,37 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
         }
         rows.sort_by_cached_key(|(k, a)| (a.opd.to_lowercase(), *k));
         list_header(ws, &header, rows.len() as u32, &f)?;
+        // Each OPD's own evidence and notes per indicator, found once (the texts are
+        // `OPD: text`; looking them up per row was quadratic in the OPD of an indicator).
+        let own: Vec<[HashMap<&str, String>; 2]> = card
+            .indicators
+            .iter()
+            .enumerate()
+            .map(|(k, i)| {
+                let opds: HashSet<&str> = i.answers.iter().map(|a| &*a.opd).collect();
+                [&report.evidence[k], &report.notes[k]].map(|texts| by_opd(texts, &opds))
+            })
+            .collect();
         for (n, (k, a)) in rows.iter().enumerate() {
             let r = 1 + n as u32;
             let i = &card.indicators[*k];
-            let prefix = format!("{}: ", a.opd);
-            let own = |texts: &[String]| {
-                texts
-                    .iter()
-                    .filter_map(|t| t.strip_prefix(&prefix))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            };
+            let [evidence, notes] = &own[*k];
+            let mine = |m: &HashMap<&str, String>| m.get(&*a.opd).cloned().unwrap_or_default();
             text(ws, r, 0, &a.opd)?;
             text(ws, r, 1, &i.id)?;
             text(ws, r, 2, &i.name)?;
             ws.write_number_with_format(r, 3, num(&a.level.to_string()), &f.int)?;
             ws.write_number(r, 4, num(i.level.as_str()))?;
             text(ws, r, 5, if i.min != i.max { "✗" } else { "" })?;
-            text_fmt(ws, r, 6, &own(&report.evidence[*k]), &f.wrap)?;
-            text_fmt(ws, r, 7, &own(&report.notes[*k]), &f.wrap)?;
+            text_fmt(ws, r, 6, &mine(evidence), &f.wrap)?;
+            text_fmt(ws, r, 7, &mine(notes), &f.wrap)?;
         }
-        fit(ws);
+        for (c, width) in [24, 6, 40, 7, 7, 7, 40, 40].into_iter().enumerate() {
+            ws.set_column_width(c as u16, width)?;
+        }
+        ws.set_paper_size(9);
+        ws.set_landscape();
+        ws.set_print_fit_to_pages(1, 0);
     }
 
     wb.save_to_buffer()
