@@ -176,17 +176,17 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<u8> {
             years.join(", ")
         );
     }
-    let standings = compare::league(table, &rows);
+    let highlighted = match &args.highlight {
+        None => None,
+        Some(name) => Some(
+            compare::find(table, &rows, name).map_err(|e| anyhow::anyhow!("--highlight: {e}"))?,
+        ),
+    };
+    let standings = compare::league(table, rows);
     let bands = compare::Bands::new(&model, args.predicate_basis);
     let summary = compare::summary(table, &bands, &standings).expect("rows were selected");
-    let highlight = match &args.highlight {
-        None => None,
-        Some(name) => {
-            let row = compare::find(table, &rows, name)
-                .map_err(|e| anyhow::anyhow!("--highlight: {e}"))?;
-            compare::highlight(table, &model, args.predicate_basis, &standings, row)
-        }
-    };
+    let highlight = highlighted
+        .and_then(|row| compare::highlight(table, &model, args.predicate_basis, &standings, row));
     let comparison = Comparison {
         model: &model,
         bands: &bands,

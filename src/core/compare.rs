@@ -113,25 +113,28 @@ pub fn key(text: &str) -> String {
 /// Sentinel for an absent count or label.
 const NONE: u32 = u32::MAX;
 
+/// One institution, in 32 bytes (a national file of 12,500 institutions keeps 12,500 of them).
 #[derive(Debug, Clone)]
 struct Row {
-    /// The name's place in [`Table::text`].
-    name: (u32, u32),
+    /// Where the name ends in [`Table::text`]; it starts where the previous row's ends.
+    name_end: u32,
     category: u32,
     region: u32,
-    year: Option<u16>,
-    index_exact: bool,
     answers: u32,
     opds: u32,
-    origin: Origin,
+    input: u32,
+    /// The line or element of [`At`], by `at_kind`.
+    at: u32,
+    /// 0 for none (a year is 2000 to 2100).
+    year: u16,
+    /// 0 [`At::Whole`], 1 [`At::Line`], 2 [`At::Element`].
+    at_kind: u8,
+    index_exact: bool,
 }
 
-/// A value stored in a row: a [`Frac`], or (denominator 0) the position of a large one.
-#[derive(Debug, Clone, Copy)]
-enum Stored {
-    Small(Frac),
-    Large(u32),
-}
+/// The position of a value's denominator in [`Table::denominators`] that marks a large value:
+/// its numerator is then its position in [`Table::large`].
+const LARGE: u16 = u16::MAX;
 
 /// A row's value, as stored: small values are ranked and written with machine integers.
 #[derive(Debug, Clone, Copy)]
@@ -196,8 +199,12 @@ pub struct Table {
     rows: Vec<Row>,
     /// The names, one after another.
     text: String,
-    /// Per row, the index and then one value per part.
-    values: Vec<Stored>,
+    /// Per row, the index and then one value per part, as a numerator and the position of its
+    /// denominator (6 bytes a value: the denominators of a national file are a few dozen).
+    nums: Vec<i32>,
+    dens: Vec<u16>,
+    denominators: Vec<u32>,
+    denominator_ids: std::collections::HashMap<u32, u16>,
     large: Vec<Exact>,
     /// Categories and regions, the first spelling of each [`key`].
     labels: Vec<String>,
@@ -214,7 +221,10 @@ impl Table {
             parts,
             rows: Vec::new(),
             text: String::new(),
-            values: Vec::new(),
+            nums: Vec::new(),
+            dens: Vec::new(),
+            denominators: Vec::new(),
+            denominator_ids: std::collections::HashMap::new(),
             large: Vec::new(),
             labels: Vec::new(),
             warnings: Vec::new(),
@@ -235,34 +245,54 @@ impl Table {
     pub fn push(&mut self, e: Entry<'_>) -> usize {
         assert_eq!(e.parts.len(), self.parts.len(), "one value per part");
         let row = self.rows.len() as u32;
-        let start = self.text.len() as u32;
         self.text.push_str(e.name);
         let (category, region) = (self.label(e.category), self.label(e.region));
         let count = |n: Option<u64>| n.and_then(|n| u32::try_from(n).ok()).unwrap_or(NONE);
+        let (at_kind, at) = match e.origin.at {
+            At::Whole => (0, 0),
+            At::Line(l) => (1, l),
+            At::Element(i) => (2, i),
+        };
         self.rows.push(Row {
-            name: (start, e.name.len() as u32),
+            name_end: self.text.len() as u32,
             category,
             region,
-            year: e.year,
-            index_exact: e.index_exact,
             answers: count(e.answers),
             opds: count(e.opds),
-            origin: e.origin,
+            input: e.origin.input,
+            at,
+            year: e.year.unwrap_or(0),
+            at_kind,
+            index_exact: e.index_exact,
         });
         for x in std::iter::once(e.index).chain(e.parts) {
-            let stored = match Frac::of(x) {
-                Some(f) => Stored::Small(f),
-                None => {
-                    self.large.push(x.clone());
-                    Stored::Large(self.large.len() as u32 - 1)
-                }
-            };
-            self.values.push(stored);
+            self.store(x);
         }
         self.warnings
             .extend(e.warnings.into_iter().map(|w| (row, w)));
         self.index_row(row);
         row as usize
+    }
+
+    fn store(&mut self, x: &Exact) {
+        let small = Frac::of(x).and_then(|f| {
+            let (num, den) = f.parts();
+            if let Some(&id) = self.denominator_ids.get(&den) {
+                return Some((num, id));
+            }
+            let id = u16::try_from(self.denominators.len())
+                .ok()
+                .filter(|&id| id != LARGE)?;
+            self.denominators.push(den);
+            self.denominator_ids.insert(den, id);
+            Some((num, id))
+        });
+        let (num, id) = small.unwrap_or_else(|| {
+            self.large.push(x.clone());
+            (self.large.len() as i32 - 1, LARGE)
+        });
+        self.nums.push(num);
+        self.dens.push(id);
     }
 
     fn label(&mut self, text: Option<&str>) -> u32 {
@@ -287,7 +317,7 @@ impl Table {
                 0 => return (i, None),
                 r => {
                     let row = r as usize - 1;
-                    if self.rows[row].year == year && same_key(self.name(row), name) {
+                    if self.year(row) == year && same_key(self.name(row), name) {
                         return (i, Some(row));
                     }
                 }
@@ -298,7 +328,7 @@ impl Table {
 
     fn index_row(&mut self, row: u32) {
         if self.rows.len() * 2 > self.slots.len() {
-            self.slots = vec![0; self.slots.len() * 2];
+            self.slots = vec![0; (self.rows.len() * 2).next_power_of_two().max(64)];
             for r in 0..row {
                 self.place(r);
             }
@@ -307,8 +337,7 @@ impl Table {
     }
 
     fn place(&mut self, row: u32) {
-        let r = &self.rows[row as usize];
-        let (i, found) = self.slot_of(self.name(row as usize), r.year);
+        let (i, found) = self.slot_of(self.name(row as usize), self.year(row as usize));
         if found.is_none() {
             self.slots[i] = row + 1;
         }
@@ -316,7 +345,17 @@ impl Table {
 
     /// The row of the institution with this name (ignoring case and spacing) and year.
     pub fn find(&self, name: &str, year: Option<u16>) -> Option<usize> {
-        self.slot_of(name, year).1
+        match self.slots.is_empty() {
+            true => (0..self.len()).find(|&r| self.year(r) == year && same_key(self.name(r), name)),
+            false => self.slot_of(name, year).1,
+        }
+    }
+
+    /// Drops the index by name that [`Table::find`] and adding rows use (about 10 bytes per
+    /// row): for a table that is complete. `find` then reads the rows one by one; adding a
+    /// row builds the index again.
+    pub fn seal(&mut self) {
+        self.slots = Vec::new();
     }
 
     /// The rows whose name matches `name` ignoring case and spacing, in any year.
@@ -327,8 +366,11 @@ impl Table {
     }
 
     pub fn name(&self, row: usize) -> &str {
-        let (start, len) = self.rows[row].name;
-        &self.text[start as usize..(start + len) as usize]
+        let start = match row {
+            0 => 0,
+            _ => self.rows[row - 1].name_end as usize,
+        };
+        &self.text[start..self.rows[row].name_end as usize]
     }
 
     fn label_of(&self, id: u32) -> Option<&str> {
@@ -344,7 +386,7 @@ impl Table {
     }
 
     pub fn year(&self, row: usize) -> Option<u16> {
-        self.rows[row].year
+        Some(self.rows[row].year).filter(|&y| y != 0)
     }
 
     pub fn index_exact(&self, row: usize) -> bool {
@@ -360,13 +402,20 @@ impl Table {
     }
 
     pub fn origin(&self, row: usize) -> Origin {
-        self.rows[row].origin
+        let r = &self.rows[row];
+        let at = match r.at_kind {
+            0 => At::Whole,
+            1 => At::Line(r.at),
+            _ => At::Element(r.at),
+        };
+        Origin { input: r.input, at }
     }
 
     fn value(&self, at: usize) -> Value<'_> {
-        match self.values[at] {
-            Stored::Small(f) => Value::Small(f),
-            Stored::Large(i) => Value::Large(&self.large[i as usize]),
+        let num = self.nums[at];
+        match self.dens[at] {
+            LARGE => Value::Large(&self.large[num as usize]),
+            id => Value::Small(Frac::from_parts(num, self.denominators[id as usize])),
         }
     }
 
@@ -413,8 +462,16 @@ impl Table {
         v
     }
 
+    /// The category group of a row: its label's position, or one past the labels for none.
+    fn group(&self, row: usize) -> usize {
+        match self.rows[row].category {
+            NONE => self.labels.len(),
+            id => id as usize,
+        }
+    }
+
     /// The rows that pass `filter`, in table order.
-    pub fn select(&self, filter: &Filter) -> Vec<usize> {
+    pub fn select(&self, filter: &Filter) -> Vec<u32> {
         let any = |wanted: &[String], value: Option<&str>| {
             wanted.is_empty() || value.is_some_and(|v| wanted.iter().any(|w| same_key(w, v)))
         };
@@ -422,6 +479,7 @@ impl Table {
             .filter(|&r| any(&filter.categories, self.category(r)))
             .filter(|&r| any(&filter.regions, self.region(r)))
             .filter(|&r| filter.years.is_empty() || filter.years.contains(&self.year(r)))
+            .map(|r| r as u32)
             .collect()
     }
 }
@@ -473,11 +531,11 @@ fn name_hash(name: &str, year: Option<u16>) -> u64 {
 
 /// The row `name` means among `rows` (ignoring case and spacing), or why there is none: no
 /// such name (with the names that contain it), or several (in different years).
-pub fn find(table: &Table, rows: &[usize], name: &str) -> Result<usize, String> {
+pub fn find(table: &Table, rows: &[u32], name: &str) -> Result<usize, String> {
     let found: Vec<usize> = table
         .named(name)
         .into_iter()
-        .filter(|r| rows.contains(r))
+        .filter(|&r| rows.contains(&(r as u32)))
         .collect();
     match found[..] {
         [row] => Ok(row),
@@ -485,7 +543,7 @@ pub fn find(table: &Table, rows: &[usize], name: &str) -> Result<usize, String> 
             let k = key(name);
             let close: Vec<String> = rows
                 .iter()
-                .map(|&r| table.name(r))
+                .map(|&r| table.name(r as usize))
                 .filter(|n| key(n).contains(&k))
                 .take(5)
                 .map(|n| format!("{n:?}"))
@@ -534,8 +592,11 @@ pub fn nothing_matches(table: &Table, filter: &Filter) -> String {
 }
 
 /// The years of `rows` when there are several (ranks compare one year).
-pub fn several_years(table: &Table, rows: &[usize]) -> Option<Vec<u16>> {
-    let mut years: Vec<u16> = rows.iter().filter_map(|&r| table.year(r)).collect();
+pub fn several_years(table: &Table, rows: &[u32]) -> Option<Vec<u16>> {
+    let mut years: Vec<u16> = rows
+        .iter()
+        .filter_map(|&r| table.year(r as usize))
+        .collect();
     years.sort_unstable();
     years.dedup();
     (years.len() > 1).then_some(years)
@@ -552,7 +613,7 @@ pub struct Filter {
 /// One institution's place in the league.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Standing {
-    pub row: usize,
+    row: u32,
     /// 1 for the highest index; the same exact index, the same rank.
     pub rank: u32,
     pub category_rank: u32,
@@ -560,51 +621,116 @@ pub struct Standing {
     pub category_size: u32,
 }
 
-/// Ranks `rows`: the highest exact index first, ties in name order (as written). Within a category the
-/// same ranking is applied to the category's rows (rows with no category form one group).
-pub fn league(table: &Table, rows: &[usize]) -> Vec<Standing> {
-    let mut order: Vec<usize> = rows.to_vec();
-    order.sort_by(|&a, &b| {
+impl Standing {
+    /// The institution's row in the [`Table`].
+    pub fn row(&self) -> usize {
+        self.row as usize
+    }
+}
+
+/// The compared rows ranked: the highest exact index first, ties in name order (as written).
+/// Within a category the same ranking is applied to the category's rows (rows with no category
+/// form one group). It keeps 4 bytes per institution: the standings are worked out as
+/// [`League::iter`] walks the rows.
+#[derive(Debug, Clone)]
+pub struct League<'t> {
+    table: &'t Table,
+    order: Vec<u32>,
+    /// Per category group ([`Table::group`]): how many of the rows are in it.
+    sizes: Vec<u32>,
+}
+
+/// Ranks `rows` (as [`Table::select`] gives them).
+pub fn league(table: &Table, mut rows: Vec<u32>) -> League<'_> {
+    rows.sort_by(|&a, &b| {
+        let (a, b) = (a as usize, b as usize);
         table
             .index(b)
             .cmp(&table.index(a))
             .then_with(|| table.name(a).cmp(table.name(b)))
             .then(a.cmp(&b))
     });
-    let mut standings: Vec<Standing> = Vec::with_capacity(order.len());
-    // Per category id: (members so far, rank of the last member, its row).
-    let mut groups: Vec<(u32, u32, usize)> = Vec::new();
-    let group_of = |row: usize| table.rows[row].category;
-    let mut ids: Vec<u32> = order.iter().map(|&r| group_of(r)).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    groups.resize(ids.len(), (0, 0, usize::MAX));
-    let mut sizes = vec![0u32; ids.len()];
-    for &r in &order {
-        sizes[ids.binary_search(&group_of(r)).expect("listed")] += 1;
+    let mut sizes = vec![0u32; table.labels.len() + 1];
+    for &r in &rows {
+        sizes[table.group(r as usize)] += 1;
     }
-    for (pos, &row) in order.iter().enumerate() {
-        let rank = match standings.last() {
-            Some(prev) if table.index(prev.row) == table.index(row) => prev.rank,
+    League {
+        table,
+        order: rows,
+        sizes,
+    }
+}
+
+impl<'t> League<'t> {
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Every standing, the highest first.
+    pub fn iter(&self) -> Standings<'_, 't> {
+        Standings {
+            league: self,
+            next: 0,
+            rank: 0,
+            groups: vec![(0, 0, u32::MAX); self.sizes.len()],
+        }
+    }
+}
+
+/// The standings of a [`League`], in order.
+#[derive(Debug, Clone)]
+pub struct Standings<'l, 't> {
+    league: &'l League<'t>,
+    next: usize,
+    /// The rank of the row before `next`.
+    rank: u32,
+    /// Per category group: (members so far, rank of the last member, its row).
+    groups: Vec<(u32, u32, u32)>,
+}
+
+impl Iterator for Standings<'_, '_> {
+    type Item = Standing;
+
+    fn next(&mut self) -> Option<Standing> {
+        let pos = self.next;
+        let table = self.league.table;
+        let order = &self.league.order;
+        let row = *order.get(pos)? as usize;
+        self.next += 1;
+        let index = table.index(row);
+        let rank = match pos {
+            0 => 1,
+            _ if table.index(order[pos - 1] as usize) == index => self.rank,
             _ => pos as u32 + 1,
         };
-        let g = ids.binary_search(&group_of(row)).expect("listed");
-        let (seen, last_rank, last_row) = groups[g];
-        let category_rank = if seen > 0 && table.index(last_row) == table.index(row) {
+        self.rank = rank;
+        let g = table.group(row);
+        let (seen, last_rank, last_row) = self.groups[g];
+        let category_rank = if seen > 0 && table.index(last_row as usize) == index {
             last_rank
         } else {
             seen + 1
         };
-        groups[g] = (seen + 1, category_rank, row);
-        standings.push(Standing {
-            row,
+        self.groups[g] = (seen + 1, category_rank, row as u32);
+        Some(Standing {
+            row: row as u32,
             rank,
             category_rank,
-            category_size: sizes[g],
-        });
+            category_size: self.league.sizes[g],
+        })
     }
-    standings
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.league.order.len() - self.next;
+        (left, Some(left))
+    }
 }
+
+impl ExactSizeIterator for Standings<'_, '_> {}
 
 /// The model's predicate bands, read with machine integers where the values are small fractions
 /// (every official model's are): the same band as [`predicate`] gives, a thousand times a run.
@@ -674,40 +800,53 @@ pub struct Stats {
     pub predicates: Vec<usize>,
 }
 
-/// The statistics of non-empty `values`.
-pub fn stats(bands: &Bands<'_>, mut v: Vec<Value<'_>>) -> Option<Stats> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort();
-    let n = v.len();
-    let sum = sum_of(&v);
+/// The statistics of `values`, or `None` when there are none.
+pub fn stats(bands: &Bands<'_>, mut values: Vec<Value<'_>>) -> Option<Stats> {
+    values.sort_by(|a, b| b.cmp(a));
+    stats_of_descending(bands, values.iter().copied())
+}
+
+/// The statistics of values given highest first (as a league lists them), read where they are:
+/// a national league is summed and counted without a copy of its indices.
+fn stats_of_descending<'t>(
+    bands: &Bands<'_>,
+    values: impl Iterator<Item = Value<'t>> + Clone,
+) -> Option<Stats> {
+    let max = values.clone().next()?.exact();
+    let mut n = 0;
     let mut predicates = vec![0usize; bands.model.predicates.len()];
-    for x in &v {
-        predicates[bands.of(*x)] += 1;
+    for x in values.clone() {
+        predicates[bands.of(x)] += 1;
+        n += 1;
     }
-    let median = if n % 2 == 1 {
-        v[n / 2].exact()
-    } else {
-        (v[n / 2 - 1].exact() + v[n / 2].exact()) / exact::int(2)
+    let sum = sum_of(values.clone());
+    // Highest first: the middle pair of an even count is at n/2 - 1 and n/2 either way.
+    let mut middle = values.clone().skip((n - 1) / 2);
+    let median = match (n % 2, middle.next(), middle.next()) {
+        (1, Some(m), _) => m.exact(),
+        (_, Some(a), Some(b)) => (a.exact() + b.exact()) / exact::int(2),
+        _ => unreachable!("n values"),
     };
     Some(Stats {
         count: n,
         mean: sum / exact::int(n as i64),
         median,
-        min: v[0].exact(),
-        max: v[n - 1].exact(),
+        min: values.last().expect("n values").exact(),
+        max,
         predicates,
     })
 }
 
 /// The exact sum of values: in machine integers while they are small fractions (a thousand
 /// indices k / 10000 share their denominators), as rationals otherwise.
-fn sum_of(v: &[Value<'_>]) -> Exact {
+fn sum_of<'t>(mut v: impl Iterator<Item = Value<'t>>) -> Exact {
     let (mut num, mut den) = (0i128, 1i128);
-    for (k, x) in v.iter().enumerate() {
+    let exactly = |x: Value<'_>, rest: &mut dyn Iterator<Item = Value<'t>>, num, den| {
+        x.exact() + rest.map(|x| x.exact()).sum::<Exact>() + ratio_of(num, den)
+    };
+    while let Some(x) = v.next() {
         let Value::Small(f) = x else {
-            return v[k..].iter().map(|x| x.exact()).sum::<Exact>() + ratio_of(num, den);
+            return exactly(x, &mut v, num, den);
         };
         let (a, b) = f.parts();
         let (a, b) = (a as i128, b as i128);
@@ -722,7 +861,7 @@ fn sum_of(v: &[Value<'_>]) -> Exact {
                 let g = num_integer::gcd(n2, d2).max(1);
                 (num, den) = (n2 / g, d2 / g);
             }
-            None => return v[k..].iter().map(|x| x.exact()).sum::<Exact>() + ratio_of(num, den),
+            None => return exactly(x, &mut v, num, den),
         }
     }
     ratio_of(num, den)
@@ -757,30 +896,23 @@ pub struct Summary {
     pub categories: Vec<CategoryStats>,
 }
 
-pub fn summary(table: &Table, bands: &Bands<'_>, standings: &[Standing]) -> Option<Summary> {
-    let overall = stats(
-        bands,
-        standings.iter().map(|s| table.index(s.row)).collect(),
-    )?;
-    let mut groups: Vec<u32> = standings
-        .iter()
-        .map(|s| table.rows[s.row].category)
-        .collect();
-    groups.sort_unstable();
-    groups.dedup();
-    let mut categories: Vec<CategoryStats> = groups
-        .into_iter()
-        .map(|g| CategoryStats {
-            category: table.label_of(g).map(String::from),
-            stats: stats(
-                bands,
-                standings
-                    .iter()
-                    .filter(|s| table.rows[s.row].category == g)
-                    .map(|s| table.index(s.row))
-                    .collect(),
-            )
-            .expect("a category listed has a row"),
+/// The statistics of a league, overall and per category.
+pub fn summary(table: &Table, bands: &Bands<'_>, league: &League<'_>) -> Option<Summary> {
+    let index = |&r: &u32| table.index(r as usize);
+    let overall = stats_of_descending(bands, league.order.iter().map(index))?;
+    let mut categories: Vec<CategoryStats> = (0..league.sizes.len())
+        .filter(|&g| league.sizes[g] > 0)
+        .map(|g| {
+            let members = league
+                .order
+                .iter()
+                .filter(move |&&r| table.group(r as usize) == g)
+                .map(index);
+            let label = table.labels.get(g).map(String::from);
+            CategoryStats {
+                category: label,
+                stats: stats_of_descending(bands, members).expect("a category listed has a row"),
+            }
         })
         .collect();
     categories.sort_by(|a, b| label_order(a.category.as_deref(), b.category.as_deref()));
@@ -829,19 +961,19 @@ pub struct Highlight {
     pub parts: Vec<PartGap>,
 }
 
-/// The standing of `row` (one of `standings`) among the rows of its category.
+/// The standing of `row` (one of the league's) among the rows of its category.
 pub fn highlight(
     table: &Table,
     model: &Model,
     basis: PredicateBasis,
-    standings: &[Standing],
+    standings: &League<'_>,
     row: usize,
 ) -> Option<Highlight> {
-    let standing = *standings.iter().find(|s| s.row == row)?;
+    let standing = standings.iter().find(|s| s.row() == row)?;
     let category = table.rows[row].category;
     let peers: Vec<usize> = standings
         .iter()
-        .map(|s| s.row)
+        .map(|s| s.row())
         .filter(|&r| table.rows[r].category == category)
         .collect();
     let index = table.index(row).exact();
@@ -939,6 +1071,54 @@ mod tests {
     }
 
     #[test]
+    fn a_sealed_table_still_finds_and_takes_rows() {
+        let mut t = table(&[
+            ("Kab. A", None, ratio(3, 1)),
+            ("Kota  B", None, ratio(2, 1)),
+        ]);
+        t.seal();
+        assert_eq!(t.find("kota b", Some(2024)), Some(1));
+        assert_eq!(t.find("Kota B", None), None);
+        let more = table(&[("Kab. C", None, ratio(1, 1))]);
+        let parts = vec![ratio(1, 1); t.parts.len()];
+        for name in ["Kab. C", "Kab. D"] {
+            t.push(Entry {
+                name,
+                parts: &parts,
+                index: &parts[0],
+                origin: more.origin(0),
+                ..entry_like(&more)
+            });
+        }
+        assert_eq!(t.find("KAB. D", Some(2024)), Some(3));
+        assert_eq!(t.find("Kab. A", Some(2024)), Some(0));
+        assert_eq!(t.name(3), "Kab. D");
+        assert_eq!(
+            t.origin(3),
+            Origin {
+                input: 0,
+                at: At::Line(2)
+            }
+        );
+    }
+
+    fn entry_like(t: &Table) -> Entry<'static> {
+        Entry {
+            name: "",
+            category: None,
+            region: None,
+            year: t.year(0),
+            index: Box::leak(Box::new(ratio(1, 1))),
+            index_exact: true,
+            parts: &[],
+            answers: Some(47),
+            opds: Some(1),
+            warnings: Vec::new(),
+            origin: t.origin(0),
+        }
+    }
+
+    #[test]
     fn ties_share_a_rank_and_the_next_rank_skips() {
         let kab = Some("Pemerintah Kabupaten");
         let kota = Some("Pemerintah Kota");
@@ -949,10 +1129,10 @@ mod tests {
             ("Kab. D", kab, ratio(3084, 1000)),
             ("Kota E", kota, ratio(2, 1)),
         ]);
-        let all: Vec<usize> = (0..t.len()).collect();
-        let got: Vec<(&str, u32, u32, u32)> = league(&t, &all)
+        let all: Vec<u32> = (0..t.len() as u32).collect();
+        let got: Vec<(&str, u32, u32, u32)> = league(&t, all.clone())
             .iter()
-            .map(|s| (t.name(s.row), s.rank, s.category_rank, s.category_size))
+            .map(|s| (t.name(s.row()), s.rank, s.category_rank, s.category_size))
             .collect();
         assert_eq!(
             got,
@@ -1019,8 +1199,8 @@ mod tests {
             ("Kab. D", kab, ratio(2, 1)),
             ("Kota E", Some("Pemerintah Kota"), ratio(5, 1)),
         ]);
-        let all: Vec<usize> = (0..t.len()).collect();
-        let standings = league(&t, &all);
+        let all: Vec<u32> = (0..t.len() as u32).collect();
+        let standings = league(&t, all.clone());
         let h = highlight(&t, &m, PredicateBasis::Exact, &standings, 0).unwrap();
         assert_eq!((h.standing.rank, h.standing.category_rank), (4, 3));
         assert_eq!(h.standing.category_size, 4);
@@ -1044,11 +1224,11 @@ mod tests {
             .map(|x| Value::Small(Frac::of(x).unwrap()))
             .collect();
         let want: Exact = xs.iter().sum();
-        assert_eq!(sum_of(&small), want);
+        assert_eq!(sum_of(small.iter().copied()), want);
         let big = ratio(16_363_636_364, 10_000_000_000);
         let mut mixed = small.clone();
         mixed.insert(2, Value::Large(&big));
-        assert_eq!(sum_of(&mixed), want + &big);
+        assert_eq!(sum_of(mixed.iter().copied()), want + &big);
     }
 
     #[test]

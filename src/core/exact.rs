@@ -137,6 +137,11 @@ impl Frac {
         Some(Frac { num, den })
     }
 
+    /// The fraction of [`Frac::parts`] given back.
+    pub fn from_parts(num: i32, den: u32) -> Frac {
+        Frac { num, den }
+    }
+
     /// The numerator and the (positive) denominator, in lowest terms.
     pub fn parts(self) -> (i32, u32) {
         (self.num, self.den)

@@ -1372,6 +1372,8 @@ pub fn load(
             }
         }
     }
+    // Every institution is in: the name index is not needed any more.
+    table.seal();
     Ok(Compared {
         table,
         sources,

@@ -28,7 +28,7 @@ pub struct Comparison<'a> {
     /// The model's predicate bands on the basis in use.
     pub bands: &'a Bands<'a>,
     pub table: &'a Table,
-    pub standings: &'a [crate::core::compare::Standing],
+    pub standings: &'a crate::core::compare::League<'a>,
     pub summary: &'a Summary,
     pub highlight: Option<&'a Highlight>,
     pub combine: Combine,
@@ -227,7 +227,7 @@ impl Serialize for Comparison<'_> {
                 let (model, table) = (c.model, c.table);
                 let d = model.decimals;
                 s.collect_seq(c.standings.iter().map(|st| {
-                    let r = st.row;
+                    let r = st.row();
                     let index = table.index(r);
                     let (index_text, terminates) = index.exact_text(0);
                     let parts: Vec<PartValue<'_>> = table
@@ -282,7 +282,7 @@ impl Serialize for Comparison<'_> {
             },
         )?;
         let highlight = self.highlight.map(|h| {
-            let r = h.standing.row;
+            let r = h.standing.row();
             let gaps: Vec<GapJson<'_>> = h
                 .parts
                 .iter()
@@ -487,7 +487,7 @@ fn summary_table(c: &Comparison<'_>, l: &Labels) -> DocTable {
 fn ranking_table(c: &Comparison<'_>, l: &Labels) -> DocTable {
     let (model, table) = (c.model, c.table);
     let d = model.decimals;
-    let rows_of = || c.standings.iter().map(|s| s.row);
+    let rows_of = || c.standings.iter().map(|s| s.row());
     let with_category = rows_of().any(|r| table.category(r).is_some());
     let with_region = rows_of().any(|r| table.region(r).is_some());
     let with_year = rows_of().any(|r| table.year(r).is_some());
@@ -520,7 +520,7 @@ fn ranking_table(c: &Comparison<'_>, l: &Labels) -> DocTable {
         .standings
         .iter()
         .map(|s| {
-            let r = s.row;
+            let r = s.row();
             let mut cells = vec![s.rank.to_string()];
             if with_category {
                 cells.push(format!("{}/{}", s.category_rank, s.category_size));
@@ -563,7 +563,7 @@ fn ranking_table(c: &Comparison<'_>, l: &Labels) -> DocTable {
 fn highlight_blocks(doc: &mut Document<'_>, c: &Comparison<'_>, h: &Highlight, l: &Labels) {
     let (model, table) = (c.model, c.table);
     let d = model.decimals;
-    let r = h.standing.row;
+    let r = h.standing.row();
     let index = table.index(r);
     let predicate = c.predicate(r);
     let category = category_cell(table.category(r), l);
@@ -717,7 +717,7 @@ fn grid(c: &Comparison<'_>) -> Grid {
         .standings
         .iter()
         .map(|s| {
-            let r = s.row;
+            let r = s.row();
             let mut cells = vec![
                 s.rank.to_string(),
                 s.category_rank.to_string(),
@@ -749,8 +749,8 @@ pub fn institution_notices(c: &Comparison<'_>, l: &Labels) -> Vec<String> {
         .iter()
         .flat_map(|s| {
             c.table
-                .warnings(s.row)
-                .map(move |n| format!("{}: {}", c.table.name(s.row), notice(n, l)))
+                .warnings(s.row())
+                .map(move |n| format!("{}: {}", c.table.name(s.row()), notice(n, l)))
         })
         .collect()
 }
@@ -780,7 +780,7 @@ fn distribution_svg(c: &Comparison<'_>, l: &Labels) -> String {
             let members = c
                 .standings
                 .iter()
-                .map(|s| s.row)
+                .map(|s| s.row())
                 .filter(|&r| table.category(r) == cat.category.as_deref())
                 .collect();
             (
@@ -793,7 +793,7 @@ fn distribution_svg(c: &Comparison<'_>, l: &Labels) -> String {
     if rows.len() > 1 {
         rows.push((
             l.pick("All", "Semua").to_string(),
-            c.standings.iter().map(|s| s.row).collect(),
+            c.standings.iter().map(|s| s.row()).collect(),
             c.summary.overall.median.clone(),
         ));
     }
@@ -826,7 +826,7 @@ fn distribution_svg(c: &Comparison<'_>, l: &Labels) -> String {
             );
         }
     }
-    let marked = c.highlight.map(|h| h.standing.row);
+    let marked = c.highlight.map(|h| h.standing.row());
     for (k, (label, members, median)) in rows.iter().enumerate() {
         let y = top + (k as f64 + 0.5) * row_h;
         for (n, line) in svg_wrap(label, 26, 2).iter().enumerate() {
