@@ -105,20 +105,16 @@ fn combine_parser() -> impl clap::builder::TypedValueParser<Value = Combine> {
 }
 
 /// The reading options: `--column` may also name the institution, category, region and year
-/// columns of a long sheet; a level per stage in columns (`--stage-column`) is not read here.
+/// columns of a long sheet; `--stage-column` names a level per stage in columns, as for
+/// `spbe score`.
 fn read_options(read: &ReadArgs) -> anyhow::Result<ReadOptions> {
-    if let Some(s) = read.stage_columns.first() {
-        bail!(
-            "{s}: compare does not read a level per stage in columns; give one row per stage with a stage column"
-        );
-    }
     let answer_columns: Vec<ColumnName> = read
         .columns
         .iter()
         .filter(|c| c.role.field().is_some())
         .cloned()
         .collect();
-    columns::check_columns(&answer_columns, &[]).map_err(anyhow::Error::msg)?;
+    columns::check_columns(&answer_columns, &read.stage_columns).map_err(anyhow::Error::msg)?;
     for (i, c) in read.columns.iter().enumerate() {
         if let Some(d) = read.columns[..i].iter().find(|d| d.role == c.role) {
             bail!(
@@ -133,7 +129,7 @@ fn read_options(read: &ReadArgs) -> anyhow::Result<ReadOptions> {
         sheet: read.sheet.clone(),
         header_row: read.header_row,
         columns: read.columns.clone(),
-        stage_columns: Vec::new(),
+        stage_columns: read.stage_columns.clone(),
         strict: false,
         allow_missing: read.allow_missing,
     })

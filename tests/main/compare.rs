@@ -722,3 +722,174 @@ fn a_long_sheet_as_pemda_keep_it_title_rows_and_their_own_column_names() {
         "{err}"
     );
 }
+
+/// One compared institution's numbers against `spbe score`'s for its sheets: index, predicate,
+/// every domain (or aspect) and the warnings; with `answers`, the count of answers too (compare
+/// counts the answers read, score lists those that count: they differ when stages are chosen).
+fn assert_row_is_score(row: &Value, score: &Value, answers: bool) {
+    let name = row["name"].as_str().unwrap();
+    for field in ["index", "index_rounded", "predicate"] {
+        assert_eq!(row[field], score[field], "{name}: {field}");
+    }
+    let parts = if score["domains"].as_array().is_some_and(|d| !d.is_empty()) {
+        "domains"
+    } else {
+        "aspects"
+    };
+    let of = |v: &Value| -> Vec<String> {
+        v[parts]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["index"].to_string())
+            .collect()
+    };
+    assert_eq!(of(row), of(score), "{name}: {parts}");
+    if answers {
+        let n: usize = score["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["answers"].as_array().unwrap().len())
+            .sum();
+        assert_eq!(row["answers"], n, "{name}");
+    }
+    assert_eq!(row["warnings"], score["warnings"], "{name}");
+}
+
+/// The three institutions with a level per stage in columns: the final level as given, the
+/// self-assessed one a level higher (capped at 5); every seventh row has no final level yet.
+fn staged_rows(answers: &[[String; 3]]) -> Vec<[String; 4]> {
+    answers
+        .iter()
+        .enumerate()
+        .map(|(r, [opd, ind, level])| {
+            // (The example city leaves some levels empty: empty at both stages.)
+            let mandiri = match level.parse::<u8>() {
+                Ok(l) => (l + 1).min(5).to_string(),
+                Err(_) => level.clone(),
+            };
+            let last = if r % 7 == 3 {
+                String::new()
+            } else {
+                level.clone()
+            };
+            [opd.clone(), ind.clone(), mandiri, last]
+        })
+        .collect()
+}
+
+const STAGE_COLUMNS: [&str; 4] = [
+    "--stage-column",
+    "mandiri=Level Mandiri",
+    "--stage-column",
+    "akhir=level_final",
+];
+
+#[test]
+fn stage_columns_in_a_long_sheet_give_what_spbe_score_gives() {
+    let dir = Dir::new();
+    let mut long = String::from("instansi,kategori,opd,indikator,Level Mandiri,level_final\n");
+    for (name, category, answers) in institutions() {
+        let mut one = String::from("opd,indikator,Level Mandiri,level_final\n");
+        for [opd, ind, mandiri, last] in staged_rows(&answers) {
+            long.push_str(&format!("{name},{category},{opd},{ind},{mandiri},{last}\n"));
+            one.push_str(&format!("{opd},{ind},{mandiri},{last}\n"));
+        }
+        dir.write(format!("provinsi/{name}/jawaban.csv"), one);
+    }
+    let long = dir.write("nasional.csv", long);
+    let provinsi = dir.join("provinsi");
+    for stage in [&[][..], &["--stage", "mandiri"], &["--stage", "akhir"]] {
+        let extra: Vec<&str> = STAGE_COLUMNS.iter().chain(stage).copied().collect();
+        for input in [long.as_str(), provinsi.to_str().unwrap()] {
+            let compared = json(&stdout_of(
+                spbe()
+                    .args(["compare", input, "--format", "json"])
+                    .args(&extra),
+            ));
+            let rows = compared["institutions"].as_array().unwrap();
+            assert_eq!(rows.len(), 3);
+            for row in rows {
+                let name = row["name"].as_str().unwrap();
+                let score = score_of(&provinsi.join(name), &extra);
+                assert_row_is_score(row, &score, false);
+            }
+        }
+    }
+    // `answers` counts the answers read: one per stage filled in.
+    let out = json(&stdout_of(
+        spbe()
+            .args(["compare", &long, "-f", "json"])
+            .args(STAGE_COLUMNS),
+    ));
+    let satu = out["institutions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Kab. Satu")
+        .unwrap()
+        .clone();
+    let rows = staged_rows(&synthetic(1, None));
+    let filled = rows
+        .iter()
+        .map(|r| 1 + !r[3].is_empty() as usize)
+        .sum::<usize>();
+    assert_eq!(satu["answers"], filled);
+    // The stages differ, so the choice shows: every self-assessed level is the final one + 1
+    // (capped), and the final stage's missing rows fall back to the lowest level.
+    let index = |stage: &str| {
+        let out = json(&stdout_of(
+            spbe()
+                .args(["compare", &long, "-f", "json", "--stage", stage])
+                .args(STAGE_COLUMNS),
+        ));
+        out["institutions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == "Kab. Satu")
+            .unwrap()["index"]
+            .to_string()
+    };
+    assert_ne!(index("mandiri"), index("akhir"));
+}
+
+#[test]
+fn stage_columns_errors_are_located() {
+    let dir = Dir::new();
+    let sheet = dir.write(
+        "nasional.csv",
+        "instansi,opd,indikator,level_mandiri,level_final,catatan\nKab. A,Dinas,1,3,2,\nKab. A,Dinas,2,6,2,\nKab. A,Dinas,3,,,ada bukti\nKab. A,Dinas,1,4,,\n",
+    );
+    let (code, out, err) = run(spbe().args([
+        "compare",
+        &sheet,
+        "--stage-column",
+        "mandiri=level_mandiri",
+        "--stage-column",
+        "akhir=level_final",
+    ]));
+    assert_eq!((code, out.as_str()), (2, ""));
+    for want in [
+        format!(
+            "{sheet}:3:4: column \"level_mandiri\": level 6 is outside the model's range 1 to 5"
+        ),
+        format!(
+            "{sheet}:4:4: column \"level_mandiri\": every stage's level is empty (\"level_mandiri\", \"level_final\") but the row has evidence or a note"
+        ),
+        format!(
+            "{sheet}:5:3: column \"indikator\": OPD \"Dinas\" of \"Kab. A\" already answered indicator 1 at stage mandiri"
+        ),
+    ] {
+        assert!(err.contains(&want), "{want}\n{err}");
+    }
+    // A stage column no sheet has: the flag is named, as `spbe score` names it.
+    let ok = dir.write("ok.csv", "instansi,opd,indikator,level\nKab. A,Dinas,1,3\n");
+    let (code, _, err) = run(spbe().args(["compare", &ok, "--stage-column", "akhir=nilai_akhir"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--stage-column akhir=nilai_akhir: no sheet has this column"),
+        "{err}"
+    );
+}
