@@ -17,6 +17,9 @@ use crate::input::sheets::SheetProblem;
 #[derive(Debug, Clone)]
 pub struct ExternalRow {
     pub institution: String,
+    /// The institution's key ([`crate::core::compare::key`]): each institution looks its
+    /// values up by it.
+    key: String,
     pub line: u64,
     /// The institution cell's column (1-based) and header, for messages.
     pub column: (usize, String),
@@ -216,9 +219,10 @@ impl ExternalFile {
                 ));
                 continue;
             }
-            seen.push((k, value.indicator, line));
+            seen.push((k.clone(), value.indicator, line));
             rows.push(ExternalRow {
                 institution: institution.to_string(),
+                key: k,
                 line,
                 column: (nc + 1, names[nc].clone()),
                 value,
@@ -251,7 +255,7 @@ impl ExternalFile {
         let key = crate::core::compare::key(institution);
         self.rows
             .iter()
-            .filter(move |r| crate::core::compare::key(&r.institution) == key)
+            .filter(move |r| r.key == key)
             .map(|r| &r.value)
     }
 }
