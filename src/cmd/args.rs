@@ -405,18 +405,7 @@ impl InputArgs {
     /// Checks `--combine owner`, `--owners` and `--fallback` together and reads the map.
     /// Returns the map (if any) and the fallback policy.
     pub fn load_owners(&self, model: &Model) -> anyhow::Result<(Option<OwnerMap>, Combine)> {
-        match (self.combine, self.fallback) {
-            (_, Some(Combine::Owner)) => anyhow::bail!(
-                "--fallback owner makes no sense: the fallback decides where the owner did not answer; use min, max, median or mean"
-            ),
-            (Combine::Owner, _) if self.owners.is_none() => anyhow::bail!(
-                "--combine owner needs a responsibility map: add --owners FILE (rows indicator,opd,role)"
-            ),
-            (c, Some(_)) if c != Combine::Owner => anyhow::bail!(
-                "--fallback only applies with --combine owner; drop it or add --combine owner"
-            ),
-            _ => {}
-        }
+        check_owner_flags(self.combine, self.fallback, self.owners.is_some())?;
         let Some(path) = &self.owners else {
             return Ok((None, Combine::Min));
         };
@@ -477,6 +466,26 @@ impl InputArgs {
             stage: self.stage,
             strict: self.strict,
         })
+    }
+}
+
+/// Checks `--combine owner`, `--owners` (given or not) and `--fallback` together.
+pub fn check_owner_flags(
+    combine: Combine,
+    fallback: Option<Combine>,
+    owners: bool,
+) -> anyhow::Result<()> {
+    match (combine, fallback) {
+        (_, Some(Combine::Owner)) => anyhow::bail!(
+            "--fallback owner makes no sense: the fallback decides where the owner did not answer; use min, max, median or mean"
+        ),
+        (Combine::Owner, _) if !owners => anyhow::bail!(
+            "--combine owner needs a responsibility map: add --owners FILE (rows indicator,opd,role)"
+        ),
+        (c, Some(_)) if c != Combine::Owner => anyhow::bail!(
+            "--fallback only applies with --combine owner; drop it or add --combine owner"
+        ),
+        _ => Ok(()),
     }
 }
 

@@ -5,9 +5,11 @@
 //! Rows are read with the answer sheets' machinery ([`crate::input::text_sheet`]: any encoding
 //! Excel writes, a reading thread for large files; workbooks) and checked as `spbe score` checks
 //! them, with the same messages. An institution's answers are kept as a tally ([`Open`]: per OPD,
-//! indicator and stage one bit; per indicator, stage and level a count), never as a list, and
+//! indicator and stage one bit; per indicator, stage and level a count), not as a list, and
 //! the institution is scored by the one pipeline ([`evaluate`]) as soon as the rows move on to
-//! the next one: memory holds one row per institution, whatever the number of answers.
+//! the next one: memory holds one row per institution, whatever the number of answers. Under
+//! `--combine owner` the owner decides, so the answers of an open institution are kept whole
+//! ([`Open::kept`]), scored with its own responsibility map ([`PerInstitution`]).
 //!
 //! When an institution's rows are not together (it comes back after another one), reading stops
 //! and says so ([`LongSheets::scattered`]); the caller reads the sheets again with
@@ -24,15 +26,19 @@ use crate::core::compare::{self, At, Entry, Origin, Table};
 use crate::core::consolidate::Combine;
 use crate::core::evaluate::{Notice, Policy, evaluate};
 use crate::core::exact::{Decimal, Exact};
+use crate::core::external::SourceValue;
 use crate::core::model::Model;
+use crate::core::owners::OwnerMap;
 use crate::core::score::PredicateBasis;
 use crate::core::scorecard::Scorecard;
 use crate::core::stage::Stage;
 use crate::input::columns::{
     self, ColumnRole, Field, HEADER_SEARCH_ROWS, HeaderProblem, Names, StageColumn, header_key,
 };
+use crate::input::external::ExternalFile;
 use crate::input::feed;
 use crate::input::intern::{Interner, same};
+use crate::input::owners::InstitutionMaps;
 use crate::input::sheets::{
     IndicatorLookup, MAX_CELL_BYTES, MAX_COLUMNS, MAX_PROBLEMS, ReadOptions, SheetErrors,
     SheetProblem, Source, parse_level, trim,
@@ -241,6 +247,68 @@ impl Scoring {
     }
 }
 
+/// What each institution is scored with besides the flags [`Scoring`] holds: under `--combine
+/// owner` its responsibility map, and the values of other agencies' indices (Pemdi 2026).
+#[derive(Debug, Default)]
+pub struct PerInstitution {
+    /// `--owners`, read for `--combine owner`: a map per institution.
+    pub owners: Option<InstitutionMaps>,
+    /// `--fallback`: the policy where no owner answered.
+    pub fallback: Combine,
+    /// `--external KEY=VALUE`: every institution's.
+    pub external: Vec<SourceValue>,
+    /// `--external-file`: per institution, winning over [`Self::external`] for that institution.
+    pub external_file: Option<ExternalFile>,
+}
+
+impl PerInstitution {
+    /// The responsibility map of institution `name` under `--combine owner` (none otherwise);
+    /// an error naming it when no row of the map applies to it.
+    pub fn owners_of(&self, name: &str) -> Result<Option<OwnerMap>, String> {
+        let Some(maps) = &self.owners else {
+            return Ok(None);
+        };
+        maps.of(name).map(Some).ok_or_else(|| {
+            format!(
+                "--combine owner needs a responsibility map for each institution, and {} has no rows for {name:?}: add rows with instansi {name:?} (rows with no instansi apply to every institution)",
+                maps.file.path
+            )
+        })
+    }
+
+    /// The values of other agencies' indices for institution `name`: its own from
+    /// `--external-file`, then the `--external` ones for the other indicators.
+    pub fn external_of(&self, name: &str) -> Vec<SourceValue> {
+        let mut values: Vec<SourceValue> = self
+            .external_file
+            .iter()
+            .flat_map(|f| f.of(name))
+            .cloned()
+            .collect();
+        for v in &self.external {
+            if !values.iter().any(|w| w.indicator == v.indicator) {
+                values.push(v.clone());
+            }
+        }
+        values
+    }
+
+    /// The policy of institution `name`: `scoring`'s flags with its map and external values.
+    fn policy<'a>(
+        &self,
+        scoring: &Scoring,
+        owners: Option<&'a OwnerMap>,
+        external: &'a [SourceValue],
+    ) -> Policy<'a> {
+        Policy {
+            owners,
+            fallback: self.fallback,
+            external,
+            ..scoring.policy()
+        }
+    }
+}
+
 /// Stage slots of a tally: one per stage, then the answers with no stage.
 const SLOTS: usize = Stage::ALL.len() + 1;
 
@@ -286,6 +354,7 @@ impl Open {
 pub struct LongSheets<'m> {
     model: &'m Model,
     scoring: Scoring,
+    per: &'m PerInstitution,
     grouping: Grouping,
     lookup: IndicatorLookup,
     /// The indicator a number written without leading zeros means (+1; 0: none), as
@@ -381,13 +450,20 @@ fn located(
 }
 
 impl<'m> LongSheets<'m> {
-    pub fn new(model: &'m Model, scoring: Scoring, grouping: Grouping, table: Table) -> Self {
+    pub fn new(
+        model: &'m Model,
+        scoring: Scoring,
+        per: &'m PerInstitution,
+        grouping: Grouping,
+        table: Table,
+    ) -> Self {
         // Values in the model's units (levels, or hundredths of a level for decimal values).
         let levels =
             (model.level_units(model.max_level) - model.level_units(model.min_level)) as usize + 1;
         LongSheets {
             model,
             scoring,
+            per,
             grouping,
             lookup: IndicatorLookup::of(model),
             by_number: {
@@ -418,7 +494,7 @@ impl<'m> LongSheets<'m> {
             hash: true,
             scratch: AnswerSet::default(),
             lower: String::new(),
-            keep_answers: false,
+            keep_answers: scoring.combine == Combine::Owner && per.owners.is_some(),
             stage_flags: Vec::new(),
             stages_seen: [false; Stage::ALL.len()],
         }
@@ -860,10 +936,6 @@ impl<'m> LongSheets<'m> {
             return;
         }
         *word |= 1 << (bit % 64);
-        let lowest = self.model.level_units(self.model.min_level);
-        let tally_len = self.model.indicators.len() * self.levels;
-        let counts = open.counts[slot(stage)].get_or_insert_with(|| vec![0; tally_len].into());
-        counts[indicator as usize * self.levels + (level - lowest) as usize] += 1;
         open.answers += 1;
         if self.keep_answers {
             open.kept.push(Answer {
@@ -875,7 +947,12 @@ impl<'m> LongSheets<'m> {
                 line: line as u32,
                 remarks: None,
             });
+            return;
         }
+        let lowest = self.model.level_units(self.model.min_level);
+        let tally_len = self.model.indicators.len() * self.levels;
+        let counts = open.counts[slot(stage)].get_or_insert_with(|| vec![0; tally_len].into());
+        counts[indicator as usize * self.levels + (level - lowest) as usize] += 1;
     }
 
     /// The institution of a row whose identifying cells differ from the last row's: the same
@@ -1090,6 +1167,15 @@ impl<'m> LongSheets<'m> {
             // The result would be thrown away: the sheets have errors.
             return;
         }
+        let owners = match self.per.owners_of(&open.name) {
+            Ok(map) => map,
+            Err(msg) => {
+                self.problem(at(msg));
+                return;
+            }
+        };
+        let external = self.per.external_of(&open.name);
+        let policy = self.per.policy(&self.scoring, owners.as_ref(), &external);
         let set = &mut self.scratch;
         set.opds.clear();
         set.opds.extend(
@@ -1100,6 +1186,10 @@ impl<'m> LongSheets<'m> {
         set.answers.clear();
         set.warnings.clone_from(&open.warnings);
         let (levels, lowest) = (self.levels, self.model.level_units(self.model.min_level));
+        if self.keep_answers {
+            // `--combine owner` reads which OPD gave which level (and no tally is kept).
+            set.answers.extend_from_slice(&open.kept);
+        }
         for (s, counts) in open.counts.iter().enumerate() {
             let Some(counts) = counts else { continue };
             let stage = Stage::ALL.get(s).copied();
@@ -1120,7 +1210,7 @@ impl<'m> LongSheets<'m> {
                 }
             }
         }
-        let ev = match evaluate(self.model, set, self.scoring.policy()) {
+        let ev = match evaluate(self.model, set, policy) {
             Ok(ev) => ev,
             Err(e) => {
                 self.problem(at(format!("{:?}: {e:#}", open.name)));
@@ -1484,6 +1574,7 @@ pub fn load(
     model: &Model,
     inputs: &[PathBuf],
     scoring: Scoring,
+    per: &PerInstitution,
     options: &ReadOptions,
     hash: bool,
 ) -> anyhow::Result<Compared> {
@@ -1505,7 +1596,13 @@ pub fn load(
     };
     let mut reread = false;
     let (mut table, warnings, mut files) = loop {
-        let mut reader = LongSheets::new(model, scoring, grouping, Table::new(kind, parts.clone()));
+        let mut reader = LongSheets::new(
+            model,
+            scoring,
+            per,
+            grouping,
+            Table::new(kind, parts.clone()),
+        );
         reader.hash = hash;
         for &(i, source) in &long {
             reader.read(source, i, options);
@@ -1525,12 +1622,12 @@ pub fn load(
         match input {
             Input::Long(_) => {}
             Input::Institution(dir) => {
-                let (scored, read) = score_folder(model, dir, scoring, options)?;
-                files.extend(read);
                 let name = dir
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| dir.display().to_string());
+                let (scored, read) = score_folder(model, dir, &name, scoring, per, options)?;
+                files.extend(read);
                 add(
                     &mut table,
                     &sources,
@@ -1644,11 +1741,18 @@ impl Scored {
 fn score_folder(
     model: &Model,
     dir: &std::path::Path,
+    name: &str,
     scoring: Scoring,
+    per: &PerInstitution,
     options: &ReadOptions,
 ) -> anyhow::Result<(Scored, Vec<InputFile>)> {
+    let owners = per
+        .owners_of(name)
+        .map_err(|msg| anyhow::anyhow!("{}: {msg}", dir.display()))?;
+    let external = per.external_of(name);
     let set = crate::input::sheets::load_with(model, &[dir.to_path_buf()], options)?;
-    let ev = evaluate(model, &set, scoring.policy()).with_context(|| dir.display().to_string())?;
+    let policy = per.policy(&scoring, owners.as_ref(), &external);
+    let ev = evaluate(model, &set, policy).with_context(|| dir.display().to_string())?;
     let filled = ev.filled_ids();
     if scoring.strict && !filled.is_empty() {
         bail!(
