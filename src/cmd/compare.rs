@@ -299,6 +299,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<u8> {
         summary: &summary,
         highlight: highlight.as_ref(),
         combine: args.combine,
+        fallback: (args.combine == Combine::Owner).then_some(per.fallback),
         basis: args.predicate_basis,
         stage: args.stage,
         filter: &filter,

@@ -942,6 +942,49 @@ fn combine_owner_takes_each_institutions_own_map_as_spbe_score_does() {
             }
         }
     }
+    // The record says how: owner, and the fallback.
+    let grouped = json(&stdout_of(spbe().args([
+        "compare",
+        &long,
+        "-f",
+        "json",
+        "--combine",
+        "owner",
+        "--owners",
+        &map,
+        "--fallback",
+        "max",
+    ])));
+    assert_eq!(
+        (&grouped["combine"], &grouped["fallback"]),
+        (&"owner".into(), &"max".into())
+    );
+    // Rows not together (every institution kept open, its answers whole): the same result.
+    let mut rows = grouped_rows();
+    rows.sort_by_key(|&(i, r)| (r / 3, i, r));
+    let scattered = dir.write("scattered.csv", long_sheet(&rows));
+    let again = json(&stdout_of(spbe().args([
+        "compare",
+        &scattered,
+        "-f",
+        "json",
+        "--combine",
+        "owner",
+        "--owners",
+        &map,
+        "--fallback",
+        "max",
+    ])));
+    for (x, y) in grouped["institutions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(again["institutions"].as_array().unwrap())
+    {
+        for field in ["name", "index", "domains", "answers", "opds", "warnings"] {
+            assert_eq!(x[field], y[field], "{field}");
+        }
+    }
     // The owner decides: the maps make a difference against min.
     let index = |extra: &[&str]| {
         json(&stdout_of(
