@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::bail;
 use clap::Args;
 
-use crate::cmd::args::{OutputArgs, ReadArgs, SUCCESS, check_owner_flags};
+use crate::cmd::args::{OutputArgs, ReadArgs, SUCCESS, check_owner_flags, side_file_outside};
 use crate::core::compare::{self, Filter, Table};
 use crate::core::consolidate::Combine;
 use crate::core::external::{self, SourceValue};
@@ -131,7 +131,10 @@ fn per_institution(args: &CompareArgs, model: &Model) -> anyhow::Result<PerInsti
     check_owner_flags(args.combine, args.fallback, args.owners.is_some())?;
     let owners = match (&args.owners, args.combine) {
         (None, _) => None,
-        (Some(path), Combine::Owner) => Some(InstitutionMaps::load(model, path)?),
+        (Some(path), Combine::Owner) => {
+            side_file_outside(path, "the responsibility map", &args.inputs)?;
+            Some(InstitutionMaps::load(model, path)?)
+        }
         (Some(_), _) => bail!(
             "compare reads --owners only for --combine owner (each institution's owners decide its indicators); add --combine owner or drop --owners"
         ),
@@ -158,7 +161,10 @@ fn per_institution(args: &CompareArgs, model: &Model) -> anyhow::Result<PerInsti
     }
     let external_file = match &args.external_file {
         None => None,
-        Some(path) => Some(ExternalFile::load(model, path)?),
+        Some(path) => {
+            side_file_outside(path, "the file of external values", &args.inputs)?;
+            Some(ExternalFile::load(model, path)?)
+        }
     };
     Ok(PerInstitution {
         owners,

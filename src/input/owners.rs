@@ -277,7 +277,10 @@ fn yaml_rows(
                         file,
                         line,
                         None,
-                        format!("unknown key {shown:?}; an entry has the keys indicator, opd and optionally role"),
+                        format!(
+                            "unknown key {shown:?}; an entry has the keys {}indicator, opd and optionally role",
+                            if institutions { "instansi (or institution), " } else { "" }
+                        ),
                     ));
                 }
             }

@@ -914,10 +914,14 @@ fn combine_owner_takes_each_institutions_own_map_as_spbe_score_does() {
     let provinsi = folders(&dir);
     let long = dir.write("nasional.csv", long_sheet(&grouped_rows()));
     let mut map = String::from("instansi,indikator,opd,peran\n,47,Inspektorat,owner\n");
+    let mut yaml = String::from("- {indicator: 47, opd: Inspektorat}\n");
     for (seed, (name, _, answers)) in institutions().into_iter().enumerate() {
         let mut own = String::from("indicator,opd,role\n47,Inspektorat,owner\n");
         for (ind, opd) in owner_rows(seed, &answers) {
             map.push_str(&format!("{name},{ind},{opd},owner\n"));
+            yaml.push_str(&format!(
+                "- {{instansi: {name}, indicator: {ind}, opd: {opd}, role: owner}}\n"
+            ));
             own.push_str(&format!("{ind},{opd},owner\n"));
         }
         dir.write(format!("peta/{name}.csv"), own);
@@ -959,6 +963,21 @@ fn combine_owner_takes_each_institutions_own_map_as_spbe_score_does() {
         (&grouped["combine"], &grouped["fallback"]),
         (&"owner".into(), &"max".into())
     );
+    // The same map in YAML (the key instansi): the same result.
+    let yaml = dir.write("pemilik.yaml", yaml);
+    let from_yaml = json(&stdout_of(spbe().args([
+        "compare",
+        &long,
+        "-f",
+        "json",
+        "--combine",
+        "owner",
+        "--owners",
+        &yaml,
+        "--fallback",
+        "max",
+    ])));
+    assert_eq!(from_yaml["institutions"], grouped["institutions"]);
     // Rows not together (every institution kept open, its answers whole): the same result.
     let mut rows = grouped_rows();
     rows.sort_by_key(|&(i, r)| (r / 3, i, r));
@@ -1064,6 +1083,23 @@ fn combine_owner_needs_a_map_for_each_institution() {
         )),
         "{err}"
     );
+    // A map beside the institution folders would be read as a long sheet.
+    let inside = dir.write(
+        "provinsi/pemilik.csv",
+        "instansi,indicator,opd\n,1,Bappeda\n",
+    );
+    let (code, _, err) = run(spbe()
+        .args(["compare", "--combine", "owner", "--owners", &inside])
+        .arg(&provinsi));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!(
+            "the responsibility map {inside} is inside the sheet folder {}",
+            provinsi.display()
+        )),
+        "{err}"
+    );
+    std::fs::remove_file(&inside).unwrap();
     // A bad row of the map is located as in `spbe score`.
     let bad = dir.write("bad.csv", "instansi,indicator,opd\nKab. Satu,99,Bappeda\n");
     let (code, _, err) =
