@@ -656,6 +656,52 @@ mod tests {
         );
     }
 
+    fn maps(text: &str) -> Result<InstitutionMaps, OwnersError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pemilik.csv");
+        std::fs::write(&path, text).unwrap();
+        InstitutionMaps::load(&model(), &path).map_err(|mut e| {
+            // The temporary path is not part of what is checked.
+            for p in &mut e.problems {
+                p.file = "pemilik.csv".into();
+            }
+            e
+        })
+    }
+
+    #[test]
+    fn maps_of_many_institutions_share_the_rows_with_no_institution() {
+        let m = maps(
+            "instansi,indicator,opd\n,47,Inspektorat\nKab. A,36,BKPSDM\nkab.  a,34,BPKAD\nKota B,36,BKD\n",
+        )
+        .unwrap();
+        let a = m.of("KAB. A").unwrap();
+        let opds: Vec<&str> = a.rows.iter().map(|r| r.opd.as_str()).collect();
+        assert_eq!(opds, ["Inspektorat", "BKPSDM", "BPKAD"]);
+        assert_eq!(m.of("Kota B").unwrap().rows.len(), 2);
+        assert_eq!(m.of("Kab. C").unwrap().rows.len(), 1, "the shared row");
+        let names: Vec<(&str, u64)> = m.institutions().collect();
+        assert_eq!(names, [("Kab. A", 3), ("Kota B", 5)]);
+        // Without shared rows, an institution the map does not name has no map.
+        let m = maps("instansi,indicator,opd\nKab. A,36,BKPSDM\n").unwrap();
+        assert!(m.of("Kab. C").is_none());
+        // A map without the institution column is every institution's.
+        let m = maps("indicator,opd\n36,BKPSDM\n").unwrap();
+        assert_eq!(m.of("Kab. C").unwrap().rows.len(), 1);
+        // One OPD twice for an indicator, within an institution or with a shared row.
+        let e = maps(
+            "instansi,indicator,opd\n,47,Inspektorat\nKab. A,36,BKPSDM\nKab. A,36,bkpsdm\nKota B,47,Inspektorat\nKota B,36,BKPSDM\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.problems.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+            [
+                "pemilik.csv:4:3: column \"opd\": OPD \"bkpsdm\" is already listed for indicator 36 at line 3; keep one row per indicator and OPD",
+                "pemilik.csv:5: OPD \"Inspektorat\" is already listed for indicator 47 at line 2 (a row for every institution); keep one row per indicator and OPD",
+            ]
+        );
+    }
+
     #[test]
     fn yaml_entries_and_their_lines() {
         let m = model();
