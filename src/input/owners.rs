@@ -555,7 +555,8 @@ impl InstitutionMaps {
         Some(OwnerMap {
             rows,
             file: Some(self.file.clone()),
-            warnings: self.warnings.clone(),
+            // The file's warnings are said once for the comparison, not once per institution.
+            warnings: Vec::new(),
         })
     }
 

@@ -1282,3 +1282,29 @@ fn bad_external_values_are_located() {
         "{err}"
     );
 }
+
+#[test]
+fn a_map_read_as_windows_1252_is_said_once() {
+    let dir = Dir::new();
+    let long = dir.write("nasional.csv", long_sheet(&grouped_rows()));
+    let mut map = b"instansi,indicator,opd\n,1,Diskominfo\n,2,Dinas Pend\xeddikan\n".to_vec();
+    map.extend_from_slice(b",3,Bappeda\n");
+    let map = dir.write("pemilik.csv", map);
+    let (code, _, err) = run(spbe().args([
+        "compare",
+        &long,
+        "-f",
+        "json",
+        "--combine",
+        "owner",
+        "--owners",
+        &map,
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        err.matches("line 3 is not UTF-8, so the map was read as windows-1252")
+            .count(),
+        1,
+        "{err}"
+    );
+}
