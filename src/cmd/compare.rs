@@ -180,15 +180,16 @@ fn named_but_not_compared(per: &PerInstitution, table: &Table) -> anyhow::Result
     let all: Vec<usize> = (0..table.len()).collect();
     if let Some(file) = &per.external_file {
         for row in &file.rows {
-            if let Err(e) = compare::find(table, &all, &row.institution) {
-                if table.named(&row.institution).is_empty() {
-                    let (c, header) = &row.column;
-                    bail!(
-                        "{}:{}:{c}: column {header:?}: {e}; write the name as the inputs write it",
-                        file.file.path,
-                        row.line
-                    );
-                }
+            if table.named(&row.institution).is_empty() {
+                let e = compare::find(table, &all, &row.institution)
+                    .err()
+                    .unwrap_or_default();
+                let (c, header) = &row.column;
+                bail!(
+                    "{}:{}:{c}: column {header:?}: {e}; write the name as the inputs write it",
+                    file.file.path,
+                    row.line
+                );
             }
         }
     }
@@ -246,7 +247,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<u8> {
         stage: args.stage,
         strict: args.strict,
     };
-    let loaded = institutions::load(
+    let mut loaded = institutions::load(
         &model,
         &args.inputs,
         scoring,
@@ -255,7 +256,6 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<u8> {
         args.sha256,
     )?;
     named_but_not_compared(&per, &loaded.table)?;
-    let mut loaded = loaded;
     if let Some(maps) = &per.owners {
         loaded.files.push(maps.file.clone());
         loaded.warnings.extend(maps.warnings.iter().cloned());
