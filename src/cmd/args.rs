@@ -405,44 +405,11 @@ impl InputArgs {
     /// Checks `--combine owner`, `--owners` and `--fallback` together and reads the map.
     /// Returns the map (if any) and the fallback policy.
     pub fn load_owners(&self, model: &Model) -> anyhow::Result<(Option<OwnerMap>, Combine)> {
-        match (self.combine, self.fallback) {
-            (_, Some(Combine::Owner)) => anyhow::bail!(
-                "--fallback owner makes no sense: the fallback decides where the owner did not answer; use min, max, median or mean"
-            ),
-            (Combine::Owner, _) if self.owners.is_none() => anyhow::bail!(
-                "--combine owner needs a responsibility map: add --owners FILE (rows indicator,opd,role)"
-            ),
-            (c, Some(_)) if c != Combine::Owner => anyhow::bail!(
-                "--fallback only applies with --combine owner; drop it or add --combine owner"
-            ),
-            _ => {}
-        }
+        check_owner_flags(self.combine, self.fallback, self.owners.is_some())?;
         let Some(path) = &self.owners else {
             return Ok((None, Combine::Min));
         };
-        // A map inside a sheet folder would be read as an answer sheet too.
-        if let (Some(dir), Ok(_)) = (path.parent(), std::fs::metadata(path)) {
-            let dir = std::fs::canonicalize(if dir.as_os_str().is_empty() {
-                std::path::Path::new(".")
-            } else {
-                dir
-            });
-            let is_csv = path
-                .extension()
-                .is_some_and(|x| x.eq_ignore_ascii_case("csv"));
-            for input in &self.inputs {
-                if is_csv
-                    && input.is_dir()
-                    && std::fs::canonicalize(input).ok() == dir.as_ref().ok().cloned()
-                {
-                    anyhow::bail!(
-                        "the responsibility map {} is inside the sheet folder {}, which reads every *.csv in it as an answer sheet; move the map out of the folder",
-                        path.display(),
-                        input.display()
-                    );
-                }
-            }
-        }
+        side_file_outside(path, "the responsibility map", &self.inputs)?;
         let map = OwnerMap::load(model, path)?;
         Ok((Some(map), self.fallback.unwrap_or(Combine::Min)))
     }
@@ -477,6 +444,59 @@ impl InputArgs {
             stage: self.stage,
             strict: self.strict,
         })
+    }
+}
+
+/// A side file (a responsibility map) inside a sheet folder given as an input would be read as
+/// an answer sheet too: an error saying to move it.
+pub fn side_file_outside(
+    path: &std::path::Path,
+    what: &str,
+    inputs: &[PathBuf],
+) -> anyhow::Result<()> {
+    let (Some(dir), Ok(_)) = (path.parent(), std::fs::metadata(path)) else {
+        return Ok(());
+    };
+    let dir = std::fs::canonicalize(if dir.as_os_str().is_empty() {
+        std::path::Path::new(".")
+    } else {
+        dir
+    });
+    let is_csv = path
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("csv"));
+    for input in inputs {
+        if is_csv
+            && input.is_dir()
+            && std::fs::canonicalize(input).ok() == dir.as_ref().ok().cloned()
+        {
+            anyhow::bail!(
+                "{what} {} is inside the sheet folder {}, which reads every *.csv in it as an answer sheet; move it out of the folder",
+                path.display(),
+                input.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Checks `--combine owner`, `--owners` (given or not) and `--fallback` together.
+pub fn check_owner_flags(
+    combine: Combine,
+    fallback: Option<Combine>,
+    owners: bool,
+) -> anyhow::Result<()> {
+    match (combine, fallback) {
+        (_, Some(Combine::Owner)) => anyhow::bail!(
+            "--fallback owner makes no sense: the fallback decides where the owner did not answer; use min, max, median or mean"
+        ),
+        (Combine::Owner, _) if !owners => anyhow::bail!(
+            "--combine owner needs a responsibility map: add --owners FILE (rows indicator,opd,role)"
+        ),
+        (c, Some(_)) if c != Combine::Owner => anyhow::bail!(
+            "--fallback only applies with --combine owner; drop it or add --combine owner"
+        ),
+        _ => Ok(()),
     }
 }
 

@@ -5,9 +5,11 @@
 //! Rows are read with the answer sheets' machinery ([`crate::input::text_sheet`]: any encoding
 //! Excel writes, a reading thread for large files; workbooks) and checked as `spbe score` checks
 //! them, with the same messages. An institution's answers are kept as a tally ([`Open`]: per OPD,
-//! indicator and stage one bit; per indicator, stage and level a count), never as a list, and
+//! indicator and stage one bit; per indicator, stage and level a count), not as a list, and
 //! the institution is scored by the one pipeline ([`evaluate`]) as soon as the rows move on to
-//! the next one: memory holds one row per institution, whatever the number of answers.
+//! the next one: memory holds one row per institution, whatever the number of answers. Under
+//! `--combine owner` the owner decides, so the answers of an open institution are kept whole
+//! ([`Open::kept`]), scored with its own responsibility map ([`PerInstitution`]).
 //!
 //! When an institution's rows are not together (it comes back after another one), reading stops
 //! and says so ([`LongSheets::scattered`]); the caller reads the sheets again with
@@ -24,20 +26,24 @@ use crate::core::compare::{self, At, Entry, Origin, Table};
 use crate::core::consolidate::Combine;
 use crate::core::evaluate::{Notice, Policy, evaluate};
 use crate::core::exact::{Decimal, Exact};
+use crate::core::external::SourceValue;
 use crate::core::model::Model;
+use crate::core::owners::OwnerMap;
 use crate::core::score::PredicateBasis;
 use crate::core::scorecard::Scorecard;
 use crate::core::stage::Stage;
 use crate::input::columns::{
-    self, ColumnRole, Field, HEADER_SEARCH_ROWS, HeaderProblem, Names, header_key,
+    self, ColumnRole, Field, HEADER_SEARCH_ROWS, HeaderProblem, Names, StageColumn, header_key,
 };
+use crate::input::external::ExternalFile;
 use crate::input::feed;
 use crate::input::intern::{Interner, same};
+use crate::input::owners::InstitutionMaps;
 use crate::input::sheets::{
     IndicatorLookup, MAX_CELL_BYTES, MAX_COLUMNS, MAX_PROBLEMS, ReadOptions, SheetErrors,
     SheetProblem, Source, parse_level, trim,
 };
-use crate::input::text_sheet::{self, ListedRows, Opened, RowSource};
+use crate::input::text_sheet::{self, Cells, ListedRows, Opened, RowSource};
 use crate::input::workbook;
 
 /// A long sheet holds a whole country's answers: it may be larger than one institution's sheet
@@ -241,6 +247,68 @@ impl Scoring {
     }
 }
 
+/// What each institution is scored with besides the flags [`Scoring`] holds: under `--combine
+/// owner` its responsibility map, and the values of other agencies' indices (Pemdi 2026).
+#[derive(Debug, Default)]
+pub struct PerInstitution {
+    /// `--owners`, read for `--combine owner`: a map per institution.
+    pub owners: Option<InstitutionMaps>,
+    /// `--fallback`: the policy where no owner answered.
+    pub fallback: Combine,
+    /// `--external KEY=VALUE`: every institution's.
+    pub external: Vec<SourceValue>,
+    /// `--external-file`: per institution, winning over [`Self::external`] for that institution.
+    pub external_file: Option<ExternalFile>,
+}
+
+impl PerInstitution {
+    /// The responsibility map of institution `name` under `--combine owner` (none otherwise);
+    /// an error naming it when no row of the map applies to it.
+    pub fn owners_of(&self, name: &str) -> Result<Option<OwnerMap>, String> {
+        let Some(maps) = &self.owners else {
+            return Ok(None);
+        };
+        maps.of(name).map(Some).ok_or_else(|| {
+            format!(
+                "--combine owner needs a responsibility map for each institution, and {} has no rows for {name:?}: add rows with instansi {name:?} (rows with no instansi apply to every institution)",
+                maps.file.path
+            )
+        })
+    }
+
+    /// The values of other agencies' indices for institution `name`: its own from
+    /// `--external-file`, then the `--external` ones for the other indicators.
+    pub fn external_of(&self, name: &str) -> Vec<SourceValue> {
+        let mut values: Vec<SourceValue> = self
+            .external_file
+            .iter()
+            .flat_map(|f| f.of(name))
+            .cloned()
+            .collect();
+        for v in &self.external {
+            if !values.iter().any(|w| w.indicator == v.indicator) {
+                values.push(v.clone());
+            }
+        }
+        values
+    }
+
+    /// The policy of institution `name`: `scoring`'s flags with its map and external values.
+    fn policy<'a>(
+        &self,
+        scoring: &Scoring,
+        owners: Option<&'a OwnerMap>,
+        external: &'a [SourceValue],
+    ) -> Policy<'a> {
+        Policy {
+            owners,
+            fallback: self.fallback,
+            external,
+            ..scoring.policy()
+        }
+    }
+}
+
 /// Stage slots of a tally: one per stage, then the answers with no stage.
 const SLOTS: usize = Stage::ALL.len() + 1;
 
@@ -266,6 +334,9 @@ struct Open {
     /// Per stage slot, per indicator and value (in the model's units), how many answers.
     counts: [Option<Box<[u32]>>; SLOTS],
     answers: u64,
+    /// Under `--combine owner`: every answer, with its OPD (the tally forgets which OPD gave
+    /// which level); empty otherwise.
+    kept: Vec<Answer>,
     warnings: Vec<String>,
 }
 
@@ -283,6 +354,7 @@ impl Open {
 pub struct LongSheets<'m> {
     model: &'m Model,
     scoring: Scoring,
+    per: &'m PerInstitution,
     grouping: Grouping,
     lookup: IndicatorLookup,
     /// The indicator a number written without leading zeros means (+1; 0: none), as
@@ -322,6 +394,33 @@ pub struct LongSheets<'m> {
     /// Reused for each institution's evaluation.
     scratch: AnswerSet,
     lower: String,
+    /// Whether answers are kept whole ([`Open::kept`]), for `--combine owner`.
+    keep_answers: bool,
+    /// The `--stage-column` flags, and per stage whether a sheet had its column.
+    stage_flags: Vec<StageColumn>,
+    stages_seen: [bool; Stage::ALL.len()],
+}
+
+/// Where a row is, and what [`LongSheets::careful_row`] reads besides the known cells.
+struct RowPlace<'a> {
+    file: &'a str,
+    sheet: &'a Option<String>,
+    /// The header row's cells.
+    names: &'a [String],
+    /// The stage columns: each row's level at that stage.
+    staged: &'a [(Stage, usize)],
+    default_opd: &'a str,
+    /// The indicator, level and stage columns.
+    indicator: usize,
+    level: Option<usize>,
+    stage: Option<usize>,
+}
+
+impl RowPlace<'_> {
+    fn at(&self, line: u64, column: Option<usize>, message: String) -> SheetProblem {
+        let column = column.map(|i| (i + 1, self.names[i].clone()));
+        located(self.file, self.sheet, line, column, message)
+    }
 }
 
 /// The institution columns of one sheet: position (1-based) and header, for messages.
@@ -351,13 +450,20 @@ fn located(
 }
 
 impl<'m> LongSheets<'m> {
-    pub fn new(model: &'m Model, scoring: Scoring, grouping: Grouping, table: Table) -> Self {
+    pub fn new(
+        model: &'m Model,
+        scoring: Scoring,
+        per: &'m PerInstitution,
+        grouping: Grouping,
+        table: Table,
+    ) -> Self {
         // Values in the model's units (levels, or hundredths of a level for decimal values).
         let levels =
             (model.level_units(model.max_level) - model.level_units(model.min_level)) as usize + 1;
         LongSheets {
             model,
             scoring,
+            per,
             grouping,
             lookup: IndicatorLookup::of(model),
             by_number: {
@@ -388,6 +494,9 @@ impl<'m> LongSheets<'m> {
             hash: true,
             scratch: AnswerSet::default(),
             lower: String::new(),
+            keep_answers: scoring.combine == Combine::Owner && per.owners.is_some(),
+            stage_flags: Vec::new(),
+            stages_seen: [false; Stage::ALL.len()],
         }
     }
 
@@ -411,6 +520,7 @@ impl<'m> LongSheets<'m> {
         }
         let file = source.display();
         self.paths.push(file.clone());
+        self.stage_flags.clone_from(&options.stage_columns);
         let reader: Box<dyn Read + Send> = match source {
             Source::Stdin => Box::new(std::io::stdin()),
             Source::File(p) => match std::fs::File::open(p) {
@@ -511,7 +621,8 @@ impl<'m> LongSheets<'m> {
         let field = |f: Field| fields[f as usize];
         let (ic, lc) = (
             field(Field::Indicator).unwrap(),
-            field(Field::Level).unwrap(),
+            // None with stage columns: their rows take `careful_row`, which reads no level here.
+            field(Field::Level).unwrap_or_default(),
         );
         let extra_columns = ExtraColumns(Extra::ALL.map(|x| extras[x as usize].and_then(named)));
         // The cells read per row, in this order.
@@ -536,6 +647,23 @@ impl<'m> LongSheets<'m> {
         let file_no = self.paths.len() as u32 - 1;
         let tally_len = self.model.indicators.len() * self.levels;
         let lowest = self.model.level_units(self.model.min_level);
+        // A level per stage in columns (`--stage-column`), or answers kept whole (`--combine
+        // owner`): such rows take [`Self::careful_row`], past one test per row.
+        let staged = header.stage_columns.clone();
+        for &(stage, _) in &staged {
+            self.stages_seen[stage as usize] = true;
+        }
+        let careful = !staged.is_empty() || self.keep_answers;
+        let place = RowPlace {
+            file,
+            sheet,
+            names: &header_names,
+            staged: &staged,
+            default_opd,
+            indicator: ic,
+            level: field(Field::Level),
+            stage: field(Field::Stage),
+        };
 
         while let Some(row) = rows.next_row() {
             if self.scattered.is_some() {
@@ -601,7 +729,13 @@ impl<'m> LongSheets<'m> {
             }
             let current = self.current.expect("switched");
             // A template row left blank: not an answer.
-            if cells[LEVEL].is_empty() && cells[EVIDENCE].is_empty() && cells[NOTE].is_empty() {
+            if cells[LEVEL].is_empty()
+                && cells[EVIDENCE].is_empty()
+                && cells[NOTE].is_empty()
+                && staged
+                    .iter()
+                    .all(|&(_, i)| record.get(i).is_none_or(|c| trim(c).is_empty()))
+            {
                 continue;
             }
             let key = cells[INDICATOR];
@@ -627,6 +761,11 @@ impl<'m> LongSheets<'m> {
                     None
                 }
             };
+            if careful {
+                let given = [cells[OPD], cells[LEVEL], cells[STAGE]];
+                self.careful_row(&place, line, &record, given, current, indicator);
+                continue;
+            }
             let level =
                 indicator.and_then(
                     |i| match parse_level(self.model, i as usize, cells[LEVEL]) {
@@ -683,6 +822,137 @@ impl<'m> LongSheets<'m> {
             counts[indicator as usize * self.levels + (level - lowest) as usize] += 1;
             open.answers += 1;
         }
+    }
+
+    /// A row read with care: its levels from the stage columns (one answer per stage filled
+    /// in), or its one level; each answer tallied and, for `--combine owner`, kept whole.
+    /// `given` is the row's OPD, level and stage cells; checked as `spbe score` checks them.
+    #[inline(never)]
+    fn careful_row(
+        &mut self,
+        place: &RowPlace<'_>,
+        line: u64,
+        record: &Cells<'_>,
+        given: [&str; 3],
+        current: usize,
+        indicator: Option<u16>,
+    ) {
+        let [opd_cell, level_cell, stage_cell] = given;
+        if place.staged.is_empty() {
+            let level =
+                indicator.and_then(|i| match parse_level(self.model, i as usize, level_cell) {
+                    Ok(l) => Some(l),
+                    Err(msg) => {
+                        self.problem(place.at(line, place.level, msg));
+                        None
+                    }
+                });
+            let stage = match stage_cell {
+                "" => None,
+                text => match text.parse::<Stage>() {
+                    Ok(s) => Some(s),
+                    Err(msg) => {
+                        self.problem(place.at(line, place.stage, msg));
+                        return;
+                    }
+                },
+            };
+            let opd = self.opd_of(current, opd_cell, place.default_opd);
+            if let (Some(indicator), Some(level)) = (indicator, level) {
+                self.tally(place, line, current, opd, indicator, stage, level);
+            }
+            return;
+        }
+        let opd = self.opd_of(current, opd_cell, place.default_opd);
+        let Some(indicator) = indicator else { return };
+        let cell = |i: usize| record.get(i).map_or("", trim);
+        if place.staged.iter().all(|&(_, i)| cell(i).is_empty()) {
+            let shown: Vec<String> = place
+                .staged
+                .iter()
+                .map(|&(_, i)| format!("{:?}", place.names[i]))
+                .collect();
+            self.problem(place.at(
+                line,
+                Some(place.staged[0].1),
+                format!(
+                    "every stage's level is empty ({}) but the row has evidence or a note; write the level under its stage",
+                    shown.join(", ")
+                ),
+            ));
+            return;
+        }
+        for &(stage, i) in place.staged {
+            let text = cell(i);
+            if text.is_empty() {
+                continue;
+            }
+            match parse_level(self.model, indicator as usize, text) {
+                Ok(level) => self.tally(place, line, current, opd, indicator, Some(stage), level),
+                Err(msg) => self.problem(place.at(line, Some(i), msg)),
+            }
+        }
+    }
+
+    /// The OPD a row's cell names (the sheet's default when empty), the last row's at once.
+    fn opd_of(&mut self, current: usize, cell: &str, default_opd: &str) -> u32 {
+        let name = match cell {
+            "" => default_opd,
+            name => name,
+        };
+        match &self.last_opd {
+            Some((last, opd)) if same(last.as_bytes(), name.as_bytes()) => *opd,
+            _ => self.opd(current, name),
+        }
+    }
+
+    /// One answer of a careful row into its institution's tally (and kept, for `--combine
+    /// owner`), unless its OPD already answered the indicator at that stage.
+    #[allow(clippy::too_many_arguments)]
+    fn tally(
+        &mut self,
+        place: &RowPlace<'_>,
+        line: u64,
+        current: usize,
+        opd: u32,
+        indicator: u16,
+        stage: Option<Stage>,
+        level: u16,
+    ) {
+        let open = &mut self.open[current];
+        let bit = indicator as usize * SLOTS + slot(stage);
+        let word = &mut open.answered[opd as usize * self.words + bit / 64];
+        if *word & (1 << (bit % 64)) != 0 {
+            let opd_shown = &self.spellings[open.opds[opd as usize].0 as usize];
+            let msg = format!(
+                "OPD {opd_shown:?} of {:?} already answered indicator {}{} (the institution's rows start at line {}); keep one answer per OPD and indicator{}",
+                open.name,
+                self.model.indicators[indicator as usize].id,
+                stage.map(|s| format!(" at stage {s}")).unwrap_or_default(),
+                open.line(),
+                if stage.is_some() { " and stage" } else { "" }
+            );
+            self.problem(place.at(line, Some(place.indicator), msg));
+            return;
+        }
+        *word |= 1 << (bit % 64);
+        open.answers += 1;
+        if self.keep_answers {
+            open.kept.push(Answer {
+                opd,
+                indicator: indicator as u8,
+                value: level,
+                stage,
+                file: 0,
+                line: line as u32,
+                remarks: None,
+            });
+            return;
+        }
+        let lowest = self.model.level_units(self.model.min_level);
+        let tally_len = self.model.indicators.len() * self.levels;
+        let counts = open.counts[slot(stage)].get_or_insert_with(|| vec![0; tally_len].into());
+        counts[indicator as usize * self.levels + (level - lowest) as usize] += 1;
     }
 
     /// The institution of a row whose identifying cells differ from the last row's: the same
@@ -804,6 +1074,7 @@ impl<'m> LongSheets<'m> {
                     answered: Vec::new(),
                     counts: Default::default(),
                     answers: 0,
+                    kept: Vec::new(),
                     warnings: Vec::new(),
                 });
                 if self.grouping == Grouping::Scattered {
@@ -896,6 +1167,15 @@ impl<'m> LongSheets<'m> {
             // The result would be thrown away: the sheets have errors.
             return;
         }
+        let owners = match self.per.owners_of(&open.name) {
+            Ok(map) => map,
+            Err(msg) => {
+                self.problem(at(msg));
+                return;
+            }
+        };
+        let external = self.per.external_of(&open.name);
+        let policy = self.per.policy(&self.scoring, owners.as_ref(), &external);
         let set = &mut self.scratch;
         set.opds.clear();
         set.opds.extend(
@@ -906,6 +1186,10 @@ impl<'m> LongSheets<'m> {
         set.answers.clear();
         set.warnings.clone_from(&open.warnings);
         let (levels, lowest) = (self.levels, self.model.level_units(self.model.min_level));
+        if self.keep_answers {
+            // `--combine owner` reads which OPD gave which level (and no tally is kept).
+            set.answers.extend_from_slice(&open.kept);
+        }
         for (s, counts) in open.counts.iter().enumerate() {
             let Some(counts) = counts else { continue };
             let stage = Stage::ALL.get(s).copied();
@@ -926,7 +1210,7 @@ impl<'m> LongSheets<'m> {
                 }
             }
         }
-        let ev = match evaluate(self.model, set, self.scoring.policy()) {
+        let ev = match evaluate(self.model, set, policy) {
             Ok(ev) => ev,
             Err(e) => {
                 self.problem(at(format!("{:?}: {e:#}", open.name)));
@@ -967,6 +1251,18 @@ impl<'m> LongSheets<'m> {
     pub fn finish_all(mut self) -> Result<(Table, Vec<String>, Vec<InputFile>), SheetErrors> {
         for open in std::mem::take(&mut self.open) {
             self.finish(open);
+        }
+        // As `spbe score`: a `--stage-column` whose header no long sheet had is an error.
+        for flag in std::mem::take(&mut self.stage_flags) {
+            if !self.stages_seen[flag.stage as usize] {
+                self.problem(located(
+                    &flag.to_string(),
+                    &None,
+                    0,
+                    None,
+                    "no sheet has this column; check the name against the sheets' header rows (names are matched ignoring case and the spaces, _, - and . between words)".into(),
+                ));
+            }
         }
         if self.problems.is_empty() {
             Ok((self.table, self.warnings, self.files))
@@ -1049,13 +1345,6 @@ fn find_header(
             }
             if !problems.is_empty() {
                 return Err(problems);
-            }
-            if !analysis.header.stage_columns.is_empty() {
-                return Err(vec![(
-                    line,
-                    None,
-                    "compare does not read a level per stage in columns (--stage-column); give one row per stage with a stage column".into(),
-                )]);
             }
             let fields = Field::ALL.map(|f| analysis.header.get(f));
             return Ok((analysis.header, fields, extras));
@@ -1285,6 +1574,7 @@ pub fn load(
     model: &Model,
     inputs: &[PathBuf],
     scoring: Scoring,
+    per: &PerInstitution,
     options: &ReadOptions,
     hash: bool,
 ) -> anyhow::Result<Compared> {
@@ -1306,7 +1596,13 @@ pub fn load(
     };
     let mut reread = false;
     let (mut table, warnings, mut files) = loop {
-        let mut reader = LongSheets::new(model, scoring, grouping, Table::new(kind, parts.clone()));
+        let mut reader = LongSheets::new(
+            model,
+            scoring,
+            per,
+            grouping,
+            Table::new(kind, parts.clone()),
+        );
         reader.hash = hash;
         for &(i, source) in &long {
             reader.read(source, i, options);
@@ -1326,12 +1622,12 @@ pub fn load(
         match input {
             Input::Long(_) => {}
             Input::Institution(dir) => {
-                let (scored, read) = score_folder(model, dir, scoring, options)?;
-                files.extend(read);
                 let name = dir
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| dir.display().to_string());
+                let (scored, read) = score_folder(model, dir, &name, scoring, per, options)?;
+                files.extend(read);
                 add(
                     &mut table,
                     &sources,
@@ -1447,11 +1743,18 @@ impl Scored {
 fn score_folder(
     model: &Model,
     dir: &std::path::Path,
+    name: &str,
     scoring: Scoring,
+    per: &PerInstitution,
     options: &ReadOptions,
 ) -> anyhow::Result<(Scored, Vec<InputFile>)> {
+    let owners = per
+        .owners_of(name)
+        .map_err(|msg| anyhow::anyhow!("{}: {msg}", dir.display()))?;
+    let external = per.external_of(name);
     let set = crate::input::sheets::load_with(model, &[dir.to_path_buf()], options)?;
-    let ev = evaluate(model, &set, scoring.policy()).with_context(|| dir.display().to_string())?;
+    let policy = per.policy(&scoring, owners.as_ref(), &external);
+    let ev = evaluate(model, &set, policy).with_context(|| dir.display().to_string())?;
     let filled = ev.filled_ids();
     if scoring.strict && !filled.is_empty() {
         bail!(

@@ -7,6 +7,7 @@ pub mod columns;
 pub mod crosswalk;
 pub mod decode;
 pub mod effort;
+pub mod external;
 pub mod feed;
 pub mod institutions;
 pub mod intern;

@@ -21,6 +21,8 @@ enum MapColumn {
     Indicator,
     Opd,
     Role,
+    /// Only in the maps of many institutions (`spbe compare --owners`).
+    Institution,
 }
 
 /// The column a header name means, in any case, with spaces, `_` or `-` between words.
@@ -29,6 +31,7 @@ fn column_of(name: &str) -> Option<MapColumn> {
         "indicator" | "indikator" => Some(MapColumn::Indicator),
         "opd" | "perangkat_daerah" | "unit" => Some(MapColumn::Opd),
         "role" | "peran" => Some(MapColumn::Role),
+        "instansi" | "institution" | "nama_instansi" => Some(MapColumn::Institution),
         _ => None,
     }
 }
@@ -36,18 +39,7 @@ fn column_of(name: &str) -> Option<MapColumn> {
 impl OwnerMap {
     /// Reads a map file: YAML when the name ends in `.yaml`/`.yml`, CSV otherwise.
     pub fn load(model: &Model, path: &Path) -> Result<OwnerMap, OwnersError> {
-        let name = path.display().to_string();
-        let bytes = crate::input::model::read_capped(path, 16 << 20).map_err(|e| {
-            let message = if e.kind() == std::io::ErrorKind::NotFound {
-                "no such file; check the path given to --owners".to_string()
-            } else {
-                format!("cannot read: {e}")
-            };
-            OwnersError::single(&name, 0, message)
-        })?;
-        let yaml = path
-            .extension()
-            .is_some_and(|x| x.eq_ignore_ascii_case("yaml") || x.eq_ignore_ascii_case("yml"));
+        let (name, bytes, yaml) = read_map(path)?;
         let mut map = if yaml {
             OwnerMap::from_yaml(model, &name, &bytes)?
         } else {
@@ -65,6 +57,45 @@ impl OwnerMap {
     /// `perangkat_daerah`, `unit`) and optionally `role` (or `peran`). `;` or tab works as the
     /// delimiter.
     pub fn from_csv(model: &Model, file: &str, raw_bytes: &[u8]) -> Result<OwnerMap, OwnersError> {
+        let (raw, problems, warning) = csv_rows(file, raw_bytes, false)?;
+        let mut map = check(model, file, raw, problems)?;
+        map.warnings.extend(warning);
+        Ok(map)
+    }
+
+    /// Reads a YAML map: a list of entries `{indicator: 36, opd: BKPSDM, role: owner}`.
+    pub fn from_yaml(model: &Model, file: &str, bytes: &[u8]) -> Result<OwnerMap, OwnersError> {
+        let (raw, problems) = yaml_rows(file, bytes, false)?;
+        check(model, file, raw, problems)
+    }
+}
+
+/// A map file's name, bytes and whether it is YAML (by its name).
+fn read_map(path: &Path) -> Result<(String, Vec<u8>, bool), OwnersError> {
+    let name = path.display().to_string();
+    let bytes = crate::input::model::read_capped(path, 16 << 20).map_err(|e| {
+        let message = if e.kind() == std::io::ErrorKind::NotFound {
+            "no such file; check the path given to --owners".to_string()
+        } else {
+            format!("cannot read: {e}")
+        };
+        OwnersError::single(&name, 0, message)
+    })?;
+    let yaml = path
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("yaml") || x.eq_ignore_ascii_case("yml"));
+    Ok((name, bytes, yaml))
+}
+
+/// The rows of a CSV map, unchecked, with the problems met reading them and the warning about
+/// a guessed encoding; the institution column is read when `institutions`.
+#[allow(clippy::type_complexity)]
+fn csv_rows(
+    file: &str,
+    raw_bytes: &[u8],
+    institutions: bool,
+) -> Result<(Vec<RawRow>, Vec<SheetProblem>, Option<String>), OwnersError> {
+    {
         // Encodings as for answer sheets: a BOM decides (UTF-8, Excel's UTF-16 "Unicode Text"),
         // else UTF-8, else windows-1252 with a warning.
         let decoded = crate::input::decode::decode(raw_bytes, crate::input::decode::Encoding::Auto)
@@ -104,6 +135,7 @@ impl OwnerMap {
         let ic = find(MapColumn::Indicator);
         let oc = find(MapColumn::Opd);
         let rc = find(MapColumn::Role);
+        let nc = find(MapColumn::Institution).filter(|_| institutions);
         let mut missing = Vec::new();
         if ic.is_none() {
             missing.push("indicator (or indikator)");
@@ -146,21 +178,28 @@ impl OwnerMap {
                 indicator: cell(ic),
                 opd: cell(oc),
                 role: rc.map(cell),
+                institution: nc.map(cell),
             });
         }
-        let mut map = check(model, file, raw, problems)?;
-        if decoded.warning.is_some() {
+        let warning = decoded.warning.is_some().then(|| {
             let valid = std::str::from_utf8(raw_bytes).map_or_else(|e| e.valid_up_to(), |_| 0);
             let line = crate::input::decode::line_of(raw_bytes, valid);
-            map.warnings.push(format!(
+            format!(
                 "responsibility map {file}: line {line} is not UTF-8, so the map was read as windows-1252 (Excel's \"CSV (Comma delimited)\"); if OPD names look wrong, save it in Excel as \"CSV UTF-8 (Comma delimited)\""
-            ));
-        }
-        Ok(map)
+            )
+        });
+        Ok((raw, problems, warning))
     }
+}
 
-    /// Reads a YAML map: a list of entries `{indicator: 36, opd: BKPSDM, role: owner}`.
-    pub fn from_yaml(model: &Model, file: &str, bytes: &[u8]) -> Result<OwnerMap, OwnersError> {
+/// The entries of a YAML map, unchecked, with the problems met reading them; the key
+/// `instansi` (or `institution`) is read when `institutions`.
+fn yaml_rows(
+    file: &str,
+    bytes: &[u8],
+    institutions: bool,
+) -> Result<(Vec<RawRow>, Vec<SheetProblem>), OwnersError> {
+    {
         let text = std::str::from_utf8(bytes)
             .map_err(|_| OwnersError::single(file, 0, "the file is not UTF-8 text".into()))?;
         let shape = "a responsibility map in YAML is a list of entries such as `- {indicator: 36, opd: BKPSDM, role: owner}`";
@@ -223,9 +262,12 @@ impl OwnerMap {
                     column: Some((0, key.to_string())),
                 })
             };
+            let institution_key = ["instansi", "institution"]
+                .into_iter()
+                .find(|k| institutions && m.contains_key(*k));
             for key in m.keys() {
                 let k = key.as_str().unwrap_or("");
-                if !["indicator", "opd", "role"].contains(&k) {
+                if !["indicator", "opd", "role"].contains(&k) && Some(k) != institution_key {
                     let shown = match key {
                         serde_yaml::Value::String(s) => s.clone(),
                         serde_yaml::Value::Number(n) => n.to_string(),
@@ -235,7 +277,10 @@ impl OwnerMap {
                         file,
                         line,
                         None,
-                        format!("unknown key {shown:?}; an entry has the keys indicator, opd and optionally role"),
+                        format!(
+                            "unknown key {shown:?}; an entry has the keys {}indicator, opd and optionally role",
+                            if institutions { "instansi (or institution), " } else { "" }
+                        ),
                     ));
                 }
             }
@@ -248,9 +293,10 @@ impl OwnerMap {
                 indicator: field("indicator").unwrap_or_else(|| empty("indicator")),
                 opd: field("opd").unwrap_or_else(|| empty("opd")),
                 role: field("role"),
+                institution: institution_key.and_then(field),
             });
         }
-        check(model, file, raw, problems)
+        Ok((raw, problems))
     }
 }
 
@@ -265,6 +311,8 @@ struct RawRow {
     indicator: RawCell,
     opd: RawCell,
     role: Option<RawCell>,
+    /// Maps of many institutions: the institution the row is for (empty: every one).
+    institution: Option<RawCell>,
 }
 
 fn located(
@@ -403,6 +451,123 @@ fn check(
     }
 }
 
+/// The responsibility maps of many institutions, in one file (`spbe compare --owners`): the
+/// columns of a map and an institution column (`instansi`, `institution` or `nama_instansi`;
+/// in YAML the key `instansi` or `institution`). A row with no institution (no such column, or
+/// the cell empty) is every institution's: OPD names differ between pemda, so a map is usually
+/// per institution.
+#[derive(Debug, Clone)]
+pub struct InstitutionMaps {
+    /// The rows of every institution.
+    common: Vec<Responsibility>,
+    /// Per institution: the key of its name ([`crate::core::compare::key`]), its name as
+    /// first written, and its own rows.
+    own: Vec<(String, String, Vec<Responsibility>)>,
+    /// The file, for messages and the receipt.
+    pub file: InputFile,
+    /// What the reader had to guess (the encoding).
+    pub warnings: Vec<String>,
+}
+
+impl InstitutionMaps {
+    pub fn load(model: &Model, path: &Path) -> Result<InstitutionMaps, OwnersError> {
+        let (name, bytes, yaml) = read_map(path)?;
+        let (raw, mut problems, warning) = if yaml {
+            let (raw, problems) = yaml_rows(&name, &bytes, true)?;
+            (raw, problems, None)
+        } else {
+            csv_rows(&name, &bytes, true)?
+        };
+        // Grouped by institution, each group checked as one map.
+        let mut groups: Vec<(String, String, Vec<RawRow>)> = vec![Default::default()];
+        for row in raw {
+            let text = row.institution.as_ref().map_or("", |c| c.text.as_str());
+            let key = crate::core::compare::key(text);
+            match groups.iter().position(|(k, _, _)| *k == key) {
+                Some(g) => groups[g].2.push(row),
+                None => groups.push((key, text.to_string(), vec![row])),
+            }
+        }
+        if groups.iter().all(|(_, _, rows)| rows.is_empty()) {
+            // The map's own message for a map with no rows.
+            check(model, &name, Vec::new(), std::mem::take(&mut problems))?;
+        }
+        let mut common: Vec<Responsibility> = Vec::new();
+        let mut own: Vec<(String, String, Vec<Responsibility>)> = Vec::new();
+        for (g, (key, text, rows)) in groups.into_iter().enumerate() {
+            if rows.is_empty() {
+                continue;
+            }
+            match check(model, &name, rows, Vec::new()) {
+                Ok(map) if g == 0 => common = map.rows,
+                Ok(map) => {
+                    for r in &map.rows {
+                        let twice = common.iter().find(|c| {
+                            c.indicator == r.indicator && opd_key(&c.opd) == opd_key(&r.opd)
+                        });
+                        if let Some(c) = twice {
+                            problems.push(located(
+                                &name,
+                                r.line,
+                                None,
+                                format!(
+                                    "OPD {:?} is already listed for indicator {} at line {} (a row for every institution); keep one row per indicator and OPD",
+                                    r.opd, model.indicators[r.indicator].id, c.line
+                                ),
+                            ));
+                        }
+                    }
+                    own.push((key, text, map.rows));
+                }
+                Err(e) => problems.extend(e.problems),
+            }
+        }
+        if !problems.is_empty() {
+            problems.sort_by_key(|p| p.line);
+            return Err(OwnersError {
+                file: name,
+                problems,
+            });
+        }
+        let rows = common.len() + own.iter().map(|(_, _, r)| r.len()).sum::<usize>();
+        Ok(InstitutionMaps {
+            common,
+            own,
+            file: InputFile {
+                path: name,
+                sha256: sha256_hex(&bytes),
+                rows: rows as u64,
+            },
+            warnings: warning.into_iter().collect(),
+        })
+    }
+
+    /// The map of one institution (its rows and the rows of every institution), or `None`
+    /// when no row applies to it.
+    pub fn of(&self, institution: &str) -> Option<OwnerMap> {
+        let key = crate::core::compare::key(institution);
+        let own = self.own.iter().find(|(k, _, _)| *k == key);
+        if own.is_none() && self.common.is_empty() {
+            return None;
+        }
+        let mut rows = self.common.clone();
+        rows.extend(own.into_iter().flat_map(|(_, _, r)| r.iter().cloned()));
+        Some(OwnerMap {
+            rows,
+            file: Some(self.file.clone()),
+            // The file's warnings are said once for the comparison, not once per institution.
+            warnings: Vec::new(),
+        })
+    }
+
+    /// The institutions the map names, as first written, with the line of their first row.
+    pub fn institutions(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.own
+            .iter()
+            .map(|(_, name, rows)| (name.as_str(), rows.first().map_or(0, |r| r.line)))
+    }
+}
+
 fn csv_line(e: &csv::Error) -> u64 {
     e.position().map(|p| p.line()).unwrap_or(0)
 }
@@ -489,6 +654,52 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "1 problem in the responsibility map o.csv:\n  o.csv:1: missing column opd; the header row has: indicator, level; a responsibility map has the columns indicator,opd and optionally role"
+        );
+    }
+
+    fn maps(text: &str) -> Result<InstitutionMaps, OwnersError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pemilik.csv");
+        std::fs::write(&path, text).unwrap();
+        InstitutionMaps::load(&model(), &path).map_err(|mut e| {
+            // The temporary path is not part of what is checked.
+            for p in &mut e.problems {
+                p.file = "pemilik.csv".into();
+            }
+            e
+        })
+    }
+
+    #[test]
+    fn maps_of_many_institutions_share_the_rows_with_no_institution() {
+        let m = maps(
+            "instansi,indicator,opd\n,47,Inspektorat\nKab. A,36,BKPSDM\nkab.  a,34,BPKAD\nKota B,36,BKD\n",
+        )
+        .unwrap();
+        let a = m.of("KAB. A").unwrap();
+        let opds: Vec<&str> = a.rows.iter().map(|r| r.opd.as_str()).collect();
+        assert_eq!(opds, ["Inspektorat", "BKPSDM", "BPKAD"]);
+        assert_eq!(m.of("Kota B").unwrap().rows.len(), 2);
+        assert_eq!(m.of("Kab. C").unwrap().rows.len(), 1, "the shared row");
+        let names: Vec<(&str, u64)> = m.institutions().collect();
+        assert_eq!(names, [("Kab. A", 3), ("Kota B", 5)]);
+        // Without shared rows, an institution the map does not name has no map.
+        let m = maps("instansi,indicator,opd\nKab. A,36,BKPSDM\n").unwrap();
+        assert!(m.of("Kab. C").is_none());
+        // A map without the institution column is every institution's.
+        let m = maps("indicator,opd\n36,BKPSDM\n").unwrap();
+        assert_eq!(m.of("Kab. C").unwrap().rows.len(), 1);
+        // One OPD twice for an indicator, within an institution or with a shared row.
+        let e = maps(
+            "instansi,indicator,opd\n,47,Inspektorat\nKab. A,36,BKPSDM\nKab. A,36,bkpsdm\nKota B,47,Inspektorat\nKota B,36,BKPSDM\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.problems.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+            [
+                "pemilik.csv:4:3: column \"opd\": OPD \"bkpsdm\" is already listed for indicator 36 at line 3; keep one row per indicator and OPD",
+                "pemilik.csv:5: OPD \"Inspektorat\" is already listed for indicator 47 at line 2 (a row for every institution); keep one row per indicator and OPD",
+            ]
         );
     }
 

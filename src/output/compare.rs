@@ -32,6 +32,8 @@ pub struct Comparison<'a> {
     pub summary: &'a Summary,
     pub highlight: Option<&'a Highlight>,
     pub combine: Combine,
+    /// Under `combine` owner: the policy where no owner answered.
+    pub fallback: Option<Combine>,
     pub basis: PredicateBasis,
     pub stage: Option<Stage>,
     pub filter: &'a Filter,
@@ -207,6 +209,7 @@ impl Serialize for Comparison<'_> {
         m.serialize_entry("tool", &Tool::this())?;
         m.serialize_entry("model", &ModelInfo::of(model))?;
         m.serialize_entry("combine", &self.combine)?;
+        m.serialize_entry("fallback", &self.fallback)?;
         m.serialize_entry("predicate_basis", &self.basis)?;
         m.serialize_entry("stage", &self.stage.map(|s| s.as_str()))?;
         m.serialize_entry(
@@ -385,11 +388,14 @@ fn heading(c: &Comparison<'_>, l: &Labels) -> Vec<String> {
             l.model, m.name, m.id, m.version, m.status
         ),
         format!(
-            "{}: {} {}; combine {}; {}",
+            "{}: {} {}; combine {}{}; {}",
             l.pick("Compared", "Dibandingkan"),
             c.standings.len(),
             l.pick("institutions", "instansi"),
             c.combine.as_str(),
+            c.fallback
+                .map(|f| format!(" (fallback {})", f.as_str()))
+                .unwrap_or_default(),
             l.predicate_basis(c.basis)
         ),
     ];

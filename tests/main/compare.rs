@@ -722,3 +722,589 @@ fn a_long_sheet_as_pemda_keep_it_title_rows_and_their_own_column_names() {
         "{err}"
     );
 }
+
+/// One compared institution's numbers against `spbe score`'s for its sheets: index, predicate,
+/// every domain (or aspect) and the warnings; with `answers`, the count of answers too (compare
+/// counts the answers read, score lists those that count: they differ when stages are chosen).
+fn assert_row_is_score(row: &Value, score: &Value, answers: bool) {
+    let name = row["name"].as_str().unwrap();
+    for field in ["index", "index_rounded", "predicate"] {
+        assert_eq!(row[field], score[field], "{name}: {field}");
+    }
+    let parts = if score["domains"].as_array().is_some_and(|d| !d.is_empty()) {
+        "domains"
+    } else {
+        "aspects"
+    };
+    let of = |v: &Value| -> Vec<String> {
+        v[parts]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["index"].to_string())
+            .collect()
+    };
+    assert_eq!(of(row), of(score), "{name}: {parts}");
+    if answers {
+        let n: usize = score["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["answers"].as_array().unwrap().len())
+            .sum();
+        assert_eq!(row["answers"], n, "{name}");
+    }
+    assert_eq!(row["warnings"], score["warnings"], "{name}");
+}
+
+/// The three institutions with a level per stage in columns: the final level as given, the
+/// self-assessed one a level higher (capped at 5); every seventh row has no final level yet.
+fn staged_rows(answers: &[[String; 3]]) -> Vec<[String; 4]> {
+    answers
+        .iter()
+        .enumerate()
+        .map(|(r, [opd, ind, level])| {
+            // (The example city leaves some levels empty: empty at both stages.)
+            let mandiri = match level.parse::<u8>() {
+                Ok(l) => (l + 1).min(5).to_string(),
+                Err(_) => level.clone(),
+            };
+            let last = if r % 7 == 3 {
+                String::new()
+            } else {
+                level.clone()
+            };
+            [opd.clone(), ind.clone(), mandiri, last]
+        })
+        .collect()
+}
+
+const STAGE_COLUMNS: [&str; 4] = [
+    "--stage-column",
+    "mandiri=Level Mandiri",
+    "--stage-column",
+    "akhir=level_final",
+];
+
+#[test]
+fn stage_columns_in_a_long_sheet_give_what_spbe_score_gives() {
+    let dir = Dir::new();
+    let mut long = String::from("instansi,kategori,opd,indikator,Level Mandiri,level_final\n");
+    for (name, category, answers) in institutions() {
+        let mut one = String::from("opd,indikator,Level Mandiri,level_final\n");
+        for [opd, ind, mandiri, last] in staged_rows(&answers) {
+            long.push_str(&format!("{name},{category},{opd},{ind},{mandiri},{last}\n"));
+            one.push_str(&format!("{opd},{ind},{mandiri},{last}\n"));
+        }
+        dir.write(format!("provinsi/{name}/jawaban.csv"), one);
+    }
+    let long = dir.write("nasional.csv", long);
+    let provinsi = dir.join("provinsi");
+    for stage in [&[][..], &["--stage", "mandiri"], &["--stage", "akhir"]] {
+        let extra: Vec<&str> = STAGE_COLUMNS.iter().chain(stage).copied().collect();
+        for input in [long.as_str(), provinsi.to_str().unwrap()] {
+            let compared = json(&stdout_of(
+                spbe()
+                    .args(["compare", input, "--format", "json"])
+                    .args(&extra),
+            ));
+            let rows = compared["institutions"].as_array().unwrap();
+            assert_eq!(rows.len(), 3);
+            for row in rows {
+                let name = row["name"].as_str().unwrap();
+                let score = score_of(&provinsi.join(name), &extra);
+                assert_row_is_score(row, &score, false);
+            }
+        }
+    }
+    // `answers` counts the answers read: one per stage filled in.
+    let out = json(&stdout_of(
+        spbe()
+            .args(["compare", &long, "-f", "json"])
+            .args(STAGE_COLUMNS),
+    ));
+    let satu = out["institutions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Kab. Satu")
+        .unwrap()
+        .clone();
+    let rows = staged_rows(&synthetic(1, None));
+    let filled = rows
+        .iter()
+        .map(|r| 1 + !r[3].is_empty() as usize)
+        .sum::<usize>();
+    assert_eq!(satu["answers"], filled);
+    // The stages differ, so the choice shows: every self-assessed level is the final one + 1
+    // (capped), and the final stage's missing rows fall back to the lowest level.
+    let index = |stage: &str| {
+        let out = json(&stdout_of(
+            spbe()
+                .args(["compare", &long, "-f", "json", "--stage", stage])
+                .args(STAGE_COLUMNS),
+        ));
+        out["institutions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == "Kab. Satu")
+            .unwrap()["index"]
+            .to_string()
+    };
+    assert_ne!(index("mandiri"), index("akhir"));
+}
+
+#[test]
+fn stage_columns_errors_are_located() {
+    let dir = Dir::new();
+    let sheet = dir.write(
+        "nasional.csv",
+        "instansi,opd,indikator,level_mandiri,level_final,catatan\nKab. A,Dinas,1,3,2,\nKab. A,Dinas,2,6,2,\nKab. A,Dinas,3,,,ada bukti\nKab. A,Dinas,1,4,,\n",
+    );
+    let (code, out, err) = run(spbe().args([
+        "compare",
+        &sheet,
+        "--stage-column",
+        "mandiri=level_mandiri",
+        "--stage-column",
+        "akhir=level_final",
+    ]));
+    assert_eq!((code, out.as_str()), (2, ""));
+    for want in [
+        format!(
+            "{sheet}:3:4: column \"level_mandiri\": level 6 is outside the model's range 1 to 5"
+        ),
+        format!(
+            "{sheet}:4:4: column \"level_mandiri\": every stage's level is empty (\"level_mandiri\", \"level_final\") but the row has evidence or a note"
+        ),
+        format!(
+            "{sheet}:5:3: column \"indikator\": OPD \"Dinas\" of \"Kab. A\" already answered indicator 1 at stage mandiri"
+        ),
+    ] {
+        assert!(err.contains(&want), "{want}\n{err}");
+    }
+    // A stage column no sheet has: the flag is named, as `spbe score` names it.
+    let ok = dir.write("ok.csv", "instansi,opd,indikator,level\nKab. A,Dinas,1,3\n");
+    let (code, _, err) = run(spbe().args(["compare", &ok, "--stage-column", "akhir=nilai_akhir"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--stage-column akhir=nilai_akhir: no sheet has this column"),
+        "{err}"
+    );
+}
+
+/// Responsibility maps: per institution its own rows (each indicator owned by one of its OPD,
+/// chosen by `seed`), and one row for every institution (indicator 47, owned by an OPD that
+/// answers nothing, so the fallback decides it).
+fn owner_rows(seed: usize, answers: &[[String; 3]]) -> Vec<(String, String)> {
+    let mut opds: Vec<&str> = answers.iter().map(|[o, _, _]| o.as_str()).collect();
+    opds.dedup();
+    opds.sort();
+    opds.dedup();
+    (1..47usize)
+        .filter(|i| i % 4 != seed % 4)
+        .map(|i| (i.to_string(), opds[(i + seed) % opds.len()].to_string()))
+        .collect()
+}
+
+#[test]
+fn combine_owner_takes_each_institutions_own_map_as_spbe_score_does() {
+    let dir = Dir::new();
+    let provinsi = folders(&dir);
+    let long = dir.write("nasional.csv", long_sheet(&grouped_rows()));
+    let mut map = String::from("instansi,indikator,opd,peran\n,47,Inspektorat,owner\n");
+    let mut yaml = String::from("- {indicator: 47, opd: Inspektorat}\n");
+    for (seed, (name, _, answers)) in institutions().into_iter().enumerate() {
+        let mut own = String::from("indicator,opd,role\n47,Inspektorat,owner\n");
+        for (ind, opd) in owner_rows(seed, &answers) {
+            map.push_str(&format!("{name},{ind},{opd},owner\n"));
+            yaml.push_str(&format!(
+                "- {{instansi: {name}, indicator: {ind}, opd: {opd}, role: owner}}\n"
+            ));
+            own.push_str(&format!("{ind},{opd},owner\n"));
+        }
+        dir.write(format!("peta/{name}.csv"), own);
+    }
+    let map = dir.write("pemilik.csv", map);
+    for fallback in [&[][..], &["--fallback", "max"]] {
+        for input in [long.as_str(), provinsi.to_str().unwrap()] {
+            let compared = json(&stdout_of(
+                spbe()
+                    .args(["compare", input, "-f", "json", "--combine", "owner"])
+                    .args(["--owners", &map])
+                    .args(fallback),
+            ));
+            let rows = compared["institutions"].as_array().unwrap();
+            assert_eq!(rows.len(), 3);
+            for row in rows {
+                let name = row["name"].as_str().unwrap();
+                let own = dir.join(format!("peta/{name}.csv"));
+                let mut extra = vec!["--combine", "owner", "--owners", own.to_str().unwrap()];
+                extra.extend(fallback);
+                assert_row_is_score(row, &score_of(&provinsi.join(name), &extra), true);
+            }
+        }
+    }
+    // The record says how: owner, and the fallback.
+    let grouped = json(&stdout_of(spbe().args([
+        "compare",
+        &long,
+        "-f",
+        "json",
+        "--combine",
+        "owner",
+        "--owners",
+        &map,
+        "--fallback",
+        "max",
+    ])));
+    assert_eq!(
+        (&grouped["combine"], &grouped["fallback"]),
+        (&"owner".into(), &"max".into())
+    );
+    // The same map in YAML (the key instansi): the same result.
+    let yaml = dir.write("pemilik.yaml", yaml);
+    let from_yaml = json(&stdout_of(spbe().args([
+        "compare",
+        &long,
+        "-f",
+        "json",
+        "--combine",
+        "owner",
+        "--owners",
+        &yaml,
+        "--fallback",
+        "max",
+    ])));
+    assert_eq!(from_yaml["institutions"], grouped["institutions"]);
+    // Rows not together (every institution kept open, its answers whole): the same result.
+    let mut rows = grouped_rows();
+    rows.sort_by_key(|&(i, r)| (r / 3, i, r));
+    let scattered = dir.write("scattered.csv", long_sheet(&rows));
+    let again = json(&stdout_of(spbe().args([
+        "compare",
+        &scattered,
+        "-f",
+        "json",
+        "--combine",
+        "owner",
+        "--owners",
+        &map,
+        "--fallback",
+        "max",
+    ])));
+    for (x, y) in grouped["institutions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(again["institutions"].as_array().unwrap())
+    {
+        for field in ["name", "index", "domains", "answers", "opds", "warnings"] {
+            assert_eq!(x[field], y[field], "{field}");
+        }
+    }
+    // The owner decides: the maps make a difference against min.
+    let index = |extra: &[&str]| {
+        json(&stdout_of(
+            spbe().args(["compare", &long, "-f", "json"]).args(extra),
+        ))["institutions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == "Kab. Satu")
+            .unwrap()["index"]
+            .to_string()
+    };
+    assert_ne!(index(&["--combine", "owner", "--owners", &map]), index(&[]));
+}
+
+#[test]
+fn combine_owner_needs_a_map_for_each_institution() {
+    let dir = Dir::new();
+    let provinsi = folders(&dir);
+    let long = dir.write("nasional.csv", long_sheet(&grouped_rows()));
+    // Rows for two of the three institutions, none for every institution.
+    let map = dir.write(
+        "pemilik.csv",
+        "instansi,indicator,opd\nKota Contoh,1,Diskominfo\nKab. Satu,1,Bappeda\n",
+    );
+    let (code, out, err) =
+        run(spbe().args(["compare", &long, "--combine", "owner", "--owners", &map]));
+    assert_eq!((code, out.as_str()), (2, ""));
+    let line = 1 + city_answers().len() + synthetic(1, None).len() + 1;
+    assert!(
+        err.contains(&format!(
+            "{long}:{line}: --combine owner needs a responsibility map for each institution, and {map} has no rows for \"Kab. Dua\": add rows with instansi \"Kab. Dua\""
+        )),
+        "{err}"
+    );
+    let (code, _, err) = run(spbe()
+        .args(["compare", "--combine", "owner", "--owners", &map])
+        .arg(&provinsi));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!(
+            "{}: --combine owner needs a responsibility map for each institution, and {map} has no rows for \"Kab. Dua\"",
+            provinsi.join("Kab. Dua").display()
+        )),
+        "{err}"
+    );
+    // No map at all, a map without owner, a fallback without owner: as `spbe score` says.
+    let (code, _, err) = run(spbe().args(["compare", &long, "--combine", "owner"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--combine owner needs a responsibility map: add --owners FILE"),
+        "{err}"
+    );
+    let (code, _, err) = run(spbe().args(["compare", &long, "--owners", &map]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("add --combine owner or drop --owners"),
+        "{err}"
+    );
+    let (code, _, err) = run(spbe().args(["compare", &long, "--fallback", "max"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--fallback only applies with --combine owner"),
+        "{err}"
+    );
+    // A map's institution nothing compared is: located, with the close names.
+    let typo = dir.write(
+        "typo.csv",
+        "instansi,indicator,opd\n,1,Diskominfo\nKab. Sat,2,Bappeda\n",
+    );
+    let (code, _, err) =
+        run(spbe().args(["compare", &long, "--combine", "owner", "--owners", &typo]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!(
+            "{typo}:3: no institution named \"Kab. Sat\" is compared; did you mean \"Kab. Satu\"?"
+        )),
+        "{err}"
+    );
+    // A map beside the institution folders would be read as a long sheet.
+    let inside = dir.write(
+        "provinsi/pemilik.csv",
+        "instansi,indicator,opd\n,1,Bappeda\n",
+    );
+    let (code, _, err) = run(spbe()
+        .args(["compare", "--combine", "owner", "--owners", &inside])
+        .arg(&provinsi));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!(
+            "the responsibility map {inside} is inside the sheet folder {}",
+            provinsi.display()
+        )),
+        "{err}"
+    );
+    std::fs::remove_file(&inside).unwrap();
+    // A bad row of the map is located as in `spbe score`.
+    let bad = dir.write("bad.csv", "instansi,indicator,opd\nKab. Satu,99,Bappeda\n");
+    let (code, _, err) =
+        run(spbe().args(["compare", &long, "--combine", "owner", "--owners", &bad]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!(
+            "{bad}:2:2: column \"indicator\": unknown indicator \"99\""
+        )),
+        "{err}"
+    );
+}
+
+/// Two Pemdi 2026 institutions in one long sheet (`;`, decimal commas), and each in a folder.
+fn pemdi_institutions(dir: &Dir) -> (String, std::path::PathBuf) {
+    let mut long = String::from("instansi;opd;indikator;nilai\n");
+    for (k, name) in ["Kab. A", "Kab. B"].iter().enumerate() {
+        let mut one = String::from("opd;indikator;nilai\n");
+        for i in 1..=20usize {
+            if [5, 6, 7, 18].contains(&i) && k == 0 {
+                continue;
+            }
+            let value = format!("{},{:02}", 1 + (i + k) % 4, (i * 13 + k * 7) % 100);
+            long.push_str(&format!("{name};Diskominfo;I{i};{value}\n"));
+            one.push_str(&format!("Diskominfo;I{i};{value}\n"));
+        }
+        dir.write(format!("pemdi/{name}/nilai.csv"), one);
+    }
+    (dir.write("pemdi.csv", long), dir.join("pemdi"))
+}
+
+#[test]
+fn external_values_per_institution_give_what_spbe_score_gives() {
+    let dir = Dir::new();
+    let (long, folders) = pemdi_institutions(&dir);
+    let file = dir.write(
+        "eksternal.csv",
+        "instansi;kunci;nilai\nKab. A;SDI;55,2\nkab.  a;I18;70\nKab. B;IPS;3.1\n",
+    );
+    let global = ["--external", "SDI=20", "--external", "SJIG=2,7"];
+    // Per institution, what `spbe score` is given: the file's values win over the global ones.
+    let own = |name: &str| -> Vec<&str> {
+        match name {
+            "Kab. A" => vec![
+                "--external",
+                "SDI=55,2",
+                "--external",
+                "I18=70",
+                "--external",
+                "SJIG=2,7",
+            ],
+            _ => vec![
+                "--external",
+                "IPS=3.1",
+                "--external",
+                "SDI=20",
+                "--external",
+                "SJIG=2,7",
+            ],
+        }
+    };
+    for input in [long.as_str(), folders.to_str().unwrap()] {
+        for (flags, with_file) in [(&global[..], true), (&[][..], false), (&global[..], false)] {
+            let mut cmd = spbe();
+            cmd.args(["compare", input, "-f", "json", "--model", "pemdi-2026"])
+                .args(flags);
+            if with_file {
+                cmd.args(["--external-file", &file]);
+            }
+            let compared = json(&stdout_of(&mut cmd));
+            let rows = compared["institutions"].as_array().unwrap();
+            assert_eq!(rows.len(), 2);
+            for row in rows {
+                let name = row["name"].as_str().unwrap();
+                let mut extra = vec!["--model", "pemdi-2026"];
+                match with_file {
+                    true => extra.extend(own(name)),
+                    false => extra.extend(flags),
+                }
+                assert_row_is_score(row, &score_of(&folders.join(name), &extra), true);
+            }
+            // Without a value, each institution has its pending notices, as in `spbe score`.
+            let pending = |row: &Value| {
+                row["warnings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|w| w.as_str().unwrap().starts_with("pending: "))
+                    .count()
+            };
+            if flags.is_empty() {
+                let by = |n: &str| rows.iter().find(|r| r["name"] == n).unwrap();
+                assert_eq!((pending(by("Kab. A")), pending(by("Kab. B"))), (4, 0));
+            }
+        }
+    }
+}
+
+#[test]
+fn bad_external_values_are_located() {
+    let dir = Dir::new();
+    let (long, _) = pemdi_institutions(&dir);
+    let run_with = |text: &str| {
+        let file = dir.write("eksternal.csv", text);
+        let (code, out, err) = run(spbe().args([
+            "compare",
+            &long,
+            "--model",
+            "pemdi-2026",
+            "--external-file",
+            &file,
+        ]));
+        assert_eq!((code, out.as_str()), (2, ""), "{err}");
+        (file, err)
+    };
+    let (file, err) = run_with(
+        "institution,key,value\nKab. A,BPS,3\nKab. A,SDI,tinggi\nKab. B,I1,3\n,SDI,3\nKab. A,SDI,101\n",
+    );
+    for want in [
+        format!("{file}:2:2: column \"key\": unknown key \"BPS\"; the keys are: SDI (indicator 5)"),
+        format!(
+            "{file}:3:3: column \"value\": \"tinggi\" is not a number; write e.g. 55.2 or 55,2"
+        ),
+        format!(
+            "{file}:4:2: column \"key\": indicator 1 is not valued from another agency's index"
+        ),
+        format!("{file}:5:1: column \"institution\": the institution is empty"),
+        format!("{file}:6:3: column \"value\": Indeks SDI 101 is outside its scale 0 to 100"),
+    ] {
+        assert!(err.contains(&want), "{want}\n{err}");
+    }
+    let (file, err) = run_with("institution,key,value\nKab. A,SDI,50\nKAB. A,I5,60\n");
+    assert!(
+        err.contains(&format!(
+            "{file}:3:2: column \"key\": \"KAB. A\" already has a value for indicator 5 at line 2"
+        )),
+        "{err}"
+    );
+    let (file, err) = run_with("instansi;kunci;nilai\nKab. C;SDI;50\n");
+    assert!(
+        err.contains(&format!(
+            "{file}:2:1: column \"instansi\": no institution named \"Kab. C\" is compared; write the name as the inputs write it"
+        )),
+        "{err}"
+    );
+    let (file, err) = run_with("instansi;nilai\nKab. A;50\n");
+    assert!(
+        err.contains(&format!(
+            "{file}:1: missing column key (or kunci); the header row has: instansi, nilai"
+        )),
+        "{err}"
+    );
+    // The global values are checked as `spbe score` checks them.
+    let (code, _, err) = run(spbe().args([
+        "compare",
+        &long,
+        "--model",
+        "pemdi-2026",
+        "--external",
+        "SDI=101",
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("error: --external \"SDI=101\": Indeks SDI 101 is outside its scale 0 to 100"),
+        "{err}"
+    );
+    let (code, _, err) = run(spbe().args([
+        "compare",
+        &long,
+        "--model",
+        "pemdi-2026",
+        "--external",
+        "SDI=1",
+        "--external",
+        "I5=2",
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("both value indicator 5; give one value"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_map_read_as_windows_1252_is_said_once() {
+    let dir = Dir::new();
+    let long = dir.write("nasional.csv", long_sheet(&grouped_rows()));
+    let mut map = b"instansi,indicator,opd\n,1,Diskominfo\n,2,Dinas Pend\xeddikan\n".to_vec();
+    map.extend_from_slice(b",3,Bappeda\n");
+    let map = dir.write("pemilik.csv", map);
+    let (code, _, err) = run(spbe().args([
+        "compare",
+        &long,
+        "-f",
+        "json",
+        "--combine",
+        "owner",
+        "--owners",
+        &map,
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        err.matches("line 3 is not UTF-8, so the map was read as windows-1252")
+            .count(),
+        1,
+        "{err}"
+    );
+}
