@@ -1190,6 +1190,12 @@ impl<'m> LongSheets<'m> {
             // `--combine owner` reads which OPD gave which level (and no tally is kept).
             set.answers.extend_from_slice(&open.kept);
         }
+        // Min and max read which values were given, never how often: one answer per value
+        // scores the same, with a tenth of the work. Not when a stage is chosen or answers
+        // have several stages: the notices of stage selection count the answers left out.
+        let once = matches!(self.scoring.combine, Combine::Min | Combine::Max)
+            && self.scoring.stage.is_none()
+            && open.counts.iter().flatten().count() == 1;
         for (s, counts) in open.counts.iter().enumerate() {
             let Some(counts) = counts else { continue };
             let stage = Stage::ALL.get(s).copied();
@@ -1206,6 +1212,7 @@ impl<'m> LongSheets<'m> {
                         line: 0,
                         remarks: None,
                     };
+                    let n = if once { n.min(1) } else { n };
                     set.answers.extend(std::iter::repeat_n(answer, n as usize));
                 }
             }
