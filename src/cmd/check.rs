@@ -14,7 +14,7 @@ use crate::core::score::PredicateBasis;
 use crate::core::scorecard::{ModelInfo, SCHEMA_VERSION, Scorecard, Tool};
 use crate::output::document::{Block, Document, Grid, localize};
 use crate::output::i18n::{Labels, Lang};
-use crate::output::views;
+use crate::output::notices;
 
 #[derive(Debug, Clone, Args)]
 #[command(after_help = "\
@@ -149,7 +149,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let l = args.output.labels();
     let mut doc = document(&report, l);
     // The evaluation's notices in the chosen language, then what the gates found.
-    doc.warnings = views::notices(&ev.notices, l);
+    doc.warnings = notices::notices(&ev.notices, l);
     doc.warnings
         .extend(report.warnings[ev.warnings.len()..].iter().cloned());
     args.output.emit(&doc, &read)?;

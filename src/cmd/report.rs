@@ -171,7 +171,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<u8> {
     }
     let model = &loaded.model;
     let report = Report::build(&ev, options);
-    let mut warnings = crate::output::views::notices(&ev.notices, report.labels());
+    let mut warnings = crate::output::notices::notices(&ev.notices, report.labels());
     let mut read = args.input.files();
     read.extend(args.plan.files());
     let mut out = Output::create(args.output.as_deref(), &read)?;

@@ -209,7 +209,7 @@ impl Report {
             .notices
             .iter()
             .filter(|n| !n.is_technical())
-            .map(|n| crate::output::views::notice(n, options.lang.labels()))
+            .map(|n| crate::output::notices::notice(n, options.lang.labels()))
             .collect();
         let title = options
             .title
