@@ -205,7 +205,7 @@ fn packs(
         .title
         .clone()
         .filter(|t| !t.trim().is_empty())
-        .unwrap_or_else(|| lang.labels().report_title.to_string());
+        .unwrap_or_else(|| crate::output::report::default_title(model, lang.labels()));
     let render = |p: &pack::Pack| -> anyhow::Result<Vec<u8>> {
         Ok(match format {
             ReportFormat::Html => pack::html(p, lang).into_bytes(),
