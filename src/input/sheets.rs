@@ -1562,6 +1562,17 @@ fn indicator_range(model: &Model) -> String {
     }
 }
 
+/// Two level names are the same ignoring case and the white space between words.
+fn same_words(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    norm(a) == norm(b)
+}
+
 /// Reads a level or value in the model's units (see [`crate::core::value`]): for a model of
 /// whole levels a whole number in range, a level name of the indicator's scale, or Excel's
 /// dropdown form `3 - Terdefinisi`; for a model of decimal values see [`parse_value`]. The
@@ -1597,15 +1608,6 @@ fn parse_whole_level(model: &Model, indicator: usize, text: &str) -> Result<u8, 
     if t.is_empty() {
         return Err(format!("the level is empty; {}", allowed()));
     }
-    let same = |a: &str, b: &str| {
-        let norm = |s: &str| {
-            s.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-        };
-        norm(a) == norm(b)
-    };
     let digits_end = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     if digits_end > 0 {
         let (num, rest) = t.split_at(digits_end);
@@ -1638,7 +1640,7 @@ fn parse_whole_level(model: &Model, indicator: usize, text: &str) -> Result<u8, 
         if let Some(name) = rest.strip_prefix(['-', '–', '—', ':', '.']) {
             let level = in_range(num)?;
             let expected = model.level_name(indicator, level);
-            if same(name, expected) {
+            if same_words(name, expected) {
                 return Ok(level);
             }
             return Err(format!(
@@ -1647,7 +1649,7 @@ fn parse_whole_level(model: &Model, indicator: usize, text: &str) -> Result<u8, 
             ));
         }
     }
-    if let Some(pos) = scale.level_names.iter().position(|n| same(n, t)) {
+    if let Some(pos) = scale.level_names.iter().position(|n| same_words(n, t)) {
         return Ok(model.min_level + pos as u8);
     }
     Err(format!("{t:?} is not a level; {}", allowed()))
@@ -1677,16 +1679,7 @@ pub fn parse_value(model: &Model, indicator: usize, text: &str) -> Result<u16, S
     if t.is_empty() {
         return Err(format!("the value is empty; {}", allowed()));
     }
-    let same = |a: &str, b: &str| {
-        let norm = |s: &str| {
-            s.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-        };
-        norm(a) == norm(b)
-    };
-    if let Some(pos) = scale.level_names.iter().position(|n| same(n, t)) {
+    if let Some(pos) = scale.level_names.iter().position(|n| same_words(n, t)) {
         return Ok(model.level_units(model.min_level + pos as u8));
     }
     // The number: digits, then optionally a point or comma and digits.
@@ -1746,7 +1739,7 @@ pub fn parse_value(model: &Model, indicator: usize, text: &str) -> Result<u16, S
         .ok_or_else(|| format!("{t:?} is not a value; {}", allowed()))?;
     let value = model.value(units);
     let expected = model.level_name(indicator, value.whole());
-    if same(name, expected) {
+    if same_words(name, expected) {
         Ok(units)
     } else {
         Err(format!(
