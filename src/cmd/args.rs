@@ -355,7 +355,11 @@ impl OutputArgs {
 impl InputArgs {
     /// Loads the model named by `--model` (and says which with `-v`).
     pub fn load_model(&self) -> anyhow::Result<Model> {
-        let model = Model::load(&self.model)?;
+        self.loaded_model(Model::load(&self.model)?)
+    }
+
+    /// Says with `-v` which model was loaded.
+    fn loaded_model(&self, model: Model) -> anyhow::Result<Model> {
         term::verbose(format!(
             "model {} ({} version {}, {}) from {}, sha256 {}",
             model.id, model.name, model.version, model.status, model.origin, model.sha256
@@ -415,9 +419,13 @@ impl InputArgs {
     }
 
     /// Loads the model, the responsibility map and the answers, and checks the what-if levels
-    /// against the model: everything [`Loaded::evaluate`] needs.
+    /// against the model: everything [`Loaded::evaluate`] needs. For commands that show no level
+    /// criteria (`score`, `check`, `crosswalk`): an embedded model is read without them
+    /// ([`Model::load_without_criteria`]); the others load the model with
+    /// [`InputArgs::load_model`] and call [`InputArgs::load_with`].
     pub fn load(&self, basis: PredicateBasis, what_if: &WhatIfArgs) -> anyhow::Result<Loaded> {
-        self.load_with(self.load_model()?, basis, what_if)
+        let model = self.loaded_model(Model::load_without_criteria(&self.model)?)?;
+        self.load_with(model, basis, what_if)
     }
 
     /// [`InputArgs::load`] with the model already loaded (a command that checks flags against

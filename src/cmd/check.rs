@@ -12,9 +12,9 @@ use crate::core::exact::{self, Decimal, Exact};
 use crate::core::model::Model;
 use crate::core::score::PredicateBasis;
 use crate::core::scorecard::{ModelInfo, SCHEMA_VERSION, Scorecard, Tool};
-use crate::output::document::{Block, Document, Grid, localize};
+use crate::output::document::{Block, Document, Grid};
 use crate::output::i18n::{Labels, Lang};
-use crate::output::views;
+use crate::output::notices;
 
 #[derive(Debug, Clone, Args)]
 #[command(after_help = "\
@@ -149,7 +149,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let l = args.output.labels();
     let mut doc = document(&report, l);
     // The evaluation's notices in the chosen language, then what the gates found.
-    doc.warnings = views::notices(&ev.notices, l);
+    doc.warnings = notices::notices(&ev.notices, l);
     doc.warnings
         .extend(report.warnings[ev.warnings.len()..].iter().cloned());
     args.output.emit(&doc, &read)?;
@@ -223,36 +223,31 @@ fn index_gate(
 ) -> anyhow::Result<GateResult> {
     let x = index_line(model, text, &format!("--{gate}"))?;
     let xt = exact::exact_text(&x, model.decimals).0;
-    let shown = format!("{} ({})", card.index, card.index_rounded);
-    let (xi, si) = (
-        id_num(&xt),
-        format!(
-            "{} ({})",
-            id_num(card.index.as_str()),
-            id_num(card.index_rounded.as_str())
-        ),
-    );
-    let (verdict, message, pesan) = if card.index.value() < x {
-        let (aside, sisi) = if below == Verdict::Warn {
-            (
+    let verdict = if card.index.value() < x {
+        below
+    } else {
+        Verdict::Pass
+    };
+    let (message, pesan) = both(|l| {
+        let relation = match verdict {
+            Verdict::Pass => l.pick("is at least", "tidak kurang dari"),
+            _ => l.pick("is below", "di bawah"),
+        };
+        let aside = match verdict {
+            Verdict::Warn => l.pick(
                 " (a warning, not a failure)",
                 " (peringatan, bukan kegagalan)",
-            )
-        } else {
-            ("", "")
+            ),
+            _ => "",
         };
-        (
-            below,
-            format!("{gate} {xt}: the index {shown} is below {xt}{aside}"),
-            format!("{gate} {xi}: indeks {si} di bawah {xi}{sisi}"),
+        format!(
+            "{gate} {x}: {} {} ({}) {relation} {x}{aside}",
+            l.pick("the index", "indeks"),
+            l.num(card.index.as_str()),
+            l.num(card.index_rounded.as_str()),
+            x = l.num(&xt),
         )
-    } else {
-        (
-            Verdict::Pass,
-            format!("{gate} {xt}: the index {shown} is at least {xt}"),
-            format!("{gate} {xi}: indeks {si} tidak kurang dari {xi}"),
-        )
-    };
+    });
     Ok(GateResult {
         gate,
         verdict,
@@ -271,9 +266,10 @@ fn threshold(text: &str, flag: &str) -> anyhow::Result<Exact> {
     Ok(x)
 }
 
-/// A number in Indonesian: a decimal comma.
-fn id_num(text: &str) -> String {
-    localize(text, Lang::Id).into_owned()
+/// A sentence written once with [`Labels::pick`] and [`Labels::num`], said in English (what
+/// JSON and CSV carry) and in Indonesian (for `--lang id`).
+fn both(say: impl Fn(&Labels) -> String) -> (String, String) {
+    (say(Lang::En.labels()), say(Lang::Id.labels()))
 }
 
 /// Signed exact text: `+0.12`, `-0.3`, `0`.
@@ -312,30 +308,36 @@ pub fn evaluate(
         let have = rank(&card.predicate).unwrap_or(0);
         let need = rank(&want.name).unwrap_or(0);
         let basis = card.predicate_basis.as_str();
-        let head = format!(
-            "min-predicate {}: the predicate is {} (index {}, {basis} basis)",
-            want.name, card.predicate, card.index
-        );
-        let kepala = format!(
-            "min-predicate {}: predikatnya {} (indeks {}, dasar {})",
-            want.name,
-            card.predicate,
-            id_num(card.index.as_str()),
-            if basis == "exact" {
-                "tepat"
-            } else {
-                "dibulatkan"
-            }
-        );
-        let (verdict, message, pesan) = if have < need {
-            (
-                Verdict::Fail,
-                format!("{head}, below {}", want.name),
-                format!("{kepala}, di bawah {}", want.name),
-            )
+        let verdict = if have < need {
+            Verdict::Fail
         } else {
-            (Verdict::Pass, head, kepala)
+            Verdict::Pass
         };
+        let (message, pesan) = both(|l| {
+            let basis = l.pick(
+                format!("{basis} basis"),
+                format!(
+                    "dasar {}",
+                    if basis == "exact" {
+                        "tepat"
+                    } else {
+                        "dibulatkan"
+                    }
+                ),
+            );
+            let below = match verdict {
+                Verdict::Fail => format!(", {} {}", l.pick("below", "di bawah"), want.name),
+                _ => String::new(),
+            };
+            format!(
+                "min-predicate {}: {} {} ({} {}, {basis}){below}",
+                want.name,
+                l.pick("the predicate is", "predikatnya"),
+                card.predicate,
+                l.pick("index", "indeks"),
+                l.num(card.index.as_str()),
+            )
+        });
         gates.push(GateResult {
             gate: "min-predicate",
             verdict,
@@ -385,33 +387,24 @@ pub fn evaluate(
             .iter()
             .filter(|(_, _, before, after)| before - after > tol)
             .collect();
-        let fell: Vec<String> = falls
-            .iter()
-            .map(|(_, what, before, after)| {
-                format!(
-                    "{what} {} -> {} ({})",
-                    exact::exact_text(before, model.decimals).0,
-                    exact::exact_text(after, model.decimals).0,
-                    signed(&(after - before))
-                )
-            })
-            .collect();
-        let turun: Vec<String> = falls
-            .iter()
-            .map(|(id, _, before, after)| {
-                format!(
-                    "{} {} -> {} ({})",
-                    if id == "index" {
-                        "indeks".to_string()
-                    } else {
-                        format!("domain {id}")
-                    },
-                    id_num(&exact::exact_text(before, model.decimals).0),
-                    id_num(&exact::exact_text(after, model.decimals).0),
-                    id_num(&signed(&(after - before)))
-                )
-            })
-            .collect();
+        // What fell, one item each: `domain D2 Tata Kelola SPBE 2.80 -> 2.50 (-0.3)`.
+        let fell = |l: &Labels| -> Vec<String> {
+            falls
+                .iter()
+                .map(|(id, what, before, after)| {
+                    format!(
+                        "{} {} -> {} ({})",
+                        match id.as_str() {
+                            "index" => l.pick("index", "indeks").to_string(),
+                            _ => l.pick(what.clone(), format!("domain {id}")),
+                        },
+                        l.num(exact::exact_text(before, model.decimals).0),
+                        l.num(exact::exact_text(after, model.decimals).0),
+                        l.num(signed(&(after - before)))
+                    )
+                })
+                .collect()
+        };
         if !missing.is_empty() {
             warnings.push(format!(
                 "the baseline {name} has domains this result lacks, not compared: {}",
@@ -419,37 +412,55 @@ pub fn evaluate(
             ));
         }
         let (b, a) = (&compared[0].2, &compared[0].3);
-        gates.push(if fell.is_empty() {
+        let head = |l: &Labels| {
+            format!(
+                "baseline {name} ({} {})",
+                l.pick("tolerance", "toleransi"),
+                l.num(&tol_text)
+            )
+        };
+        gates.push(if falls.is_empty() {
+            let (message, pesan) = both(|l| {
+                let domains = compared.len() - 1;
+                format!(
+                    "{}: {} {} -> {} ({}); {} {} ({} {})",
+                    head(l),
+                    l.pick("index", "indeks"),
+                    l.num(base.index.as_str()),
+                    l.num(card.index.as_str()),
+                    l.num(signed(&(a - b))),
+                    l.pick(
+                        "nothing fell by more than",
+                        "tidak ada yang turun lebih dari"
+                    ),
+                    l.num(&tol_text),
+                    match domains {
+                        0 => l.pick("the index", "indeks").to_string(),
+                        n => l.pick(
+                            format!("the index and {n} domains"),
+                            format!("indeks dan {n} domain"),
+                        ),
+                    },
+                    l.pick("compared", "dibandingkan"),
+                )
+            });
             GateResult {
                 gate: "baseline",
                 verdict: Verdict::Pass,
                 fell: Vec::new(),
-                message: format!(
-                    "baseline {name} (tolerance {tol_text}): index {} -> {} ({}); nothing fell by more than {tol_text} ({} compared)",
-                    base.index,
-                    card.index,
-                    signed(&(a - b)),
-                    if compared.len() == 1 {
-                        "the index".to_string()
-                    } else {
-                        format!("the index and {} domains", compared.len() - 1)
-                    }
-                ),
-                pesan: format!(
-                    "baseline {name} (toleransi {}): indeks {} -> {} ({}); tidak ada yang turun lebih dari {} ({} dibandingkan)",
-                    id_num(&tol_text),
-                    id_num(base.index.as_str()),
-                    id_num(card.index.as_str()),
-                    id_num(&signed(&(a - b))),
-                    id_num(&tol_text),
-                    if compared.len() == 1 {
-                        "indeks".to_string()
-                    } else {
-                        format!("indeks dan {} domain", compared.len() - 1)
-                    }
-                ),
+                message,
+                pesan,
             }
         } else {
+            let (message, pesan) = both(|l| {
+                format!(
+                    "{}: {} {}: {}",
+                    head(l),
+                    l.pick("fell by more than", "turun lebih dari"),
+                    l.num(&tol_text),
+                    fell(l).join("; ")
+                )
+            });
             GateResult {
                 gate: "baseline",
                 verdict: Verdict::Fail,
@@ -462,16 +473,8 @@ pub fn evaluate(
                         change: Decimal::exact(&(after - before)),
                     })
                     .collect(),
-                message: format!(
-                    "baseline {name} (tolerance {tol_text}): fell by more than {tol_text}: {}",
-                    fell.join("; ")
-                ),
-                pesan: format!(
-                    "baseline {name} (toleransi {}): turun lebih dari {}: {}",
-                    id_num(&tol_text),
-                    id_num(&tol_text),
-                    turun.join("; ")
-                ),
+                message,
+                pesan,
             }
         });
     }
@@ -482,62 +485,40 @@ pub fn evaluate(
 
     let failed = gates.iter().filter(|g| g.verdict == Verdict::Fail).count();
     let warned = gates.iter().filter(|g| g.verdict == Verdict::Warn).count();
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let summary = if failed > 0 {
-        let names: Vec<&str> = gates
-            .iter()
-            .filter(|g| g.verdict == Verdict::Fail)
-            .map(|g| g.gate)
-            .collect();
-        format!(
-            "check failed: {failed} of {} failed ({}){}",
-            plural(gates.len(), "gate", "gates"),
-            names.join(", "),
-            if warned > 0 {
-                format!(", {}", plural(warned, "warning", "warnings"))
-            } else {
-                String::new()
-            }
-        )
-    } else {
-        format!(
-            "check passed: {}, none failed{}",
-            plural(gates.len(), "gate", "gates"),
-            if warned > 0 {
-                format!(", {}", plural(warned, "warning", "warnings"))
-            } else {
-                String::new()
-            }
-        )
-    };
-    let ringkasan = if failed > 0 {
-        let names: Vec<&str> = gates
-            .iter()
-            .filter(|g| g.verdict == Verdict::Fail)
-            .map(|g| g.gate)
-            .collect();
-        format!(
-            "pemeriksaan gagal: {failed} dari {} gerbang gagal ({}){}",
-            gates.len(),
-            names.join(", "),
-            if warned > 0 {
-                format!(", {warned} peringatan")
-            } else {
-                String::new()
-            }
-        )
-    } else {
-        format!(
-            "pemeriksaan lulus: {} gerbang, tidak ada yang gagal{}",
-            gates.len(),
-            if warned > 0 {
-                format!(", {warned} peringatan")
-            } else {
-                String::new()
-            }
-        )
-    };
+    let names: Vec<&str> = gates
+        .iter()
+        .filter(|g| g.verdict == Verdict::Fail)
+        .map(|g| g.gate)
+        .collect();
+    let (summary, ringkasan) = both(|l| {
+        let n = gates.len();
+        let count = |n: usize, one: &str, many: &str, kata: &str| {
+            l.pick(
+                format!("{n} {}", if n == 1 { one } else { many }),
+                format!("{n} {kata}"),
+            )
+        };
+        let warned = match warned {
+            0 => String::new(),
+            w => format!(", {}", count(w, "warning", "warnings", "peringatan")),
+        };
+        match failed {
+            0 => format!(
+                "{}: {}, {}{warned}",
+                l.pick("check passed", "pemeriksaan lulus"),
+                count(n, "gate", "gates", "gerbang"),
+                l.pick("none failed", "tidak ada yang gagal"),
+            ),
+            _ => format!(
+                "{}: {failed} {} {} {} ({}){warned}",
+                l.pick("check failed", "pemeriksaan gagal"),
+                l.pick("of", "dari"),
+                count(n, "gate", "gates", "gerbang"),
+                l.pick("failed", "gagal"),
+                names.join(", "),
+            ),
+        }
+    });
     Ok(CheckReport {
         schema_version: SCHEMA_VERSION,
         tool: Tool::this(),

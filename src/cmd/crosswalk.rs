@@ -159,7 +159,7 @@ pub fn run(args: &CrosswalkArgs) -> anyhow::Result<u8> {
     let mut doc = document(
         source, &target, &map, &map_path, &rows, &unmapped, &args.opd, l,
     );
-    doc.warnings = crate::output::views::notices(&ev.notices, l);
+    doc.warnings = crate::output::notices::notices(&ev.notices, l);
     if example {
         doc.warnings.push(
             l.pick(

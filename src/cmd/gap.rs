@@ -18,7 +18,7 @@ use crate::output::criteria;
 use crate::output::document::{Document, Grid, Md, Table};
 use crate::output::i18n::{Labels, Lang};
 use crate::output::roadmap::{self, RoadmapView, StepView};
-use crate::output::views;
+use crate::output::{notices, views};
 
 #[derive(Debug, Clone, Args)]
 #[command(after_help = "\
@@ -277,7 +277,7 @@ pub fn run(args: &GapArgs) -> anyhow::Result<u8> {
     let mut read = args.input.files();
     read.extend(args.plan.files());
     let mut doc = document(&report, l);
-    doc.warnings = views::notices(&ev.notices, l);
+    doc.warnings = notices::notices(&ev.notices, l);
     args.output.emit(&doc, &read)?;
     Ok(if report.reachable { SUCCESS } else { FAILURE })
 }

@@ -12,7 +12,7 @@ use crate::core::score::PredicateBasis;
 use crate::output::criteria;
 use crate::output::document::{Document, Grid, Md, Table};
 use crate::output::i18n::{Labels, Lang};
-use crate::output::views;
+use crate::output::notices;
 
 #[derive(Debug, Clone, Args)]
 #[command(
@@ -76,7 +76,7 @@ pub fn run(args: &OpdArgs) -> anyhow::Result<u8> {
             .lines(vec![criteria::step_lines_title(l)], Md::Strong);
         doc.lines(needs, Md::List);
     }
-    doc.warnings = views::notices(&ev.notices, l);
+    doc.warnings = notices::notices(&ev.notices, l);
     doc.warnings
         .extend(report.warnings[ev.warnings.len()..].iter().cloned());
     let mut read = args.input.files();

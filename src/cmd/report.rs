@@ -171,7 +171,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<u8> {
     }
     let model = &loaded.model;
     let report = Report::build(&ev, options);
-    let mut warnings = crate::output::views::notices(&ev.notices, report.labels());
+    let mut warnings = crate::output::notices::notices(&ev.notices, report.labels());
     let mut read = args.input.files();
     read.extend(args.plan.files());
     let mut out = Output::create(args.output.as_deref(), &read)?;
@@ -205,7 +205,7 @@ fn packs(
         .title
         .clone()
         .filter(|t| !t.trim().is_empty())
-        .unwrap_or_else(|| lang.labels().report_title.to_string());
+        .unwrap_or_else(|| crate::output::report::default_title(model, lang.labels()));
     let render = |p: &pack::Pack| -> anyhow::Result<Vec<u8>> {
         Ok(match format {
             ReportFormat::Html => pack::html(p, lang).into_bytes(),

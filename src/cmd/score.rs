@@ -5,7 +5,7 @@ use clap::Args;
 use crate::cmd::args::{InputArgs, Loaded, OutputArgs, SUCCESS, WhatIfArgs};
 use crate::core::score::PredicateBasis;
 use crate::core::scorecard::Scorecard;
-use crate::output::views;
+use crate::output::{notices, views};
 
 #[derive(Debug, Clone, Args)]
 #[command(
@@ -35,7 +35,7 @@ pub fn run(args: &ScoreArgs) -> anyhow::Result<u8> {
     let l = args.output.labels();
     let (mut card, warnings) = {
         let ev = loaded.evaluate()?;
-        (Scorecard::of(&ev), views::notices(&ev.notices, l))
+        (Scorecard::of(&ev), notices::notices(&ev.notices, l))
     };
     // The record holds all that is shown: the answers go before the output is built (a million
     // of them are 20 MB).

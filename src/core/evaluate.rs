@@ -297,8 +297,9 @@ impl<'a> Evaluation<'a> {
     }
 }
 
-/// Something a reader of a result should know. Data, so that each language can say it
-/// ([`Notice::english`] is what JSON records and English output carry).
+/// Something a reader of a result should know. Data, so that each language can say it:
+/// [`Notice::english`] is what JSON records and English output carry (the records are built in
+/// the core); the Indonesian is in `output/notices.rs`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
     /// Under `combine owner`: indicators no owner answered (id, its owners), and the policy

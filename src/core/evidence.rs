@@ -184,7 +184,25 @@ mod tests {
         }
     }
 
-    fn simulated(items: Vec<Item>) -> Vec<(usize, u8, Option<u8>)> {
+    /// What the roll-up simulates for the items listed, per indicator: (indicator, level, the
+    /// lowest level with no item listed). Items are written per indicator, level by level from
+    /// level 1, separated by spaces: one letter an item (numbered from 1), `A` accepted, `R`
+    /// under revision, `N` not assessed; `-` for a level with no item listed.
+    fn simulated(listed: &[(usize, &str)]) -> Vec<(usize, u8, Option<u8>)> {
+        let mut items = Vec::new();
+        for &(indicator, levels) in listed {
+            for (level, statuses) in (1..).zip(levels.split(' ')) {
+                for (number, c) in (1..).zip(statuses.chars().filter(|&c| c != '-')) {
+                    let status = match c {
+                        'A' => ItemStatus::Accepted,
+                        'R' => ItemStatus::Revision,
+                        'N' => ItemStatus::NotAssessed,
+                        other => panic!("unknown status {other:?}"),
+                    };
+                    items.push(item(indicator, level, number, status));
+                }
+            }
+        }
         let m = Model::load("pemdi-2026").unwrap();
         let set = ItemSet {
             items,
@@ -198,45 +216,18 @@ mod tests {
 
     #[test]
     fn the_highest_level_whose_items_and_every_lower_levels_are_accepted() {
-        use ItemStatus::*;
-        assert_eq!(
-            simulated(vec![
-                item(0, 1, 1, Accepted),
-                item(0, 1, 2, Accepted),
-                item(0, 2, 1, Accepted),
-                item(0, 3, 1, Revision),
-                item(0, 3, 2, Accepted),
-                item(0, 4, 1, Accepted),
-            ]),
-            [(0, 2, None)]
-        );
+        assert_eq!(simulated(&[(0, "AA A RA A")]), [(0, 2, None)]);
     }
 
     #[test]
     fn an_l2_item_accepted_while_l1_is_under_revision_keeps_level_1() {
-        use ItemStatus::*;
-        assert_eq!(
-            simulated(vec![
-                item(2, 1, 1, Revision),
-                item(2, 1, 2, Accepted),
-                item(2, 2, 1, Accepted),
-                item(2, 2, 2, Accepted),
-            ]),
-            [(2, 1, None)]
-        );
+        assert_eq!(simulated(&[(2, "RA AA")]), [(2, 1, None)]);
     }
 
     #[test]
     fn a_level_with_no_item_listed_cannot_be_claimed() {
-        use ItemStatus::*;
         assert_eq!(
-            simulated(vec![
-                item(4, 1, 1, Accepted),
-                item(4, 2, 1, Accepted),
-                item(4, 4, 1, Accepted),
-                item(7, 2, 1, Accepted),
-                item(9, 1, 1, NotAssessed),
-            ]),
+            simulated(&[(4, "A A - A"), (7, "- A"), (9, "N")]),
             [(4, 2, Some(3)), (7, 1, Some(1)), (9, 1, None)]
         );
     }

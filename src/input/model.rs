@@ -70,6 +70,25 @@ impl Model {
         }
     }
 
+    /// [`Model::load`] for a command that shows no level criteria (`score`, `check`,
+    /// `crosswalk`): an embedded model is parsed without its `requirements` section, the last of
+    /// its text. That section is most of the text (spbe-2020: 127 of 136 KB) and parsing it was
+    /// three quarters of the instructions of `spbe score` on one sheet. The sha256 is still of the whole text,
+    /// and the tests load every embedded model whole. A model file is read whole, so that every
+    /// problem in it is still reported.
+    pub fn load_without_criteria(name_or_path: &str) -> Result<Model, ModelError> {
+        let Some((id, text)) = EMBEDDED.iter().find(|(id, _)| *id == name_or_path) else {
+            return Model::load(name_or_path);
+        };
+        let origin = format!("embedded:{id}");
+        let Some(at) = text.find("\nrequirements:") else {
+            return Model::from_yaml(text, &origin);
+        };
+        let mut model = Model::from_yaml(&text[..=at], &origin)?;
+        model.sha256 = sha256_hex(text.as_bytes());
+        Ok(model)
+    }
+
     /// Parses and validates a model. `origin` names the file in messages.
     pub fn from_yaml(text: &str, origin: &str) -> Result<Model, ModelError> {
         if text.len() > MAX_MODEL_BYTES {
@@ -666,6 +685,31 @@ fn scalar_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Erro
 
 // ---- Validation -------------------------------------------------------------------------------
 
+/// A model's tree while it is checked: each node with its YAML path and its exact weight in
+/// percent, before the common unit is known.
+#[derive(Default)]
+struct Tree {
+    domains: Vec<(Domain, Node)>,
+    aspects: Vec<(Aspect, Node)>,
+    indicators: Vec<(Indicator, Node)>,
+}
+
+struct Node {
+    path: Vec<Seg>,
+    weight: Option<Exact>,
+}
+
+impl Tree {
+    /// Every node: the domains, then the aspects, then the indicators.
+    fn nodes(&self) -> impl Iterator<Item = &Node> {
+        let domains = self.domains.iter().map(|x| &x.1);
+        let aspects = self.aspects.iter().map(|x| &x.1);
+        domains
+            .chain(aspects)
+            .chain(self.indicators.iter().map(|x| &x.1))
+    }
+}
+
 struct Validator<'a> {
     problems: Vec<ModelProblem>,
     locator: Locator<'a>,
@@ -852,10 +896,52 @@ impl Validator<'_> {
         })
     }
 
+    /// Checks a parsed model and builds it, one step at a time; every step records its problems
+    /// and goes on, so that one load reports them all. `None` when anything is wrong.
     fn build(&mut self, raw: RawModel, origin: &str, text: &str) -> Option<Model> {
+        let (min_level, max_level, level_decimals) = self.levels(&raw.levels);
+        let scales = self.scales(&raw.scales, min_level, max_level);
+        let predicates = self.predicates(&raw.predicates, min_level, max_level);
+        let decimals = self.rounding(raw.rounding.as_ref());
+        let mut tree = self.hierarchy(&raw, &scales);
+        self.unique_ids(&tree);
+        let units_per_percent = self.weight_unit(&mut tree);
+        self.weight_sums(&tree, units_per_percent);
+        if let Some(reqs) = &raw.requirements {
+            let default = CriteriaConfidence::of_status(raw.status);
+            self.requirements(reqs, &mut tree.indicators, min_level, max_level, default);
+        }
+
+        if !self.problems.is_empty() {
+            return None;
+        }
+        Some(Model {
+            id: raw.id.0.trim().to_string(),
+            name: raw.name.0.trim().to_string(),
+            version: raw.version.0.trim().to_string(),
+            source: raw.source.0.trim().to_string(),
+            status: raw.status,
+            notes: raw.notes.map(|n| n.trim().to_string()),
+            origin: origin.to_string(),
+            sha256: sha256_hex(text.as_bytes()),
+            min_level,
+            max_level,
+            level_decimals,
+            scales,
+            predicates,
+            decimals,
+            domains: tree.domains.into_iter().map(|x| x.0).collect(),
+            aspects: tree.aspects.into_iter().map(|x| x.0).collect(),
+            indicators: tree.indicators.into_iter().map(|x| x.0).collect(),
+            units_per_percent,
+        })
+    }
+
+    /// The level range and its decimals: `(min, max, decimals)`.
+    fn levels(&mut self, levels: &RawLevels) -> (u8, u8, u32) {
         use Seg::*;
-        let min_level = raw.levels.min;
-        let max_level = raw.levels.max;
+        let min_level = levels.min;
+        let max_level = levels.max;
         if min_level >= max_level {
             self.problem(
                 &[Key("levels")],
@@ -868,7 +954,7 @@ impl Validator<'_> {
                 "max must be at most 100".into(),
             );
         }
-        let level_decimals = raw.levels.decimals;
+        let level_decimals = levels.decimals;
         if level_decimals > MAX_DECIMALS {
             self.problem(
                 &[Key("levels"), Key("decimals")],
@@ -882,10 +968,19 @@ impl Validator<'_> {
                 ),
             );
         }
+        (min_level, max_level, level_decimals)
+    }
 
-        // Scales: names for every level in range, nothing outside it.
+    /// Scales: names for every level in range, nothing outside it.
+    fn scales(
+        &mut self,
+        raw: &BTreeMap<String, RawScale>,
+        min_level: u8,
+        max_level: u8,
+    ) -> Vec<Scale> {
+        use Seg::*;
         let mut scales = Vec::new();
-        for (id, s) in &raw.scales {
+        for (id, s) in raw {
             let mut names = Vec::new();
             for level in min_level..=max_level {
                 match s.levels.get(&(level as i64)) {
@@ -927,10 +1022,14 @@ impl Validator<'_> {
         if scales.is_empty() {
             self.problem(&[Key("scales")], "define at least one level scale".into());
         }
+        scales
+    }
 
-        // Predicate bands: cover min..max with no gap and no overlap.
+    /// Predicate bands: cover min..max with no gap and no overlap. Sorted from the lowest.
+    fn predicates(&mut self, raw: &[RawPredicate], min_level: u8, max_level: u8) -> Vec<Predicate> {
+        use Seg::*;
         let mut predicates = Vec::new();
-        for (i, p) in raw.predicates.iter().enumerate() {
+        for (i, p) in raw.iter().enumerate() {
             let lo = exact::parse_decimal(&p.min.0);
             let hi = exact::parse_decimal(&p.max.0);
             match (lo, hi) {
@@ -1010,9 +1109,13 @@ impl Validator<'_> {
                 }
             }
         }
-        let predicates: Vec<Predicate> = predicates.into_iter().map(|(_, p)| p).collect();
+        predicates.into_iter().map(|(_, p)| p).collect()
+    }
 
-        let decimals = match &raw.rounding {
+    /// The decimals the index is rounded to (half up, the ministry's rule).
+    fn rounding(&mut self, rounding: Option<&RawRounding>) -> u32 {
+        use Seg::*;
+        match rounding {
             None => 2,
             Some(r) => {
                 if r.mode != "half-up" {
@@ -1029,96 +1132,19 @@ impl Validator<'_> {
                 }
                 r.decimals
             }
-        };
-
-        // The hierarchy. Collect exact weights first, then find the common unit.
-        struct Node {
-            path: Vec<Seg>,
-            weight: Option<Exact>,
         }
-        let mut domains: Vec<(Domain, Node)> = Vec::new();
-        let mut aspects: Vec<(Aspect, Node)> = Vec::new();
-        let mut indicators: Vec<(Indicator, Node)> = Vec::new();
+    }
+
+    /// The hierarchy: domains (or aspects at the top), aspects and indicators, each with its
+    /// path and exact weight. The common weight unit is found afterwards ([`Self::weight_unit`]).
+    fn hierarchy(&mut self, raw: &RawModel, scales: &[Scale]) -> Tree {
+        use Seg::*;
+        let mut tree = Tree::default();
         let scale_index: HashMap<&str, usize> = scales
             .iter()
             .enumerate()
             .map(|(i, s)| (s.id.as_str(), i))
             .collect();
-
-        let add_aspect = |v: &mut Self,
-                          a: &RawAspect,
-                          path: Vec<Seg>,
-                          domain: Option<usize>,
-                          aspects: &mut Vec<(Aspect, Node)>,
-                          indicators: &mut Vec<(Indicator, Node)>| {
-            let weight = v.weight(&child_path(&path, &[Key("weight")]), &a.weight);
-            let ai = aspects.len();
-            aspects.push((
-                Aspect {
-                    id: a.id.0.trim().to_string(),
-                    name: a.name.0.trim().to_string(),
-                    weight: 0,
-                    domain,
-                },
-                Node {
-                    path: path.clone(),
-                    weight,
-                },
-            ));
-            if a.indicators.is_empty() {
-                v.problem(
-                    &child_path(&path, &[Key("indicators")]),
-                    format!("aspect {} has no indicators", a.id.0),
-                );
-            }
-            for (k, ind) in a.indicators.iter().enumerate() {
-                let ip = child_path(&path, &[Key("indicators"), Index(k)]);
-                let weight = v.weight(&child_path(&ip, &[Key("weight")]), &ind.weight);
-                let scale = match scale_index.get(ind.scale.as_str()) {
-                    Some(s) => *s,
-                    None => {
-                        v.problem(
-                            &child_path(&ip, &[Key("scale")]),
-                            format!(
-                                "indicator {} names scale {:?}, which is not defined; defined scales: {}",
-                                ind.id.0,
-                                ind.scale,
-                                raw.scales.keys().cloned().collect::<Vec<_>>().join(", ")
-                            ),
-                        );
-                        0
-                    }
-                };
-                let _ = &ind.description;
-                let external = ind.external.as_ref().and_then(|e| {
-                    v.external(
-                        &child_path(&ip, &[Key("external")]),
-                        e,
-                        min_level,
-                        max_level,
-                    )
-                });
-                indicators.push((
-                    Indicator {
-                        id: ind.id.0.trim().to_string(),
-                        code: ind
-                            .code
-                            .as_ref()
-                            .map(|c| c.0.trim().to_string())
-                            .filter(|c| !c.is_empty()),
-                        aliases: ind.aliases.iter().map(|a| a.0.trim().to_string()).collect(),
-                        name: ind.name.0.trim().to_string(),
-                        weight: 0,
-                        aspect: ai,
-                        scale,
-                        external,
-                        requirements: None,
-                    },
-                    Node { path: ip, weight },
-                ));
-            }
-        };
-
         match (&raw.domains, &raw.aspects) {
             (Some(_), Some(_)) => self.problem(
                 &[Key("aspects")],
@@ -1134,8 +1160,8 @@ impl Validator<'_> {
             for (i, d) in ds.iter().enumerate() {
                 let path = vec![Key("domains"), Index(i)];
                 let weight = self.weight(&child_path(&path, &[Key("weight")]), &d.weight);
-                let di = domains.len();
-                domains.push((
+                let di = tree.domains.len();
+                tree.domains.push((
                     Domain {
                         id: d.id.0.trim().to_string(),
                         name: d.name.0.trim().to_string(),
@@ -1154,7 +1180,7 @@ impl Validator<'_> {
                 }
                 for (j, a) in d.aspects.iter().enumerate() {
                     let ap = child_path(&path, &[Key("aspects"), Index(j)]);
-                    add_aspect(self, a, ap, Some(di), &mut aspects, &mut indicators);
+                    self.aspect(&mut tree, raw, &scale_index, a, ap, Some(di));
                 }
             }
         } else if let Some(as_) = &raw.aspects {
@@ -1162,28 +1188,118 @@ impl Validator<'_> {
                 self.problem(&[Key("aspects")], "the aspect list is empty".into());
             }
             for (j, a) in as_.iter().enumerate() {
-                add_aspect(
-                    self,
+                self.aspect(
+                    &mut tree,
+                    raw,
+                    &scale_index,
                     a,
                     vec![Key("aspects"), Index(j)],
                     None,
-                    &mut aspects,
-                    &mut indicators,
                 );
             }
         }
 
-        if indicators.len() > MAX_INDICATORS {
+        if tree.indicators.len() > MAX_INDICATORS {
             self.problem(
                 &[Key("domains")],
                 format!(
                     "the model has {} indicators; at most {MAX_INDICATORS} are supported",
-                    indicators.len()
+                    tree.indicators.len()
                 ),
             );
         }
+        tree
+    }
 
-        // Unique ids across all nodes, and codes unique among indicators and ids.
+    /// One aspect at `path` and its indicators, into `tree`.
+    fn aspect(
+        &mut self,
+        tree: &mut Tree,
+        raw: &RawModel,
+        scale_index: &HashMap<&str, usize>,
+        a: &RawAspect,
+        path: Vec<Seg>,
+        domain: Option<usize>,
+    ) {
+        use Seg::*;
+        let (min_level, max_level) = (raw.levels.min, raw.levels.max);
+        let weight = self.weight(&child_path(&path, &[Key("weight")]), &a.weight);
+        let ai = tree.aspects.len();
+        tree.aspects.push((
+            Aspect {
+                id: a.id.0.trim().to_string(),
+                name: a.name.0.trim().to_string(),
+                weight: 0,
+                domain,
+            },
+            Node {
+                path: path.clone(),
+                weight,
+            },
+        ));
+        if a.indicators.is_empty() {
+            self.problem(
+                &child_path(&path, &[Key("indicators")]),
+                format!("aspect {} has no indicators", a.id.0),
+            );
+        }
+        for (k, ind) in a.indicators.iter().enumerate() {
+            let ip = child_path(&path, &[Key("indicators"), Index(k)]);
+            let weight = self.weight(&child_path(&ip, &[Key("weight")]), &ind.weight);
+            let scale = match scale_index.get(ind.scale.as_str()) {
+                Some(s) => *s,
+                None => {
+                    self.problem(
+                        &child_path(&ip, &[Key("scale")]),
+                        format!(
+                            "indicator {} names scale {:?}, which is not defined; defined scales: {}",
+                            ind.id.0,
+                            ind.scale,
+                            raw.scales.keys().cloned().collect::<Vec<_>>().join(", ")
+                        ),
+                    );
+                    0
+                }
+            };
+            let _ = &ind.description;
+            let external = ind.external.as_ref().and_then(|e| {
+                self.external(
+                    &child_path(&ip, &[Key("external")]),
+                    e,
+                    min_level,
+                    max_level,
+                )
+            });
+            tree.indicators.push((
+                Indicator {
+                    id: ind.id.0.trim().to_string(),
+                    code: ind
+                        .code
+                        .as_ref()
+                        .map(|c| c.0.trim().to_string())
+                        .filter(|c| !c.is_empty()),
+                    aliases: ind.aliases.iter().map(|a| a.0.trim().to_string()).collect(),
+                    name: ind.name.0.trim().to_string(),
+                    weight: 0,
+                    aspect: ai,
+                    scale,
+                    external,
+                    requirements: None,
+                },
+                Node { path: ip, weight },
+            ));
+        }
+    }
+
+    /// Unique ids across all nodes; codes and aliases unique among indicators and ids; external
+    /// keys unique.
+    fn unique_ids(&mut self, tree: &Tree) {
+        use Seg::*;
+        let Tree {
+            domains,
+            aspects,
+            indicators,
+        } = tree;
         let mut seen: HashMap<String, String> = HashMap::new();
         let all_ids = domains
             .iter()
@@ -1213,7 +1329,7 @@ impl Validator<'_> {
                 ));
             }
         }
-        for (i, n) in &indicators {
+        for (i, n) in indicators {
             if let Some(code) = &i.code {
                 let key = code.to_lowercase();
                 if key != i.id.to_lowercase() {
@@ -1238,7 +1354,7 @@ impl Validator<'_> {
             }
         }
         let mut external_keys: HashMap<String, String> = HashMap::new();
-        for (i, n) in &indicators {
+        for (i, n) in indicators {
             if let Some(e) = &i.external {
                 if let Some(first) = external_keys.insert(e.key.to_lowercase(), i.id.clone()) {
                     dupes.push((
@@ -1251,15 +1367,13 @@ impl Validator<'_> {
         for (p, m) in dupes {
             self.problem(&p, m);
         }
+    }
 
-        // The common weight unit: the smallest power of ten that makes every weight whole.
-        let all_weights: Vec<&Exact> = domains
-            .iter()
-            .map(|x| &x.1)
-            .chain(aspects.iter().map(|x| &x.1))
-            .chain(indicators.iter().map(|x| &x.1))
-            .filter_map(|n| n.weight.as_ref())
-            .collect();
+    /// The common weight unit: the smallest power of ten that makes every weight whole (units
+    /// per percent). Sets every node's weight in that unit.
+    fn weight_unit(&mut self, tree: &mut Tree) -> u64 {
+        use Seg::*;
+        let all_weights: Vec<&Exact> = tree.nodes().filter_map(|n| n.weight.as_ref()).collect();
         let mut units_per_percent: u64 = 1;
         let mut digits = 0;
         while digits < 6
@@ -1270,11 +1384,8 @@ impl Validator<'_> {
             units_per_percent *= 10;
             digits += 1;
         }
-        let too_fine: Vec<Vec<Seg>> = domains
-            .iter()
-            .map(|x| &x.1)
-            .chain(aspects.iter().map(|x| &x.1))
-            .chain(indicators.iter().map(|x| &x.1))
+        let too_fine: Vec<Vec<Seg>> = tree
+            .nodes()
             .filter(|n| {
                 n.weight
                     .as_ref()
@@ -1297,17 +1408,26 @@ impl Validator<'_> {
                 })
                 .unwrap_or(0)
         };
-        for (d, n) in domains.iter_mut() {
+        for (d, n) in tree.domains.iter_mut() {
             d.weight = to_units(&n.weight);
         }
-        for (a, n) in aspects.iter_mut() {
+        for (a, n) in tree.aspects.iter_mut() {
             a.weight = to_units(&n.weight);
         }
-        for (i, n) in indicators.iter_mut() {
+        for (i, n) in tree.indicators.iter_mut() {
             i.weight = to_units(&n.weight);
         }
+        units_per_percent
+    }
 
-        // Each parent equals the sum of its children, exactly; the total is 100.
+    /// Each parent equals the sum of its children, exactly; the total is 100.
+    fn weight_sums(&mut self, tree: &Tree, units_per_percent: u64) {
+        use Seg::*;
+        let Tree {
+            domains,
+            aspects,
+            indicators,
+        } = tree;
         let weights_known = self.problems.iter().all(|p| !p.path.ends_with("weight"));
         if weights_known {
             let show =
@@ -1363,35 +1483,6 @@ impl Validator<'_> {
                 );
             }
         }
-
-        if let Some(reqs) = &raw.requirements {
-            let default = CriteriaConfidence::of_status(raw.status);
-            self.requirements(reqs, &mut indicators, min_level, max_level, default);
-        }
-
-        if !self.problems.is_empty() {
-            return None;
-        }
-        Some(Model {
-            id: raw.id.0.trim().to_string(),
-            name: raw.name.0.trim().to_string(),
-            version: raw.version.0.trim().to_string(),
-            source: raw.source.0.trim().to_string(),
-            status: raw.status,
-            notes: raw.notes.map(|n| n.trim().to_string()),
-            origin: origin.to_string(),
-            sha256: sha256_hex(text.as_bytes()),
-            min_level,
-            max_level,
-            level_decimals,
-            scales,
-            predicates,
-            decimals,
-            domains: domains.into_iter().map(|x| x.0).collect(),
-            aspects: aspects.into_iter().map(|x| x.0).collect(),
-            indicators: indicators.into_iter().map(|x| x.0).collect(),
-            units_per_percent,
-        })
     }
 }
 
@@ -1684,6 +1775,18 @@ fn strip_key<'t>(txt: &'t str, key: &str) -> Option<&'t str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_embedded_model_without_criteria_is_the_model_less_its_criteria() {
+        for id in Model::embedded_ids() {
+            let mut whole = Model::load(id).unwrap();
+            for i in &mut whole.indicators {
+                i.requirements = None;
+            }
+            let light = Model::load_without_criteria(id).unwrap();
+            assert_eq!(format!("{whole:?}"), format!("{light:?}"), "{id}");
+        }
+    }
 
     #[test]
     fn the_locator_follows_block_yaml() {

@@ -24,7 +24,7 @@ use crate::input::columns::{
 use crate::input::decode::Encoding;
 use crate::input::intern::Interner;
 use crate::input::revision;
-use crate::input::text_sheet::{self, Chunks, Opened, RowSource, SheetRows, TextSheet};
+use crate::input::text_sheet::{self, Cells, Chunks, Opened, RowSource, SheetRows, TextSheet};
 use crate::input::workbook;
 
 /// At most this many problems are listed; the rest are counted.
@@ -515,6 +515,96 @@ struct RowRemarks<'r> {
     evidence: &'r str,
     note: &'r str,
     index: Option<Option<NonZeroU32>>,
+}
+
+/// One sheet whose answer rows are being read: where they come from and what its header says.
+struct Sheet<'s> {
+    place: &'s Place,
+    header: &'s Header,
+    /// The sheet's input, as counted in the answer set's files.
+    file_no: u32,
+    /// The OPD of rows that name none: the file's name.
+    default_opd: String,
+}
+
+impl Sheet<'_> {
+    /// Column `i` (0-based) for a message: its number and header name.
+    fn column(&self, i: usize) -> Option<(usize, String)> {
+        Some((i + 1, self.header.names[i].clone()))
+    }
+
+    /// An answer of this sheet, at `line`.
+    fn answer(
+        &self,
+        opd: u32,
+        indicator: u16,
+        value: u16,
+        stage: Option<Stage>,
+        line: u64,
+    ) -> Answer {
+        Answer {
+            opd,
+            // Model validation caps the count at MAX_INDICATORS (256).
+            indicator: indicator as u8,
+            value,
+            stage,
+            file: self.file_no,
+            // A sheet is at most MAX_SHEET_BYTES long, so its lines fit.
+            line: line as u32,
+            remarks: None,
+        }
+    }
+}
+
+/// One row below a header: its line, its cells, and each known column's cell, trimmed once.
+struct SheetRow<'r> {
+    line: u64,
+    record: Cells<'r>,
+    fields: [&'r str; Field::ALL.len()],
+}
+
+impl<'r> SheetRow<'r> {
+    fn new(header: &Header, line: u64, record: Cells<'r>) -> Self {
+        let fields = Field::ALL.map(|f| {
+            header
+                .get(f)
+                .and_then(|i| record.get(i))
+                .map(trim)
+                .unwrap_or("")
+        });
+        SheetRow {
+            line,
+            record,
+            fields,
+        }
+    }
+
+    /// The cell of a known column, trimmed; empty when the sheet has no such column.
+    fn get(&self, f: Field) -> &'r str {
+        self.fields[f.slot()]
+    }
+
+    /// The cell in column `i` (0-based), trimmed.
+    fn cell(&self, i: usize) -> &'r str {
+        self.record.get(i).map(trim).unwrap_or("")
+    }
+
+    /// The row's evidence and note, to be stored with its first answer.
+    fn remarks(&self) -> RowRemarks<'r> {
+        RowRemarks {
+            evidence: self.get(Field::Evidence),
+            note: self.get(Field::Note),
+            index: None,
+        }
+    }
+}
+
+/// What one row below the header gave.
+enum RowRead<'r> {
+    /// How many answers it added (none when it had a problem, reported).
+    Answers(u64),
+    /// A template row left blank (no level, no evidence, no note), and the OPD it names.
+    Blank(&'r str),
 }
 
 /// What the search for a sheet's header row found.
@@ -1093,7 +1183,8 @@ impl<'m> SheetReader<'m> {
         }
     }
 
-    /// Checks the answer rows below a sheet's header row.
+    /// Checks the answer rows below a sheet's header row: each row's answers, then whether the
+    /// sheet had any.
     #[allow(clippy::too_many_arguments)]
     fn table(
         &mut self,
@@ -1105,7 +1196,6 @@ impl<'m> SheetReader<'m> {
         header_problems: Vec<HeaderProblem>,
         strict: bool,
     ) {
-        let file_no = self.set.files.len() as u32;
         let problems_before = self.problems.len() + self.more;
         if !header_problems.is_empty() {
             for (column, msg) in header_problems {
@@ -1114,10 +1204,12 @@ impl<'m> SheetReader<'m> {
             return;
         }
         self.note_header(place, &header);
-        let col = |f: Field| header.get(f);
-        let named = |i: usize| Some((i + 1, header.names[i].clone()));
-        let stage_columns = header.stage_columns.as_slice();
-        let default_opd = source.default_opd();
+        let sheet = Sheet {
+            place,
+            header: &header,
+            file_no: self.set.files.len() as u32,
+            default_opd: source.default_opd(),
+        };
         let mut answered = 0u64;
         let mut lower = String::new();
         // The OPD an unanswered row names, for the warning about a sheet with no answers yet.
@@ -1135,178 +1227,215 @@ impl<'m> SheetReader<'m> {
                 continue;
             }
             input.rows += 1;
-            // No cell can be too long when the whole row is short (every row but a hostile one).
-            let too_long = (record.text_len() > MAX_CELL_BYTES)
-                .then(|| {
-                    record
-                        .iter()
-                        .enumerate()
-                        .find(|(_, f)| f.len() > MAX_CELL_BYTES)
-                })
-                .flatten();
-            if let Some((i, f)) = too_long {
-                let name = header.names.get(i).cloned().unwrap_or_default();
-                self.problem(place.at(
-                    line,
-                    Some((i + 1, name)),
-                    format!(
-                        "the cell is {} KiB long; cells longer than {} KiB are refused, shorten it",
-                        f.len() >> 10,
-                        MAX_CELL_BYTES >> 10
-                    ),
-                ));
+            if self.cell_too_long(&sheet, line, record) {
                 continue;
             }
-            // Each known column's cell, trimmed once.
-            let cells =
-                Field::ALL.map(|f| col(f).and_then(|i| record.get(i)).map(trim).unwrap_or(""));
-            let get = |f: Field| cells[f.slot()];
-            let stage_cell = |i: usize| record.get(i).map(trim).unwrap_or("");
-            // A row with no level, no evidence and no note is a template row left blank: not
-            // answered. A level left empty beside evidence or a note is a mistake, reported below.
-            let no_level = if stage_columns.is_empty() {
-                get(Field::Level).is_empty()
-            } else {
-                stage_columns.iter().all(|&(_, i)| stage_cell(i).is_empty())
-            };
-            if no_level && get(Field::Evidence).is_empty() && get(Field::Note).is_empty() {
-                if answered == 0 && waiting_opd.is_none() && !get(Field::Opd).is_empty() {
-                    waiting_opd = Some(get(Field::Opd).to_string());
+            match self.row(&sheet, &SheetRow::new(&header, line, record), &mut lower) {
+                RowRead::Answers(n) => answered += n,
+                RowRead::Blank(opd) => {
+                    if answered == 0 && waiting_opd.is_none() && !opd.is_empty() {
+                        waiting_opd = Some(opd.to_string());
+                    }
                 }
-                continue;
             }
-
-            let ic = col(Field::Indicator).expect("a header has an indicator column");
-            let key = get(Field::Indicator);
-            let indicator = match self.lookup.get(key, &mut lower) {
-                Some(i) => Some(i),
-                None => {
-                    let shown: String = key.chars().take(40).collect();
-                    let msg = if key.is_empty() {
-                        "the indicator is empty; write the indicator's number (e.g. 11) or code (e.g. I11)".to_string()
-                    } else {
-                        format!(
-                            "unknown indicator {shown:?}; the model {} has indicators {}",
-                            self.model.id,
-                            indicator_range(self.model)
-                        )
-                    };
-                    self.problem(place.at(line, named(ic), msg));
-                    None
-                }
-            };
-            let mut remarks = RowRemarks {
-                evidence: get(Field::Evidence),
-                note: get(Field::Note),
-                index: None,
-            };
-            if !stage_columns.is_empty() {
-                // One answer per stage column filled in.
-                let opd_name = match get(Field::Opd) {
-                    "" => default_opd.as_str(),
-                    name => name,
-                };
-                let opd = self.intern_opd(opd_name);
-                let Some(indicator) = indicator else { continue };
-                if no_level {
-                    let (_, first) = stage_columns[0];
-                    self.problem(place.at(
-                        line,
-                        named(first),
-                        format!(
-                            "every stage's level is empty ({}) but the row has evidence or a note; write the level under its stage",
-                            stage_columns
-                                .iter()
-                                .map(|&(_, i)| format!("{:?}", header.names[i]))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    ));
-                    continue;
-                }
-                for &(stage, i) in stage_columns {
-                    let text = stage_cell(i);
-                    if text.is_empty() {
-                        continue;
-                    }
-                    match parse_level(self.model, indicator as usize, text) {
-                        Ok(level) => {
-                            let answer = Answer {
-                                opd,
-                                // Model validation caps the count at MAX_INDICATORS (256).
-                                indicator: indicator as u8,
-                                value: level,
-                                stage: Some(stage),
-                                file: file_no,
-                                // A sheet is at most MAX_SHEET_BYTES long, so its lines fit.
-                                line: line as u32,
-                                remarks: None,
-                            };
-                            answered += self.keep(answer, place, &header, &mut remarks) as u64;
-                        }
-                        Err(msg) => self.problem(place.at(line, named(i), msg)),
-                    }
-                }
-                continue;
-            }
-            let lc = col(Field::Level).expect("a header without stage columns has a level column");
-            let level = indicator.and_then(|i| {
-                match parse_level(self.model, i as usize, get(Field::Level)) {
-                    Ok(l) => Some(l),
-                    Err(msg) => {
-                        self.problem(place.at(line, named(lc), msg));
-                        None
-                    }
-                }
-            });
-            let stage = match get(Field::Stage) {
-                "" => None,
-                text => match text.parse::<Stage>() {
-                    Ok(s) => Some(s),
-                    Err(msg) => {
-                        let sc = col(Field::Stage).expect("a value implies the column");
-                        self.problem(place.at(line, named(sc), msg));
-                        continue;
-                    }
-                },
-            };
-            let opd_name = match get(Field::Opd) {
-                "" => default_opd.as_str(),
-                name => name,
-            };
-            let opd = self.intern_opd(opd_name);
-            let (Some(indicator), Some(level)) = (indicator, level) else {
-                continue;
-            };
-            let answer = Answer {
-                opd,
-                // Model validation caps the count at MAX_INDICATORS (256).
-                indicator: indicator as u8,
-                value: level,
-                stage,
-                file: file_no,
-                // A sheet is at most MAX_SHEET_BYTES long, so its lines fit.
-                line: line as u32,
-                remarks: None,
-            };
-            answered += self.keep(answer, place, &header, &mut remarks) as u64;
         }
         if answered == 0 && self.problems.len() + self.more == problems_before {
-            let who = waiting_opd.unwrap_or(default_opd);
-            if strict {
-                self.problem(place.at(
-                    header.line,
-                    None,
-                    format!(
-                        "no answers yet from {who:?}: every level in the sheet is empty; --strict refuses a sheet still to be filled in: fill in the level column, or drop --strict to score without it"
-                    ),
-                ));
+            self.no_answers_yet(&sheet, waiting_opd, strict);
+        }
+    }
+
+    /// Refuses a row with a cell longer than [`MAX_CELL_BYTES`] (a hostile file), located.
+    fn cell_too_long(&mut self, sheet: &Sheet<'_>, line: u64, record: Cells<'_>) -> bool {
+        // No cell can be too long when the whole row is short (every row but a hostile one).
+        if record.text_len() <= MAX_CELL_BYTES {
+            return false;
+        }
+        let Some((i, f)) = record
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.len() > MAX_CELL_BYTES)
+        else {
+            return false;
+        };
+        let name = sheet.header.names.get(i).cloned().unwrap_or_default();
+        self.problem(sheet.place.at(
+            line,
+            Some((i + 1, name)),
+            format!(
+                "the cell is {} KiB long; cells longer than {} KiB are refused, shorten it",
+                f.len() >> 10,
+                MAX_CELL_BYTES >> 10
+            ),
+        ));
+        true
+    }
+
+    /// One row below the header: its answers kept, or a template row left blank.
+    fn row<'r>(
+        &mut self,
+        sheet: &Sheet<'_>,
+        row: &SheetRow<'r>,
+        lower: &mut String,
+    ) -> RowRead<'r> {
+        let stage_columns = sheet.header.stage_columns.as_slice();
+        // A row with no level, no evidence and no note is a template row left blank: not
+        // answered. A level left empty beside evidence or a note is a mistake, reported below.
+        let no_level = if stage_columns.is_empty() {
+            row.get(Field::Level).is_empty()
+        } else {
+            stage_columns.iter().all(|&(_, i)| row.cell(i).is_empty())
+        };
+        if no_level && row.get(Field::Evidence).is_empty() && row.get(Field::Note).is_empty() {
+            return RowRead::Blank(row.get(Field::Opd));
+        }
+        let indicator = self.indicator(sheet, row, lower);
+        let opd_name = match row.get(Field::Opd) {
+            "" => sheet.default_opd.as_str(),
+            name => name,
+        };
+        RowRead::Answers(if stage_columns.is_empty() {
+            self.level_answer(sheet, row, indicator, opd_name)
+        } else {
+            self.stage_answers(sheet, row, indicator, opd_name, no_level)
+        })
+    }
+
+    /// The indicator a row names (its number, code or alias), or a problem at its cell.
+    fn indicator(
+        &mut self,
+        sheet: &Sheet<'_>,
+        row: &SheetRow<'_>,
+        lower: &mut String,
+    ) -> Option<u16> {
+        let ic = sheet
+            .header
+            .get(Field::Indicator)
+            .expect("a header has an indicator column");
+        let key = row.get(Field::Indicator);
+        let found = self.lookup.get(key, lower);
+        if found.is_none() {
+            let shown: String = key.chars().take(40).collect();
+            let msg = if key.is_empty() {
+                "the indicator is empty; write the indicator's number (e.g. 11) or code (e.g. I11)"
+                    .to_string()
             } else {
-                self.set.warnings.push(format!(
-                    "{}: no answers yet from {who:?}: every level in the sheet is empty, so it adds nothing; --strict makes this an error",
-                    place.whole()
-                ));
+                format!(
+                    "unknown indicator {shown:?}; the model {} has indicators {}",
+                    self.model.id,
+                    indicator_range(self.model)
+                )
+            };
+            self.problem(sheet.place.at(row.line, sheet.column(ic), msg));
+        }
+        found
+    }
+
+    /// A row of a sheet with stage columns: one answer per stage column filled in.
+    fn stage_answers(
+        &mut self,
+        sheet: &Sheet<'_>,
+        row: &SheetRow<'_>,
+        indicator: Option<u16>,
+        opd_name: &str,
+        no_level: bool,
+    ) -> u64 {
+        let stage_columns = sheet.header.stage_columns.as_slice();
+        let line = row.line;
+        let opd = self.intern_opd(opd_name);
+        let Some(indicator) = indicator else { return 0 };
+        if no_level {
+            let (_, first) = stage_columns[0];
+            self.problem(sheet.place.at(
+                line,
+                sheet.column(first),
+                format!(
+                    "every stage's level is empty ({}) but the row has evidence or a note; write the level under its stage",
+                    stage_columns
+                        .iter()
+                        .map(|&(_, i)| format!("{:?}", sheet.header.names[i]))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+            return 0;
+        }
+        let mut remarks = row.remarks();
+        let mut answered = 0;
+        for &(stage, i) in stage_columns {
+            let text = row.cell(i);
+            if text.is_empty() {
+                continue;
             }
+            match parse_level(self.model, indicator as usize, text) {
+                Ok(level) => {
+                    let answer = sheet.answer(opd, indicator, level, Some(stage), line);
+                    answered += self.keep(answer, sheet.place, sheet.header, &mut remarks) as u64;
+                }
+                Err(msg) => self.problem(sheet.place.at(line, sheet.column(i), msg)),
+            }
+        }
+        answered
+    }
+
+    /// A row of a sheet with one level column (and perhaps a stage column): one answer.
+    fn level_answer(
+        &mut self,
+        sheet: &Sheet<'_>,
+        row: &SheetRow<'_>,
+        indicator: Option<u16>,
+        opd_name: &str,
+    ) -> u64 {
+        let header = sheet.header;
+        let line = row.line;
+        let lc = header
+            .get(Field::Level)
+            .expect("a header without stage columns has a level column");
+        let level = indicator.and_then(|i| {
+            match parse_level(self.model, i as usize, row.get(Field::Level)) {
+                Ok(l) => Some(l),
+                Err(msg) => {
+                    self.problem(sheet.place.at(line, sheet.column(lc), msg));
+                    None
+                }
+            }
+        });
+        let stage = match row.get(Field::Stage) {
+            "" => None,
+            text => match text.parse::<Stage>() {
+                Ok(s) => Some(s),
+                Err(msg) => {
+                    let sc = header
+                        .get(Field::Stage)
+                        .expect("a value implies the column");
+                    self.problem(sheet.place.at(line, sheet.column(sc), msg));
+                    return 0;
+                }
+            },
+        };
+        let opd = self.intern_opd(opd_name);
+        let (Some(indicator), Some(level)) = (indicator, level) else {
+            return 0;
+        };
+        let answer = sheet.answer(opd, indicator, level, stage, line);
+        self.keep(answer, sheet.place, header, &mut row.remarks()) as u64
+    }
+
+    /// Says that a sheet had no answer at all: a warning, or an error under `--strict`.
+    fn no_answers_yet(&mut self, sheet: &Sheet<'_>, waiting_opd: Option<String>, strict: bool) {
+        let who = waiting_opd.unwrap_or_else(|| sheet.default_opd.clone());
+        if strict {
+            self.problem(sheet.place.at(
+                sheet.header.line,
+                None,
+                format!(
+                    "no answers yet from {who:?}: every level in the sheet is empty; --strict refuses a sheet still to be filled in: fill in the level column, or drop --strict to score without it"
+                ),
+            ));
+        } else {
+            self.set.warnings.push(format!(
+                "{}: no answers yet from {who:?}: every level in the sheet is empty, so it adds nothing; --strict makes this an error",
+                sheet.place.whole()
+            ));
         }
     }
 
@@ -1433,6 +1562,17 @@ fn indicator_range(model: &Model) -> String {
     }
 }
 
+/// Two level names are the same ignoring case and the white space between words.
+fn same_words(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    norm(a) == norm(b)
+}
+
 /// Reads a level or value in the model's units (see [`crate::core::value`]): for a model of
 /// whole levels a whole number in range, a level name of the indicator's scale, or Excel's
 /// dropdown form `3 - Terdefinisi`; for a model of decimal values see [`parse_value`]. The
@@ -1468,15 +1608,6 @@ fn parse_whole_level(model: &Model, indicator: usize, text: &str) -> Result<u8, 
     if t.is_empty() {
         return Err(format!("the level is empty; {}", allowed()));
     }
-    let same = |a: &str, b: &str| {
-        let norm = |s: &str| {
-            s.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-        };
-        norm(a) == norm(b)
-    };
     let digits_end = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     if digits_end > 0 {
         let (num, rest) = t.split_at(digits_end);
@@ -1509,7 +1640,7 @@ fn parse_whole_level(model: &Model, indicator: usize, text: &str) -> Result<u8, 
         if let Some(name) = rest.strip_prefix(['-', '–', '—', ':', '.']) {
             let level = in_range(num)?;
             let expected = model.level_name(indicator, level);
-            if same(name, expected) {
+            if same_words(name, expected) {
                 return Ok(level);
             }
             return Err(format!(
@@ -1518,7 +1649,7 @@ fn parse_whole_level(model: &Model, indicator: usize, text: &str) -> Result<u8, 
             ));
         }
     }
-    if let Some(pos) = scale.level_names.iter().position(|n| same(n, t)) {
+    if let Some(pos) = scale.level_names.iter().position(|n| same_words(n, t)) {
         return Ok(model.min_level + pos as u8);
     }
     Err(format!("{t:?} is not a level; {}", allowed()))
@@ -1548,16 +1679,7 @@ pub fn parse_value(model: &Model, indicator: usize, text: &str) -> Result<u16, S
     if t.is_empty() {
         return Err(format!("the value is empty; {}", allowed()));
     }
-    let same = |a: &str, b: &str| {
-        let norm = |s: &str| {
-            s.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-        };
-        norm(a) == norm(b)
-    };
-    if let Some(pos) = scale.level_names.iter().position(|n| same(n, t)) {
+    if let Some(pos) = scale.level_names.iter().position(|n| same_words(n, t)) {
         return Ok(model.level_units(model.min_level + pos as u8));
     }
     // The number: digits, then optionally a point or comma and digits.
@@ -1617,7 +1739,7 @@ pub fn parse_value(model: &Model, indicator: usize, text: &str) -> Result<u16, S
         .ok_or_else(|| format!("{t:?} is not a value; {}", allowed()))?;
     let value = model.value(units);
     let expected = model.level_name(indicator, value.whole());
-    if same(name, expected) {
+    if same_words(name, expected) {
         Ok(units)
     } else {
         Err(format!(
@@ -1690,55 +1812,30 @@ mod tests {
         let m = model();
         let i11 = m.find_indicator("11").unwrap();
         let allowed = "write a whole number from 1 to 5, a level name (Rintisan, Terkelola, Terdefinisi, Terpadu dan Terukur, Optimum) or the dropdown form \"3 - Terdefinisi\"";
-        assert_eq!(
-            parse_level(&m, i11, "4,5"),
-            Err(format!(
-                "level \"4,5\" is not a whole number; maturity levels have no fractions, {allowed}"
-            ))
-        );
-        assert_eq!(
-            parse_level(&m, i11, "3.5"),
-            Err(format!(
-                "level \"3.5\" is not a whole number; maturity levels have no fractions, {allowed}"
-            ))
-        );
-        assert_eq!(
-            parse_level(&m, i11, "6.0"),
-            Err(format!(
-                "level 6 is outside the model's range 1 to 5; {allowed}"
-            ))
-        );
-        assert_eq!(
-            parse_level(&m, i11, "3.01"),
-            Err(format!(
-                "level \"3.01\" is not a whole number; maturity levels have no fractions, {allowed}"
-            ))
-        );
-        assert_eq!(
-            parse_level(&m, i11, "6"),
-            Err(format!(
-                "level 6 is outside the model's range 1 to 5; {allowed}"
-            ))
-        );
-        assert_eq!(
-            parse_level(&m, i11, "0"),
-            Err(format!(
-                "level 0 is outside the model's range 1 to 5; {allowed}"
-            ))
-        );
-        assert_eq!(
-            parse_level(&m, i11, ""),
-            Err(format!("the level is empty; {allowed}"))
-        );
-        assert_eq!(
-            parse_level(&m, i11, "3 - Transaksi"),
-            Err(format!(
-                "level \"3 - Transaksi\" does not match: level 3 of this indicator is \"Terdefinisi\"; {allowed}"
-            ))
-        );
-        assert_eq!(
-            parse_level(&m, i11, "tinggi"),
-            Err(format!("\"tinggi\" is not a level; {allowed}"))
-        );
+        let fraction = |text: &str| {
+            format!(
+                "level {text:?} is not a whole number; maturity levels have no fractions, {allowed}"
+            )
+        };
+        let outside =
+            |level: u8| format!("level {level} is outside the model's range 1 to 5; {allowed}");
+        for (text, message) in [
+            ("4,5", fraction("4,5")),
+            ("3.5", fraction("3.5")),
+            ("6.0", outside(6)),
+            ("3.01", fraction("3.01")),
+            ("6", outside(6)),
+            ("0", outside(0)),
+            ("", format!("the level is empty; {allowed}")),
+            (
+                "3 - Transaksi",
+                format!(
+                    "level \"3 - Transaksi\" does not match: level 3 of this indicator is \"Terdefinisi\"; {allowed}"
+                ),
+            ),
+            ("tinggi", format!("\"tinggi\" is not a level; {allowed}")),
+        ] {
+            assert_eq!(parse_level(&m, i11, text), Err(message), "{text:?}");
+        }
     }
 }

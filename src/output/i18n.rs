@@ -84,7 +84,6 @@ impl Lang {
 pub struct Labels {
     /// The language these labels are in (for sentences built around numbers).
     pub lang: Lang,
-    pub report_title: &'static str,
     pub model: &'static str,
     pub source: &'static str,
     pub status: &'static str,
@@ -172,7 +171,6 @@ pub struct Labels {
 
 pub static EN: Labels = Labels {
     lang: Lang::En,
-    report_title: "SPBE report",
     model: "Model",
     source: "Source",
     status: "Status",
@@ -257,7 +255,6 @@ pub static EN: Labels = Labels {
 
 pub static ID: Labels = Labels {
     lang: Lang::Id,
-    report_title: "Laporan SPBE",
     model: "Model",
     source: "Sumber",
     status: "Status",

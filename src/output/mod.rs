@@ -13,6 +13,7 @@ pub mod html;
 pub mod i18n;
 pub mod json;
 pub mod markdown;
+pub mod notices;
 pub mod report;
 pub mod roadmap;
 pub mod table;

@@ -31,6 +31,23 @@ fn markdown_report_of_the_example_city_with_a_target() {
 }
 
 #[test]
+fn the_default_title_names_the_models_index() {
+    for (lang, title) in [("en", "# Pemdi report\n"), ("id", "# Laporan Pemdi\n")] {
+        let md = stdout_of(spbe().args([
+            "report",
+            "examples/pemdi-contoh",
+            "--model",
+            "pemdi-2026",
+            "--lang",
+            lang,
+            "--format",
+            "markdown",
+        ]));
+        assert!(md.starts_with(title), "{md}");
+    }
+}
+
+#[test]
 fn markdown_report_in_indonesian_without_a_target() {
     let md = stdout_of(spbe().args(city(&["--lang", "id", "--format", "markdown"])));
     insta::assert_snapshot!("city_markdown_id", md);

@@ -209,12 +209,12 @@ impl Report {
             .notices
             .iter()
             .filter(|n| !n.is_technical())
-            .map(|n| crate::output::views::notice(n, options.lang.labels()))
+            .map(|n| crate::output::notices::notice(n, options.lang.labels()))
             .collect();
         let title = options
             .title
             .filter(|t| !t.trim().is_empty())
-            .unwrap_or_else(|| options.lang.labels().report_title.to_string());
+            .unwrap_or_else(|| default_title(ev.model, options.lang.labels()));
         Report {
             title,
             lang: options.lang,
@@ -634,6 +634,36 @@ impl ReportGap {
     }
 }
 
+/// A report's title when `--title` gives none, from the model: `SPBE report` for Indeks SPBE,
+/// `Pemdi report` for Indeks Pemerintah Digital (Pemdi).
+pub fn default_title(model: &Model, l: &Labels) -> String {
+    let index = index_name(&model.name);
+    l.pick(format!("{index} report"), format!("Laporan {index}"))
+}
+
+/// The short name of a model's index: its name without a leading `Indeks`, and by the
+/// abbreviation in brackets at its end where there is one (`Indeks Pemerintah Digital (Pemdi)`
+/// is `Pemdi`), else without the bracket (`Indeks SPBE (PermenPANRB 5/2018, reconstructed)` is
+/// `SPBE`).
+fn index_name(name: &str) -> &str {
+    let name = name.trim();
+    let name = match name.get(..7) {
+        Some(word) if word.eq_ignore_ascii_case("indeks ") => name[7..].trim_start(),
+        _ => name,
+    };
+    if let Some(open) = name.strip_suffix(')').and_then(|n| n.rfind('(')) {
+        let inside = &name[open + 1..name.len() - 1];
+        let before = name[..open].trim_end();
+        if !inside.is_empty() && !inside.contains(char::is_whitespace) {
+            return inside;
+        }
+        if !before.is_empty() {
+            return before;
+        }
+    }
+    name
+}
+
 /// Every domain then every aspect: its index, its distance to `target` and the index points
 /// still available in it (Σ weight × (max − level) / 100). Needs no planner.
 pub fn gap_rows(model: &Model, levels: &[Exact], target: Option<&Exact>) -> Vec<GapRow> {
@@ -835,6 +865,23 @@ mod tests {
 
     fn model() -> Model {
         Model::load("spbe-2020").unwrap()
+    }
+
+    #[test]
+    fn the_default_title_names_the_models_index() {
+        use crate::output::i18n::{EN, ID};
+        for (id, en, indonesian) in [
+            ("spbe-2020", "SPBE report", "Laporan SPBE"),
+            ("pemdi-2026", "Pemdi report", "Laporan Pemdi"),
+            ("spbe-2018", "SPBE report", "Laporan SPBE"),
+        ] {
+            let m = Model::load(id).unwrap();
+            assert_eq!(default_title(&m, &EN), en);
+            assert_eq!(default_title(&m, &ID), indonesian);
+        }
+        assert_eq!(index_name("Indeks Kota (Cerdas 2027)"), "Kota");
+        assert_eq!(index_name("My own index"), "My own index");
+        assert_eq!(index_name("(x)"), "x");
     }
 
     #[test]
