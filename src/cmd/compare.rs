@@ -239,7 +239,7 @@ fn read_options(read: &ReadArgs) -> anyhow::Result<ReadOptions> {
 }
 
 pub fn run(args: &CompareArgs) -> anyhow::Result<u8> {
-    let model = Model::load(&args.model)?;
+    let model = Model::load_without_criteria(&args.model)?;
     let per = per_institution(args, &model)?;
     let scoring = Scoring {
         combine: args.combine,
