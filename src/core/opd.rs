@@ -65,17 +65,20 @@ pub struct OpdReport {
     pub owners_file: Option<InputFile>,
 }
 
+/// A row per OPD. A dense sheet has a million covered indicators, so what every row repeats is
+/// shared, not copied: an indicator's id and its facts are one allocation each for the whole
+/// report (`Rc`: a report stays on one thread), and a roadmap step is shared by the OPD it falls to.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OpdRow {
     pub opd: String,
     /// True when the OPD sent at least one answer.
     pub sent_sheet: bool,
     /// Ids of the indicators it answered, in model order.
-    pub answered: Vec<String>,
+    pub answered: Vec<Rc<str>>,
     /// Ids of the indicators the map makes it owner of (empty without a map).
-    pub owns: Vec<String>,
+    pub owns: Vec<Rc<str>>,
     /// Ids of the indicators the map makes it contributor to.
-    pub contributes: Vec<String>,
+    pub contributes: Vec<Rc<str>>,
     /// Σ weight (percent) of the indicators it answered or owns: what its index is renormalised over.
     pub covered_weight: Decimal,
     /// The OPD's own index, renormalised over `covered_weight`; null when it covers nothing.
@@ -90,21 +93,97 @@ pub struct OpdRow {
     pub indicators: Vec<OpdIndicator>,
     /// The roadmap steps that fall to it; absent without a roadmap.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub roadmap: Option<Vec<Step>>,
+    pub roadmap: Option<Vec<Rc<Step>>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// An indicator as an OPD's row shows it. What is the same in every row (id, weight, the
+/// institution's level, the points to gain) is one shared [`IndicatorFacts`]; the row adds its
+/// answer and whether it owns the indicator. Written as the flat JSON object of the contract.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpdIndicator {
-    pub id: String,
-    pub weight: Decimal,
+    pub facts: Rc<IndicatorFacts>,
     /// The OPD's own answer; null when it owns the indicator but did not answer.
     pub answer: Option<Value>,
     pub owner: bool,
+}
+
+/// What every OPD's row says of one indicator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndicatorFacts {
+    pub id: Rc<str>,
+    pub weight: Decimal,
     /// The institution's consolidated level.
     pub institution_level: Decimal,
-    /// The level counted in the OPD's index: its answer, else the institution's level.
-    pub level_used: Decimal,
+    /// weight × (max level − institution level) / 100.
     pub points_to_gain: Decimal,
+}
+
+impl OpdIndicator {
+    pub fn id(&self) -> &str {
+        &self.facts.id
+    }
+
+    /// The level counted in the OPD's index: its answer, else the institution's level.
+    pub fn level_used(&self) -> Decimal {
+        match self.answer {
+            Some(v) => Decimal::exact(&v.exact()),
+            None => self.facts.institution_level.clone(),
+        }
+    }
+}
+
+/// The JSON object of an [`OpdIndicator`] (`schema_version` 1), field by field.
+#[derive(Serialize)]
+struct IndicatorOut<'a> {
+    id: &'a str,
+    weight: &'a Decimal,
+    answer: Option<Value>,
+    owner: bool,
+    institution_level: &'a Decimal,
+    level_used: Decimal,
+    points_to_gain: &'a Decimal,
+}
+
+#[derive(Deserialize)]
+struct IndicatorIn {
+    id: String,
+    weight: Decimal,
+    answer: Option<Value>,
+    owner: bool,
+    institution_level: Decimal,
+    points_to_gain: Decimal,
+}
+
+impl Serialize for OpdIndicator {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let f = &*self.facts;
+        IndicatorOut {
+            id: &f.id,
+            weight: &f.weight,
+            answer: self.answer,
+            owner: self.owner,
+            institution_level: &f.institution_level,
+            level_used: self.level_used(),
+            points_to_gain: &f.points_to_gain,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for OpdIndicator {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let i = IndicatorIn::deserialize(d)?;
+        Ok(OpdIndicator {
+            facts: Rc::new(IndicatorFacts {
+                id: Rc::from(i.id),
+                weight: i.weight,
+                institution_level: i.institution_level,
+                points_to_gain: i.points_to_gain,
+            }),
+            answer: i.answer,
+            owner: i.owner,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -181,13 +260,14 @@ pub struct OpdAnalysis {
 
 struct Acc {
     name: String,
-    /// Indicator → the OPD's value, in the model's units.
-    answers: HashMap<usize, u16>,
+    /// (indicator, the OPD's value in the model's units), in the order counted; sorted by
+    /// indicator, the last answer of an indicator kept, before the rows are built.
+    answers: Vec<(u8, u16)>,
     owns: Vec<usize>,
     contributes: Vec<usize>,
     sent: bool,
     in_map: bool,
-    steps: Vec<Step>,
+    steps: Vec<Rc<Step>>,
 }
 
 /// Computes the OPD view.
@@ -204,6 +284,26 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
         )
     };
     let w = |i: usize| exact::int(model.indicators[i].weight as i64);
+    // Per indicator, once: its id, weight, the institution's level and the points to gain on it,
+    // shared by every OPD row that covers it.
+    let ids: Vec<Rc<str>> = model
+        .indicators
+        .iter()
+        .map(|i| Rc::from(i.id.as_str()))
+        .collect();
+    let points: Vec<Exact> = (0..n)
+        .map(|i| w(i) * (&max - &ev.levels[i]) / &total)
+        .collect();
+    let facts: Vec<Rc<IndicatorFacts>> = (0..n)
+        .map(|i| {
+            Rc::new(IndicatorFacts {
+                id: ids[i].clone(),
+                weight: weight_text(i),
+                institution_level: Decimal::exact(&ev.levels[i]),
+                points_to_gain: Decimal::exact(&points[i]),
+            })
+        })
+        .collect();
 
     // Every OPD, from the sheets first (their spelling wins), then the map.
     let mut accs: Vec<Acc> = Vec::new();
@@ -212,7 +312,7 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
         *by_key.entry(opd_key(name)).or_insert_with(|| {
             accs.push(Acc {
                 name: name.to_string(),
-                answers: HashMap::new(),
+                answers: Vec::new(),
                 owns: Vec::new(),
                 contributes: Vec::new(),
                 sent: false,
@@ -234,11 +334,16 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
             slot_of[o] = Some(k);
         }
     }
-    let mut answered_by: Vec<Vec<usize>> = vec![Vec::new(); n];
     for a in ev.counted.answers() {
         let k = slot_of[a.opd as usize].expect("every OPD that answered has a slot");
-        accs[k].answers.insert(a.indicator as usize, a.value);
-        answered_by[a.indicator as usize].push(k);
+        accs[k].answers.push((a.indicator, a.value));
+    }
+    for acc in &mut accs {
+        // The last answer of an indicator wins, as a map insert would.
+        acc.answers.reverse();
+        acc.answers.sort_by_key(|&(i, _)| i);
+        acc.answers.dedup_by_key(|&mut (i, _)| i);
+        acc.answers.shrink_to_fit();
     }
     let mut owned_by: Vec<Vec<usize>> = vec![Vec::new(); n];
     if let Some(map) = ev.policy.owners {
@@ -257,9 +362,14 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
 
     // The roadmap falls to the owners, else to the OPD that answered.
     let unassigned_steps = input.roadmap.map(|steps| {
+        let mut answered_by: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for a in ev.counted.answers() {
+            let k = slot_of[a.opd as usize].expect("every OPD that answered has a slot");
+            answered_by[a.indicator as usize].push(k);
+        }
         let mut unassigned = Vec::new();
         for s in steps {
-            let step = Step::new(model, s.indicator, s.from, s.to, s.year);
+            let step = Rc::new(Step::new(model, s.indicator, s.from, s.to, s.year));
             let to = if !owned_by[s.indicator].is_empty() {
                 &owned_by[s.indicator]
             } else {
@@ -269,25 +379,22 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
                 accs[k].steps.push(step.clone());
             }
             if to.is_empty() {
-                unassigned.push(step);
+                unassigned.push(Step::clone(&step));
             }
         }
         unassigned
     });
 
-    let ids = |v: &[usize]| -> Vec<String> {
+    let id_list = |v: &[usize]| -> Vec<Rc<str>> {
         let mut v = v.to_vec();
         v.sort_unstable();
         v.dedup();
-        v.into_iter()
-            .map(|i| model.indicators[i].id.clone())
-            .collect()
+        v.into_iter().map(|i| ids[i].clone()).collect()
     };
-    let mut rows: Vec<(Exact, OpdRow)> = accs
-        .iter()
+    let mut rows: Vec<(Exact, String, OpdRow)> = accs
+        .iter_mut()
         .map(|acc| {
-            let mut answered: Vec<usize> = acc.answers.keys().copied().collect();
-            answered.sort_unstable();
+            let answered: Vec<usize> = acc.answers.iter().map(|&(i, _)| i as usize).collect();
             let mut covered: Vec<usize> = answered.iter().chain(&acc.owns).copied().collect();
             covered.sort_unstable();
             covered.dedup();
@@ -298,22 +405,21 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
                 .iter()
                 .map(|&i| {
                     let institution = &ev.levels[i];
-                    let answer = acc.answers.get(&i).map(|&u| model.value(u));
+                    let answer = acc
+                        .answers
+                        .binary_search_by_key(&i, |&(k, _)| k as usize)
+                        .ok()
+                        .map(|p| model.value(acc.answers[p].1));
                     let used = answer
                         .map(Value::exact)
                         .unwrap_or_else(|| institution.clone());
-                    let points = w(i) * (&max - institution) / &total;
                     weight_sum += w(i);
                     weighted += &used * w(i);
-                    gain += &points;
+                    gain += &points[i];
                     OpdIndicator {
-                        id: model.indicators[i].id.clone(),
-                        weight: weight_text(i),
+                        facts: facts[i].clone(),
                         answer,
                         owner: acc.owns.contains(&i),
-                        institution_level: Decimal::exact(institution),
-                        level_used: Decimal::exact(&used),
-                        points_to_gain: Decimal::exact(&points),
                     }
                 })
                 .collect();
@@ -321,9 +427,9 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
             let row = OpdRow {
                 opd: acc.name.clone(),
                 sent_sheet: acc.sent,
-                answered: ids(&answered),
-                owns: ids(&acc.owns),
-                contributes: ids(&acc.contributes),
+                answered: id_list(&answered),
+                owns: id_list(&acc.owns),
+                contributes: id_list(&acc.contributes),
                 covered_weight: Decimal::rounded(
                     &(&weight_sum / exact::int(model.units_per_percent as i64)),
                     model.weight_decimals(),
@@ -338,17 +444,18 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
                 index_renormalised_exact: index.as_ref().is_none_or(|x| exact::exact_text(x, 0).1),
                 points_to_gain: Decimal::exact(&gain),
                 indicators,
-                roadmap: input.roadmap.map(|_| acc.steps.clone()),
+                roadmap: input.roadmap.map(|_| std::mem::take(&mut acc.steps)),
             };
-            (gain, row)
+            // Its answers are in the row now.
+            acc.answers = Vec::new();
+            (gain, row.opd.to_lowercase(), row)
         })
         .collect();
-    rows.sort_by(|(ga, a), (gb, b)| {
-        gb.cmp(ga)
-            .then_with(|| a.opd.to_lowercase().cmp(&b.opd.to_lowercase()))
-    });
+    rows.sort_by(|(ga, la, _), (gb, lb, _)| gb.cmp(ga).then_with(|| la.cmp(lb)));
 
-    // Disagreements: answered by several OPD, not unanimous; most points at stake first.
+    // Disagreements: answered by several OPD, not unanimous; most points at stake first. Each
+    // OPD's name is one allocation however many indicators it disagrees on.
+    let mut names: Vec<Option<Rc<str>>> = vec![None; set.opds.len()];
     let mut disagreements: Vec<(Exact, usize, Disagreement)> = ev
         .grouped
         .by_indicator
@@ -375,7 +482,9 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
                     answers: given
                         .iter()
                         .map(|&(o, l)| OpdLevel {
-                            opd: Rc::from(set.opds[o as usize].as_str()),
+                            opd: names[o as usize]
+                                .get_or_insert_with(|| Rc::from(set.opds[o as usize].as_str()))
+                                .clone(),
                             level: model.value(l),
                         })
                         .collect(),
@@ -410,7 +519,7 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
     });
 
     OpdAnalysis {
-        opds: rows.into_iter().map(|(_, r)| r).collect(),
+        opds: rows.into_iter().map(|(_, _, r)| r).collect(),
         disagreements: disagreements.into_iter().map(|(_, _, d)| d).collect(),
         missing,
         unassigned_steps,
@@ -464,10 +573,10 @@ impl OpdReport {
 }
 
 /// Indicator ids with runs of three or more consecutive model positions written `first-last`.
-pub fn id_list(model: &Model, ids: &[String]) -> String {
+pub fn id_list<S: AsRef<str>>(model: &Model, ids: &[S]) -> String {
     let pos: Vec<usize> = ids
         .iter()
-        .filter_map(|id| model.find_indicator(id))
+        .filter_map(|id| model.find_indicator(id.as_ref()))
         .collect();
     let mut parts = Vec::new();
     let mut k = 0;
@@ -605,8 +714,9 @@ mod tests {
         );
         let a = analysis(&m, &set, Some(&map));
         let b = row(&a, "BKPSDM");
-        assert_eq!(b.owns, ["25", "36"]);
-        assert_eq!(b.answered, ["25"]);
+        let text = |ids: &[Rc<str>]| ids.iter().map(|i| i.to_string()).collect::<Vec<_>>();
+        assert_eq!(text(&b.owns), ["25", "36"]);
+        assert_eq!(text(&b.answered), ["25"]);
         // 25: own answer 2 × 150; 36: institution level 3 (Diskominfo's answer) × 275.
         // (2 × 150 + 3 × 275) / (150 + 275) = 1125 / 425 = 45/17
         assert_eq!(ratio(2 * 150 + 3 * 275, 150 + 275), ratio(45, 17));
@@ -680,8 +790,9 @@ mod tests {
                 None,
             )
         };
-        assert_eq!(row(&a, "BKPSDM").roadmap, Some(vec![step("36", 3, 4)]));
-        assert_eq!(row(&a, "Diskominfo").roadmap, Some(vec![step("1", 2, 3)]));
+        let shared = |s| Some(vec![Rc::new(s)]);
+        assert_eq!(row(&a, "BKPSDM").roadmap, shared(step("36", 3, 4)));
+        assert_eq!(row(&a, "Diskominfo").roadmap, shared(step("1", 2, 3)));
         assert_eq!(a.unassigned_steps, Some(vec![step("47", 1, 2)]));
     }
 

@@ -500,7 +500,28 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
                 rows.push((k, a));
             }
         }
-        rows.sort_by_cached_key(|(k, a)| (a.opd.to_lowercase(), *k));
+        // By OPD name (case ignored), then model order: each name is lower-cased once, not once
+        // per answer, and the rows sort by its rank.
+        let mut lower: Vec<(String, &str)> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (_, a) in &rows {
+            if seen.insert(&a.opd) {
+                lower.push((a.opd.to_lowercase(), &a.opd));
+            }
+        }
+        drop(seen);
+        lower.sort_unstable();
+        let mut rank: HashMap<&str, u32> = HashMap::with_capacity(lower.len());
+        let mut r = 0;
+        for (n, (key, name)) in lower.iter().enumerate() {
+            if n > 0 && *key != lower[n - 1].0 {
+                r += 1;
+            }
+            rank.insert(name, r);
+        }
+        drop(lower);
+        rows.sort_by_key(|(k, a)| (rank[&*a.opd], *k));
+        drop(rank);
         list_header(ws, &header, rows.len() as u32, &f)?;
         // Each OPD's own evidence and notes per indicator, found once (the texts are
         // `OPD: text`; looking them up per row was quadratic in the OPD of an indicator).
