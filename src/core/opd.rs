@@ -18,6 +18,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use num_traits::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
 use crate::core::answers::InputFile;
@@ -126,6 +127,9 @@ impl OpdIndicator {
     /// The level counted in the OPD's index: its answer, else the institution's level.
     pub fn level_used(&self) -> Decimal {
         match self.answer {
+            // A whole level is its digits (the exact text of n/1), without rational arithmetic:
+            // a dense sheet writes a million of them.
+            Some(v) if v.decimals == 0 => Decimal(v.units.to_string()),
             Some(v) => Decimal::exact(&v.exact()),
             None => self.facts.institution_level.clone(),
         }
@@ -294,6 +298,23 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
     let points: Vec<Exact> = (0..n)
         .map(|i| w(i) * (&max - &ev.levels[i]) / &total)
         .collect();
+    // The sums of a row in whole numbers of the model's units: a value is units / `unit`, so
+    // Σ level × w is an integer over `unit`, and Σ w × (max − level) one over `unit` × total.
+    // An institution level that is no whole number of units (only under `combine mean`) is
+    // added as the exact fraction it is. The results are the same exact fractions.
+    let unit = Value::unit(model.level_decimals) as i128;
+    let scaled: Vec<Option<i128>> = ev
+        .levels
+        .iter()
+        .map(|l| {
+            let x = l * exact::int(unit as i64);
+            if x.is_integer() {
+                x.to_integer().to_i128()
+            } else {
+                None
+            }
+        })
+        .collect();
     let facts: Vec<Rc<IndicatorFacts>> = (0..n)
         .map(|i| {
             Rc::new(IndicatorFacts {
@@ -398,24 +419,29 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
             let mut covered: Vec<usize> = answered.iter().chain(&acc.owns).copied().collect();
             covered.sort_unstable();
             covered.dedup();
-            let mut weight_sum = exact::int(0);
-            let mut weighted = exact::int(0);
-            let mut gain = exact::int(0);
+            let mut weight_units: i128 = 0;
+            let (mut weighted_units, mut weighted_rest): (i128, Exact) = (0, exact::int(0));
+            let (mut gain_units, mut gain_rest): (i128, Exact) = (0, exact::int(0));
             let indicators: Vec<OpdIndicator> = covered
                 .iter()
                 .map(|&i| {
-                    let institution = &ev.levels[i];
+                    let wi = model.indicators[i].weight as i128;
                     let answer = acc
                         .answers
                         .binary_search_by_key(&i, |&(k, _)| k as usize)
                         .ok()
                         .map(|p| model.value(acc.answers[p].1));
-                    let used = answer
-                        .map(Value::exact)
-                        .unwrap_or_else(|| institution.clone());
-                    weight_sum += w(i);
-                    weighted += &used * w(i);
-                    gain += &points[i];
+                    weight_units += wi;
+                    // The level used: its answer, else the institution's level.
+                    match (answer, scaled[i]) {
+                        (Some(v), _) => weighted_units += v.units as i128 * wi,
+                        (None, Some(s)) => weighted_units += s * wi,
+                        (None, None) => weighted_rest += &ev.levels[i] * w(i),
+                    }
+                    match scaled[i] {
+                        Some(s) => gain_units += wi * (model.max_level as i128 * unit - s),
+                        None => gain_rest += &points[i],
+                    }
                     OpdIndicator {
                         facts: facts[i].clone(),
                         answer,
@@ -423,6 +449,13 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
                     }
                 })
                 .collect();
+            let big = |n: i128| Exact::from_integer(n.into());
+            let weight_sum = big(weight_units);
+            let weighted = Exact::new(weighted_units.into(), unit.into()) + weighted_rest;
+            let gain = Exact::new(
+                gain_units.into(),
+                (unit * model.total_units() as i128).into(),
+            ) + gain_rest;
             let index = (!covered.is_empty()).then(|| &weighted / &weight_sum);
             let row = OpdRow {
                 opd: acc.name.clone(),
@@ -794,6 +827,31 @@ mod tests {
         assert_eq!(row(&a, "BKPSDM").roadmap, shared(step("36", 3, 4)));
         assert_eq!(row(&a, "Diskominfo").roadmap, shared(step("1", 2, 3)));
         assert_eq!(a.unassigned_steps, Some(vec![step("47", 1, 2)]));
+    }
+
+    #[test]
+    fn a_whole_level_used_is_its_exact_text() {
+        let facts = Rc::new(IndicatorFacts {
+            id: Rc::from("1"),
+            weight: Decimal::exact(&int(1)),
+            institution_level: Decimal::exact(&int(2)),
+            points_to_gain: Decimal::exact(&int(0)),
+        });
+        for units in (0..=1000u16).chain([u16::MAX]) {
+            for decimals in [0, 2] {
+                let v = Value { units, decimals };
+                let i = OpdIndicator {
+                    facts: facts.clone(),
+                    answer: Some(v),
+                    owner: false,
+                };
+                assert_eq!(
+                    i.level_used(),
+                    Decimal::exact(&v.exact()),
+                    "{units} {decimals}"
+                );
+            }
+        }
     }
 
     #[test]
