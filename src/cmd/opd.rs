@@ -232,10 +232,10 @@ fn tables(doc: &mut Document<'_>, model: &Model, r: &OpdReport, l: &Labels) {
             let mut row = vec![
                 o.opd.clone(),
                 if o.sent_sheet { yes } else { no }.into(),
-                none_if_empty(id_list(model, &o.answered)),
+                none_if_empty(id_list(model, o.answered.iter())),
             ];
             if with_map {
-                row.push(none_if_empty(id_list(model, &o.owns)));
+                row.push(none_if_empty(id_list(model, o.owns.iter())));
             }
             row.push(o.covered_weight.to_string());
             row.push(

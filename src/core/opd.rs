@@ -75,11 +75,11 @@ pub struct OpdRow {
     /// True when the OPD sent at least one answer.
     pub sent_sheet: bool,
     /// Ids of the indicators it answered, in model order.
-    pub answered: Vec<Rc<str>>,
+    pub answered: IdList,
     /// Ids of the indicators the map makes it owner of (empty without a map).
-    pub owns: Vec<Rc<str>>,
+    pub owns: IdList,
     /// Ids of the indicators the map makes it contributor to.
-    pub contributes: Vec<Rc<str>>,
+    pub contributes: IdList,
     /// Σ weight (percent) of the indicators it answered or owns: what its index is renormalised over.
     pub covered_weight: Decimal,
     /// The OPD's own index, renormalised over `covered_weight`; null when it covers nothing.
@@ -95,6 +95,105 @@ pub struct OpdRow {
     /// The roadmap steps that fall to it; absent without a roadmap.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roadmap: Option<Vec<Rc<Step>>>,
+}
+
+/// Indicator ids as positions in one shared list of the model's ids: a byte an id in a row,
+/// however many rows. Written as the list of ids.
+#[derive(Debug, Clone)]
+pub struct IdList {
+    ids: Rc<[Rc<str>]>,
+    pos: Vec<u8>,
+}
+
+impl IdList {
+    pub fn len(&self) -> usize {
+        self.pos.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pos.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        self.pos.iter().map(|&p| &*self.ids[p as usize])
+    }
+
+    pub fn join(&self, separator: &str) -> String {
+        self.iter().collect::<Vec<_>>().join(separator)
+    }
+}
+
+impl PartialEq for IdList {
+    fn eq(&self, other: &IdList) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for IdList {}
+
+impl Serialize for IdList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for IdList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let ids = Vec::<String>::deserialize(d)?;
+        if ids.len() > 256 {
+            return Err(serde::de::Error::custom(
+                "more than 256 indicator ids: a model has at most 256 indicators",
+            ));
+        }
+        Ok(IdList {
+            pos: (0..ids.len()).map(|p| p as u8).collect(),
+            ids: ids.into_iter().map(Rc::from).collect(),
+        })
+    }
+}
+
+/// Each OPD's level on one indicator, in reading order: a position in one shared list of names
+/// and the value, 8 bytes an answer however many indicators an OPD disagrees on. Read as
+/// [`OpdLevel`]s; written as their list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpdLevels {
+    names: Rc<[Rc<str>]>,
+    given: Vec<(u32, Value)>,
+}
+
+impl OpdLevels {
+    pub fn len(&self) -> usize {
+        self.given.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.given.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = OpdLevel> + '_ {
+        self.given.iter().map(|&(o, level)| OpdLevel {
+            opd: self.names[o as usize].clone(),
+            level,
+        })
+    }
+}
+
+impl Serialize for OpdLevels {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for OpdLevels {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let levels = Vec::<OpdLevel>::deserialize(d)?;
+        Ok(OpdLevels {
+            given: (0..levels.len() as u32)
+                .zip(levels.iter().map(|a| a.level))
+                .collect(),
+            names: levels.into_iter().map(|a| a.opd).collect(),
+        })
+    }
 }
 
 /// An indicator as an OPD's row shows it. What is the same in every row (id, weight, the
@@ -239,7 +338,7 @@ pub struct Disagreement {
     /// The institution's consolidated level.
     pub level: Decimal,
     /// Each OPD's level, in reading order.
-    pub answers: Vec<OpdLevel>,
+    pub answers: OpdLevels,
     /// The owners from the map; null without a map.
     pub owners: Option<Vec<String>>,
 }
@@ -290,7 +389,7 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
     let w = |i: usize| exact::int(model.indicators[i].weight as i64);
     // Per indicator, once: its id, weight, the institution's level and the points to gain on it,
     // shared by every OPD row that covers it.
-    let ids: Vec<Rc<str>> = model
+    let ids: Rc<[Rc<str>]> = model
         .indicators
         .iter()
         .map(|i| Rc::from(i.id.as_str()))
@@ -406,11 +505,14 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
         unassigned
     });
 
-    let id_list = |v: &[usize]| -> Vec<Rc<str>> {
-        let mut v = v.to_vec();
-        v.sort_unstable();
-        v.dedup();
-        v.into_iter().map(|i| ids[i].clone()).collect()
+    let id_list = |v: &[usize]| -> IdList {
+        let mut pos: Vec<u8> = v.iter().map(|&i| i as u8).collect();
+        pos.sort_unstable();
+        pos.dedup();
+        IdList {
+            ids: ids.clone(),
+            pos,
+        }
     };
     let mut rows: Vec<(Exact, String, OpdRow)> = accs
         .iter_mut()
@@ -488,7 +590,7 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
 
     // Disagreements: answered by several OPD, not unanimous; most points at stake first. Each
     // OPD's name is one allocation however many indicators it disagrees on.
-    let mut names: Vec<Option<Rc<str>>> = vec![None; set.opds.len()];
+    let names: Rc<[Rc<str>]> = set.opds.iter().map(|o| Rc::from(o.as_str())).collect();
     let mut disagreements: Vec<(Exact, usize, Disagreement)> = ev
         .grouped
         .by_indicator
@@ -512,15 +614,10 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
                     max: model.value(hi),
                     points_at_stake: Decimal::exact(&stake),
                     level: Decimal::exact(&ev.levels[i]),
-                    answers: given
-                        .iter()
-                        .map(|&(o, l)| OpdLevel {
-                            opd: names[o as usize]
-                                .get_or_insert_with(|| Rc::from(set.opds[o as usize].as_str()))
-                                .clone(),
-                            level: model.value(l),
-                        })
-                        .collect(),
+                    answers: OpdLevels {
+                        names: names.clone(),
+                        given: given.iter().map(|&(o, l)| (o, model.value(l))).collect(),
+                    },
                     owners: ev
                         .policy
                         .owners
@@ -606,9 +703,9 @@ impl OpdReport {
 }
 
 /// Indicator ids with runs of three or more consecutive model positions written `first-last`.
-pub fn id_list<S: AsRef<str>>(model: &Model, ids: &[S]) -> String {
+pub fn id_list<S: AsRef<str>>(model: &Model, ids: impl IntoIterator<Item = S>) -> String {
     let pos: Vec<usize> = ids
-        .iter()
+        .into_iter()
         .filter_map(|id| model.find_indicator(id.as_ref()))
         .collect();
     let mut parts = Vec::new();
@@ -747,9 +844,8 @@ mod tests {
         );
         let a = analysis(&m, &set, Some(&map));
         let b = row(&a, "BKPSDM");
-        let text = |ids: &[Rc<str>]| ids.iter().map(|i| i.to_string()).collect::<Vec<_>>();
-        assert_eq!(text(&b.owns), ["25", "36"]);
-        assert_eq!(text(&b.answered), ["25"]);
+        assert_eq!(b.owns.iter().collect::<Vec<_>>(), ["25", "36"]);
+        assert_eq!(b.answered.iter().collect::<Vec<_>>(), ["25"]);
         // 25: own answer 2 × 150; 36: institution level 3 (Diskominfo's answer) × 275.
         // (2 × 150 + 3 × 275) / (150 + 275) = 1125 / 425 = 45/17
         assert_eq!(ratio(2 * 150 + 3 * 275, 150 + 275), ratio(45, 17));
@@ -787,12 +883,12 @@ mod tests {
                 ("13", "0.025")
             ]
         );
-        let levels: Vec<(&str, u16)> = a.disagreements[0]
+        let levels: Vec<String> = a.disagreements[0]
             .answers
             .iter()
-            .map(|o| (&*o.opd, o.level.units))
+            .map(|o| format!("{} {}", o.opd, o.level.units))
             .collect();
-        assert_eq!(levels, [("A", 2), ("C", 4), ("B", 3)]);
+        assert_eq!(levels, ["A 2", "C 4", "B 3"]);
     }
 
     #[test]
