@@ -67,8 +67,9 @@ pub struct OpdReport {
 }
 
 /// A row per OPD. A dense sheet has a million covered indicators, so what every row repeats is
-/// shared, not copied: an indicator's id and its facts are one allocation each for the whole
-/// report (`Rc`: a report stays on one thread), and a roadmap step is shared by the OPD it falls to.
+/// shared, not copied (`Rc`: a report stays on one thread): an indicator's facts are one
+/// allocation for the whole report, ids are positions in the model's shared list ([`IdList`]),
+/// and a roadmap step is shared by the OPD it falls to.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OpdRow {
     pub opd: String,
