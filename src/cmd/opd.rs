@@ -10,7 +10,7 @@ use crate::core::model::Model;
 use crate::core::opd::{OpdInput, OpdReport, id_list};
 use crate::core::score::PredicateBasis;
 use crate::output::criteria;
-use crate::output::document::{Document, Grid, Md, Table};
+use crate::output::document::{Document, Format, Grid, Md, Table};
 use crate::output::i18n::{Labels, Lang};
 use crate::output::notices;
 
@@ -56,7 +56,7 @@ pub fn run(args: &OpdArgs) -> anyhow::Result<u8> {
         roadmap: steps.as_deref(),
     });
     let l = args.output.labels();
-    let mut doc = document(model, &report, l);
+    let mut doc = document(model, &report, l, args.output.format);
     // Under the table, one short line per roadmap step: what the level it reaches requires.
     let needs: Vec<String> = steps
         .as_deref()
@@ -122,9 +122,10 @@ fn grid(report: &OpdReport) -> Grid {
 }
 
 /// Roadmap steps as `11: 2→3, 12: 2→3`, with the year in a path plan (`11: 2→3 (2027)`).
-fn steps_text(steps: &[crate::core::opd::Step]) -> String {
+fn steps_text<S: std::borrow::Borrow<crate::core::opd::Step>>(steps: &[S]) -> String {
     steps
         .iter()
+        .map(|s| s.borrow())
         .map(|s| match s.year {
             Some(y) => format!("{}: {}→{} ({y})", s.indicator, s.from, s.to),
             None => format!("{}: {}→{}", s.indicator, s.from, s.to),
@@ -134,14 +135,7 @@ fn steps_text(steps: &[crate::core::opd::Step]) -> String {
 }
 
 /// The OPD view as a document: heading, the OPD table, disagreements, missing owners, notes.
-fn document<'a>(model: &Model, r: &'a OpdReport, l: &Labels) -> Document<'a> {
-    let points = |d: &exact::Decimal| {
-        exact::fixed(
-            &d.value(),
-            model.weight_decimals() + model.level_decimals + 2,
-        )
-    };
-    let with_map = r.owners_file.is_some();
+fn document<'a>(model: &Model, r: &'a OpdReport, l: &Labels, format: Format) -> Document<'a> {
     let mut heading = vec![
         format!(
             "{}: {} ({}, version {}, {})",
@@ -194,6 +188,28 @@ fn document<'a>(model: &Model, r: &'a OpdReport, l: &Labels) -> Document<'a> {
     doc.line(heading[0].clone(), Md::Omit)
         .lines(heading[1..].to_vec(), Md::List);
 
+    // Only what the format reads: a dense sheet's tables and grid are tens of megabytes.
+    doc.only = Some(format);
+    if doc.wants_text() {
+        tables(&mut doc, model, r, l);
+    }
+    doc.record(r);
+    if doc.wants_grid() {
+        doc.grid(grid(r));
+    }
+    doc.warnings = r.warnings.clone();
+    doc
+}
+
+/// The OPD table, the disagreements, the missing owners and the notes.
+fn tables(doc: &mut Document<'_>, model: &Model, r: &OpdReport, l: &Labels) {
+    let points = |d: &exact::Decimal| {
+        exact::fixed(
+            &d.value(),
+            model.weight_decimals() + model.level_decimals + 2,
+        )
+    };
+    let with_map = r.owners_file.is_some();
     let mut header = vec![l.opd, l.pick("Sheet", "Lembar"), l.answered];
     if with_map {
         header.push(l.pick("Owns", "Memiliki"));
@@ -216,10 +232,10 @@ fn document<'a>(model: &Model, r: &'a OpdReport, l: &Labels) -> Document<'a> {
             let mut row = vec![
                 o.opd.clone(),
                 if o.sent_sheet { yes } else { no }.into(),
-                none_if_empty(id_list(model, &o.answered)),
+                none_if_empty(id_list(model, o.answered.iter())),
             ];
             if with_map {
-                row.push(none_if_empty(id_list(model, &o.owns)));
+                row.push(none_if_empty(id_list(model, o.owns.iter())));
             }
             row.push(o.covered_weight.to_string());
             row.push(
@@ -370,9 +386,6 @@ fn document<'a>(model: &Model, r: &'a OpdReport, l: &Labels) -> Document<'a> {
         ));
     }
     doc.gap().lines(notes, Md::Lines);
-    doc.record(r).grid(grid(r));
-    doc.warnings = r.warnings.clone();
-    doc
 }
 
 fn none_if_empty(s: String) -> String {

@@ -18,6 +18,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use num_traits::ToPrimitive;
 use serde::{Deserialize, Serialize};
 
 use crate::core::answers::InputFile;
@@ -65,17 +66,21 @@ pub struct OpdReport {
     pub owners_file: Option<InputFile>,
 }
 
+/// A row per OPD. A dense sheet has a million covered indicators, so what every row repeats is
+/// shared, not copied (`Rc`: a report stays on one thread): an indicator's facts are one
+/// allocation for the whole report, ids are positions in the model's shared list ([`IdList`]),
+/// and a roadmap step is shared by the OPD it falls to.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OpdRow {
     pub opd: String,
     /// True when the OPD sent at least one answer.
     pub sent_sheet: bool,
     /// Ids of the indicators it answered, in model order.
-    pub answered: Vec<String>,
+    pub answered: IdList,
     /// Ids of the indicators the map makes it owner of (empty without a map).
-    pub owns: Vec<String>,
+    pub owns: IdList,
     /// Ids of the indicators the map makes it contributor to.
-    pub contributes: Vec<String>,
+    pub contributes: IdList,
     /// Σ weight (percent) of the indicators it answered or owns: what its index is renormalised over.
     pub covered_weight: Decimal,
     /// The OPD's own index, renormalised over `covered_weight`; null when it covers nothing.
@@ -90,21 +95,199 @@ pub struct OpdRow {
     pub indicators: Vec<OpdIndicator>,
     /// The roadmap steps that fall to it; absent without a roadmap.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub roadmap: Option<Vec<Step>>,
+    pub roadmap: Option<Vec<Rc<Step>>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Indicator ids as positions in one shared list of the model's ids: a byte an id in a row,
+/// however many rows. Written as the list of ids.
+#[derive(Debug, Clone)]
+pub struct IdList {
+    ids: Rc<[Rc<str>]>,
+    pos: Vec<u8>,
+}
+
+impl IdList {
+    pub fn len(&self) -> usize {
+        self.pos.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pos.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        self.pos.iter().map(|&p| &*self.ids[p as usize])
+    }
+
+    pub fn join(&self, separator: &str) -> String {
+        self.iter().collect::<Vec<_>>().join(separator)
+    }
+}
+
+impl PartialEq for IdList {
+    fn eq(&self, other: &IdList) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for IdList {}
+
+impl Serialize for IdList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for IdList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let ids = Vec::<String>::deserialize(d)?;
+        if ids.len() > 256 {
+            return Err(serde::de::Error::custom(
+                "more than 256 indicator ids: a model has at most 256 indicators",
+            ));
+        }
+        Ok(IdList {
+            pos: (0..ids.len()).map(|p| p as u8).collect(),
+            ids: ids.into_iter().map(Rc::from).collect(),
+        })
+    }
+}
+
+/// Each OPD's level on one indicator, in reading order: a position in one shared list of names
+/// and the value, 8 bytes an answer however many indicators an OPD disagrees on. Read as
+/// [`OpdLevel`]s; written as their list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpdLevels {
+    names: Rc<[Rc<str>]>,
+    given: Vec<(u32, Value)>,
+}
+
+impl OpdLevels {
+    pub fn len(&self) -> usize {
+        self.given.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.given.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = OpdLevel> + '_ {
+        self.given.iter().map(|&(o, level)| OpdLevel {
+            opd: self.names[o as usize].clone(),
+            level,
+        })
+    }
+}
+
+impl Serialize for OpdLevels {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for OpdLevels {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let levels = Vec::<OpdLevel>::deserialize(d)?;
+        Ok(OpdLevels {
+            given: (0..levels.len() as u32)
+                .zip(levels.iter().map(|a| a.level))
+                .collect(),
+            names: levels.into_iter().map(|a| a.opd).collect(),
+        })
+    }
+}
+
+/// An indicator as an OPD's row shows it. What is the same in every row (id, weight, the
+/// institution's level, the points to gain) is one shared [`IndicatorFacts`]; the row adds its
+/// answer and whether it owns the indicator. Written as the flat JSON object of the contract.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpdIndicator {
-    pub id: String,
-    pub weight: Decimal,
+    pub facts: Rc<IndicatorFacts>,
     /// The OPD's own answer; null when it owns the indicator but did not answer.
     pub answer: Option<Value>,
     pub owner: bool,
+}
+
+/// What every OPD's row says of one indicator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndicatorFacts {
+    pub id: Rc<str>,
+    pub weight: Decimal,
     /// The institution's consolidated level.
     pub institution_level: Decimal,
-    /// The level counted in the OPD's index: its answer, else the institution's level.
-    pub level_used: Decimal,
+    /// weight × (max level − institution level) / 100.
     pub points_to_gain: Decimal,
+}
+
+impl OpdIndicator {
+    pub fn id(&self) -> &str {
+        &self.facts.id
+    }
+
+    /// The level counted in the OPD's index: its answer, else the institution's level.
+    pub fn level_used(&self) -> Decimal {
+        match self.answer {
+            // A whole level is its digits (the exact text of n/1), without rational arithmetic:
+            // a dense sheet writes a million of them.
+            Some(v) if v.decimals == 0 => Decimal(v.units.to_string()),
+            Some(v) => Decimal::exact(&v.exact()),
+            None => self.facts.institution_level.clone(),
+        }
+    }
+}
+
+/// The JSON object of an [`OpdIndicator`] (`schema_version` 1), field by field.
+#[derive(Serialize)]
+struct IndicatorOut<'a> {
+    id: &'a str,
+    weight: &'a Decimal,
+    answer: Option<Value>,
+    owner: bool,
+    institution_level: &'a Decimal,
+    level_used: Decimal,
+    points_to_gain: &'a Decimal,
+}
+
+#[derive(Deserialize)]
+struct IndicatorIn {
+    id: String,
+    weight: Decimal,
+    answer: Option<Value>,
+    owner: bool,
+    institution_level: Decimal,
+    points_to_gain: Decimal,
+}
+
+impl Serialize for OpdIndicator {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let f = &*self.facts;
+        IndicatorOut {
+            id: &f.id,
+            weight: &f.weight,
+            answer: self.answer,
+            owner: self.owner,
+            institution_level: &f.institution_level,
+            level_used: self.level_used(),
+            points_to_gain: &f.points_to_gain,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for OpdIndicator {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let i = IndicatorIn::deserialize(d)?;
+        Ok(OpdIndicator {
+            facts: Rc::new(IndicatorFacts {
+                id: Rc::from(i.id),
+                weight: i.weight,
+                institution_level: i.institution_level,
+                points_to_gain: i.points_to_gain,
+            }),
+            answer: i.answer,
+            owner: i.owner,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -156,7 +339,7 @@ pub struct Disagreement {
     /// The institution's consolidated level.
     pub level: Decimal,
     /// Each OPD's level, in reading order.
-    pub answers: Vec<OpdLevel>,
+    pub answers: OpdLevels,
     /// The owners from the map; null without a map.
     pub owners: Option<Vec<String>>,
 }
@@ -181,13 +364,14 @@ pub struct OpdAnalysis {
 
 struct Acc {
     name: String,
-    /// Indicator → the OPD's value, in the model's units.
-    answers: HashMap<usize, u16>,
+    /// (indicator, the OPD's value in the model's units), in the order counted; sorted by
+    /// indicator, the last answer of an indicator kept, before the rows are built.
+    answers: Vec<(u8, u16)>,
     owns: Vec<usize>,
     contributes: Vec<usize>,
     sent: bool,
     in_map: bool,
-    steps: Vec<Step>,
+    steps: Vec<Rc<Step>>,
 }
 
 /// Computes the OPD view.
@@ -204,6 +388,43 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
         )
     };
     let w = |i: usize| exact::int(model.indicators[i].weight as i64);
+    // Per indicator, once: its id, weight, the institution's level and the points to gain on it,
+    // shared by every OPD row that covers it.
+    let ids: Rc<[Rc<str>]> = model
+        .indicators
+        .iter()
+        .map(|i| Rc::from(i.id.as_str()))
+        .collect();
+    let points: Vec<Exact> = (0..n)
+        .map(|i| w(i) * (&max - &ev.levels[i]) / &total)
+        .collect();
+    // The sums of a row in whole numbers of the model's units: a value is units / `unit`, so
+    // Σ level × w is an integer over `unit`, and Σ w × (max − level) one over `unit` × total.
+    // An institution level that is no whole number of units (only under `combine mean`) is
+    // added as the exact fraction it is. The results are the same exact fractions.
+    let unit = Value::unit(model.level_decimals) as i128;
+    let scaled: Vec<Option<i128>> = ev
+        .levels
+        .iter()
+        .map(|l| {
+            let x = l * exact::int(unit as i64);
+            if x.is_integer() {
+                x.to_integer().to_i128()
+            } else {
+                None
+            }
+        })
+        .collect();
+    let facts: Vec<Rc<IndicatorFacts>> = (0..n)
+        .map(|i| {
+            Rc::new(IndicatorFacts {
+                id: ids[i].clone(),
+                weight: weight_text(i),
+                institution_level: Decimal::exact(&ev.levels[i]),
+                points_to_gain: Decimal::exact(&points[i]),
+            })
+        })
+        .collect();
 
     // Every OPD, from the sheets first (their spelling wins), then the map.
     let mut accs: Vec<Acc> = Vec::new();
@@ -212,7 +433,7 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
         *by_key.entry(opd_key(name)).or_insert_with(|| {
             accs.push(Acc {
                 name: name.to_string(),
-                answers: HashMap::new(),
+                answers: Vec::new(),
                 owns: Vec::new(),
                 contributes: Vec::new(),
                 sent: false,
@@ -234,11 +455,16 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
             slot_of[o] = Some(k);
         }
     }
-    let mut answered_by: Vec<Vec<usize>> = vec![Vec::new(); n];
     for a in ev.counted.answers() {
         let k = slot_of[a.opd as usize].expect("every OPD that answered has a slot");
-        accs[k].answers.insert(a.indicator as usize, a.value);
-        answered_by[a.indicator as usize].push(k);
+        accs[k].answers.push((a.indicator, a.value));
+    }
+    for acc in &mut accs {
+        // The last answer of an indicator wins, as a map insert would.
+        acc.answers.reverse();
+        acc.answers.sort_by_key(|&(i, _)| i);
+        acc.answers.dedup_by_key(|&mut (i, _)| i);
+        acc.answers.shrink_to_fit();
     }
     let mut owned_by: Vec<Vec<usize>> = vec![Vec::new(); n];
     if let Some(map) = ev.policy.owners {
@@ -257,9 +483,14 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
 
     // The roadmap falls to the owners, else to the OPD that answered.
     let unassigned_steps = input.roadmap.map(|steps| {
+        let mut answered_by: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for a in ev.counted.answers() {
+            let k = slot_of[a.opd as usize].expect("every OPD that answered has a slot");
+            answered_by[a.indicator as usize].push(k);
+        }
         let mut unassigned = Vec::new();
         for s in steps {
-            let step = Step::new(model, s.indicator, s.from, s.to, s.year);
+            let step = Rc::new(Step::new(model, s.indicator, s.from, s.to, s.year));
             let to = if !owned_by[s.indicator].is_empty() {
                 &owned_by[s.indicator]
             } else {
@@ -269,61 +500,72 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
                 accs[k].steps.push(step.clone());
             }
             if to.is_empty() {
-                unassigned.push(step);
+                unassigned.push(Step::clone(&step));
             }
         }
         unassigned
     });
 
-    let ids = |v: &[usize]| -> Vec<String> {
-        let mut v = v.to_vec();
-        v.sort_unstable();
-        v.dedup();
-        v.into_iter()
-            .map(|i| model.indicators[i].id.clone())
-            .collect()
+    let id_list = |v: &[usize]| -> IdList {
+        let mut pos: Vec<u8> = v.iter().map(|&i| i as u8).collect();
+        pos.sort_unstable();
+        pos.dedup();
+        IdList {
+            ids: ids.clone(),
+            pos,
+        }
     };
-    let mut rows: Vec<(Exact, OpdRow)> = accs
-        .iter()
+    let mut rows: Vec<(Exact, String, OpdRow)> = accs
+        .iter_mut()
         .map(|acc| {
-            let mut answered: Vec<usize> = acc.answers.keys().copied().collect();
-            answered.sort_unstable();
+            let answered: Vec<usize> = acc.answers.iter().map(|&(i, _)| i as usize).collect();
             let mut covered: Vec<usize> = answered.iter().chain(&acc.owns).copied().collect();
             covered.sort_unstable();
             covered.dedup();
-            let mut weight_sum = exact::int(0);
-            let mut weighted = exact::int(0);
-            let mut gain = exact::int(0);
+            let mut weight_units: i128 = 0;
+            let (mut weighted_units, mut weighted_rest): (i128, Exact) = (0, exact::int(0));
+            let (mut gain_units, mut gain_rest): (i128, Exact) = (0, exact::int(0));
             let indicators: Vec<OpdIndicator> = covered
                 .iter()
                 .map(|&i| {
-                    let institution = &ev.levels[i];
-                    let answer = acc.answers.get(&i).map(|&u| model.value(u));
-                    let used = answer
-                        .map(Value::exact)
-                        .unwrap_or_else(|| institution.clone());
-                    let points = w(i) * (&max - institution) / &total;
-                    weight_sum += w(i);
-                    weighted += &used * w(i);
-                    gain += &points;
+                    let wi = model.indicators[i].weight as i128;
+                    let answer = acc
+                        .answers
+                        .binary_search_by_key(&i, |&(k, _)| k as usize)
+                        .ok()
+                        .map(|p| model.value(acc.answers[p].1));
+                    weight_units += wi;
+                    // The level used: its answer, else the institution's level.
+                    match (answer, scaled[i]) {
+                        (Some(v), _) => weighted_units += v.units as i128 * wi,
+                        (None, Some(s)) => weighted_units += s * wi,
+                        (None, None) => weighted_rest += &ev.levels[i] * w(i),
+                    }
+                    match scaled[i] {
+                        Some(s) => gain_units += wi * (model.max_level as i128 * unit - s),
+                        None => gain_rest += &points[i],
+                    }
                     OpdIndicator {
-                        id: model.indicators[i].id.clone(),
-                        weight: weight_text(i),
+                        facts: facts[i].clone(),
                         answer,
                         owner: acc.owns.contains(&i),
-                        institution_level: Decimal::exact(institution),
-                        level_used: Decimal::exact(&used),
-                        points_to_gain: Decimal::exact(&points),
                     }
                 })
                 .collect();
+            let big = |n: i128| Exact::from_integer(n.into());
+            let weight_sum = big(weight_units);
+            let weighted = Exact::new(weighted_units.into(), unit.into()) + weighted_rest;
+            let gain = Exact::new(
+                gain_units.into(),
+                (unit * model.total_units() as i128).into(),
+            ) + gain_rest;
             let index = (!covered.is_empty()).then(|| &weighted / &weight_sum);
             let row = OpdRow {
                 opd: acc.name.clone(),
                 sent_sheet: acc.sent,
-                answered: ids(&answered),
-                owns: ids(&acc.owns),
-                contributes: ids(&acc.contributes),
+                answered: id_list(&answered),
+                owns: id_list(&acc.owns),
+                contributes: id_list(&acc.contributes),
                 covered_weight: Decimal::rounded(
                     &(&weight_sum / exact::int(model.units_per_percent as i64)),
                     model.weight_decimals(),
@@ -338,17 +580,18 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
                 index_renormalised_exact: index.as_ref().is_none_or(|x| exact::exact_text(x, 0).1),
                 points_to_gain: Decimal::exact(&gain),
                 indicators,
-                roadmap: input.roadmap.map(|_| acc.steps.clone()),
+                roadmap: input.roadmap.map(|_| std::mem::take(&mut acc.steps)),
             };
-            (gain, row)
+            // Its answers are in the row now.
+            acc.answers = Vec::new();
+            (gain, row.opd.to_lowercase(), row)
         })
         .collect();
-    rows.sort_by(|(ga, a), (gb, b)| {
-        gb.cmp(ga)
-            .then_with(|| a.opd.to_lowercase().cmp(&b.opd.to_lowercase()))
-    });
+    rows.sort_by(|(ga, la, _), (gb, lb, _)| gb.cmp(ga).then_with(|| la.cmp(lb)));
 
-    // Disagreements: answered by several OPD, not unanimous; most points at stake first.
+    // Disagreements: answered by several OPD, not unanimous; most points at stake first. Each
+    // OPD's name is one allocation however many indicators it disagrees on.
+    let names: Rc<[Rc<str>]> = set.opds.iter().map(|o| Rc::from(o.as_str())).collect();
     let mut disagreements: Vec<(Exact, usize, Disagreement)> = ev
         .grouped
         .by_indicator
@@ -372,13 +615,10 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
                     max: model.value(hi),
                     points_at_stake: Decimal::exact(&stake),
                     level: Decimal::exact(&ev.levels[i]),
-                    answers: given
-                        .iter()
-                        .map(|&(o, l)| OpdLevel {
-                            opd: Rc::from(set.opds[o as usize].as_str()),
-                            level: model.value(l),
-                        })
-                        .collect(),
+                    answers: OpdLevels {
+                        names: names.clone(),
+                        given: given.iter().map(|&(o, l)| (o, model.value(l))).collect(),
+                    },
                     owners: ev
                         .policy
                         .owners
@@ -410,7 +650,7 @@ pub fn analyse(input: &OpdInput) -> OpdAnalysis {
     });
 
     OpdAnalysis {
-        opds: rows.into_iter().map(|(_, r)| r).collect(),
+        opds: rows.into_iter().map(|(_, _, r)| r).collect(),
         disagreements: disagreements.into_iter().map(|(_, _, d)| d).collect(),
         missing,
         unassigned_steps,
@@ -464,10 +704,10 @@ impl OpdReport {
 }
 
 /// Indicator ids with runs of three or more consecutive model positions written `first-last`.
-pub fn id_list(model: &Model, ids: &[String]) -> String {
+pub fn id_list<S: AsRef<str>>(model: &Model, ids: impl IntoIterator<Item = S>) -> String {
     let pos: Vec<usize> = ids
-        .iter()
-        .filter_map(|id| model.find_indicator(id))
+        .into_iter()
+        .filter_map(|id| model.find_indicator(id.as_ref()))
         .collect();
     let mut parts = Vec::new();
     let mut k = 0;
@@ -605,8 +845,8 @@ mod tests {
         );
         let a = analysis(&m, &set, Some(&map));
         let b = row(&a, "BKPSDM");
-        assert_eq!(b.owns, ["25", "36"]);
-        assert_eq!(b.answered, ["25"]);
+        assert_eq!(b.owns.iter().collect::<Vec<_>>(), ["25", "36"]);
+        assert_eq!(b.answered.iter().collect::<Vec<_>>(), ["25"]);
         // 25: own answer 2 × 150; 36: institution level 3 (Diskominfo's answer) × 275.
         // (2 × 150 + 3 × 275) / (150 + 275) = 1125 / 425 = 45/17
         assert_eq!(ratio(2 * 150 + 3 * 275, 150 + 275), ratio(45, 17));
@@ -644,12 +884,12 @@ mod tests {
                 ("13", "0.025")
             ]
         );
-        let levels: Vec<(&str, u16)> = a.disagreements[0]
+        let levels: Vec<String> = a.disagreements[0]
             .answers
             .iter()
-            .map(|o| (&*o.opd, o.level.units))
+            .map(|o| format!("{} {}", o.opd, o.level.units))
             .collect();
-        assert_eq!(levels, [("A", 2), ("C", 4), ("B", 3)]);
+        assert_eq!(levels, ["A 2", "C 4", "B 3"]);
     }
 
     #[test]
@@ -680,9 +920,35 @@ mod tests {
                 None,
             )
         };
-        assert_eq!(row(&a, "BKPSDM").roadmap, Some(vec![step("36", 3, 4)]));
-        assert_eq!(row(&a, "Diskominfo").roadmap, Some(vec![step("1", 2, 3)]));
+        let shared = |s| Some(vec![Rc::new(s)]);
+        assert_eq!(row(&a, "BKPSDM").roadmap, shared(step("36", 3, 4)));
+        assert_eq!(row(&a, "Diskominfo").roadmap, shared(step("1", 2, 3)));
         assert_eq!(a.unassigned_steps, Some(vec![step("47", 1, 2)]));
+    }
+
+    #[test]
+    fn a_whole_level_used_is_its_exact_text() {
+        let facts = Rc::new(IndicatorFacts {
+            id: Rc::from("1"),
+            weight: Decimal::exact(&int(1)),
+            institution_level: Decimal::exact(&int(2)),
+            points_to_gain: Decimal::exact(&int(0)),
+        });
+        for units in (0..=1000u16).chain([u16::MAX]) {
+            for decimals in [0, 2] {
+                let v = Value { units, decimals };
+                let i = OpdIndicator {
+                    facts: facts.clone(),
+                    answer: Some(v),
+                    owner: false,
+                };
+                assert_eq!(
+                    i.level_used(),
+                    Decimal::exact(&v.exact()),
+                    "{units} {decimals}"
+                );
+            }
+        }
     }
 
     #[test]

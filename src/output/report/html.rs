@@ -346,24 +346,23 @@ pub fn render(report: &Report, model: &Model) -> String {
 
     // Indicators.
     let _ = writeln!(o, "<h2>{}</h2>", escape(l.indicators));
-    let rows = super::indicator_rows(report, card);
+    // Each table's rows are dropped once written: a dense sheet's are megabytes.
     table(
         report.lang,
         &mut o,
         &super::indicator_header(l),
-        &rows,
+        &super::indicator_rows(report, card),
         &[2, 4, 5],
         &[7],
     );
 
     // OPD.
     let _ = writeln!(o, "<h2>{}</h2>", escape(l.opd_title));
-    let rows = super::opd_rows(report);
     table(
         report.lang,
         &mut o,
         &[l.opd, l.answered, l.indicators, l.disagreements],
-        &rows,
+        &super::opd_rows(report),
         &[1],
         &[],
     );
@@ -371,12 +370,11 @@ pub fn render(report: &Report, model: &Model) -> String {
     if report.disagreements.is_empty() {
         let _ = writeln!(o, "<p class=\"note\">{}</p>", escape(l.none));
     } else {
-        let rows = super::disagreement_rows(report, card);
         table(
             report.lang,
             &mut o,
             &[l.id, l.indicator, l.levels_given, l.used],
-            &rows,
+            &super::disagreement_rows(report, card),
             &[3],
             &[],
         );

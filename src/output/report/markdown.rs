@@ -11,11 +11,12 @@ use crate::output::views;
 use crate::output::escape;
 use crate::output::markdown::cell;
 
-/// A Markdown table whose numeric columns are written in the report's language.
+/// A Markdown table whose numeric columns are written in the report's language. Takes the rows:
+/// a dense sheet's OPD and disagreement tables are megabytes, localised in place, not copied.
 fn table<S: AsRef<str>>(
     lang: crate::output::i18n::Lang,
     header: &[S],
-    rows: &[Vec<String>],
+    rows: Vec<Vec<String>>,
     numeric: &[usize],
 ) -> String {
     table_bold(lang, header, rows, numeric, |_, _| false)
@@ -25,25 +26,23 @@ fn table<S: AsRef<str>>(
 fn table_bold<S: AsRef<str>>(
     lang: crate::output::i18n::Lang,
     header: &[S],
-    rows: &[Vec<String>],
+    mut rows: Vec<Vec<String>>,
     numeric: &[usize],
     bold: impl Fn(usize, usize) -> bool,
 ) -> String {
-    let rows: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| {
-            r.iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    if numeric.contains(&i) {
-                        localize(c, lang).into_owned()
-                    } else {
-                        c.clone()
-                    }
-                })
-                .collect()
-        })
-        .collect();
+    for r in &mut rows {
+        for (i, c) in r.iter_mut().enumerate() {
+            if numeric.contains(&i) {
+                let local = match localize(c, lang) {
+                    std::borrow::Cow::Owned(text) => Some(text),
+                    std::borrow::Cow::Borrowed(_) => None,
+                };
+                if let Some(text) = local {
+                    *c = text;
+                }
+            }
+        }
+    }
     crate::output::markdown::table_bold(header, &rows, numeric, bold)
 }
 
@@ -110,13 +109,9 @@ pub fn render(report: &Report, model: &Model) -> String {
         let _ = writeln!(o, "\n## {} & {}\n", l.domains, l.aspects);
     }
     let domains = card.domains.len();
-    o.push_str(&table_bold(
-        report.lang,
-        &header,
-        &rows,
-        &numeric,
-        |r, c| r < domains && c < 2,
-    ));
+    o.push_str(&table_bold(report.lang, &header, rows, &numeric, |r, c| {
+        r < domains && c < 2
+    }));
 
     if gap.is_some() {
         let _ = writeln!(o, "\n## {}\n", l.roadmap);
@@ -124,7 +119,7 @@ pub fn render(report: &Report, model: &Model) -> String {
             let _ = writeln!(o, "{}\n", escape::markdown_line(&note));
         }
         if let Some((header, rows)) = report.plan_by_year() {
-            o.push_str(&table(report.lang, &header, &rows, &[0, 1, 2, 3]));
+            o.push_str(&table(report.lang, &header, rows, &[0, 1, 2, 3]));
         }
         let header = report.roadmap_header();
         let numeric = report.roadmap_numeric();
@@ -133,26 +128,24 @@ pub fn render(report: &Report, model: &Model) -> String {
                 let _ = writeln!(o, "\n### {}\n", cell(&title));
             }
             if !rows.is_empty() {
-                o.push_str(&table(report.lang, &header, &rows, &numeric));
+                o.push_str(&table(report.lang, &header, rows, &numeric));
             }
         }
     }
 
     let _ = writeln!(o, "\n## {}\n", l.indicators);
-    let rows = super::indicator_rows(report, card);
     o.push_str(&table(
         report.lang,
         &super::indicator_header(l),
-        &rows,
+        super::indicator_rows(report, card),
         &[2, 4, 5],
     ));
 
     let _ = writeln!(o, "\n## {}\n", l.opd_title);
-    let rows = super::opd_rows(report);
     o.push_str(&table(
         report.lang,
         &[l.opd, l.answered, l.indicators, l.disagreements],
-        &rows,
+        super::opd_rows(report),
         &[1],
     ));
 
@@ -160,11 +153,10 @@ pub fn render(report: &Report, model: &Model) -> String {
     if report.disagreements.is_empty() {
         let _ = writeln!(o, "{}", l.none);
     } else {
-        let rows = super::disagreement_rows(report, card);
         o.push_str(&table(
             report.lang,
             &[l.id, l.indicator, l.levels_given, l.used],
-            &rows,
+            super::disagreement_rows(report, card),
             &[3],
         ));
     }

@@ -12,6 +12,7 @@ pub mod svg;
 pub mod xlsx;
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 use crate::core::effort::Efforts;
 use crate::core::evaluate::Evaluation;
@@ -20,7 +21,6 @@ use crate::core::model::Model;
 use crate::core::plan::{self, Outcome};
 use crate::core::score::score;
 use crate::core::scorecard::Scorecard;
-use crate::core::value::Value;
 use crate::output::criteria;
 use crate::output::i18n::{Labels, Lang};
 use crate::output::roadmap::{self, RoadmapView, StepView};
@@ -61,22 +61,24 @@ pub struct Report {
     pub gap: Option<ReportGap>,
 }
 
-/// One OPD: what it answered and where it disagrees with another OPD.
+/// One OPD: what it answered and where it disagrees with another OPD. A dense sheet gives a
+/// million answers that count, so the indicators are positions (a byte each), written as ids
+/// only when a row is rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpdRow {
     pub opd: String,
-    /// Indicator ids answered, model order.
-    pub indicators: Vec<String>,
-    /// Indicator ids where another OPD gave a different level.
-    pub disagreements: Vec<String>,
+    /// Positions in the model (and in `card.indicators`) of the indicators answered, model order.
+    pub indicators: Vec<u8>,
+    /// Positions of the indicators where another OPD gave a different level.
+    pub disagreements: Vec<u8>,
 }
 
-/// An indicator where the OPD gave different levels.
+/// An indicator where the OPD gave different levels; the levels given are the scorecard's
+/// (`card.indicators[indicator].answers`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Disagreement {
     /// Position in the model (and in `card.indicators`).
     pub indicator: usize,
-    pub answers: Vec<(String, Value)>,
     pub used: String,
 }
 
@@ -171,16 +173,13 @@ impl Report {
             .filter(|(_, i)| i.min != i.max)
             .map(|(k, i)| Disagreement {
                 indicator: k,
-                answers: i
-                    .answers
-                    .iter()
-                    .map(|a| (a.opd.to_string(), a.level))
-                    .collect(),
                 used: i.level.to_string(),
             })
             .collect();
-        let mut by_opd: BTreeMap<&str, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+        let mut by_opd: BTreeMap<&str, (Vec<u8>, Vec<u8>)> = BTreeMap::new();
         for (k, i) in card.indicators.iter().enumerate() {
+            // Models have at most 256 indicators (an answer's position is a byte).
+            let k = k as u8;
             for a in &i.answers {
                 let e = by_opd.entry(&*a.opd).or_default();
                 if e.0.last() != Some(&k) {
@@ -191,13 +190,16 @@ impl Report {
                 }
             }
         }
-        let id = |k: &usize| card.indicators[*k].id.clone();
         let mut opds: Vec<OpdRow> = by_opd
             .into_iter()
-            .map(|(opd, (ans, dis))| OpdRow {
-                opd: opd.to_string(),
-                indicators: ans.iter().map(id).collect(),
-                disagreements: dis.iter().map(id).collect(),
+            .map(|(opd, (mut indicators, mut disagreements))| {
+                indicators.shrink_to_fit();
+                disagreements.shrink_to_fit();
+                OpdRow {
+                    opd: opd.to_string(),
+                    indicators,
+                    disagreements,
+                }
             })
             .collect();
         opds.sort_by_cached_key(|r| r.opd.to_lowercase());
@@ -765,6 +767,16 @@ pub fn indicator_rows(report: &Report, card: &Scorecard) -> Vec<Vec<String>> {
 /// The OPD table's rows (OPD, how many indicators it answered, which, where it disagrees with
 /// another OPD or `-`), shared by the HTML and Markdown reports.
 pub fn opd_rows(report: &Report) -> Vec<Vec<String>> {
+    let ids = |ks: &[u8]| {
+        let mut s = String::new();
+        for (n, &k) in ks.iter().enumerate() {
+            if n > 0 {
+                s.push_str(", ");
+            }
+            s.push_str(&report.card.indicators[k as usize].id);
+        }
+        s
+    };
     report
         .opds
         .iter()
@@ -772,11 +784,11 @@ pub fn opd_rows(report: &Report) -> Vec<Vec<String>> {
             vec![
                 r.opd.clone(),
                 r.indicators.len().to_string(),
-                r.indicators.join(", "),
+                ids(&r.indicators),
                 if r.disagreements.is_empty() {
                     "-".into()
                 } else {
-                    r.disagreements.join(", ")
+                    ids(&r.disagreements)
                 },
             ]
         })
@@ -791,16 +803,14 @@ pub fn disagreement_rows(report: &Report, card: &Scorecard) -> Vec<Vec<String>> 
         .iter()
         .map(|d| {
             let i = &card.indicators[d.indicator];
-            vec![
-                i.id.clone(),
-                i.name.clone(),
-                d.answers
-                    .iter()
-                    .map(|(o, lv)| format!("{o} {lv}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                d.used.clone(),
-            ]
+            let mut given = String::new();
+            for (n, a) in i.answers.iter().enumerate() {
+                if n > 0 {
+                    given.push_str(", ");
+                }
+                let _ = write!(given, "{} {}", a.opd, a.level);
+            }
+            vec![i.id.clone(), i.name.clone(), given, d.used.clone()]
         })
         .collect()
 }

@@ -117,14 +117,14 @@ pub fn build(model: &Model, report: &OpdReport, row: &OpdRow, title: &str, lang:
             .iter()
             .map(|i| {
                 vec![
-                    i.id.clone(),
-                    name(&i.id),
+                    i.id().to_string(),
+                    name(i.id()),
                     i.answer
                         .map(|a| a.to_string())
                         .unwrap_or_else(|| "-".into()),
-                    l.num(i.institution_level.as_str()),
+                    l.num(i.facts.institution_level.as_str()),
                     if i.owner { yes.clone() } else { "-".into() },
-                    l.num(i.points_to_gain.as_str()),
+                    l.num(i.facts.points_to_gain.as_str()),
                 ]
             })
             .collect(),

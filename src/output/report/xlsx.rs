@@ -10,6 +10,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::core::exact::Exact;
+use crate::core::scorecard::OpdLevel;
 use crate::output::destination::neutralize;
 use crate::output::i18n::Lang;
 use crate::output::report::{GapKind, Report};
@@ -494,13 +495,34 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
             l.evidence,
             l.note,
         ];
-        let mut rows = Vec::new();
-        for (k, i) in card.indicators.iter().enumerate() {
-            for a in &i.answers {
-                rows.push((k, a));
+        // By OPD name (case ignored), then model order: each name is lower-cased once, not once
+        // per answer, and each row carries its name's rank.
+        let mut lower: Vec<(String, &str)> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
+        for a in card.indicators.iter().flat_map(|i| &i.answers) {
+            if seen.insert(&a.opd) {
+                lower.push((a.opd.to_lowercase(), &a.opd));
             }
         }
-        rows.sort_by_cached_key(|(k, a)| (a.opd.to_lowercase(), *k));
+        drop(seen);
+        lower.sort_unstable();
+        let mut rank: HashMap<&str, u32> = HashMap::with_capacity(lower.len());
+        let mut r = 0;
+        for (n, (key, name)) in lower.iter().enumerate() {
+            if n > 0 && *key != lower[n - 1].0 {
+                r += 1;
+            }
+            rank.insert(name, r);
+        }
+        drop(lower);
+        let mut rows: Vec<(u32, u32, &OpdLevel)> = Vec::new();
+        for (k, i) in card.indicators.iter().enumerate() {
+            for a in &i.answers {
+                rows.push((rank[&*a.opd], k as u32, a));
+            }
+        }
+        drop(rank);
+        rows.sort_by_key(|&(r, k, _)| (r, k));
         list_header(ws, &header, rows.len() as u32, &f)?;
         // Each OPD's own evidence and notes per indicator, found once (the texts are
         // `OPD: text`; looking them up per row was quadratic in the OPD of an indicator).
@@ -513,10 +535,10 @@ pub fn render(report: &Report) -> Result<Vec<u8>, XlsxError> {
                 [&report.evidence[k], &report.notes[k]].map(|texts| by_opd(texts, &opds))
             })
             .collect();
-        for (n, (k, a)) in rows.iter().enumerate() {
+        for (n, &(_, k, a)) in rows.iter().enumerate() {
             let r = 1 + n as u32;
-            let i = &card.indicators[*k];
-            let [evidence, notes] = &own[*k];
+            let i = &card.indicators[k as usize];
+            let [evidence, notes] = &own[k as usize];
             let mine = |m: &HashMap<&str, String>| m.get(&*a.opd).cloned().unwrap_or_default();
             text(ws, r, 0, &a.opd)?;
             text(ws, r, 1, &i.id)?;
