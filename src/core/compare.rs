@@ -132,9 +132,8 @@ struct Row {
     index_exact: bool,
 }
 
-/// The position of a value's denominator in [`Table::denominators`] that marks a large value:
-/// its numerator is then its position in [`Table::large`].
-const LARGE: u16 = u16::MAX;
+/// The numerator that marks a large value, kept in [`Table::large`].
+const LARGE: i32 = i32::MIN;
 
 /// A row's value, as stored: small values are ranked and written with machine integers.
 #[derive(Debug, Clone, Copy)]
@@ -199,13 +198,13 @@ pub struct Table {
     rows: Vec<Row>,
     /// The names, one after another.
     text: String,
-    /// Per row, the index and then one value per part, as a numerator and the position of its
-    /// denominator (6 bytes a value: the denominators of a national file are a few dozen).
+    /// Per row, the index and then one value per part (a column each), as numerators over the
+    /// column's denominator in `scales`: 4 bytes a value. The indices of the official models are
+    /// k / 10000 and their domain indices k / 1650, so a column's denominator settles at once.
     nums: Vec<i32>,
-    dens: Vec<u16>,
-    denominators: Vec<u32>,
-    denominator_ids: std::collections::HashMap<u32, u16>,
-    large: Vec<Exact>,
+    scales: Vec<u32>,
+    /// The values that do not fit a column's denominator, by their position in `nums`.
+    large: Vec<(u32, Exact)>,
     /// Categories and regions, the first spelling of each [`key`].
     labels: Vec<String>,
     /// `(row, notice)`, in the order added.
@@ -216,15 +215,14 @@ pub struct Table {
 
 impl Table {
     pub fn new(kind: PartKind, parts: Vec<Part>) -> Table {
+        let columns = 1 + parts.len();
         Table {
             kind,
             parts,
             rows: Vec::new(),
             text: String::new(),
             nums: Vec::new(),
-            dens: Vec::new(),
-            denominators: Vec::new(),
-            denominator_ids: std::collections::HashMap::new(),
+            scales: vec![1; columns],
             large: Vec::new(),
             labels: Vec::new(),
             warnings: Vec::new(),
@@ -275,24 +273,38 @@ impl Table {
     }
 
     fn store(&mut self, x: &Exact) {
-        let small = Frac::of(x).and_then(|f| {
-            let (num, den) = f.parts();
-            if let Some(&id) = self.denominator_ids.get(&den) {
-                return Some((num, id));
+        let at = self.nums.len();
+        let num = Frac::of(x).and_then(|f| self.over_scale(at % self.scales.len(), f));
+        self.nums.push(num.unwrap_or_else(|| {
+            self.large.push((at as u32, x.clone()));
+            LARGE
+        }));
+    }
+
+    /// `f`'s numerator over the denominator of column `col`, which grows to a multiple of `f`'s
+    /// (its numerators rescaled) when it is not one; `None` when that does not fit.
+    fn over_scale(&mut self, col: usize, f: Frac) -> Option<i32> {
+        let (num, den) = f.parts();
+        let scale = self.scales[col];
+        if scale % den != 0 {
+            let wider = u32::try_from(num_integer::lcm(scale as u64, den as u64)).ok()?;
+            let factor = (wider / scale) as i64;
+            let cols = self.scales.len();
+            let fits =
+                |n: i32| n == LARGE || i32::try_from(n as i64 * factor).is_ok_and(|m| m != LARGE);
+            if !self.nums[col..].iter().step_by(cols).all(|&n| fits(n)) {
+                return None;
             }
-            let id = u16::try_from(self.denominators.len())
-                .ok()
-                .filter(|&id| id != LARGE)?;
-            self.denominators.push(den);
-            self.denominator_ids.insert(den, id);
-            Some((num, id))
-        });
-        let (num, id) = small.unwrap_or_else(|| {
-            self.large.push(x.clone());
-            (self.large.len() as i32 - 1, LARGE)
-        });
-        self.nums.push(num);
-        self.dens.push(id);
+            for n in self.nums[col..].iter_mut().step_by(cols) {
+                if *n != LARGE {
+                    *n = (*n as i64 * factor) as i32;
+                }
+            }
+            self.scales[col] = wider;
+        }
+        i32::try_from(num as i64 * (self.scales[col] / den) as i64)
+            .ok()
+            .filter(|&n| n != LARGE)
     }
 
     fn label(&mut self, text: Option<&str>) -> u32 {
@@ -412,10 +424,29 @@ impl Table {
     }
 
     fn value(&self, at: usize) -> Value<'_> {
-        let num = self.nums[at];
-        match self.dens[at] {
-            LARGE => Value::Large(&self.large[num as usize]),
-            id => Value::Small(Frac::from_parts(num, self.denominators[id as usize])),
+        match self.nums[at] {
+            LARGE => {
+                let i = self
+                    .large
+                    .binary_search_by_key(&(at as u32), |(p, _)| *p)
+                    .expect("a large value is listed");
+                Value::Large(&self.large[i].1)
+            }
+            num => {
+                let scale = self.scales[at % self.scales.len()];
+                let g = num_integer::gcd(num.unsigned_abs(), scale);
+                Value::Small(Frac::from_parts(num / g as i32, scale / g))
+            }
+        }
+    }
+
+    /// How the indices of two rows compare: on their numerators when both are over the
+    /// column's denominator (no reduction), exactly otherwise.
+    pub fn index_cmp(&self, a: usize, b: usize) -> Ordering {
+        let cols = self.scales.len();
+        match (self.nums[a * cols], self.nums[b * cols]) {
+            (LARGE, _) | (_, LARGE) => self.index(a).cmp(&self.index(b)),
+            (x, y) => x.cmp(&y),
         }
     }
 
@@ -645,8 +676,7 @@ pub fn league(table: &Table, mut rows: Vec<u32>) -> League<'_> {
     rows.sort_by(|&a, &b| {
         let (a, b) = (a as usize, b as usize);
         table
-            .index(b)
-            .cmp(&table.index(a))
+            .index_cmp(b, a)
             .then_with(|| table.name(a).cmp(table.name(b)))
             .then(a.cmp(&b))
     });
@@ -701,16 +731,16 @@ impl Iterator for Standings<'_, '_> {
         let order = &self.league.order;
         let row = *order.get(pos)? as usize;
         self.next += 1;
-        let index = table.index(row);
+        let tied = |other: u32| table.index_cmp(other as usize, row) == Ordering::Equal;
         let rank = match pos {
             0 => 1,
-            _ if table.index(order[pos - 1] as usize) == index => self.rank,
+            _ if tied(order[pos - 1]) => self.rank,
             _ => pos as u32 + 1,
         };
         self.rank = rank;
         let g = table.group(row);
         let (seen, last_rank, last_row) = self.groups[g];
-        let category_rank = if seen > 0 && table.index(last_row as usize) == index {
+        let category_rank = if seen > 0 && tied(last_row) {
             last_rank
         } else {
             seen + 1
@@ -1068,6 +1098,39 @@ mod tests {
             });
         }
         t
+    }
+
+    #[test]
+    fn a_column_widens_its_denominator_and_keeps_what_does_not_fit() {
+        // 1/3, then 2/7 (the column goes to /21), 5/21, a value over a prime near 2^31 (no
+        // common denominator fits 32 bits: kept large), and 1/2 (the column goes to /42).
+        let big = ratio(1, 2_147_483_629);
+        let values = [
+            ratio(1, 3),
+            ratio(2, 7),
+            ratio(5, 21),
+            big.clone(),
+            ratio(1, 2),
+        ];
+        let rows: Vec<(String, Exact)> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("I{i}"), v.clone()))
+            .collect();
+        let named: Vec<(&str, Option<&str>, Exact)> = rows
+            .iter()
+            .map(|(n, v)| (n.as_str(), None, v.clone()))
+            .collect();
+        let t = table(&named);
+        for (r, v) in values.iter().enumerate() {
+            assert_eq!(t.index(r).exact(), *v, "row {r}");
+            assert_eq!(t.part(r, 1).exact(), *v, "row {r}, a part");
+        }
+        assert!(matches!(t.index(3), Value::Large(_)));
+        assert!(matches!(t.index(4), Value::Small(_)));
+        let all: Vec<u32> = (0..t.len() as u32).collect();
+        let order: Vec<usize> = league(&t, all).iter().map(|s| s.row()).collect();
+        assert_eq!(order, [4, 0, 1, 2, 3]);
     }
 
     #[test]

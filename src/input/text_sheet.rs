@@ -480,7 +480,10 @@ pub fn read_on_a_thread_with<T>(
         hash,
     } = reading;
     std::thread::scope(|scope| {
-        let (send, batches) = mpsc::sync_channel(4);
+        // One batch waiting, one being filled, one being checked: enough to keep both threads
+        // busy (a deeper queue was no faster), and the memory of a long read stays the same
+        // whether the checking thread falls behind for a moment or not.
+        let (send, batches) = mpsc::sync_channel(1);
         let (spent, recycled) = mpsc::channel::<Batch>();
         let reading = scope.spawn(move || {
             let mut chunks = Chunks::read(reader, max_bytes, too_big);
