@@ -40,6 +40,12 @@ peak() { # peak RSS in MiB of a command
     /usr/bin/time -v "$@" 2>&1 >/dev/null | awk '/Maximum resident/ { printf "%.1f MiB", $6 / 1024 }'
 }
 
+peaks() { # median, lowest and highest peak RSS of 9 runs (a two-thread read varies by ~0.3 MiB)
+    for _ in 1 2 3 4 5 6 7 8 9; do
+        /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n1
+    done | sort -n | awk '{ v[NR] = $1 } END { printf "%.1f MiB (%.1f to %.1f)", v[5] / 1024, v[1] / 1024, v[9] / 1024 }'
+}
+
 if [ "${ONLY:-}" != compare ]; then
 echo "1M-row file: $(wc -l <"$one") lines, $(($(stat -c %s "$one") / 1048576)) MiB"
 
@@ -80,7 +86,8 @@ if [ "${ONLY:-}" != score ]; then
 nat="$dir/national-1m.csv"
 nat10="$dir/national-10m.csv"
 echo "national file: $(wc -l <"$nat") lines, $(($(stat -c %s "$nat") / 1048576)) MiB; ten times longer: $(($(stat -c %s "$nat10") / 1048576)) MiB"
-hyperfine --warmup 2 --runs 10 --style basic --export-json "$dir/national.json" \
+# 40 runs without a shell: one run in ten is slowed by something else on a shared machine.
+hyperfine -N --warmup 3 --runs 40 --style basic --export-json "$dir/national.json" \
     -n csv-pass "$pass $nat" \
     -n spbe-compare "$spbe compare $nat --format json" \
     -n spbe-compare-sha256 "$spbe compare $nat --format json --sha256"
@@ -92,7 +99,7 @@ print(f"ratio spbe-compare / csv-pass (median): {c / p:.2f}x  ({c * 1000:.0f} ms
 print(f"with --sha256: {h * 1000:.0f} ms ({h / p:.2f}x)")
 PY
 echo "peak RSS csv-pass national:       $(peak "$pass" "$nat")"
-echo "peak RSS spbe compare national:   $(peak "$spbe" compare "$nat" --format json)"
-echo "peak RSS spbe compare 10x:        $(peak "$spbe" compare "$nat10" --format json)"
+echo "peak RSS spbe compare national:   $(peaks "$spbe" compare "$nat" --format json)"
+echo "peak RSS spbe compare 10x:        $(peaks "$spbe" compare "$nat10" --format json)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 fi
