@@ -534,6 +534,7 @@ impl Sheet<'_> {
     }
 
     /// An answer of this sheet, at `line`.
+    #[inline]
     fn answer(
         &self,
         opd: u32,
@@ -564,6 +565,7 @@ struct SheetRow<'r> {
 }
 
 impl<'r> SheetRow<'r> {
+    #[inline]
     fn new(header: &Header, line: u64, record: Cells<'r>) -> Self {
         let fields = Field::ALL.map(|f| {
             header
@@ -580,6 +582,7 @@ impl<'r> SheetRow<'r> {
     }
 
     /// The cell of a known column, trimmed; empty when the sheet has no such column.
+    #[inline]
     fn get(&self, f: Field) -> &'r str {
         self.fields[f.slot()]
     }
@@ -1245,6 +1248,7 @@ impl<'m> SheetReader<'m> {
     }
 
     /// Refuses a row with a cell longer than [`MAX_CELL_BYTES`] (a hostile file), located.
+    #[inline]
     fn cell_too_long(&mut self, sheet: &Sheet<'_>, line: u64, record: Cells<'_>) -> bool {
         // No cell can be too long when the whole row is short (every row but a hostile one).
         if record.text_len() <= MAX_CELL_BYTES {
@@ -1271,6 +1275,7 @@ impl<'m> SheetReader<'m> {
     }
 
     /// One row below the header: its answers kept, or a template row left blank.
+    #[inline]
     fn row<'r>(
         &mut self,
         sheet: &Sheet<'_>,
@@ -1301,6 +1306,7 @@ impl<'m> SheetReader<'m> {
     }
 
     /// The indicator a row names (its number, code or alias), or a problem at its cell.
+    #[inline]
     fn indicator(
         &mut self,
         sheet: &Sheet<'_>,
@@ -1378,6 +1384,7 @@ impl<'m> SheetReader<'m> {
     }
 
     /// A row of a sheet with one level column (and perhaps a stage column): one answer.
+    #[inline]
     fn level_answer(
         &mut self,
         sheet: &Sheet<'_>,
