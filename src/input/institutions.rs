@@ -645,8 +645,6 @@ impl<'m> LongSheets<'m> {
         const EVIDENCE: usize = 8;
         const NOTE: usize = 9;
         let file_no = self.paths.len() as u32 - 1;
-        let tally_len = self.model.indicators.len() * self.levels;
-        let lowest = self.model.level_units(self.model.min_level);
         // A level per stage in columns (`--stage-column`), or answers kept whole (`--combine
         // owner`): such rows take [`Self::careful_row`], past one test per row.
         let staged = header.stage_columns.clone();
@@ -798,29 +796,7 @@ impl<'m> LongSheets<'m> {
             let (Some(indicator), Some(level)) = (indicator, level) else {
                 continue;
             };
-            let open = &mut self.open[current];
-            let bit = indicator as usize * SLOTS + slot(stage);
-            let word = &mut open.answered[opd as usize * self.words + bit / 64];
-            if *word & (1 << (bit % 64)) != 0 {
-                let opd_shown = &self.spellings[open.opds[opd as usize].0 as usize];
-                let msg = format!(
-                    "OPD {opd_shown:?} of {:?} already answered indicator {}{} (the institution's rows start at line {}); keep one answer per OPD and indicator{}",
-                    open.name,
-                    self.model.indicators[indicator as usize].id,
-                    stage.map(|s| format!(" at stage {s}")).unwrap_or_default(),
-                    match open.origin.at {
-                        At::Line(l) => l,
-                        _ => 0,
-                    },
-                    if stage.is_some() { " and stage" } else { "" }
-                );
-                self.problem(at(line, named(ic), msg));
-                continue;
-            }
-            *word |= 1 << (bit % 64);
-            let counts = open.counts[slot(stage)].get_or_insert_with(|| vec![0; tally_len].into());
-            counts[indicator as usize * self.levels + (level - lowest) as usize] += 1;
-            open.answers += 1;
+            self.tally(&place, line, current, opd, indicator, stage, level);
         }
     }
 
