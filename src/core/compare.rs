@@ -207,6 +207,8 @@ pub struct Table {
     large: Vec<(u32, Exact)>,
     /// Categories and regions, the first spelling of each [`key`].
     labels: Vec<String>,
+    /// Each label's [`key`] → its position in `labels` (a region per institution is common).
+    label_ids: std::collections::HashMap<String, u32>,
     /// `(row, notice)`, in the order added.
     warnings: Vec<(u32, Notice)>,
     /// Rows by name key and year: open addressing over row numbers + 1 (0: empty).
@@ -225,6 +227,7 @@ impl Table {
             scales: vec![1; columns],
             large: Vec::new(),
             labels: Vec::new(),
+            label_ids: std::collections::HashMap::new(),
             warnings: Vec::new(),
             slots: vec![0; 64],
         }
@@ -311,14 +314,12 @@ impl Table {
         let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
             return NONE;
         };
-        let k = key(text);
-        match self.labels.iter().position(|l| key(l) == k) {
-            Some(i) => i as u32,
-            None => {
-                self.labels.push(text.to_string());
-                self.labels.len() as u32 - 1
-            }
+        let next = self.labels.len() as u32;
+        let id = *self.label_ids.entry(key(text)).or_insert(next);
+        if id == next {
+            self.labels.push(text.to_string());
         }
+        id
     }
 
     fn slot_of(&self, name: &str, year: Option<u16>) -> (usize, Option<usize>) {
