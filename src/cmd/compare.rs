@@ -178,9 +178,13 @@ fn per_institution(args: &CompareArgs, model: &Model) -> anyhow::Result<PerInsti
 /// would otherwise leave an institution without its values.
 fn named_but_not_compared(per: &PerInstitution, table: &Table) -> anyhow::Result<()> {
     let all: Vec<u32> = (0..table.len() as u32).collect();
+    let compared: std::collections::HashSet<String> = (0..table.len())
+        .map(|r| compare::key(table.name(r)))
+        .collect();
+    let unknown = |name: &str| !compared.contains(&compare::key(name));
     if let Some(file) = &per.external_file {
         for row in &file.rows {
-            if table.named(&row.institution).is_empty() {
+            if unknown(&row.institution) {
                 let e = compare::find(table, &all, &row.institution)
                     .err()
                     .unwrap_or_default();
@@ -195,7 +199,7 @@ fn named_but_not_compared(per: &PerInstitution, table: &Table) -> anyhow::Result
     }
     if let Some(maps) = &per.owners {
         for (name, line) in maps.institutions() {
-            if table.named(name).is_empty() {
+            if unknown(name) {
                 let e = compare::find(table, &all, name).err().unwrap_or_default();
                 bail!(
                     "{}:{line}: {e}; write the name as the inputs write it",

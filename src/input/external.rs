@@ -3,6 +3,7 @@
 //! (`key`, `kunci`, `indeks` or `index`: what `--external` accepts, e.g. `SDI` or `I5`) and
 //! value (`value` or `nilai`, with a point or the Indonesian comma). Every bad row is located.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
@@ -30,6 +31,8 @@ pub struct ExternalRow {
 #[derive(Debug, Clone)]
 pub struct ExternalFile {
     pub rows: Vec<ExternalRow>,
+    /// The rows of each institution's [`crate::core::compare::key`].
+    by_institution: HashMap<String, Vec<usize>>,
     pub file: InputFile,
     /// What the reader had to guess (the encoding).
     pub warnings: Vec<String>,
@@ -67,8 +70,13 @@ impl fmt::Display for ExternalError {
             if n == 1 { "" } else { "s" },
             self.file
         )?;
-        for p in &self.problems {
+        // As the answer sheets' errors: the first hundred, and how many more.
+        let shown = crate::input::sheets::MAX_PROBLEMS;
+        for p in self.problems.iter().take(shown) {
             write!(f, "\n  {p}")?;
+        }
+        if n > shown {
+            write!(f, "\n  … and {} more", n - shown)?;
         }
         Ok(())
     }
@@ -162,7 +170,7 @@ impl ExternalFile {
         };
         let mut rows = Vec::new();
         let mut problems = Vec::new();
-        let mut seen: Vec<(String, usize, u64)> = Vec::new();
+        let mut seen: HashMap<(String, usize), u64> = HashMap::new();
         for record in records {
             let record = match record {
                 Ok(r) => r,
@@ -204,10 +212,7 @@ impl ExternalFile {
                 }
             };
             let k = crate::core::compare::key(institution);
-            if let Some((_, _, first)) = seen
-                .iter()
-                .find(|(n, i, _)| *n == k && *i == value.indicator)
-            {
+            if let Some(first) = seen.get(&(k.clone(), value.indicator)) {
                 problems.push(problem(
                     &name,
                     line,
@@ -219,7 +224,7 @@ impl ExternalFile {
                 ));
                 continue;
             }
-            seen.push((k.clone(), value.indicator, line));
+            seen.insert((k.clone(), value.indicator), line);
             rows.push(ExternalRow {
                 institution: institution.to_string(),
                 key: k,
@@ -245,6 +250,13 @@ impl ExternalFile {
                 sha256: sha256_hex(&bytes),
                 rows: rows.len() as u64,
             },
+            by_institution: rows.iter().enumerate().fold(
+                HashMap::new(),
+                |mut by: HashMap<String, Vec<usize>>, (i, r)| {
+                    by.entry(r.key.clone()).or_default().push(i);
+                    by
+                },
+            ),
             rows,
             warnings,
         })
@@ -253,10 +265,11 @@ impl ExternalFile {
     /// The values of one institution (by [`crate::core::compare::key`]).
     pub fn of<'a>(&'a self, institution: &str) -> impl Iterator<Item = &'a SourceValue> + 'a {
         let key = crate::core::compare::key(institution);
-        self.rows
-            .iter()
-            .filter(move |r| r.key == key)
-            .map(|r| &r.value)
+        self.by_institution
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.rows[i].value)
     }
 }
 

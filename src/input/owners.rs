@@ -463,6 +463,8 @@ pub struct InstitutionMaps {
     /// Per institution: the key of its name ([`crate::core::compare::key`]), its name as
     /// first written, and its own rows.
     own: Vec<(String, String, Vec<Responsibility>)>,
+    /// The position in `own` of each key (a national map has one group per institution).
+    own_index: HashMap<String, usize>,
     /// The file, for messages and the receipt.
     pub file: InputFile,
     /// What the reader had to guess (the encoding).
@@ -480,12 +482,16 @@ impl InstitutionMaps {
         };
         // Grouped by institution, each group checked as one map.
         let mut groups: Vec<(String, String, Vec<RawRow>)> = vec![Default::default()];
+        let mut group_of: HashMap<String, usize> = HashMap::from([(String::new(), 0)]);
         for row in raw {
             let text = row.institution.as_ref().map_or("", |c| c.text.as_str());
             let key = crate::core::compare::key(text);
-            match groups.iter().position(|(k, _, _)| *k == key) {
-                Some(g) => groups[g].2.push(row),
-                None => groups.push((key, text.to_string(), vec![row])),
+            match group_of.get(&key) {
+                Some(&g) => groups[g].2.push(row),
+                None => {
+                    group_of.insert(key.clone(), groups.len());
+                    groups.push((key, text.to_string(), vec![row]));
+                }
             }
         }
         if groups.iter().all(|(_, _, rows)| rows.is_empty()) {
@@ -530,9 +536,15 @@ impl InstitutionMaps {
             });
         }
         let rows = common.len() + own.iter().map(|(_, _, r)| r.len()).sum::<usize>();
+        let own_index = own
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _, _))| (k.clone(), i))
+            .collect();
         Ok(InstitutionMaps {
             common,
             own,
+            own_index,
             file: InputFile {
                 path: name,
                 sha256: sha256_hex(&bytes),
@@ -546,7 +558,7 @@ impl InstitutionMaps {
     /// when no row applies to it.
     pub fn of(&self, institution: &str) -> Option<OwnerMap> {
         let key = crate::core::compare::key(institution);
-        let own = self.own.iter().find(|(k, _, _)| *k == key);
+        let own = self.own_index.get(&key).map(|&i| &self.own[i]);
         if own.is_none() && self.common.is_empty() {
             return None;
         }
@@ -597,8 +609,13 @@ impl fmt::Display for OwnersError {
             if n == 1 { "" } else { "s" },
             self.file
         )?;
-        for p in &self.problems {
+        // As the answer sheets' errors: the first hundred, and how many more.
+        let shown = crate::input::sheets::MAX_PROBLEMS;
+        for p in self.problems.iter().take(shown) {
             write!(f, "\n  {p}")?;
+        }
+        if n > shown {
+            write!(f, "\n  … and {} more", n - shown)?;
         }
         Ok(())
     }

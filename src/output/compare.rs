@@ -751,14 +751,48 @@ fn grid(c: &Comparison<'_>) -> Grid {
 
 /// Every institution's notices, named, in the language of the labels (for stderr).
 pub fn institution_notices(c: &Comparison<'_>, l: &Labels) -> Vec<String> {
-    c.standings
+    // A national comparison gives thousands: the terminal gets the first ones, the JSON all.
+    const SHOWN: usize = 20;
+    let texts = |row: usize| {
+        let mut t: Vec<String> = c.table.warnings(row).map(|n| notice(n, l)).collect();
+        t.dedup();
+        t
+    };
+    // What every institution is told (the model is not official, say) is said once.
+    let mut everyone: Vec<String> = match c.standings.iter().next() {
+        Some(first) if c.standings.len() > 1 => texts(first.row()),
+        _ => Vec::new(),
+    };
+    for s in c.standings.iter().skip(1) {
+        let mine = texts(s.row());
+        everyone.retain(|t| mine.contains(t));
+    }
+    let mut lines: Vec<String> = everyone
         .iter()
-        .flat_map(|s| {
-            c.table
-                .warnings(s.row())
-                .map(move |n| format!("{}: {}", c.table.name(s.row()), notice(n, l)))
-        })
-        .collect()
+        .map(|t| format!("{}: {t}", l.pick("every institution", "setiap instansi")))
+        .collect();
+    let (mut more, mut institutions) = (0usize, 0usize);
+    for s in c.standings.iter() {
+        let own: Vec<String> = texts(s.row())
+            .into_iter()
+            .filter(|t| !everyone.contains(t))
+            .collect();
+        institutions += usize::from(!own.is_empty() && lines.len() >= SHOWN);
+        for t in own {
+            if lines.len() < SHOWN {
+                lines.push(format!("{}: {t}", c.table.name(s.row())));
+            } else {
+                more += 1;
+            }
+        }
+    }
+    if more > 0 {
+        lines.push(l.pick(
+            format!("… and {more} more notices of {institutions} institutions: the JSON output lists each institution's warnings"),
+            format!("… dan {more} catatan lain dari {institutions} instansi: keluaran JSON memuat peringatan setiap instansi"),
+        ));
+    }
+    lines
 }
 
 /// A value as a drawing coordinate (geometry only: every number a reader sees is exact text).

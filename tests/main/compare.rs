@@ -1308,3 +1308,56 @@ fn a_map_read_as_windows_1252_is_said_once() {
         "{err}"
     );
 }
+
+/// A national comparison's notices: what every institution is told is said once, the rest up to
+/// twenty lines and then counted; the JSON keeps every institution's own.
+#[test]
+fn notices_of_many_institutions_are_said_once_and_counted() {
+    let dir = Dir::new();
+    // 25 institutions, each leaving a different indicator unanswered.
+    let mut sheet = String::from("instansi,opd,indicator,level\n");
+    for k in 1..=25usize {
+        for i in (1..=47usize).filter(|&i| i != k) {
+            sheet.push_str(&format!("Kab. {k:02},Diskominfo,{i},{}\n", 1 + i % 5));
+        }
+    }
+    let long = dir.write("nasional.csv", sheet);
+    let (code, out, err) = run(spbe().args(["compare", &long, "--format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 21, "{err}");
+    assert!(lines[0].starts_with("warning: Kab. "), "{err}");
+    assert!(lines[0].contains("indicator"), "{err}");
+    assert_eq!(
+        lines[20],
+        "warning: … and 5 more notices of 5 institutions: the JSON output lists each institution's warnings"
+    );
+    let out = json(&out);
+    let listed = out["institutions"].as_array().unwrap();
+    assert_eq!(listed.len(), 25);
+    assert!(
+        listed
+            .iter()
+            .all(|i| i["warnings"].as_array().is_some_and(|w| w.len() == 1)),
+        "every institution keeps its own notice in the JSON"
+    );
+    // Pemdi 2026 is not official: every institution is told so, in one line.
+    let mut pemdi = String::from("instansi,opd,indicator,level\n");
+    for k in 1..=3usize {
+        for i in 1..=20usize {
+            pemdi.push_str(&format!("Kab. {k},Diskominfo,{i},2\n"));
+        }
+    }
+    let long = dir.write("pemdi.csv", pemdi);
+    let (code, _, err) = run(spbe().args(["compare", &long, "--model", "pemdi-2026"]));
+    assert_eq!(code, 0, "{err}");
+    let every: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("warning: every institution: "))
+        .collect();
+    assert!(
+        every.iter().any(|l| l.contains("secondary, not official")),
+        "{err}"
+    );
+    assert!(!err.contains("Kab. 2: the model"), "{err}");
+}
