@@ -335,6 +335,8 @@ pub enum Notice {
         key: String,
         /// The source value as given.
         given: String,
+        /// Where it was given (`values.csv:3`); `None`: with `--external`.
+        from: Option<String>,
         /// The band it fell in, `37.5 to 62.5`.
         band: String,
         level: u8,
@@ -418,14 +420,16 @@ impl Notice {
                 source,
                 key,
                 given,
+                from,
                 band,
                 level,
                 value,
                 confidence,
                 replaced,
             } => {
+                let from = from.clone().unwrap_or(format!("--external {key}={given}"));
                 let mut text = format!(
-                    "external: indicator {indicator} {name} scores {value} converted from {source} {given} (--external {key}={given}), band {band} = level {level}"
+                    "external: indicator {indicator} {name} scores {value} converted from {source} {given} ({from}), band {band} = level {level}"
                 );
                 if let Some(c) = confidence {
                     text.push_str(&format!(

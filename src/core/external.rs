@@ -26,6 +26,8 @@ pub struct SourceValue {
     pub value: Exact,
     /// The value as given (`55.2`, `55,2`), for messages.
     pub text: String,
+    /// Where it was given when not as `--external KEY=VALUE` (`values.csv:3`), for messages.
+    pub from: Option<String>,
 }
 
 /// What an indicator valued from another agency's index scored from.
@@ -40,6 +42,8 @@ pub enum ExternalStatus {
         /// The source value.
         value: Exact,
         text: String,
+        /// Where it was given, when not on the command line.
+        from: Option<String>,
         /// The level it converts to.
         level: u8,
         /// The sheets' consolidated value it replaced, if the sheets answered too.
@@ -106,6 +110,7 @@ pub fn parse(model: &Model, text: &str) -> Result<SourceValue, String> {
         indicator: i,
         value: v,
         text: shown.to_string(),
+        from: None,
     })
 }
 
@@ -167,6 +172,7 @@ pub fn apply(
         status[i] = Some(ExternalStatus::Converted {
             value: g.value.clone(),
             text: g.text.clone(),
+            from: g.from.clone(),
             level,
             replaced,
         });
@@ -207,6 +213,7 @@ pub fn notices(ev: &Evaluation<'_>) -> Vec<Notice> {
             }),
             Some(ExternalStatus::Converted {
                 text,
+                from,
                 level,
                 replaced,
                 ..
@@ -216,6 +223,7 @@ pub fn notices(ev: &Evaluation<'_>) -> Vec<Notice> {
                 source: e.source(),
                 key: e.key.clone(),
                 given: text.clone(),
+                from: from.clone(),
                 band: band_text(e, *level),
                 level: *level,
                 value: model.value(model.level_units(*level)),

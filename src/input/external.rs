@@ -198,7 +198,10 @@ impl ExternalFile {
             let (key, value) = (cell(kc), cell(vc));
             // The checks of `--external KEY=VALUE`, with the column the problem is in.
             let value = match external::parse(model, &format!("{key}={value}")) {
-                Ok(v) => v,
+                Ok(v) => SourceValue {
+                    from: Some(format!("{name}:{line}")),
+                    ..v
+                },
                 Err(msg) => {
                     let key_ok = model
                         .external_indicators()

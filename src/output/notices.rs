@@ -64,14 +64,16 @@ pub fn notice(n: &Notice, l: &Labels) -> String {
             source,
             key,
             given,
+            from,
             band,
             level,
             value,
             confidence,
             replaced,
         } => {
+            let from = from.clone().unwrap_or(format!("--external {key}={given}"));
             let mut text = format!(
-                "indeks lain: indikator {indicator} {name} bernilai {} hasil konversi dari {source} {given} (--external {key}={given}), pita {} = level {level}",
+                "indeks lain: indikator {indicator} {name} bernilai {} hasil konversi dari {source} {given} ({from}), pita {} = level {level}",
                 l.num(value.to_string()),
                 band.replace(" to ", " sampai ").replace('.', ",")
             );
