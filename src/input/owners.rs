@@ -602,22 +602,8 @@ impl OwnersError {
 
 impl fmt::Display for OwnersError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.problems.len();
-        write!(
-            f,
-            "{n} problem{} in the responsibility map {}:",
-            if n == 1 { "" } else { "s" },
-            self.file
-        )?;
-        // As the answer sheets' errors: the first hundred, and how many more.
-        let shown = crate::input::sheets::MAX_PROBLEMS;
-        for p in self.problems.iter().take(shown) {
-            write!(f, "\n  {p}")?;
-        }
-        if n > shown {
-            write!(f, "\n  … and {} more", n - shown)?;
-        }
-        Ok(())
+        let what = format!("the responsibility map {}", self.file);
+        crate::input::sheets::write_problems(f, &what, &self.problems, 0)
     }
 }
 

@@ -87,20 +87,28 @@ pub struct SheetErrors {
 
 impl fmt::Display for SheetErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.problems.len() + self.more;
-        write!(
-            f,
-            "{n} problem{} in the answer sheets:",
-            if n == 1 { "" } else { "s" }
-        )?;
-        for p in &self.problems {
-            write!(f, "\n  {p}")?;
-        }
-        if self.more > 0 {
-            write!(f, "\n  … and {} more", self.more)?;
-        }
-        Ok(())
+        write_problems(f, "the answer sheets", &self.problems, self.more)
     }
+}
+
+/// `N problems in WHAT:`, then the first [`MAX_PROBLEMS`] of `problems`, one per line, and how
+/// many more (those beyond the list, and `beyond` already left out of it).
+pub(crate) fn write_problems(
+    f: &mut fmt::Formatter<'_>,
+    what: &str,
+    problems: &[SheetProblem],
+    beyond: usize,
+) -> fmt::Result {
+    let n = problems.len() + beyond;
+    write!(f, "{n} problem{} in {what}:", if n == 1 { "" } else { "s" })?;
+    for p in problems.iter().take(MAX_PROBLEMS) {
+        write!(f, "\n  {p}")?;
+    }
+    let more = n - problems.len().min(MAX_PROBLEMS);
+    if more > 0 {
+        write!(f, "\n  … and {more} more")?;
+    }
+    Ok(())
 }
 
 /// A place answers come from.
