@@ -230,21 +230,12 @@ impl FromStr for ColumnName {
     type Err = String;
 
     fn from_str(text: &str) -> Result<ColumnName, String> {
-        let Some((role, header)) = text.split_once('=') else {
-            return Err(format!(
-                "{text:?}: write ROLE=HEADER, e.g. --column indicator=indikator_no"
-            ));
-        };
-        let role = role.parse()?;
-        if header_key(header).is_empty() {
-            return Err(format!(
-                "{text:?}: the header after = is empty; write the column's name as the sheet's header row has it"
-            ));
-        }
-        Ok(ColumnName {
-            role,
-            header: header.trim().to_string(),
-        })
+        let (role, header) = name_and_header(
+            text,
+            "ROLE=HEADER, e.g. --column indicator=indikator_no",
+            str::parse,
+        )?;
+        Ok(ColumnName { role, header })
     }
 }
 
@@ -252,6 +243,25 @@ impl fmt::Display for ColumnName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "--column {}={}", self.role, self.header)
     }
+}
+
+/// `NAME=HEADER` split at its `=`: the name read by `parse`, then the header, trimmed and not
+/// empty; `form` is what to write.
+fn name_and_header<T>(
+    text: &str,
+    form: &str,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<(T, String), String> {
+    let Some((name, header)) = text.split_once('=') else {
+        return Err(format!("{text:?}: write {form}"));
+    };
+    let name = parse(name)?;
+    if header_key(header).is_empty() {
+        return Err(format!(
+            "{text:?}: the header after = is empty; write the column's name as the sheet's header row has it"
+        ));
+    }
+    Ok((name, header.trim().to_string()))
 }
 
 /// `--stage-column STAGE=HEADER`: the column `HEADER` holds each row's level at stage `STAGE`.
@@ -265,21 +275,12 @@ impl FromStr for StageColumn {
     type Err = String;
 
     fn from_str(text: &str) -> Result<StageColumn, String> {
-        let Some((stage, header)) = text.split_once('=') else {
-            return Err(format!(
-                "{text:?}: write STAGE=HEADER, e.g. --stage-column akhir=level_final"
-            ));
-        };
-        let stage = stage.parse()?;
-        if header_key(header).is_empty() {
-            return Err(format!(
-                "{text:?}: the header after = is empty; write the column's name as the sheet's header row has it"
-            ));
-        }
-        Ok(StageColumn {
-            stage,
-            header: header.trim().to_string(),
-        })
+        let (stage, header) = name_and_header(
+            text,
+            "STAGE=HEADER, e.g. --stage-column akhir=level_final",
+            str::parse,
+        )?;
+        Ok(StageColumn { stage, header })
     }
 }
 
