@@ -931,19 +931,24 @@ pub struct Summary {
 pub fn summary(table: &Table, bands: &Bands<'_>, league: &League<'_>) -> Option<Summary> {
     let index = |&r: &u32| table.index(r as usize);
     let overall = stats_of_descending(bands, league.order.iter().map(index))?;
-    let mut categories: Vec<CategoryStats> = (0..league.sizes.len())
-        .filter(|&g| league.sizes[g] > 0)
-        .map(|g| {
-            let members = league
-                .order
-                .iter()
-                .filter(move |&&r| table.group(r as usize) == g)
-                .map(index);
-            let label = table.labels.get(g).map(String::from);
-            CategoryStats {
-                category: label,
-                stats: stats_of_descending(bands, members).expect("a category listed has a row"),
-            }
+    // Each category's rows in league order, sorted out in one pass (a filter per category would
+    // read the whole league once per category: slow when each institution has its own).
+    let mut members: Vec<Vec<u32>> = league
+        .sizes
+        .iter()
+        .map(|&n| Vec::with_capacity(n as usize))
+        .collect();
+    for &r in &league.order {
+        members[table.group(r as usize)].push(r);
+    }
+    let mut categories: Vec<CategoryStats> = members
+        .iter()
+        .enumerate()
+        .filter(|(_, rows)| !rows.is_empty())
+        .map(|(g, rows)| CategoryStats {
+            category: table.labels.get(g).map(String::from),
+            stats: stats_of_descending(bands, rows.iter().map(index))
+                .expect("a category listed has a row"),
         })
         .collect();
     categories.sort_by(|a, b| label_order(a.category.as_deref(), b.category.as_deref()));
